@@ -1,0 +1,413 @@
+#pragma once
+
+// The dialer's vocabulary: every fact the log records. Each type names itself (`type`),
+// says which layout it is (`schema`), and lists its fields once in `describe`. Times are
+// UTC milliseconds since the epoch; Aircall's own ids are its 64-bit integers.
+//
+// Streams: `agent-<userId>`, `queue-<itemId>`, `call-<callId>`, `config`, `do-not-call`,
+// `webhooks`.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/vocabulary.hpp"
+
+namespace dialer::events {
+
+// ---- agents ----
+
+struct AgentStarted {
+  static constexpr std::string_view type = "agent.started";
+  static constexpr std::uint32_t schema = 1;
+  std::string user_id;
+  std::int64_t aircall_user_id = 0;
+  std::int64_t number_id = 0;
+  bool mock_mode = false;
+  static void describe(auto& self, auto&& field) {
+    field("userId", self.user_id);
+    field("aircallUserId", self.aircall_user_id);
+    field("numberId", self.number_id);
+    field("mockMode", self.mock_mode);
+  }
+  bool operator==(const AgentStarted&) const = default;
+};
+
+struct AgentPaused {
+  static constexpr std::string_view type = "agent.paused";
+  static constexpr std::uint32_t schema = 1;
+  std::string reason;
+  static void describe(auto& self, auto&& field) { field("reason", self.reason); }
+  bool operator==(const AgentPaused&) const = default;
+};
+
+struct AgentStopped {
+  static constexpr std::string_view type = "agent.stopped";
+  static constexpr std::uint32_t schema = 1;
+  std::string reason;
+  static void describe(auto& self, auto&& field) { field("reason", self.reason); }
+  bool operator==(const AgentStopped&) const = default;
+};
+
+// What Aircall says of the user: Workspace open (user.connected / disconnected), inside
+// working hours (user.opened / closed), in wrap-up time (user.wut_start / wut_end).
+struct AgentAircallStatusChanged {
+  static constexpr std::string_view type = "agent.aircall_status_changed";
+  static constexpr std::uint32_t schema = 1;
+  std::optional<bool> connected;
+  std::optional<bool> opened;
+  std::optional<bool> wrapping_up;
+  std::string source_event;
+  static void describe(auto& self, auto&& field) {
+    field("connected", self.connected);
+    field("opened", self.opened);
+    field("wrappingUp", self.wrapping_up);
+    field("sourceEvent", self.source_event);
+  }
+  bool operator==(const AgentAircallStatusChanged&) const = default;
+};
+
+struct AgentReserved {
+  static constexpr std::string_view type = "agent.reserved";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  std::string queue_item_id;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("queueItemId", self.queue_item_id);
+  }
+  bool operator==(const AgentReserved&) const = default;
+};
+
+struct AgentCallAnswered {
+  static constexpr std::string_view type = "agent.call_answered";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  static void describe(auto& self, auto&& field) { field("callId", self.call_id); }
+  bool operator==(const AgentCallAnswered&) const = default;
+};
+
+struct AgentCallEnded {
+  static constexpr std::string_view type = "agent.call_ended";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  std::int64_t talk_seconds = 0;
+  std::int64_t wrap_up_until_ms = 0;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("talkSeconds", self.talk_seconds);
+    field("wrapUpUntil", self.wrap_up_until_ms);
+  }
+  bool operator==(const AgentCallEnded&) const = default;
+};
+
+// A reservation undone before a call took place (the start was refused, say).
+struct AgentReleased {
+  static constexpr std::string_view type = "agent.released";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  std::string reason;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("reason", self.reason);
+  }
+  bool operator==(const AgentReleased&) const = default;
+};
+
+// ---- queue items ----
+
+// Schema 2 added `timeZone` and moved `scheduledFor` from seconds to milliseconds; the
+// upcaster in upcasters.cpp reads schema 1.
+struct QueueItemAdded {
+  static constexpr std::string_view type = "queue.item_added";
+  static constexpr std::uint32_t schema = 2;
+  std::string item_id;
+  std::string client_id;
+  std::string name;
+  std::string phone_number;  // E.164
+  std::int32_t priority = 10;
+  std::optional<std::int64_t> scheduled_for_ms;
+  std::string notes;
+  std::string metadata_json;
+  std::string time_zone;  // IANA; empty when the callee's zone is unknown
+  std::string assigned_to;
+  static void describe(auto& self, auto&& field) {
+    field("itemId", self.item_id);
+    field("clientId", self.client_id);
+    field("name", self.name);
+    field("phoneNumber", self.phone_number);
+    field("priority", self.priority);
+    field("scheduledFor", self.scheduled_for_ms);
+    field("notes", self.notes);
+    field("metadata", self.metadata_json);
+    field("timeZone", self.time_zone);
+    field("assignedTo", self.assigned_to);
+  }
+  bool operator==(const QueueItemAdded&) const = default;
+};
+
+struct QueueItemUpdated {
+  static constexpr std::string_view type = "queue.item_updated";
+  static constexpr std::uint32_t schema = 1;
+  std::optional<std::string> assigned_to;
+  std::optional<std::int32_t> priority;
+  std::optional<std::int64_t> scheduled_for_ms;
+  bool unscheduled = false;  // the schedule was cleared: due at once
+  std::optional<std::string> notes;
+  static void describe(auto& self, auto&& field) {
+    field("assignedTo", self.assigned_to);
+    field("priority", self.priority);
+    field("scheduledFor", self.scheduled_for_ms);
+    field("unscheduled", self.unscheduled);
+    field("notes", self.notes);
+  }
+  bool operator==(const QueueItemUpdated&) const = default;
+};
+
+struct QueueItemStatusSet {
+  static constexpr std::string_view type = "queue.item_status_set";
+  static constexpr std::uint32_t schema = 1;
+  ManualStatus status = ManualStatus::pending;
+  std::string reason;
+  static void describe(auto& self, auto&& field) {
+    field("status", self.status);
+    field("reason", self.reason);
+  }
+  bool operator==(const QueueItemStatusSet&) const = default;
+};
+
+struct QueueItemCancelled {
+  static constexpr std::string_view type = "queue.item_cancelled";
+  static constexpr std::uint32_t schema = 1;
+  std::string reason;
+  static void describe(auto& self, auto&& field) { field("reason", self.reason); }
+  bool operator==(const QueueItemCancelled&) const = default;
+};
+
+struct QueueItemAssigned {
+  static constexpr std::string_view type = "queue.item_assigned";
+  static constexpr std::uint32_t schema = 1;
+  std::string agent_id;
+  std::string call_id;
+  std::uint32_t attempt = 0;
+  static void describe(auto& self, auto&& field) {
+    field("agentId", self.agent_id);
+    field("callId", self.call_id);
+    field("attempt", self.attempt);
+  }
+  bool operator==(const QueueItemAssigned&) const = default;
+};
+
+// An assignment undone without an attempt counted: no call reached Aircall.
+struct QueueItemReleased {
+  static constexpr std::string_view type = "queue.item_released";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  std::string reason;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("reason", self.reason);
+  }
+  bool operator==(const QueueItemReleased&) const = default;
+};
+
+struct QueueItemCompleted {
+  static constexpr std::string_view type = "queue.item_completed";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  CallOutcome outcome = CallOutcome::connected;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("outcome", self.outcome);
+  }
+  bool operator==(const QueueItemCompleted&) const = default;
+};
+
+struct QueueItemRetryScheduled {
+  static constexpr std::string_view type = "queue.item_retry_scheduled";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  CallOutcome outcome = CallOutcome::no_answer;
+  std::int64_t due_at_ms = 0;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("outcome", self.outcome);
+    field("dueAt", self.due_at_ms);
+  }
+  bool operator==(const QueueItemRetryScheduled&) const = default;
+};
+
+struct QueueItemFailed {
+  static constexpr std::string_view type = "queue.item_failed";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  std::optional<CallOutcome> outcome;
+  std::string reason;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("outcome", self.outcome);
+    field("reason", self.reason);
+  }
+  bool operator==(const QueueItemFailed&) const = default;
+};
+
+// ---- calls ----
+
+struct CallRequested {
+  static constexpr std::string_view type = "call.requested";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  std::string queue_item_id;
+  std::string agent_id;
+  std::int64_t aircall_user_id = 0;
+  std::int64_t number_id = 0;
+  std::string phone_number;
+  std::uint32_t attempt = 0;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("queueItemId", self.queue_item_id);
+    field("agentId", self.agent_id);
+    field("aircallUserId", self.aircall_user_id);
+    field("numberId", self.number_id);
+    field("phoneNumber", self.phone_number);
+    field("attempt", self.attempt);
+  }
+  bool operator==(const CallRequested&) const = default;
+};
+
+// Aircall accepted the start (204): a call exists there, id not yet known.
+struct CallStartAccepted {
+  static constexpr std::string_view type = "call.start_accepted";
+  static constexpr std::uint32_t schema = 1;
+  static void describe(auto&, auto&&) {}
+  bool operator==(const CallStartAccepted&) const = default;
+};
+
+struct CallStartFailed {
+  static constexpr std::string_view type = "call.start_failed";
+  static constexpr std::uint32_t schema = 1;
+  std::string code;  // user_unavailable, bad_number, unauthorized, rate_limited, ...
+  std::string message;
+  static void describe(auto& self, auto&& field) {
+    field("code", self.code);
+    field("message", self.message);
+  }
+  bool operator==(const CallStartFailed&) const = default;
+};
+
+struct CallCreated {
+  static constexpr std::string_view type = "call.created";
+  static constexpr std::uint32_t schema = 1;
+  std::int64_t aircall_call_id = 0;
+  std::int64_t started_at_ms = 0;
+  static void describe(auto& self, auto&& field) {
+    field("aircallCallId", self.aircall_call_id);
+    field("startedAt", self.started_at_ms);
+  }
+  bool operator==(const CallCreated&) const = default;
+};
+
+struct CallAnswered {
+  static constexpr std::string_view type = "call.answered";
+  static constexpr std::uint32_t schema = 1;
+  std::int64_t answered_at_ms = 0;
+  static void describe(auto& self, auto&& field) { field("answeredAt", self.answered_at_ms); }
+  bool operator==(const CallAnswered&) const = default;
+};
+
+struct CallHungUp {
+  static constexpr std::string_view type = "call.hungup";
+  static constexpr std::uint32_t schema = 1;
+  std::int64_t hungup_at_ms = 0;
+  static void describe(auto& self, auto&& field) { field("hungupAt", self.hungup_at_ms); }
+  bool operator==(const CallHungUp&) const = default;
+};
+
+struct CallEnded {
+  static constexpr std::string_view type = "call.ended";
+  static constexpr std::uint32_t schema = 1;
+  std::int64_t aircall_call_id = 0;
+  std::int64_t started_at_ms = 0;
+  std::optional<std::int64_t> answered_at_ms;
+  std::int64_t ended_at_ms = 0;
+  std::int64_t duration_seconds = 0;  // Aircall's, ringing included
+  CallOutcome outcome = CallOutcome::no_answer;
+  std::string missed_call_reason;
+  std::string hangup_cause;
+  std::string recording_url;
+  std::vector<std::string> tags;
+  static void describe(auto& self, auto&& field) {
+    field("aircallCallId", self.aircall_call_id);
+    field("startedAt", self.started_at_ms);
+    field("answeredAt", self.answered_at_ms);
+    field("endedAt", self.ended_at_ms);
+    field("durationSeconds", self.duration_seconds);
+    field("outcome", self.outcome);
+    field("missedCallReason", self.missed_call_reason);
+    field("hangupCause", self.hangup_cause);
+    field("recordingUrl", self.recording_url);
+    field("tags", self.tags);
+  }
+  bool operator==(const CallEnded&) const = default;
+};
+
+// No trace of the call at Aircall, even after asking its call list: nothing rang.
+struct CallLost {
+  static constexpr std::string_view type = "call.lost";
+  static constexpr std::uint32_t schema = 1;
+  std::string reason;
+  static void describe(auto& self, auto&& field) { field("reason", self.reason); }
+  bool operator==(const CallLost&) const = default;
+};
+
+// ---- configuration, do-not-call, webhooks ----
+
+struct ConfigChanged {
+  static constexpr std::string_view type = "config.changed";
+  static constexpr std::uint32_t schema = 1;
+  std::map<std::string, std::string> settings;  // key -> value as JSON text
+  static void describe(auto& self, auto&& field) { field("settings", self.settings); }
+  bool operator==(const ConfigChanged&) const = default;
+};
+
+struct DoNotCallAdded {
+  static constexpr std::string_view type = "dnc.added";
+  static constexpr std::uint32_t schema = 1;
+  std::string phone_number;
+  std::string reason;
+  static void describe(auto& self, auto&& field) {
+    field("phoneNumber", self.phone_number);
+    field("reason", self.reason);
+  }
+  bool operator==(const DoNotCallAdded&) const = default;
+};
+
+struct DoNotCallRemoved {
+  static constexpr std::string_view type = "dnc.removed";
+  static constexpr std::uint32_t schema = 1;
+  std::string phone_number;
+  static void describe(auto& self, auto&& field) { field("phoneNumber", self.phone_number); }
+  bool operator==(const DoNotCallRemoved&) const = default;
+};
+
+// A webhook delivery exactly as received, kept before anything acts on it.
+struct WebhookReceived {
+  static constexpr std::string_view type = "webhook.received";
+  static constexpr std::uint32_t schema = 1;
+  std::string event;     // Aircall's `event`, e.g. call.created
+  std::string resource;  // Aircall's `resource`, e.g. call
+  std::int64_t sent_at_seconds = 0;
+  std::string body;
+  static void describe(auto& self, auto&& field) {
+    field("event", self.event);
+    field("resource", self.resource);
+    field("sentAt", self.sent_at_seconds);
+    field("body", self.body);
+  }
+  bool operator==(const WebhookReceived&) const = default;
+};
+
+}  // namespace dialer::events

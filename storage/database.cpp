@@ -1,0 +1,77 @@
+#include "storage/database.hpp"
+
+#include <filesystem>
+
+namespace dialer::storage {
+namespace {
+
+const std::vector<std::string>& family_names() {
+  static const std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName, "log", "streams",
+                                              "idempotency", "snapshots", "projections"};
+  return names;
+}
+
+rocksdb::Options make_options(OpenMode mode) {
+  rocksdb::Options options;
+  options.create_if_missing = mode == OpenMode::read_write;
+  options.create_missing_column_families = mode == OpenMode::read_write;
+  options.IncreaseParallelism(2);
+  options.keep_log_file_num = 4;
+  // A secondary must keep every table file open to follow the primary's compactions.
+  if (mode == OpenMode::secondary) options.max_open_files = -1;
+  return options;
+}
+
+}  // namespace
+
+Error io_error(const rocksdb::Status& status, const std::string& what) {
+  return Error{ErrorCode::io_error, what + ": " + status.ToString()};
+}
+
+Database::~Database() {
+  if (db) {
+    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+    db->Close();
+  }
+}
+
+Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMode mode,
+                                                 const std::string& secondary_path) {
+  if (mode != OpenMode::read_write && !std::filesystem::exists(std::filesystem::path{path} / "CURRENT")) {
+    return Error{ErrorCode::not_found, "no event store at " + path};
+  }
+  auto options = make_options(mode);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : family_names()) families.emplace_back(name, options);
+
+  auto database = std::make_unique<Database>();
+  database->mode = mode;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status status;
+  switch (mode) {
+    case OpenMode::read_write:
+      status = rocksdb::DB::Open(options, path, families, &database->handles, &raw);
+      break;
+    case OpenMode::read_only:
+      status = rocksdb::DB::OpenForReadOnly(options, path, families, &database->handles, &raw);
+      break;
+    case OpenMode::secondary:
+      if (secondary_path.empty()) {
+        return Error{ErrorCode::invalid_argument, "a secondary needs a folder of its own",
+                     "secondaryPath"};
+      }
+      status = rocksdb::DB::OpenAsSecondary(options, path, secondary_path, families,
+                                            &database->handles, &raw);
+      break;
+  }
+  if (!status.ok()) return io_error(status, "cannot open the event store at " + path);
+  database->db.reset(raw);
+  database->log = database->handles[1];
+  database->streams = database->handles[2];
+  database->idempotency = database->handles[3];
+  database->snapshots = database->handles[4];
+  database->projections = database->handles[5];
+  return database;
+}
+
+}  // namespace dialer::storage

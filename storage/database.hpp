@@ -1,0 +1,46 @@
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "events/result.hpp"
+
+namespace dialer::storage {
+
+enum class OpenMode {
+  read_write,  // the server: the only writer
+  read_only,   // a database no process is writing
+  secondary,   // follows a live writer, see EventStore::catch_up
+};
+
+// The RocksDB instance and its column families:
+//   log          global seq (be64) -> encoded envelope; append-only
+//   streams      stream NUL version (be64) -> global seq
+//   idempotency  key -> the first answer's seqs and version
+//   snapshots    stream -> version (be64) + state
+//   projections  consumer NUL key -> state; consumer NUL -> checkpoint
+struct Database {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::ColumnFamilyHandle* log = nullptr;
+  rocksdb::ColumnFamilyHandle* streams = nullptr;
+  rocksdb::ColumnFamilyHandle* idempotency = nullptr;
+  rocksdb::ColumnFamilyHandle* snapshots = nullptr;
+  rocksdb::ColumnFamilyHandle* projections = nullptr;
+  OpenMode mode = OpenMode::read_write;
+
+  Database() = default;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  static Result<std::unique_ptr<Database>> open(const std::string& path, OpenMode mode,
+                                                const std::string& secondary_path);
+};
+
+Error io_error(const rocksdb::Status& status, const std::string& what);
+
+}  // namespace dialer::storage

@@ -1,0 +1,171 @@
+// bench-store: durable append throughput of the event store against raw RocksDB synced
+// WriteBatches of the same sizes, and the rate at which the global log is read back and
+// decoded. Last line: the summary for the largest appender count.
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "events/codec.hpp"
+#include "storage/event_store.hpp"
+#include "storage/keys.hpp"
+
+namespace fs = std::filesystem;
+using namespace dialer;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+fs::path make_temp_dir(const fs::path& parent) {
+  std::string pattern = (parent / "bench-store-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary folder");
+  return pattern;
+}
+
+// A realistic queue item of about 300 bytes once encoded with its envelope.
+events::Event sample_event(int appender, std::uint64_t n) {
+  events::QueueItemAdded added;
+  added.item_id = "7f3c9a2e-" + std::to_string(appender) + "-" + std::to_string(n);
+  added.client_id = "crm-client-" + std::to_string(n);
+  added.name = "Margarethe Oberhuber-Lindqvist";
+  added.phone_number = "+43720880079";
+  added.priority = 5;
+  added.scheduled_for_ms = 1790000000000;
+  added.notes = "Called back about the renewal; prefers mornings, ask for the billing contact.";
+  added.metadata_json = R"({"campaign":"renewals-q4","segment":"smb","owner":"team-vienna"})";
+  added.time_zone = "Europe/Vienna";
+  return added;
+}
+
+struct Measured {
+  double events_per_s = 0;
+  std::uint64_t events = 0;
+  std::size_t average_bytes = 0;
+};
+
+Measured measure_store(const fs::path& dir, int appenders, double seconds) {
+  auto store = storage::EventStore::open(dir.string());
+  if (!store) throw std::runtime_error(store.error().message);
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> appended{0};
+  std::vector<std::thread> threads;
+  auto start = Clock::now();
+  for (int a = 0; a < appenders; ++a) {
+    threads.emplace_back([&, a] {
+      std::uint64_t version = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        storage::AppendRequest request{"queue-bench-" + std::to_string(a),
+                                       storage::ExpectedVersion::exact(version),
+                                       {storage::NewEvent::from(sample_event(a, version))},
+                                       {}};
+        auto outcome = (*store)->append(std::move(request));
+        if (!outcome || outcome->status != storage::AppendStatus::appended) {
+          std::cerr << "append failed\n";
+          std::exit(1);
+        }
+        version = outcome->stream_version;
+        appended.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& thread : threads) thread.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+
+  std::size_t bytes = 0;
+  auto sample = (*store)->read_log(1, 1000);
+  for (auto envelope : *sample) bytes += events::seal_envelope(envelope).size();
+  return {appended.load() / elapsed, appended.load(), sample->empty() ? 300 : bytes / sample->size()};
+}
+
+// The floor the store is measured against: one thread writing synced batches of
+// `batch_size` values of `value_bytes`, with nothing else to do.
+double measure_raw(const fs::path& dir, int batch_size, std::size_t value_bytes, double seconds) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.IncreaseParallelism(2);
+  rocksdb::DB* raw = nullptr;
+  auto status = rocksdb::DB::Open(options, dir.string(), &raw);
+  if (!status.ok()) throw std::runtime_error(status.ToString());
+  std::unique_ptr<rocksdb::DB> db{raw};
+  std::string value(value_bytes, 'x');
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  std::uint64_t seq = 0;
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::duration<double>(seconds);
+  while (Clock::now() < deadline) {
+    rocksdb::WriteBatch batch;
+    for (int i = 0; i < batch_size; ++i) {
+      value[0] = static_cast<char>(seq);
+      batch.Put(storage::keys::be64(++seq), value);
+    }
+    if (!db->Write(sync, &batch).ok()) throw std::runtime_error("raw write failed");
+  }
+  return seq / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double measure_read(const fs::path& dir, std::uint64_t& count) {
+  auto store = storage::EventStore::open(dir.string(), {storage::OpenMode::read_only, {}, {}});
+  if (!store) throw std::runtime_error(store.error().message);
+  count = 0;
+  auto start = Clock::now();
+  auto status = (*store)->scan_log(1, [&](const events::Envelope& envelope) {
+    auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
+    if (!event) throw std::runtime_error(event.error().message);
+    ++count;
+    return true;
+  });
+  if (!status) throw std::runtime_error(status.error().message);
+  return count / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Event store append and read throughput"};
+  double seconds = 3.0;
+  std::vector<int> appender_counts{1, 16, 64};
+  std::string parent = fs::temp_directory_path().string();
+  app.add_option("--seconds", seconds, "how long each measurement runs");
+  app.add_option("--appenders", appender_counts, "appender counts to measure");
+  app.add_option("--dir", parent, "where the temporary databases go");
+  CLI11_PARSE(app, argc, argv);
+
+  std::string summary;
+  for (int appenders : appender_counts) {
+    auto store_dir = make_temp_dir(parent);
+    auto raw_dir = make_temp_dir(parent);
+    auto store = measure_store(store_dir, appenders, seconds);
+    auto raw = measure_raw(raw_dir, appenders, store.average_bytes, seconds);
+    std::uint64_t read_count = 0;
+    auto read_rate = measure_read(store_dir, read_count);
+    double ratio = store.events_per_s / raw;
+    std::printf(
+        "appenders=%d store: %.0f events/s (%llu events, %zu bytes each)  raw synced batches of "
+        "%d: %.0f events/s  ratio=%.2f  read+decode: %.0f events/s over %llu\n",
+        appenders, store.events_per_s, static_cast<unsigned long long>(store.events),
+        store.average_bytes, appenders, raw, ratio, read_rate,
+        static_cast<unsigned long long>(read_count));
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "bench-store appenders=%d events_per_s=%.0f raw_events_per_s=%.0f ratio=%.2f "
+                  "read_events_per_s=%.0f",
+                  appenders, store.events_per_s, raw, ratio, read_rate);
+    summary = line;
+    fs::remove_all(store_dir);
+    fs::remove_all(raw_dir);
+  }
+  std::puts(summary.c_str());
+  return 0;
+}

@@ -56,9 +56,9 @@ Result<Event> decode(std::string_view type, std::uint32_t schema, std::string_vi
   }
   const auto current = kind->second.schema;
   if (schema > current) {
-    return Error{ErrorCode::unsupported_version,
-                 std::string{type} + " v" + std::to_string(schema) + " is newer than v" +
-                     std::to_string(current) + ", the newest this build reads"};
+    return Error{ErrorCode::unsupported_version, std::string{type} + " v" + std::to_string(schema) +
+                                                     " is newer than v" + std::to_string(current) +
+                                                     ", the newest this build reads"};
   }
   if (schema == 0) {
     return Error{ErrorCode::corrupt_data, std::string{type} + " has schema version 0"};

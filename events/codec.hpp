@@ -1,11 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "events/catalogue.hpp"
 #include "events/result.hpp"
@@ -13,14 +12,14 @@
 
 namespace dialer::events {
 
-using Event = std::variant<AgentStarted, AgentPaused, AgentStopped, AgentAircallStatusChanged,
-                           AgentReserved, AgentCallAnswered, AgentCallEnded, AgentReleased,
-                           QueueItemAdded, QueueItemUpdated, QueueItemStatusSet,
-                           QueueItemCancelled, QueueItemAssigned, QueueItemReleased,
-                           QueueItemCompleted, QueueItemRetryScheduled, QueueItemFailed,
-                           CallRequested, CallStartAccepted, CallStartFailed, CallCreated,
-                           CallAnswered, CallHungUp, CallEnded, CallLost, ConfigChanged,
-                           DoNotCallAdded, DoNotCallRemoved, WebhookReceived>;
+using Event =
+    std::variant<AgentStarted, AgentPaused, AgentStopped, AgentAircallStatusChanged, AgentReserved,
+                 AgentCallAnswered, AgentCallEnded, AgentReleased, QueueItemAdded, QueueItemUpdated,
+                 QueueItemStatusSet, QueueItemCancelled, QueueItemAssigned, QueueItemReleased,
+                 QueueItemCompleted, QueueItemRetryScheduled, QueueItemFailed, CallRequested,
+                 CallStartAccepted, CallStartFailed, CallCreated, CallAnswered, CallHungUp,
+                 CallEnded, CallLost, ConfigChanged, DoNotCallAdded, DoNotCallRemoved,
+                 WebhookReceived>;
 
 // An event ready to be appended: its name, layout version and binary payload.
 struct EncodedEvent {

@@ -4,14 +4,22 @@ namespace dialer {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::invalid_argument: return "invalid_argument";
-    case ErrorCode::not_found: return "not_found";
-    case ErrorCode::conflict: return "conflict";
-    case ErrorCode::refused: return "refused";
-    case ErrorCode::corrupt_data: return "corrupt_data";
-    case ErrorCode::unsupported_version: return "unsupported_version";
-    case ErrorCode::unavailable: return "unavailable";
-    case ErrorCode::io_error: return "io_error";
+    case ErrorCode::invalid_argument:
+      return "invalid_argument";
+    case ErrorCode::not_found:
+      return "not_found";
+    case ErrorCode::conflict:
+      return "conflict";
+    case ErrorCode::refused:
+      return "refused";
+    case ErrorCode::corrupt_data:
+      return "corrupt_data";
+    case ErrorCode::unsupported_version:
+      return "unsupported_version";
+    case ErrorCode::unavailable:
+      return "unavailable";
+    case ErrorCode::io_error:
+      return "io_error";
   }
   return "unknown";
 }

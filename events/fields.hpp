@@ -9,13 +9,12 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "events/binary.hpp"
 
@@ -30,15 +29,18 @@ concept NamedEnum = std::is_enum_v<E> && requires(E e, std::string_view s) {
 
 // ---- binary ----
 
-inline void put(Writer& w, const std::string& v) { w.bytes(v); }
-inline void put(Writer& w, bool v) { w.u8(v ? 1 : 0); }
+inline void put(Writer& w, const std::string& v) {
+  w.bytes(v);
+}
+inline void put(Writer& w, bool v) {
+  w.u8(v ? 1 : 0);
+}
 template <std::signed_integral I>
 void put(Writer& w, I v) {
   w.svarint(v);
 }
 template <std::unsigned_integral I>
-  requires(!std::same_as<I, bool>)
-void put(Writer& w, I v) {
+requires(!std::same_as<I, bool>) void put(Writer& w, I v) {
   w.varint(v);
 }
 template <NamedEnum E>
@@ -63,7 +65,9 @@ inline void put(Writer& w, const std::map<std::string, std::string>& v) {
   }
 }
 
-inline void get(Reader& r, std::string& v) { v = r.bytes(); }
+inline void get(Reader& r, std::string& v) {
+  v = r.bytes();
+}
 inline void get(Reader& r, bool& v) {
   auto byte = r.u8();
   if (byte > 1) r.fail();
@@ -76,8 +80,7 @@ void get(Reader& r, I& v) {
   v = static_cast<I>(wide);
 }
 template <std::unsigned_integral I>
-  requires(!std::same_as<I, bool>)
-void get(Reader& r, I& v) {
+requires(!std::same_as<I, bool>) void get(Reader& r, I& v) {
   auto wide = r.varint();
   if (wide > std::numeric_limits<I>::max()) r.fail();
   v = static_cast<I>(wide);
@@ -156,10 +159,9 @@ nlohmann::json json_value(const std::vector<T>& v) {
 template <class T>
 nlohmann::json fields_to_json(const T& value) {
   auto object = nlohmann::json::object();
-  T::describe(value,
-              [&object](std::string_view name, const auto& field) {
-                object[std::string{name}] = json_value(field);
-              });
+  T::describe(value, [&object](std::string_view name, const auto& field) {
+    object[std::string{name}] = json_value(field);
+  });
   return object;
 }
 

@@ -51,6 +51,8 @@ struct Done {
 };
 using Status = Result<Done>;
 
-inline Status ok_status() { return Done{}; }
+inline Status ok_status() {
+  return Done{};
+}
 
 }  // namespace dialer

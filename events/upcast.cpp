@@ -12,8 +12,8 @@ Result<std::string> Upcasters::upcast(std::string_view type, std::uint32_t schem
   for (auto version = schema; version < target; ++version) {
     auto step = steps_.find(std::pair{std::string{type}, version});
     if (step == steps_.end()) {
-      return Error{ErrorCode::unsupported_version, std::string{type} + " has no upcaster from v" +
-                                                       std::to_string(version)};
+      return Error{ErrorCode::unsupported_version,
+                   std::string{type} + " has no upcaster from v" + std::to_string(version)};
     }
     auto next = step->second(current);
     if (!next) return next.error();

@@ -43,12 +43,16 @@ constexpr std::array<std::pair<ManualStatus, std::string_view>, 4> manual_status
 
 }  // namespace
 
-std::string_view to_string(CallOutcome outcome) { return name_of(outcome_names, outcome); }
+std::string_view to_string(CallOutcome outcome) {
+  return name_of(outcome_names, outcome);
+}
 bool from_string(std::string_view text, CallOutcome& outcome) {
   return parse(outcome_names, text, outcome);
 }
 
-std::string_view to_string(ManualStatus status) { return name_of(manual_status_names, status); }
+std::string_view to_string(ManualStatus status) {
+  return name_of(manual_status_names, status);
+}
 bool from_string(std::string_view text, ManualStatus& status) {
   return parse(manual_status_names, text, status);
 }

@@ -17,7 +17,9 @@ std::int64_t system_clock_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string_view view(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+std::string_view view(const rocksdb::Slice& slice) {
+  return {slice.data(), slice.size()};
+}
 
 Result<Envelope> decode_at(const rocksdb::Slice& key, const rocksdb::Slice& value) {
   auto envelope = events::decode_envelope(view(value));
@@ -37,8 +39,8 @@ Result<GroupCommitWriter::Tail> read_tail(const Database& database) {
   if (!it->Valid()) return GroupCommitWriter::Tail{};
   auto last = decode_at(it->key(), it->value());
   if (!last) {
-    return Error{ErrorCode::corrupt_data, "the last event in the log is damaged (" +
-                                              last.error().message + "); run verify"};
+    return Error{ErrorCode::corrupt_data,
+                 "the last event in the log is damaged (" + last.error().message + "); run verify"};
   }
   return GroupCommitWriter::Tail{last->seq, last->hash, last->recorded_at_ms};
 }
@@ -56,8 +58,7 @@ NewEvent NewEvent::from(const events::Event& event, std::string causation_id,
                   std::move(causation_id), std::move(correlation_id)};
 }
 
-Result<std::unique_ptr<EventStore>> EventStore::open(const std::string& path,
-                                                     OpenOptions options) {
+Result<std::unique_ptr<EventStore>> EventStore::open(const std::string& path, OpenOptions options) {
   auto database = Database::open(path, options.mode, options.secondary_path);
   if (!database) return database.error();
   auto tail = read_tail(**database);
@@ -83,17 +84,16 @@ EventStore::~EventStore() {
 Result<AppendOutcome> EventStore::append(AppendRequest request) {
   std::promise<Result<AppendOutcome>> answer;
   auto future = answer.get_future();
-  append_async(std::move(request), [&answer](Result<AppendOutcome> outcome) {
-    answer.set_value(std::move(outcome));
-  });
+  append_async(std::move(request),
+               [&answer](Result<AppendOutcome> outcome) { answer.set_value(std::move(outcome)); });
   return future.get();
 }
 
 void EventStore::append_async(AppendRequest request, AppendCallback done) {
   if (!writer_) return done(read_only_error());
   if (request.stream.empty() || request.stream.find('\0') != std::string::npos) {
-    return done(Error{ErrorCode::invalid_argument, "a stream id is non-empty text without NUL",
-                      "stream"});
+    return done(
+        Error{ErrorCode::invalid_argument, "a stream id is non-empty text without NUL", "stream"});
   }
   if (request.events.empty()) {
     return done(Error{ErrorCode::invalid_argument, "an append needs at least one event", "events"});
@@ -159,7 +159,13 @@ Result<std::vector<Envelope>> EventStore::read_log(std::uint64_t from_seq,
   return out;
 }
 
-std::uint64_t EventStore::last_seq() const { return signal_->current(); }
+std::uint64_t EventStore::last_seq() const {
+  return signal_->current();
+}
+
+AppendStats EventStore::append_stats() const {
+  return writer_ ? writer_->stats() : AppendStats{};
+}
 
 Result<std::uint64_t> EventStore::stream_version(std::string_view stream) const {
   std::unique_ptr<rocksdb::Iterator> it{
@@ -199,7 +205,8 @@ Result<std::optional<Snapshot>> EventStore::load_snapshot(std::string_view strea
   if (status.IsNotFound()) return std::optional<Snapshot>{};
   if (!status.ok()) return io_error(status, "loading a snapshot");
   Snapshot snapshot;
-  if (value.size() < 8 || !keys::read_be64(std::string_view{value}.substr(0, 8), snapshot.version)) {
+  if (value.size() < 8 ||
+      !keys::read_be64(std::string_view{value}.substr(0, 8), snapshot.version)) {
     return Error{ErrorCode::corrupt_data, "snapshot of " + std::string{stream} + " is malformed"};
   }
   snapshot.state = value.substr(8);
@@ -232,7 +239,8 @@ Result<std::uint64_t> EventStore::checkpoint(std::string_view consumer) const {
   if (!stored) return stored.error();
   std::uint64_t seq = 0;
   if (*stored && !keys::read_be64(**stored, seq)) {
-    return Error{ErrorCode::corrupt_data, "checkpoint of " + std::string{consumer} + " is malformed"};
+    return Error{ErrorCode::corrupt_data,
+                 "checkpoint of " + std::string{consumer} + " is malformed"};
   }
   return seq;
 }
@@ -267,7 +275,8 @@ Status EventStore::reset_projection(std::string_view consumer) {
   auto begin = keys::projection_key(consumer, "");
   auto end = begin;
   end.back() = '\x01';  // just past every "<consumer> NUL ..." key
-  auto status = database_->db->DeleteRange(rocksdb::WriteOptions{}, database_->projections, begin, end);
+  auto status =
+      database_->db->DeleteRange(rocksdb::WriteOptions{}, database_->projections, begin, end);
   if (!status.ok()) return io_error(status, "resetting projection " + std::string{consumer});
   return ok_status();
 }

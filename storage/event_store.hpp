@@ -80,6 +80,13 @@ struct VerifyReport {
   std::string problem;
 };
 
+// Counters of the writer since the store was opened.
+struct AppendStats {
+  std::uint64_t batches = 0;   // synced WriteBatches
+  std::uint64_t requests = 0;  // append requests answered
+  std::uint64_t events = 0;    // events written
+};
+
 struct OpenOptions {
   OpenMode mode = OpenMode::read_write;
   std::string secondary_path;              // for OpenMode::secondary
@@ -109,16 +116,16 @@ class EventStore {
                                             std::size_t max_count = SIZE_MAX) const;
   Result<std::vector<Envelope>> read_log(std::uint64_t from_seq, std::size_t max_count) const;
   // Visits the log from `from_seq` in order until `visit` returns false.
-  Status scan_log(std::uint64_t from_seq,
-                  const std::function<bool(const Envelope&)>& visit) const;
+  Status scan_log(std::uint64_t from_seq, const std::function<bool(const Envelope&)>& visit) const;
   std::uint64_t last_seq() const;
+  AppendStats append_stats() const;
   Result<std::uint64_t> stream_version(std::string_view stream) const;
 
   // Delivers every event after `after_seq`, then each new commit, in order, on a thread of
   // its own, without polling. Destroy subscriptions before the store.
-  std::unique_ptr<Subscription> subscribe(
-      std::uint64_t after_seq, std::function<void(const std::vector<Envelope>&)> deliver,
-      std::function<void(const Error&)> failed = {});
+  std::unique_ptr<Subscription> subscribe(std::uint64_t after_seq,
+                                          std::function<void(const std::vector<Envelope>&)> deliver,
+                                          std::function<void(const Error&)> failed = {});
 
   Status save_snapshot(std::string_view stream, std::uint64_t version, std::string_view state);
   Result<std::optional<Snapshot>> load_snapshot(std::string_view stream) const;

@@ -1,7 +1,5 @@
 #include "storage/group_commit.hpp"
 
-#include <rocksdb/write_batch.h>
-
 #include <algorithm>
 
 #include "storage/keys.hpp"
@@ -9,7 +7,6 @@
 namespace dialer::storage {
 namespace {
 
-constexpr std::size_t kMaxRequestsPerBatch = 4096;
 constexpr std::size_t kVersionCacheLimit = 1 << 20;
 
 std::string encode_answer(const AppendOutcome& outcome) {
@@ -28,8 +25,13 @@ bool decode_answer(std::string_view bytes, AppendOutcome& outcome) {
 
 GroupCommitWriter::GroupCommitWriter(Database& database, CommitSignal& signal,
                                      std::function<std::int64_t()> clock, Tail tail)
-    : database_(database), signal_(signal), clock_(std::move(clock)), tail_(tail) {
-  thread_ = std::thread([this] { run(); });
+    : database_(database),
+      signal_(signal),
+      clock_(std::move(clock)),
+      staged_tail_(tail),
+      committed_tail_(tail) {
+  syncer_ = std::thread([this] { run_syncer(); });
+  notifier_ = std::thread([this] { run_notifier(); });
 }
 
 GroupCommitWriter::~GroupCommitWriter() {
@@ -37,78 +39,36 @@ GroupCommitWriter::~GroupCommitWriter() {
     std::lock_guard lock{mutex_};
     stopping_ = true;
   }
-  wake_.notify_one();
-  thread_.join();
+  wake_syncer_.notify_one();
+  syncer_.join();
+  {
+    std::lock_guard lock{answers_mutex_};
+    syncer_done_ = true;
+  }
+  wake_notifier_.notify_one();
+  notifier_.join();
 }
 
 void GroupCommitWriter::submit(AppendRequest request, AppendCallback done) {
-  {
-    std::lock_guard lock{mutex_};
-    if (!stopping_) {
-      queue_.push_back({std::move(request), std::move(done)});
-      wake_.notify_one();
-      return;
-    }
+  std::unique_lock lock{mutex_};
+  if (stopping_) {
+    lock.unlock();
+    return done(Error{ErrorCode::unavailable, "the event store is closing"});
   }
-  done(Error{ErrorCode::unavailable, "the event store is closing"});
+  bool was_empty = open_.empty();
+  open_.answers.push_back(stage(request));
+  open_.callbacks.push_back(std::move(done));
+  lock.unlock();
+  if (was_empty) wake_syncer_.notify_one();
 }
 
-void GroupCommitWriter::run() {
-  std::vector<Pending> batch;
-  for (;;) {
-    {
-      std::unique_lock lock{mutex_};
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to commit
-      if (queue_.size() <= kMaxRequestsPerBatch) {
-        batch.swap(queue_);
-      } else {
-        auto split = queue_.begin() + kMaxRequestsPerBatch;
-        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(split));
-        queue_.erase(queue_.begin(), split);
-      }
-    }
-    commit(batch);
-    batch.clear();
-  }
-}
-
-void GroupCommitWriter::commit(std::vector<Pending>& pending) {
-  rocksdb::WriteBatch batch;
-  BatchView view;
-  Tail tail = tail_;
-  tail.recorded_at_ms = std::max(tail.recorded_at_ms, clock_());
-
-  std::vector<Result<AppendOutcome>> answers;
-  answers.reserve(pending.size());
-  for (const auto& item : pending) answers.push_back(stage(item.request, view, batch, tail));
-
-  if (batch.Count() > 0) {
-    rocksdb::WriteOptions options;
-    options.sync = true;
-    auto status = database_.db->Write(options, &batch);
-    if (!status.ok()) {
-      // Nothing of this batch is durable: every request in it fails, and the tail stays.
-      auto error = io_error(status, "append failed");
-      for (auto& item : pending) item.done(error);
-      return;
-    }
-    tail_ = tail;
-    if (version_cache_.size() + view.versions.size() > kVersionCacheLimit) version_cache_.clear();
-    for (auto& [stream, version] : view.versions) version_cache_[stream] = version;
-    signal_.publish(tail_.seq);
-  }
-  for (std::size_t i = 0; i < pending.size(); ++i) pending[i].done(std::move(answers[i]));
-}
-
-Result<AppendOutcome> GroupCommitWriter::stage(const AppendRequest& request, BatchView& view,
-                                               rocksdb::WriteBatch& batch, Tail& tail) {
+Result<AppendOutcome> GroupCommitWriter::stage(AppendRequest& request) {
   if (!request.idempotency_key.empty()) {
-    auto earlier = earlier_answer(request.idempotency_key, view);
+    auto earlier = earlier_answer(request.idempotency_key);
     if (!earlier) return earlier.error();
     if (*earlier) return **earlier;
   }
-  auto current = version_of(request.stream, view);
+  auto current = version_of(request.stream);
   if (!current) return current.error();
   const auto& expected = request.expected;
   bool matches = expected.kind == ExpectedVersion::Kind::any ||
@@ -116,41 +76,140 @@ Result<AppendOutcome> GroupCommitWriter::stage(const AppendRequest& request, Bat
                  (expected.kind == ExpectedVersion::Kind::exact && *current == expected.version);
   if (!matches) return AppendOutcome{AppendStatus::conflict, 0, 0, *current};
 
+  auto& tail = staged_tail_;
+  tail.recorded_at_ms = std::max(tail.recorded_at_ms, clock_());
   AppendOutcome outcome{AppendStatus::appended, tail.seq + 1, 0, *current};
-  for (const auto& event : request.events) {
+  for (auto& event : request.events) {
     events::Envelope envelope;
     envelope.seq = ++tail.seq;
     envelope.stream = request.stream;
     envelope.stream_version = ++outcome.stream_version;
-    envelope.type = event.type;
+    envelope.type = std::move(event.type);
     envelope.schema = event.schema;
     envelope.recorded_at_ms = tail.recorded_at_ms;
-    envelope.causation_id = event.causation_id;
-    envelope.correlation_id = event.correlation_id;
-    envelope.payload = event.payload;
+    envelope.causation_id = std::move(event.causation_id);
+    envelope.correlation_id = std::move(event.correlation_id);
+    envelope.payload = std::move(event.payload);
     envelope.prev_hash = tail.hash;
     auto stored = events::seal_envelope(envelope);
     tail.hash = envelope.hash;
     auto seq_key = keys::be64(envelope.seq);
-    batch.Put(database_.log, seq_key, stored);
-    batch.Put(database_.streams, keys::stream_key(request.stream, envelope.stream_version),
-              seq_key);
+    open_.writes.Put(database_.log, seq_key, stored);
+    open_.writes.Put(database_.streams, keys::stream_key(request.stream, envelope.stream_version),
+                     seq_key);
   }
   outcome.last_seq = tail.seq;
-  view.versions[request.stream] = outcome.stream_version;
+  open_.events += request.events.size();
+  open_.tail = tail;
+  open_.versions[request.stream] = outcome.stream_version;
   if (!request.idempotency_key.empty()) {
-    batch.Put(database_.idempotency, request.idempotency_key, encode_answer(outcome));
+    open_.writes.Put(database_.idempotency, request.idempotency_key, encode_answer(outcome));
     auto duplicate = outcome;
     duplicate.status = AppendStatus::duplicate;
-    view.keys[request.idempotency_key] = duplicate;
+    open_.keys[request.idempotency_key] = duplicate;
   }
   return outcome;
 }
 
-Result<std::uint64_t> GroupCommitWriter::version_of(const std::string& stream,
-                                                    const BatchView& view) {
-  if (auto staged = view.versions.find(stream); staged != view.versions.end()) {
-    return staged->second;
+void GroupCommitWriter::run_syncer() {
+  for (;;) {
+    {
+      std::unique_lock lock{mutex_};
+      wake_syncer_.wait(lock, [this] { return stopping_ || !open_.empty(); });
+      if (open_.empty()) return;  // stopping, and nothing left to commit
+      std::swap(in_flight_, open_);
+    }
+    write(in_flight_);
+    std::lock_guard lock{mutex_};
+    in_flight_.clear();
+  }
+}
+
+void GroupCommitWriter::run_notifier() {
+  std::vector<Answers> ready;
+  for (;;) {
+    {
+      std::unique_lock lock{answers_mutex_};
+      wake_notifier_.wait(lock, [this] { return syncer_done_ || !to_answer_.empty(); });
+      if (to_answer_.empty()) return;  // the syncer is gone and everything is answered
+      ready.swap(to_answer_);
+    }
+    for (auto& batch : ready) {
+      for (std::size_t i = 0; i < batch.callbacks.size(); ++i) {
+        batch.callbacks[i](std::move(batch.answers[i]));
+      }
+    }
+    ready.clear();
+  }
+}
+
+void GroupCommitWriter::answer(std::vector<AppendCallback> callbacks,
+                               std::vector<Result<AppendOutcome>> answers) {
+  requests_.fetch_add(callbacks.size(), std::memory_order_relaxed);
+  {
+    std::lock_guard lock{answers_mutex_};
+    to_answer_.push_back({std::move(callbacks), std::move(answers)});
+  }
+  wake_notifier_.notify_one();
+}
+
+void GroupCommitWriter::write(Batch& batch) {
+  if (batch.writes.Count() > 0) {
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    auto status = database_.db->Write(options, &batch.writes);
+    if (!status.ok()) {
+      // Nothing of this batch is durable, and the open batch was staged on top of it:
+      // both fail, and staging starts again from the last durable event.
+      auto error = io_error(status, "append failed");
+      Batch doomed;
+      {
+        std::lock_guard lock{mutex_};
+        std::swap(doomed, open_);
+        staged_tail_ = committed_tail_;
+      }
+      for (auto* failed : {&batch, &doomed}) {
+        std::vector<Result<AppendOutcome>> errors(failed->callbacks.size(), error);
+        answer(std::move(failed->callbacks), std::move(errors));
+      }
+      return;
+    }
+    {
+      std::lock_guard lock{mutex_};
+      committed_tail_ = batch.tail;
+      if (version_cache_.size() + batch.versions.size() > kVersionCacheLimit) {
+        version_cache_.clear();
+      }
+      for (auto& [stream, version] : batch.versions) version_cache_[stream] = version;
+    }
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    events_.fetch_add(batch.events, std::memory_order_relaxed);
+    signal_.publish(batch.tail.seq);
+  }
+  bool next_batch_waiting = false;
+  {
+    std::lock_guard lock{mutex_};
+    next_batch_waiting = !open_.empty();
+  }
+  // With a batch already waiting, waking these appenders is handed to the notifier so that
+  // it overlaps with the next write; otherwise answering here saves them a thread hop.
+  if (next_batch_waiting) return answer(std::move(batch.callbacks), std::move(batch.answers));
+  requests_.fetch_add(batch.callbacks.size(), std::memory_order_relaxed);
+  for (std::size_t i = 0; i < batch.callbacks.size(); ++i) {
+    batch.callbacks[i](std::move(batch.answers[i]));
+  }
+}
+
+AppendStats GroupCommitWriter::stats() const {
+  return {batches_.load(std::memory_order_relaxed), requests_.load(std::memory_order_relaxed),
+          events_.load(std::memory_order_relaxed)};
+}
+
+Result<std::uint64_t> GroupCommitWriter::version_of(const std::string& stream) {
+  for (const auto* batch : {&open_, &in_flight_}) {
+    if (auto staged = batch->versions.find(stream); staged != batch->versions.end()) {
+      return staged->second;
+    }
   }
   if (auto cached = version_cache_.find(stream); cached != version_cache_.end()) {
     return cached->second;
@@ -168,10 +227,11 @@ Result<std::uint64_t> GroupCommitWriter::version_of(const std::string& stream,
   return version;
 }
 
-Result<std::optional<AppendOutcome>> GroupCommitWriter::earlier_answer(const std::string& key,
-                                                                        const BatchView& view) {
-  if (auto staged = view.keys.find(key); staged != view.keys.end()) {
-    return std::optional<AppendOutcome>{staged->second};
+Result<std::optional<AppendOutcome>> GroupCommitWriter::earlier_answer(const std::string& key) {
+  for (const auto* batch : {&open_, &in_flight_}) {
+    if (auto staged = batch->keys.find(key); staged != batch->keys.end()) {
+      return std::optional<AppendOutcome>{staged->second};
+    }
   }
   std::string stored;
   auto status = database_.db->Get(rocksdb::ReadOptions{}, database_.idempotency, key, &stored);

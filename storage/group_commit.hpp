@@ -1,5 +1,8 @@
 #pragma once
 
+#include <rocksdb/write_batch.h>
+
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -16,9 +19,16 @@
 
 namespace dialer::storage {
 
-// The log's single writer. Requests queue up while the previous batch is being synced;
-// the writer then takes them all, checks each against the log, and writes them as one
-// synced WriteBatch, so that many appenders share one fsync.
+// The log's writer, a two-stage pipeline. Appenders stage their own requests into the
+// open batch (sequence numbers, hash chain, version and idempotency checks) under a short
+// lock; the syncer thread meanwhile writes the previous batch with one synced WriteBatch.
+// When that write is durable it takes the open batch whole, so every request that
+// arrived during an fsync shares the next one, and staging never waits on the disk.
+//
+// Every request, including a conflict or a duplicate, is answered only after the batch
+// it was staged in (and so every batch before it) is durable: no answer depends on
+// something that might still be lost. Answers are handed to a notifier thread, so that
+// waking the appenders of one batch overlaps with writing the next.
 class GroupCommitWriter {
  public:
   struct Tail {
@@ -29,42 +39,70 @@ class GroupCommitWriter {
 
   GroupCommitWriter(Database& database, CommitSignal& signal, std::function<std::int64_t()> clock,
                     Tail tail);
-  // Commits what is queued, then stops.
+  // Commits what is staged, then stops.
   ~GroupCommitWriter();
 
   void submit(AppendRequest request, AppendCallback done);
+  AppendStats stats() const;
 
  private:
-  struct Pending {
-    AppendRequest request;
-    AppendCallback done;
-  };
-  // What one batch has decided so far, seen by the requests after it in the same batch.
-  struct BatchView {
+  struct Batch {
+    rocksdb::WriteBatch writes;
+    std::vector<AppendCallback> callbacks;
+    std::vector<Result<AppendOutcome>> answers;
+    // What this batch decided, for the requests staged after it.
     std::unordered_map<std::string, std::uint64_t> versions;
     std::unordered_map<std::string, AppendOutcome> keys;
+    Tail tail;  // after the batch
+    std::uint64_t events = 0;
+
+    bool empty() const { return callbacks.empty(); }
+    void clear() {
+      writes.Clear();
+      callbacks.clear();
+      answers.clear();
+      versions.clear();
+      keys.clear();
+      events = 0;
+    }
+  };
+  struct Answers {
+    std::vector<AppendCallback> callbacks;
+    std::vector<Result<AppendOutcome>> answers;
   };
 
-  void run();
-  void commit(std::vector<Pending>& batch);
-  Result<AppendOutcome> stage(const AppendRequest& request, BatchView& view,
-                              rocksdb::WriteBatch& batch, Tail& tail);
-  Result<std::uint64_t> version_of(const std::string& stream, const BatchView& view);
-  Result<std::optional<AppendOutcome>> earlier_answer(const std::string& key,
-                                                      const BatchView& view);
+  void run_syncer();
+  void run_notifier();
+  void write(Batch& batch);
+  void answer(std::vector<AppendCallback> callbacks, std::vector<Result<AppendOutcome>> answers);
+  Result<AppendOutcome> stage(AppendRequest& request);
+  Result<std::uint64_t> version_of(const std::string& stream);
+  Result<std::optional<AppendOutcome>> earlier_answer(const std::string& key);
 
   Database& database_;
   CommitSignal& signal_;
   std::function<std::int64_t()> clock_;
-  Tail tail_;
-  // Known stream versions; bounded, since a dialer touches millions of streams.
-  std::unordered_map<std::string, std::uint64_t> version_cache_;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::vector<Pending> queue_;
+  std::mutex mutex_;  // guards everything below but the counters and the thread
+  std::condition_variable wake_syncer_;
+  Batch open_;       // being staged
+  Batch in_flight_;  // being written: its decisions still count for staging
+  Tail staged_tail_;
+  Tail committed_tail_;
+  // Versions of streams in committed batches; bounded, since a dialer touches millions.
+  std::unordered_map<std::string, std::uint64_t> version_cache_;
   bool stopping_ = false;
-  std::thread thread_;
+
+  std::mutex answers_mutex_;  // guards the answer queue and syncer_done_
+  std::condition_variable wake_notifier_;
+  std::vector<Answers> to_answer_;
+  bool syncer_done_ = false;
+
+  std::atomic<std::uint64_t> batches_{0};
+  std::atomic<std::uint64_t> requests_{0};
+  std::atomic<std::uint64_t> events_{0};
+  std::thread syncer_;
+  std::thread notifier_;
 };
 
 }  // namespace dialer::storage

@@ -19,7 +19,10 @@ struct Subscription::State {
 
   State(const EventStore& s, std::shared_ptr<CommitSignal> sig, std::uint64_t after,
         std::function<void(const std::vector<Envelope>&)> d, std::function<void(const Error&)> f)
-      : store(s), signal(std::move(sig)), deliver(std::move(d)), failed(std::move(f)),
+      : store(s),
+        signal(std::move(sig)),
+        deliver(std::move(d)),
+        failed(std::move(f)),
         position(after) {}
 
   // Sleeps until the log moves past what was delivered, then reads and delivers up to the
@@ -69,6 +72,8 @@ Subscription::~Subscription() {
   state_->thread.join();
 }
 
-std::uint64_t Subscription::position() const { return state_->position.load(); }
+std::uint64_t Subscription::position() const {
+  return state_->position.load();
+}
 
 }  // namespace dialer::storage

@@ -6,7 +6,9 @@
 namespace dialer::storage {
 namespace {
 
-std::string_view view(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+std::string_view view(const rocksdb::Slice& slice) {
+  return {slice.data(), slice.size()};
+}
 
 VerifyReport bad(VerifyReport report, std::uint64_t seq, std::string problem) {
   report.ok = false;
@@ -43,8 +45,9 @@ VerifyReport EventStore::verify() const {
       return bad(report, seq, "the event says it is seq " + std::to_string(envelope->seq));
     }
     if (envelope->prev_hash != previous) {
-      return bad(report, seq, "the hash chain is broken: prev_hash does not match event " +
-                                  std::to_string(seq - 1));
+      return bad(
+          report, seq,
+          "the hash chain is broken: prev_hash does not match event " + std::to_string(seq - 1));
     }
     auto& version = stream_versions[envelope->stream];
     if (envelope->stream_version != version + 1) {
@@ -54,8 +57,9 @@ VerifyReport EventStore::verify() const {
     }
     version = envelope->stream_version;
     std::string indexed;
-    auto status = db.db->Get(options, db.streams,
-                             keys::stream_key(envelope->stream, envelope->stream_version), &indexed);
+    auto status =
+        db.db->Get(options, db.streams,
+                   keys::stream_key(envelope->stream, envelope->stream_version), &indexed);
     std::uint64_t indexed_seq = 0;
     if (!status.ok() || !keys::read_be64(indexed, indexed_seq) || indexed_seq != seq) {
       return bad(report, seq,

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "events/envelope.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace dialer;
 using namespace dialer::events;
@@ -16,7 +16,11 @@ Envelope sample() {
   e.recorded_at_ms = 1790000000123;
   e.causation_id = "cmd-1";
   e.correlation_id = "corr-9";
-  e.payload = std::string("\x07" "agent-7\x03" "c-1\x02", 13);
+  e.payload = std::string(
+      "\x07"
+      "agent-7\x03"
+      "c-1\x02",
+      13);
   e.prev_hash.fill(0xab);
   return e;
 }

@@ -1,12 +1,12 @@
-#include <catch2/catch.hpp>
+#include "storage/event_store.hpp"
 
 #include <rocksdb/db.h>
 
 #include <barrier>
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "events/codec.hpp"
-#include "storage/event_store.hpp"
 #include "storage/keys.hpp"
 #include "support/temp_dir.hpp"
 #include "support/waiter.hpp"
@@ -24,8 +24,8 @@ std::unique_ptr<EventStore> open_store(const std::string& path, OpenOptions opti
 
 AppendRequest paused(const std::string& stream, ExpectedVersion expected, std::string reason,
                      std::string key = {}) {
-  return {stream, expected, {NewEvent::from(events::AgentPaused{std::move(reason)})},
-          std::move(key)};
+  return {
+      stream, expected, {NewEvent::from(events::AgentPaused{std::move(reason)})}, std::move(key)};
 }
 
 std::string reason_of(const Envelope& envelope) {
@@ -46,7 +46,8 @@ TEST_CASE("appends are numbered globally and per stream, and read back in order"
   CHECK(first->first_seq == 1);
   CHECK(first->stream_version == 1);
 
-  AppendRequest two{"agent-2", ExpectedVersion::any(),
+  AppendRequest two{"agent-2",
+                    ExpectedVersion::any(),
                     {NewEvent::from(events::AgentPaused{"b"}),
                      NewEvent::from(events::AgentPaused{"c"}, "cause-1", "corr-1")},
                     {}};
@@ -121,8 +122,8 @@ TEST_CASE("two appenders racing on one stream with the same expected version: on
   auto racer = [&](int who) {
     for (int round = 0; round < kRounds; ++round) {
       start.arrive_and_wait();
-      auto outcome = store->append(paused("agent-race", ExpectedVersion::exact(round),
-                                          "racer " + std::to_string(who)));
+      auto outcome = store->append(
+          paused("agent-race", ExpectedVersion::exact(round), "racer " + std::to_string(who)));
       REQUIRE(outcome.ok());
       statuses[who].push_back(outcome->status);
     }
@@ -238,10 +239,13 @@ TEST_CASE("a projection's state and checkpoint are committed together") {
   CHECK_FALSE(store->projection_get("stats", "agent-2")->has_value());
 
   std::vector<std::string> keys;
-  REQUIRE(store->projection_scan("stats", "", [&](std::string_view key, std::string_view) {
-    keys.emplace_back(key);
-    return true;
-  }).ok());
+  REQUIRE(store
+              ->projection_scan("stats", "",
+                                [&](std::string_view key, std::string_view) {
+                                  keys.emplace_back(key);
+                                  return true;
+                                })
+              .ok());
   CHECK(keys == std::vector<std::string>{"agent-1", "agent-3"});
 
   REQUIRE(store->reset_projection("stats").ok());

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "events/codec.hpp"
@@ -105,8 +104,8 @@ struct LegacyQueueItemAdded {
 }  // namespace
 
 TEST_CASE("queue.item_added v1 is upcast to v2 on read") {
-  LegacyQueueItemAdded v1{"q-1", "client-9", "Anna", "+43720880079", 4, 1790000000,
-                          "notes", "{}", "agent-7"};
+  LegacyQueueItemAdded v1{"q-1",      "client-9", "Anna", "+43720880079", 4,
+                          1790000000, "notes",    "{}",   "agent-7"};
   auto decoded = decode(QueueItemAdded::type, 1, encode_fields(v1));
   REQUIRE(decoded.ok());
   const auto& item = std::get<QueueItemAdded>(*decoded);
@@ -130,12 +129,10 @@ TEST_CASE("a v1 payload that does not decode is corrupt, not upcast") {
 
 TEST_CASE("upcasters chain one version at a time and report a missing step") {
   Upcasters upcasters;
-  upcasters.add("thing", 1, [](std::string_view p) -> Result<std::string> {
-    return std::string{p} + "+v2";
-  });
-  upcasters.add("thing", 2, [](std::string_view p) -> Result<std::string> {
-    return std::string{p} + "+v3";
-  });
+  upcasters.add("thing", 1,
+                [](std::string_view p) -> Result<std::string> { return std::string{p} + "+v2"; });
+  upcasters.add("thing", 2,
+                [](std::string_view p) -> Result<std::string> { return std::string{p} + "+v3"; });
   auto chained = upcasters.upcast("thing", 1, 3, "v1");
   REQUIRE(chained.ok());
   CHECK(*chained == "v1+v2+v3");

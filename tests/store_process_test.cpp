@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <thread>
 
@@ -62,15 +61,21 @@ TEST_CASE("a second process follows a live writer as a secondary") {
   auto store = EventStore::open(path);
   REQUIRE(store.ok());
   for (int i = 0; i < 100; ++i) {
-    (*store)->append({"agent-" + std::to_string(i % 5), ExpectedVersion::any(),
-                      {NewEvent::from(events::AgentPaused{"before"})}, {}})
+    (*store)
+        ->append({"agent-" + std::to_string(i % 5),
+                  ExpectedVersion::any(),
+                  {NewEvent::from(events::AgentPaused{"before"})},
+                  {}})
         .value();
   }
   std::atomic<bool> stop{false};
   std::thread writer{[&] {
     while (!stop) {
-      (*store)->append({"agent-live", ExpectedVersion::any(),
-                        {NewEvent::from(events::AgentPaused{"during"})}, {}})
+      (*store)
+          ->append({"agent-live",
+                    ExpectedVersion::any(),
+                    {NewEvent::from(events::AgentPaused{"during"})},
+                    {}})
           .value();
     }
   }};

@@ -5,6 +5,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -12,8 +13,6 @@
 #include <iostream>
 #include <thread>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "events/codec.hpp"
 #include "storage/event_store.hpp"
@@ -50,16 +49,60 @@ struct Measured {
   double events_per_s = 0;
   std::uint64_t events = 0;
   std::size_t average_bytes = 0;
+  double events_per_batch = 0;
 };
 
-Measured measure_store(const fs::path& dir, int appenders, double seconds) {
+enum class Model {
+  threads,  // each appender an OS thread blocked in append() until its event is durable
+  async,    // each appender a logical client with one append_async() outstanding at a time,
+            // as actors use the store: the acknowledgement sends the next append
+};
+
+struct AsyncAppender {
+  storage::EventStore* store = nullptr;
+  int id = 0;
+  std::uint64_t version = 0;
+  std::atomic<bool>* stop = nullptr;
+  std::atomic<std::uint64_t>* appended = nullptr;
+  std::atomic<int>* finished = nullptr;
+
+  void next() {
+    if (stop->load(std::memory_order_relaxed)) {
+      finished->fetch_add(1);
+      finished->notify_all();
+      return;
+    }
+    store->append_async({"queue-bench-" + std::to_string(id),
+                         storage::ExpectedVersion::exact(version),
+                         {storage::NewEvent::from(sample_event(id, version))},
+                         {}},
+                        [this](Result<storage::AppendOutcome> outcome) {
+                          if (!outcome || outcome->status != storage::AppendStatus::appended) {
+                            std::cerr << "append failed\n";
+                            std::exit(1);
+                          }
+                          version = outcome->stream_version;
+                          appended->fetch_add(1, std::memory_order_relaxed);
+                          next();
+                        });
+  }
+};
+
+Measured measure_store(const fs::path& dir, Model model, int appenders, double seconds) {
   auto store = storage::EventStore::open(dir.string());
   if (!store) throw std::runtime_error(store.error().message);
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> appended{0};
+  std::atomic<int> finished{0};
   std::vector<std::thread> threads;
+  std::vector<AsyncAppender> clients(appenders);
   auto start = Clock::now();
   for (int a = 0; a < appenders; ++a) {
+    if (model == Model::async) {
+      clients[a] = {store->get(), a, 0, &stop, &appended, &finished};
+      clients[a].next();
+      continue;
+    }
     threads.emplace_back([&, a] {
       std::uint64_t version = 0;
       while (!stop.load(std::memory_order_relaxed)) {
@@ -80,12 +123,18 @@ Measured measure_store(const fs::path& dir, int appenders, double seconds) {
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& thread : threads) thread.join();
+  if (model == Model::async) {
+    for (int done = finished.load(); done < appenders; done = finished.load()) finished.wait(done);
+  }
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  auto stats = (*store)->append_stats();
 
   std::size_t bytes = 0;
   auto sample = (*store)->read_log(1, 1000);
   for (auto envelope : *sample) bytes += events::seal_envelope(envelope).size();
-  return {appended.load() / elapsed, appended.load(), sample->empty() ? 300 : bytes / sample->size()};
+  return {appended.load() / elapsed, appended.load(),
+          sample->empty() ? 300 : bytes / sample->size(),
+          stats.batches ? static_cast<double>(stats.events) / stats.batches : 0};
 }
 
 // The floor the store is measured against: one thread writing synced batches of
@@ -144,27 +193,37 @@ int main(int argc, char** argv) {
 
   std::string summary;
   for (int appenders : appender_counts) {
-    auto store_dir = make_temp_dir(parent);
     auto raw_dir = make_temp_dir(parent);
-    auto store = measure_store(store_dir, appenders, seconds);
-    auto raw = measure_raw(raw_dir, appenders, store.average_bytes, seconds);
+    Measured by_model[2];
+    double read_rate = 0;
     std::uint64_t read_count = 0;
-    auto read_rate = measure_read(store_dir, read_count);
-    double ratio = store.events_per_s / raw;
+    for (auto model : {Model::threads, Model::async}) {
+      auto store_dir = make_temp_dir(parent);
+      by_model[static_cast<int>(model)] = measure_store(store_dir, model, appenders, seconds);
+      if (model == Model::async) read_rate = measure_read(store_dir, read_count);
+      fs::remove_all(store_dir);
+    }
+    const auto& threads = by_model[static_cast<int>(Model::threads)];
+    const auto& async = by_model[static_cast<int>(Model::async)];
+    auto raw = measure_raw(raw_dir, appenders, async.average_bytes, seconds);
+    fs::remove_all(raw_dir);
     std::printf(
-        "appenders=%d store: %.0f events/s (%llu events, %zu bytes each)  raw synced batches of "
-        "%d: %.0f events/s  ratio=%.2f  read+decode: %.0f events/s over %llu\n",
-        appenders, store.events_per_s, static_cast<unsigned long long>(store.events),
-        store.average_bytes, appenders, raw, ratio, read_rate,
-        static_cast<unsigned long long>(read_count));
-    char line[256];
+        "appenders=%d  raw synced batches of %d: %.0f events/s\n"
+        "  async appenders (as actors append): %.0f events/s, %.1f per batch, ratio=%.2f\n"
+        "  blocking threads:                   %.0f events/s, %.1f per batch, ratio=%.2f\n"
+        "  read+decode: %.0f events/s over %llu events of %zu bytes\n",
+        appenders, appenders, raw, async.events_per_s, async.events_per_batch,
+        async.events_per_s / raw, threads.events_per_s, threads.events_per_batch,
+        threads.events_per_s / raw, read_rate, static_cast<unsigned long long>(read_count),
+        async.average_bytes);
+    std::fflush(stdout);
+    char line[320];
     std::snprintf(line, sizeof line,
                   "bench-store appenders=%d events_per_s=%.0f raw_events_per_s=%.0f ratio=%.2f "
-                  "read_events_per_s=%.0f",
-                  appenders, store.events_per_s, raw, ratio, read_rate);
+                  "threads_events_per_s=%.0f threads_ratio=%.2f read_events_per_s=%.0f",
+                  appenders, async.events_per_s, raw, async.events_per_s / raw,
+                  threads.events_per_s, threads.events_per_s / raw, read_rate);
     summary = line;
-    fs::remove_all(store_dir);
-    fs::remove_all(raw_dir);
   }
   std::puts(summary.c_str());
   return 0;

@@ -3,10 +3,10 @@
 
 #include <signal.h>
 
-#include <cstdlib>
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
 
 #include "storage/event_store.hpp"
 
@@ -34,18 +34,20 @@ int main(int argc, char** argv) {
   sigaddset(&shutdown_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
 
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path{db_path}.parent_path(), ignored);
   auto store = dialer::storage::EventStore::open(db_path);
   if (!store) {
     std::cerr << "dialerd: " << store.error().message << "\n";
     return 1;
   }
-  std::cout << "dialerd: event store " << db_path << " open, " << (*store)->last_seq()
-            << " events" << std::endl;
+  std::cout << "dialerd: event store " << db_path << " open, " << (*store)->last_seq() << " events"
+            << std::endl;
   if (verify_on_start) {
     auto report = (*store)->verify();
     if (!report.ok) {
-      std::cerr << "dialerd: log damaged at seq " << report.first_bad_seq << ": "
-                << report.problem << "\n";
+      std::cerr << "dialerd: log damaged at seq " << report.first_bad_seq << ": " << report.problem
+                << "\n";
       return 2;
     }
     std::cout << "dialerd: log verified, " << report.events_checked << " events" << std::endl;

@@ -19,9 +19,8 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(AgentCallAnswered{"c-1"});
   out.push_back(AgentCallEnded{"c-1", 95, 1790000030000});
   out.push_back(AgentReleased{"c-2", "user_unavailable"});
-  out.push_back(QueueItemAdded{"q-1", "client-9", "Anna Gruber", "+43720880079", 3,
-                               1790000000000, "call after 10", R"({"tier":"gold"})",
-                               "Europe/Vienna", "agent-7"});
+  out.push_back(QueueItemAdded{"q-1", "client-9", "Anna Gruber", "+43720880079", 3, 1790000000000,
+                               "call after 10", R"({"tier":"gold"})", "Europe/Vienna", "agent-7"});
   out.push_back(QueueItemUpdated{"agent-8", 1, 1790000100000, true, "moved"});
   out.push_back(QueueItemStatusSet{ManualStatus::skipped, "duplicate lead"});
   out.push_back(QueueItemCancelled{"deleted by operator"});
@@ -36,9 +35,16 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(CallCreated{812345678901, 1790000001000});
   out.push_back(CallAnswered{1790000009000});
   out.push_back(CallHungUp{1790000100000});
-  out.push_back(CallEnded{812345678901, 1790000001000, 1790000009000, 1790000100000, 99,
-                          CallOutcome::voicemail, "agents_did_not_answer", "NORMAL_CLEARING",
-                          "https://example.invalid/rec.mp3", {"vip", "renewal"}});
+  out.push_back(CallEnded{812345678901,
+                          1790000001000,
+                          1790000009000,
+                          1790000100000,
+                          99,
+                          CallOutcome::voicemail,
+                          "agents_did_not_answer",
+                          "NORMAL_CLEARING",
+                          "https://example.invalid/rec.mp3",
+                          {"vip", "renewal"}});
   out.push_back(CallLost{"no call.created and none in the call list"});
   out.push_back(ConfigChanged{{{"dialer.maxRetries", "5"}, {"system.name", "\"North\""}}});
   out.push_back(DoNotCallAdded{"+43720880079", "asked not to be called"});

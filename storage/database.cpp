@@ -54,12 +54,14 @@ Database::~Database() {
 }
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMode mode,
-                                                 const std::string& secondary_path) {
+                                                 const std::string& secondary_path,
+                                                 rocksdb::Env* env) {
   if (mode != OpenMode::read_write &&
       !std::filesystem::exists(std::filesystem::path{path} / "CURRENT")) {
     return Error{ErrorCode::not_found, "no event store at " + path};
   }
   auto options = make_options(mode);
+  if (env) options.env = env;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const auto& name : family_names()) {
     families.emplace_back(name, family_options(options, name));

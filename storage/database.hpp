@@ -38,7 +38,8 @@ struct Database {
   ~Database();
 
   static Result<std::unique_ptr<Database>> open(const std::string& path, OpenMode mode,
-                                                const std::string& secondary_path);
+                                                const std::string& secondary_path,
+                                                rocksdb::Env* env = nullptr);
 };
 
 Error io_error(const rocksdb::Status& status, const std::string& what);

@@ -59,7 +59,7 @@ NewEvent NewEvent::from(const events::Event& event, std::string causation_id,
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::open(const std::string& path, OpenOptions options) {
-  auto database = Database::open(path, options.mode, options.secondary_path);
+  auto database = Database::open(path, options.mode, options.secondary_path, options.env);
   if (!database) return database.error();
   auto tail = read_tail(**database);
   if (!tail) return tail.error();

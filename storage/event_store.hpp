@@ -91,6 +91,7 @@ struct OpenOptions {
   OpenMode mode = OpenMode::read_write;
   std::string secondary_path;              // for OpenMode::secondary
   std::function<std::int64_t()> clock_ms;  // recorded-at time; the system clock if empty
+  rocksdb::Env* env = nullptr;             // RocksDB's default if null (tests inject faults)
 };
 
 class Subscription;

@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "events/codec.hpp"
+#include "storage/event_store.hpp"
+#include "support/temp_dir.hpp"
+#include "support/waiter.hpp"
+
+using namespace dialer;
+using namespace dialer::storage;
+
+namespace {
+
+// A file system whose write-ahead-log appends fail while `failing` is set, as a full or
+// broken disk would make them.
+class FailingWalFileSystem : public rocksdb::FileSystemWrapper {
+ public:
+  explicit FailingWalFileSystem(std::shared_ptr<std::atomic<bool>> failing)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(std::move(failing)) {}
+  const char* Name() const override { return "FailingWalFileSystem"; }
+
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* file,
+                                    rocksdb::IODebugContext* debug) override {
+    auto status = target()->NewWritableFile(name, options, file, debug);
+    if (status.ok() && name.ends_with(".log")) {
+      *file = std::make_unique<FailingFile>(std::move(*file), failing_);
+    }
+    return status;
+  }
+
+ private:
+  class FailingFile : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    FailingFile(std::unique_ptr<rocksdb::FSWritableFile> file,
+                std::shared_ptr<std::atomic<bool>> failing)
+        : FSWritableFileOwnerWrapper(std::move(file)), failing_(std::move(failing)) {}
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* debug) override {
+      if (*failing_) return rocksdb::IOStatus::IOError("injected: disk write failed");
+      return FSWritableFileOwnerWrapper::Append(data, options, debug);
+    }
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                             const rocksdb::DataVerificationInfo& info,
+                             rocksdb::IODebugContext* debug) override {
+      if (*failing_) return rocksdb::IOStatus::IOError("injected: disk write failed");
+      return FSWritableFileOwnerWrapper::Append(data, options, info, debug);
+    }
+
+   private:
+    std::shared_ptr<std::atomic<bool>> failing_;
+  };
+
+  std::shared_ptr<std::atomic<bool>> failing_;
+};
+
+}  // namespace
+
+TEST_CASE("when the disk fails, failed appends leave nothing behind and acknowledged ones stay") {
+  testing::TempDir dir;
+  auto path = dir.sub("db");
+  auto failing = std::make_shared<std::atomic<bool>>(false);
+  auto env = rocksdb::NewCompositeEnv(std::make_shared<FailingWalFileSystem>(failing));
+
+  struct Answers {
+    std::set<std::uint64_t> acknowledged;
+    int failed = 0;
+  };
+  testing::Waiter<Answers> answers;
+  constexpr int kAppends = 400;
+  {
+    auto store = EventStore::open(path, {OpenMode::read_write, {}, {}, env.get()});
+    REQUIRE(store.ok());
+    std::vector<std::thread> appenders;
+    for (int t = 0; t < 4; ++t) {
+      appenders.emplace_back([&, t] {
+        for (int i = 0; i < kAppends / 4; ++i) {
+          if (t == 0 && i == kAppends / 8) *failing = true;  // the disk breaks mid-stream
+          (*store)->append_async(
+              {"agent-" + std::to_string(t), ExpectedVersion::any(),
+               {NewEvent::from(events::AgentPaused{std::to_string(i)})}, {}},
+              [&](Result<AppendOutcome> outcome) {
+                answers.update([&](Answers& a) {
+                  if (outcome) {
+                    for (auto seq = outcome->first_seq; seq <= outcome->last_seq; ++seq) {
+                      a.acknowledged.insert(seq);
+                    }
+                  } else {
+                    CHECK(outcome.error().code == ErrorCode::io_error);
+                    ++a.failed;
+                  }
+                });
+              });
+        }
+      });
+    }
+    for (auto& appender : appenders) appender.join();
+    REQUIRE(answers.wait_for([](const Answers& a) {
+      return static_cast<int>(a.acknowledged.size()) + a.failed == kAppends;
+    }));
+  }
+  auto result = answers.snapshot();
+  CHECK(result.failed > 0);
+
+  *failing = false;
+  auto store = EventStore::open(path);
+  REQUIRE(store.ok());
+  // Exactly the acknowledged events, numbered without gaps, chained intact.
+  CHECK((*store)->last_seq() == result.acknowledged.size());
+  if (!result.acknowledged.empty()) CHECK(*result.acknowledged.rbegin() == result.acknowledged.size());
+  auto report = (*store)->verify();
+  CHECK(report.ok);
+  auto next = (*store)->append({"agent-0", ExpectedVersion::any(),
+                                {NewEvent::from(events::AgentPaused{"after"})}, {}});
+  REQUIRE(next.ok());
+  CHECK(next->first_seq == result.acknowledged.size() + 1);
+  CHECK((*store)->verify().ok);
+}

@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
-
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <set>
 #include <thread>
 
@@ -82,21 +81,23 @@ TEST_CASE("when the disk fails, failed appends leave nothing behind and acknowle
       appenders.emplace_back([&, t] {
         for (int i = 0; i < kAppends / 4; ++i) {
           if (t == 0 && i == kAppends / 8) *failing = true;  // the disk breaks mid-stream
-          (*store)->append_async(
-              {"agent-" + std::to_string(t), ExpectedVersion::any(),
-               {NewEvent::from(events::AgentPaused{std::to_string(i)})}, {}},
-              [&](Result<AppendOutcome> outcome) {
-                answers.update([&](Answers& a) {
-                  if (outcome) {
-                    for (auto seq = outcome->first_seq; seq <= outcome->last_seq; ++seq) {
-                      a.acknowledged.insert(seq);
-                    }
-                  } else {
-                    CHECK(outcome.error().code == ErrorCode::io_error);
-                    ++a.failed;
-                  }
-                });
-              });
+          (*store)->append_async({"agent-" + std::to_string(t),
+                                  ExpectedVersion::any(),
+                                  {NewEvent::from(events::AgentPaused{std::to_string(i)})},
+                                  {}},
+                                 [&](Result<AppendOutcome> outcome) {
+                                   answers.update([&](Answers& a) {
+                                     if (outcome) {
+                                       for (auto seq = outcome->first_seq; seq <= outcome->last_seq;
+                                            ++seq) {
+                                         a.acknowledged.insert(seq);
+                                       }
+                                     } else {
+                                       CHECK(outcome.error().code == ErrorCode::io_error);
+                                       ++a.failed;
+                                     }
+                                   });
+                                 });
         }
       });
     }
@@ -113,11 +114,12 @@ TEST_CASE("when the disk fails, failed appends leave nothing behind and acknowle
   REQUIRE(store.ok());
   // Exactly the acknowledged events, numbered without gaps, chained intact.
   CHECK((*store)->last_seq() == result.acknowledged.size());
-  if (!result.acknowledged.empty()) CHECK(*result.acknowledged.rbegin() == result.acknowledged.size());
+  if (!result.acknowledged.empty())
+    CHECK(*result.acknowledged.rbegin() == result.acknowledged.size());
   auto report = (*store)->verify();
   CHECK(report.ok);
-  auto next = (*store)->append({"agent-0", ExpectedVersion::any(),
-                                {NewEvent::from(events::AgentPaused{"after"})}, {}});
+  auto next = (*store)->append(
+      {"agent-0", ExpectedVersion::any(), {NewEvent::from(events::AgentPaused{"after"})}, {}});
   REQUIRE(next.ok());
   CHECK(next->first_seq == result.acknowledged.size() + 1);
   CHECK((*store)->verify().ok);

@@ -1,0 +1,167 @@
+#include "actors/domain/agent.hpp"
+
+namespace dialer::domain {
+namespace {
+
+using Events = std::vector<events::Event>;
+
+Error conflict(const std::string& why) { return Error{ErrorCode::conflict, why}; }
+
+struct AgentDecider {
+  const AgentState& s;
+
+  Result<Events> operator()(const agent::Start& c) const {
+    if (c.aircall_user_id <= 0) {
+      return Error{ErrorCode::invalid_argument, "aircallUserId is required", "aircallUserId"};
+    }
+    if (c.number_id <= 0) {
+      return Error{ErrorCode::invalid_argument, "numberId is required", "numberId"};
+    }
+    if (s.mode == AgentMode::active && s.aircall_user_id == c.aircall_user_id &&
+        s.number_id == c.number_id && s.mock_mode == c.mock_mode) {
+      return Events{};  // already dialling with these settings
+    }
+    if (!s.call_id.empty() && s.mode == AgentMode::active &&
+        (s.aircall_user_id != c.aircall_user_id || s.number_id != c.number_id)) {
+      return conflict("the agent is on a call; start again with other settings after it");
+    }
+    return Events{events::AgentStarted{s.user_id, c.aircall_user_id, c.number_id, c.mock_mode}};
+  }
+
+  Result<Events> operator()(const agent::Pause& c) const {
+    if (s.mode == AgentMode::offline) return conflict("the dialer is not running for this agent");
+    auto reason = c.reason.empty() ? std::string{"busy"} : c.reason;
+    if (s.mode == AgentMode::paused && s.pause_reason == reason) return Events{};
+    return Events{events::AgentPaused{reason}};
+  }
+
+  Result<Events> operator()(const agent::Stop&) const {
+    if (!s.ever_started) {
+      return Error{ErrorCode::not_found, "the dialer was never started for " + s.user_id};
+    }
+    if (s.mode == AgentMode::offline) return Events{};
+    return Events{events::AgentStopped{"stopped"}};
+  }
+
+  Result<Events> operator()(const agent::Reserve& c) const {
+    if (!can_take_call(s, c.now_ms)) {
+      if (s.call_id == c.call_id) return Events{};  // the same reservation again
+      return conflict("the agent cannot take a call now (" + status_label(s, c.now_ms) + ")");
+    }
+    return Events{events::AgentReserved{c.call_id, c.queue_item_id}};
+  }
+
+  Result<Events> operator()(const agent::CallAnswered& c) const {
+    if (s.call_id != c.call_id || s.call_answered) return Events{};  // late or repeated news
+    return Events{events::AgentCallAnswered{c.call_id}};
+  }
+
+  Result<Events> operator()(const agent::CallEnded& c) const {
+    if (s.call_id != c.call_id) return Events{};
+    return Events{events::AgentCallEnded{c.call_id, c.talk_seconds, c.now_ms + c.wrap_up_ms}};
+  }
+
+  Result<Events> operator()(const agent::Release& c) const {
+    if (s.call_id != c.call_id) return Events{};
+    if (s.call_answered) return conflict("the call was answered; it ends, it is not released");
+    return Events{events::AgentReleased{c.call_id, c.reason}};
+  }
+
+  Result<Events> operator()(const agent::AircallStatus& c) const {
+    bool changes = (c.connected && *c.connected != s.aircall_connected) ||
+                   (c.opened && *c.opened != s.aircall_opened) ||
+                   (c.wrapping_up && *c.wrapping_up != s.aircall_wrapping_up);
+    if (!changes) return Events{};
+    return Events{events::AgentAircallStatusChanged{c.connected, c.opened, c.wrapping_up,
+                                                    c.source_event}};
+  }
+};
+
+struct AgentEvolver {
+  AgentState& s;
+  std::int64_t at;
+
+  void operator()(const events::AgentStarted& e) const {
+    bool new_session = s.mode == AgentMode::offline;
+    s.mode = AgentMode::active;
+    s.ever_started = true;
+    s.aircall_user_id = e.aircall_user_id;
+    s.number_id = e.number_id;
+    s.mock_mode = e.mock_mode;
+    s.pause_reason.clear();
+    if (new_session) {
+      s.session_started_ms = at;
+      s.session_ended_ms = 0;
+      s.calls_completed = 0;
+      s.talk_seconds = 0;
+    }
+  }
+  void operator()(const events::AgentPaused& e) const {
+    s.mode = AgentMode::paused;
+    s.pause_reason = e.reason;
+  }
+  void operator()(const events::AgentStopped&) const {
+    s.mode = AgentMode::offline;
+    s.pause_reason.clear();
+    s.session_ended_ms = at;
+  }
+  void operator()(const events::AgentAircallStatusChanged& e) const {
+    if (e.connected) s.aircall_connected = *e.connected;
+    if (e.opened) s.aircall_opened = *e.opened;
+    if (e.wrapping_up) s.aircall_wrapping_up = *e.wrapping_up;
+  }
+  void operator()(const events::AgentReserved& e) const {
+    s.call_id = e.call_id;
+    s.queue_item_id = e.queue_item_id;
+    s.call_answered = false;
+  }
+  void operator()(const events::AgentCallAnswered&) const { s.call_answered = true; }
+  void operator()(const events::AgentCallEnded& e) const {
+    if (s.call_answered) ++s.calls_completed;
+    s.talk_seconds += e.talk_seconds;
+    s.call_id.clear();
+    s.queue_item_id.clear();
+    s.call_answered = false;
+    s.wrap_up_until_ms = e.wrap_up_until_ms;
+  }
+  void operator()(const events::AgentReleased&) const {
+    s.call_id.clear();
+    s.queue_item_id.clear();
+    s.call_answered = false;
+  }
+  void operator()(const auto&) const {}
+};
+
+}  // namespace
+
+Result<Events> decide(const AgentState& state, const agent::Command& command) {
+  return std::visit(AgentDecider{state}, command);
+}
+
+AgentState evolve(AgentState state, const events::Event& event, std::int64_t recorded_at_ms) {
+  std::visit(AgentEvolver{state, recorded_at_ms}, event);
+  return state;
+}
+
+bool aircall_available(const AgentState& s) {
+  return s.aircall_connected && s.aircall_opened && !s.aircall_wrapping_up;
+}
+
+bool can_take_call(const AgentState& s, std::int64_t now_ms) {
+  return s.mode == AgentMode::active && s.call_id.empty() && now_ms >= s.wrap_up_until_ms &&
+         aircall_available(s);
+}
+
+std::string status_label(const AgentState& s, std::int64_t now_ms) {
+  if (!s.call_id.empty()) return s.call_answered ? "in-call" : "dialing";
+  switch (s.mode) {
+    case AgentMode::offline: return "offline";
+    case AgentMode::paused: return s.pause_reason;
+    case AgentMode::active: break;
+  }
+  if (now_ms < s.wrap_up_until_ms || s.aircall_wrapping_up) return "wrap-up";
+  if (!aircall_available(s)) return "busy";
+  return "available";
+}
+
+}  // namespace dialer::domain

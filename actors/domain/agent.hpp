@@ -1,0 +1,99 @@
+#pragma once
+
+// An agent's dialer session: started with their Aircall user and number, paused, started
+// again, stopped; reserved for one call at a time; a wrap-up pause after each call; and
+// Aircall's own word on whether the user can take a call.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "events/codec.hpp"
+#include "events/result.hpp"
+
+namespace dialer::domain {
+
+enum class AgentMode { offline, active, paused };
+
+struct AgentState {
+  std::string user_id;
+  AgentMode mode = AgentMode::offline;
+  bool ever_started = false;
+  std::int64_t aircall_user_id = 0;
+  std::int64_t number_id = 0;
+  bool mock_mode = false;
+  std::string pause_reason;
+
+  std::string call_id;  // the call the agent is reserved for or on; empty when none
+  std::string queue_item_id;
+  bool call_answered = false;
+  std::int64_t wrap_up_until_ms = 0;
+
+  // Aircall's view; unknown counts as yes until Aircall says otherwise.
+  bool aircall_connected = true;
+  bool aircall_opened = true;
+  bool aircall_wrapping_up = false;
+
+  // The current session, for the stop answer and the status endpoint.
+  std::int64_t session_started_ms = 0;
+  std::int64_t session_ended_ms = 0;
+  std::uint32_t calls_completed = 0;
+  std::int64_t talk_seconds = 0;
+
+  bool operator==(const AgentState&) const = default;
+};
+
+namespace agent {
+
+struct Start {
+  std::int64_t aircall_user_id = 0;
+  std::int64_t number_id = 0;
+  bool mock_mode = false;
+};
+struct Pause {
+  std::string reason;
+};
+struct Stop {};
+struct Reserve {
+  std::string call_id;
+  std::string queue_item_id;
+  std::int64_t now_ms = 0;
+};
+struct CallAnswered {
+  std::string call_id;
+};
+struct CallEnded {
+  std::string call_id;
+  std::int64_t talk_seconds = 0;
+  std::int64_t now_ms = 0;
+  std::int64_t wrap_up_ms = 0;
+};
+struct Release {
+  std::string call_id;
+  std::string reason;
+};
+struct AircallStatus {
+  std::optional<bool> connected;
+  std::optional<bool> opened;
+  std::optional<bool> wrapping_up;
+  std::string source_event;
+};
+
+using Command = std::variant<Start, Pause, Stop, Reserve, CallAnswered, CallEnded, Release, AircallStatus>;
+
+}  // namespace agent
+
+Result<std::vector<events::Event>> decide(const AgentState& state, const agent::Command& command);
+// Events that are not the agent's leave the state as it is.
+AgentState evolve(AgentState state, const events::Event& event, std::int64_t recorded_at_ms);
+
+// Whether Aircall would let this user take a call now.
+bool aircall_available(const AgentState& state);
+// Whether the dispatcher may hand this agent a call at `now_ms`.
+bool can_take_call(const AgentState& state, std::int64_t now_ms);
+// The API's status word: offline, available, busy/break/..., dialing, in-call, wrap-up.
+std::string status_label(const AgentState& state, std::int64_t now_ms);
+
+}  // namespace dialer::domain

@@ -1,0 +1,270 @@
+#include "actors/domain/config.hpp"
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <set>
+
+namespace dialer::domain {
+namespace {
+
+using nlohmann::json;
+
+std::vector<SettingSpec> make_specs() {
+  using T = ValueType;
+  std::vector<SettingSpec> specs;
+  auto add = [&](SettingSpec spec) { specs.push_back(std::move(spec)); };
+  add({"system.name", "System name", "Name shown in the dashboard", "general", T::string,
+       "PowerDialer", true, false, std::nullopt, std::nullopt, {}, ""});
+  add({"dialer.callRateLimit", "Call rate limit", "Calls per minute per agent, at most",
+       "dialer", T::integer, 6, true, false, 1, 20, {}, ""});
+  add({"dialer.retryDelay", "Retry delay", "Minutes before the first retry; doubles each retry",
+       "dialer", T::integer, 60, true, false, 5, 1440, {}, ""});
+  add({"dialer.maxRetries", "Maximum retries", "Retries after the first attempt", "dialer",
+       T::integer, 3, true, false, 0, 10, {}, ""});
+  add({"dialer.wrapUpSeconds", "Wrap-up time", "Seconds an agent gets after each call", "dialer",
+       T::integer, 30, true, false, 0, 3600, {}, ""});
+  add({"dialer.retryOn", "Retry on", "Call outcomes worth another attempt", "dialer",
+       T::outcome_list, json::array({"no-answer", "busy", "error"}), true, false, std::nullopt,
+       std::nullopt, {"no-answer", "busy", "voicemail", "error"}, ""});
+  add({"aircall.apiKey", "Aircall API ID", "Company API id for Basic auth", "aircall", T::string,
+       "", true, true, std::nullopt, std::nullopt, {}, ""});
+  add({"aircall.apiSecret", "Aircall API token", "Company API token for Basic auth", "aircall",
+       T::string, "", true, true, std::nullopt, std::nullopt, {}, ""});
+  add({"aircall.webhookToken", "Webhook token", "Token Aircall puts in every webhook body",
+       "aircall", T::string, "", true, true, std::nullopt, std::nullopt, {}, ""});
+  add({"aircall.defaultNumberId", "Default number", "Aircall number to call from", "aircall",
+       T::integer, nullptr, true, false, 1, std::nullopt, {}, ""});
+  add({"aircall.requestsPerMinute", "API budget",
+       "Aircall API requests per minute for the whole company (Aircall: 120; older accounts 60)",
+       "aircall", T::integer, 60, true, false, 1, 1000, {}, ""});
+  add({"scheduling.businessHoursStart", "Business hours start", "Operator's local time", "scheduling",
+       T::time_of_day, "09:00", true, false, std::nullopt, std::nullopt, {}, "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
+  add({"scheduling.businessHoursEnd", "Business hours end", "Operator's local time", "scheduling",
+       T::time_of_day, "17:00", true, false, std::nullopt, std::nullopt, {}, "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
+  add({"scheduling.businessDays", "Business days", "ISO weekdays: 1 Monday ... 7 Sunday",
+       "scheduling", T::integer_list, json::array({1, 2, 3, 4, 5}), true, false, 1, 7, {}, ""});
+  add({"scheduling.timeZone", "Time zone", "IANA zone of the business hours and holidays",
+       "scheduling", T::time_zone, "UTC", true, false, std::nullopt, std::nullopt, {}, ""});
+  add({"scheduling.holidays", "Holidays", "Dates (YYYY-MM-DD) without calls", "scheduling",
+       T::date_list, json::array(), true, false, std::nullopt, std::nullopt, {}, ""});
+  add({"scheduling.calleeWindowStart", "Callee window start", "Earliest local time to ring a client",
+       "scheduling", T::time_of_day, "08:00", true, false, std::nullopt, std::nullopt, {},
+       "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
+  add({"scheduling.calleeWindowEnd", "Callee window end", "Latest local time to ring a client",
+       "scheduling", T::time_of_day, "21:00", true, false, std::nullopt, std::nullopt, {},
+       "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
+  add({"notifications.emailEnabled", "E-mail notifications", "Send e-mail notifications",
+       "notifications", T::boolean, false, true, false, std::nullopt, std::nullopt, {}, ""});
+  add({"security.apiKeys", "API keys", "Bearer keys accepted by the REST API", "security",
+       T::string_list, json::array(), true, true, std::nullopt, std::nullopt, {}, ""});
+  return specs;
+}
+
+Error invalid(const SettingSpec& spec, const std::string& why) {
+  return Error{ErrorCode::invalid_argument, spec.key + " " + why, spec.key};
+}
+
+// YYYY-MM-DD, and a day that exists.
+bool valid_date(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  auto number = [&](std::size_t from, std::size_t count) { return std::stoi(text.substr(from, count)); };
+  date::year_month_day day{date::year{number(0, 4)}, date::month{static_cast<unsigned>(number(5, 2))},
+                           date::day{static_cast<unsigned>(number(8, 2))}};
+  return day.ok();
+}
+
+bool known_zone(const std::string& name) {
+  try {
+    date::locate_zone(name);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+Result<json> check_integer(const SettingSpec& spec, const json& value) {
+  if (!value.is_number_integer()) return invalid(spec, "must be a whole number");
+  auto number = value.get<std::int64_t>();
+  if ((spec.min && number < *spec.min) || (spec.max && number > *spec.max)) {
+    return invalid(spec, "must be between " + std::to_string(spec.min.value_or(INT64_MIN)) +
+                             " and " + std::to_string(spec.max.value_or(INT64_MAX)));
+  }
+  return json(number);
+}
+
+}  // namespace
+
+std::string_view to_string(ValueType type) {
+  switch (type) {
+    case ValueType::string: return "string";
+    case ValueType::integer: return "number";
+    case ValueType::boolean: return "boolean";
+    case ValueType::time_of_day: return "time";
+    case ValueType::time_zone: return "timezone";
+    case ValueType::integer_list: return "number[]";
+    case ValueType::date_list: return "date[]";
+    case ValueType::outcome_list: return "string[]";
+    case ValueType::string_list: return "string[]";
+  }
+  return "string";
+}
+
+const std::vector<SettingSpec>& setting_specs() {
+  static const auto specs = make_specs();
+  return specs;
+}
+
+const SettingSpec* find_setting(std::string_view key) {
+  const auto& specs = setting_specs();
+  auto found = std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.key == key; });
+  return found == specs.end() ? nullptr : &*found;
+}
+
+Result<json> validate_setting(const SettingSpec& spec, const json& value) {
+  if (!spec.editable) return invalid(spec, "cannot be changed");
+  switch (spec.type) {
+    case ValueType::string:
+      if (!value.is_string()) return invalid(spec, "must be text");
+      return value;
+    case ValueType::boolean:
+      if (!value.is_boolean()) return invalid(spec, "must be true or false");
+      return value;
+    case ValueType::integer:
+      if (value.is_null() && spec.default_value.is_null()) return value;  // unset again
+      return check_integer(spec, value);
+    case ValueType::time_of_day:
+      if (!value.is_string() || !parse_time_of_day(value.get<std::string>())) {
+        return invalid(spec, "must be a time as HH:MM");
+      }
+      return value;
+    case ValueType::time_zone:
+      if (!value.is_string() || !known_zone(value.get<std::string>())) {
+        return invalid(spec, "must be an IANA time zone such as Europe/Paris");
+      }
+      return value;
+    case ValueType::integer_list: {
+      if (!value.is_array()) return invalid(spec, "must be a list of numbers");
+      std::set<std::int64_t> unique;
+      for (const auto& item : value) {
+        auto checked = check_integer(spec, item);
+        if (!checked) return checked.error();
+        unique.insert(item.get<std::int64_t>());
+      }
+      return json(unique);
+    }
+    case ValueType::date_list: {
+      if (!value.is_array()) return invalid(spec, "must be a list of dates");
+      std::set<std::string> unique;
+      for (const auto& item : value) {
+        if (!item.is_string() || !valid_date(item.get<std::string>())) {
+          return invalid(spec, "must hold dates as YYYY-MM-DD");
+        }
+        unique.insert(item.get<std::string>());
+      }
+      return json(unique);
+    }
+    case ValueType::outcome_list:
+    case ValueType::string_list: {
+      if (!value.is_array()) return invalid(spec, "must be a list of text");
+      std::set<std::string> unique;
+      for (const auto& item : value) {
+        if (!item.is_string()) return invalid(spec, "must be a list of text");
+        const auto& text = item.get_ref<const std::string&>();
+        if (!spec.possible_values.empty() &&
+            std::find(spec.possible_values.begin(), spec.possible_values.end(), text) ==
+                spec.possible_values.end()) {
+          return invalid(spec, "does not allow \"" + text + "\"");
+        }
+        unique.insert(text);
+      }
+      return json(unique);
+    }
+  }
+  return invalid(spec, "has an unknown type");
+}
+
+const json& ConfigState::value(std::string_view key) const {
+  if (auto set = values.find(std::string{key}); set != values.end()) return set->second;
+  static const json missing;
+  const auto* spec = find_setting(key);
+  return spec ? spec->default_value : missing;
+}
+
+Result<std::vector<events::Event>> decide(const ConfigState& state, const ChangeSettings& command) {
+  if (command.settings.empty()) {
+    return Error{ErrorCode::invalid_argument, "no settings to change", "settings"};
+  }
+  events::ConfigChanged changed;
+  ConfigState after = state;
+  for (const auto& [key, value] : command.settings) {
+    const auto* spec = find_setting(key);
+    if (!spec) return Error{ErrorCode::invalid_argument, "unknown setting " + key, key};
+    auto checked = validate_setting(*spec, value);
+    if (!checked) return checked.error();
+    if (state.value(key) == *checked) continue;
+    changed.settings[key] = checked->dump();
+    after.values[key] = *checked;
+  }
+  // Rules between settings hold for the result as a whole.
+  for (auto [start_key, end_key] :
+       {std::pair{"scheduling.businessHoursStart", "scheduling.businessHoursEnd"},
+        std::pair{"scheduling.calleeWindowStart", "scheduling.calleeWindowEnd"}}) {
+    auto start = parse_time_of_day(after.value(start_key).get<std::string>());
+    auto end = parse_time_of_day(after.value(end_key).get<std::string>());
+    if (*start >= *end) {
+      return Error{ErrorCode::invalid_argument,
+                   std::string{start_key} + " must be before " + end_key, start_key};
+    }
+  }
+  if (changed.settings.empty()) return std::vector<events::Event>{};
+  return std::vector<events::Event>{std::move(changed)};
+}
+
+ConfigState evolve(ConfigState state, const events::ConfigChanged& event) {
+  for (const auto& [key, text] : event.settings) {
+    state.values[key] = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  }
+  return state;
+}
+
+std::optional<int> parse_time_of_day(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9' ? text[i] - '0' : -1; };
+  int h1 = digit(0), h2 = digit(1), m1 = digit(3), m2 = digit(4);
+  if (h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0) return std::nullopt;
+  int hours = h1 * 10 + h2;
+  int minutes = m1 * 10 + m2;
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return hours * 60 + minutes;
+}
+
+DialerSettings dialer_settings(const ConfigState& state) {
+  DialerSettings s;
+  s.call_rate_limit_per_minute = state.value("dialer.callRateLimit").get<int>();
+  s.retry_delay_ms = state.value("dialer.retryDelay").get<std::int64_t>() * 60'000;
+  s.max_retries = state.value("dialer.maxRetries").get<int>();
+  s.requests_per_minute = state.value("aircall.requestsPerMinute").get<int>();
+  s.wrap_up_ms = state.value("dialer.wrapUpSeconds").get<std::int64_t>() * 1000;
+  for (const auto& name : state.value("dialer.retryOn")) {
+    events::CallOutcome outcome;
+    if (events::from_string(name.get<std::string>(), outcome)) s.retry_on.push_back(outcome);
+  }
+  if (const auto& number = state.value("aircall.defaultNumberId"); number.is_number_integer()) {
+    s.default_number_id = number.get<std::int64_t>();
+  }
+  s.time_zone = state.value("scheduling.timeZone").get<std::string>();
+  s.business_start_minute = *parse_time_of_day(state.value("scheduling.businessHoursStart").get<std::string>());
+  s.business_end_minute = *parse_time_of_day(state.value("scheduling.businessHoursEnd").get<std::string>());
+  s.business_days = state.value("scheduling.businessDays").get<std::vector<int>>();
+  s.holidays = state.value("scheduling.holidays").get<std::vector<std::string>>();
+  s.callee_start_minute = *parse_time_of_day(state.value("scheduling.calleeWindowStart").get<std::string>());
+  s.callee_end_minute = *parse_time_of_day(state.value("scheduling.calleeWindowEnd").get<std::string>());
+  return s;
+}
+
+}  // namespace dialer::domain

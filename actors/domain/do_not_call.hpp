@@ -1,0 +1,35 @@
+#pragma once
+
+// Numbers that must never be dialled, kept in a stream of their own.
+
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "events/codec.hpp"
+#include "events/result.hpp"
+
+namespace dialer::domain {
+
+struct DoNotCallState {
+  std::set<std::string> numbers;  // E.164
+  bool operator==(const DoNotCallState&) const = default;
+};
+
+namespace do_not_call {
+struct Add {
+  std::string phone_number;  // E.164
+  std::string reason;
+};
+struct Remove {
+  std::string phone_number;
+};
+using Command = std::variant<Add, Remove>;
+}  // namespace do_not_call
+
+Result<std::vector<events::Event>> decide(const DoNotCallState& state,
+                                          const do_not_call::Command& command);
+DoNotCallState evolve(DoNotCallState state, const events::Event& event);
+
+}  // namespace dialer::domain

@@ -1,0 +1,214 @@
+#include "actors/domain/queue_item.hpp"
+
+#include <algorithm>
+
+namespace dialer::domain {
+namespace {
+
+using Events = std::vector<events::Event>;
+constexpr std::int64_t kMaxRetryDelayMs = 24LL * 60 * 60'000;
+constexpr std::int32_t kMaxPriority = 1000;
+
+Error conflict(const std::string& why) { return Error{ErrorCode::conflict, why}; }
+Error not_found() { return Error{ErrorCode::not_found, "no such queue item"}; }
+
+Error check_priority(std::int32_t priority) {
+  return Error{ErrorCode::invalid_argument,
+               "priority must be between 0 and " + std::to_string(kMaxPriority) + ", not " +
+                   std::to_string(priority),
+               "priority"};
+}
+bool priority_ok(std::int32_t priority) { return priority >= 0 && priority <= kMaxPriority; }
+
+struct ItemDecider {
+  const QueueItemState& s;
+
+  Result<Events> operator()(const queue_item::Add& c) const {
+    if (s.exists) return conflict("queue item " + c.item.item_id + " exists already");
+    if (c.item.item_id.empty()) {
+      return Error{ErrorCode::invalid_argument, "an item needs an id", "id"};
+    }
+    if (c.item.phone_number.empty() || c.item.phone_number.front() != '+') {
+      return Error{ErrorCode::invalid_argument, "phoneNumber must be in E.164 form", "phoneNumber"};
+    }
+    if (!priority_ok(c.item.priority)) return check_priority(c.item.priority);
+    return Events{c.item};
+  }
+
+  Result<Events> operator()(const queue_item::Update& c) const {
+    if (!s.exists || s.status == ItemStatus::cancelled) return not_found();
+    if (s.status == ItemStatus::in_progress) return conflict("the item is being dialled");
+    if (c.priority && !priority_ok(*c.priority)) return check_priority(*c.priority);
+    events::QueueItemUpdated update{c.assigned_to, c.priority, c.scheduled_for_ms, c.unschedule,
+                                    c.notes};
+    if (update == events::QueueItemUpdated{}) return Events{};
+    return Events{std::move(update)};
+  }
+
+  Result<Events> operator()(const queue_item::SetStatus& c) const {
+    if (!s.exists || s.status == ItemStatus::cancelled) return not_found();
+    if (s.status == ItemStatus::in_progress) return conflict("the item is being dialled");
+    return Events{events::QueueItemStatusSet{c.status, c.reason}};
+  }
+
+  Result<Events> operator()(const queue_item::Cancel& c) const {
+    if (!s.exists || s.status == ItemStatus::cancelled) return not_found();
+    if (s.status == ItemStatus::in_progress) return conflict("the item is being dialled");
+    return Events{events::QueueItemCancelled{c.reason}};
+  }
+
+  Result<Events> operator()(const queue_item::Assign& c) const {
+    if (!s.exists || s.status == ItemStatus::cancelled) return not_found();
+    if (s.status == ItemStatus::in_progress) {
+      if (s.call_id == c.call_id) return Events{};  // the same assignment again
+      return conflict("the item is being dialled");
+    }
+    if (!dialable(s, c.now_ms)) return conflict("the item is not due for a call");
+    if (!s.details.assigned_to.empty() && s.details.assigned_to != c.agent_id) {
+      return conflict("the item is pinned to agent " + s.details.assigned_to);
+    }
+    return Events{events::QueueItemAssigned{c.agent_id, c.call_id, s.attempts + 1}};
+  }
+
+  Result<Events> operator()(const queue_item::Release& c) const {
+    if (s.status != ItemStatus::in_progress || s.call_id != c.call_id) return Events{};
+    return Events{events::QueueItemReleased{c.call_id, c.reason}};
+  }
+
+  Result<Events> operator()(const queue_item::RecordOutcome& c) const {
+    if (s.status != ItemStatus::in_progress || s.call_id != c.call_id) return Events{};
+    using events::CallOutcome;
+    if (c.outcome == CallOutcome::connected) {
+      return Events{events::QueueItemCompleted{c.call_id, c.outcome}};
+    }
+    const auto& retry_on = c.policy.retry_on;
+    bool worth_retry = std::find(retry_on.begin(), retry_on.end(), c.outcome) != retry_on.end();
+    if (worth_retry) {
+      auto max_attempts = static_cast<std::uint32_t>(c.policy.max_retries) + 1;
+      if (s.current_attempt < max_attempts) {
+        return Events{events::QueueItemRetryScheduled{
+            c.call_id, c.outcome, c.now_ms + retry_delay_after(c.policy, s.current_attempt)}};
+      }
+      return Events{events::QueueItemFailed{c.call_id, c.outcome, "attempts exhausted"}};
+    }
+    if (c.outcome == CallOutcome::voicemail) {
+      return Events{events::QueueItemCompleted{c.call_id, c.outcome}};
+    }
+    return Events{events::QueueItemFailed{c.call_id, c.outcome, "not worth a retry"}};
+  }
+};
+
+struct ItemEvolver {
+  QueueItemState& s;
+  std::int64_t at;
+
+  void end_attempt(std::optional<events::CallOutcome> outcome) const {
+    s.attempts = s.current_attempt;
+    s.last_result = outcome;
+    s.call_id.clear();
+    s.agent_id.clear();
+  }
+
+  void operator()(const events::QueueItemAdded& e) const {
+    s.exists = true;
+    s.details = e;
+    s.status = ItemStatus::pending;
+    s.created_at_ms = at;
+  }
+  void operator()(const events::QueueItemUpdated& e) const {
+    if (e.assigned_to) s.details.assigned_to = *e.assigned_to;
+    if (e.priority) s.details.priority = *e.priority;
+    if (e.scheduled_for_ms) s.details.scheduled_for_ms = e.scheduled_for_ms;
+    if (e.unscheduled) {
+      s.details.scheduled_for_ms.reset();
+      s.retry_due_ms.reset();
+    }
+    if (e.notes) s.details.notes = *e.notes;
+  }
+  void operator()(const events::QueueItemStatusSet& e) const {
+    switch (e.status) {
+      case events::ManualStatus::pending: s.status = ItemStatus::pending; break;
+      case events::ManualStatus::skipped: s.status = ItemStatus::skipped; break;
+      case events::ManualStatus::completed: s.status = ItemStatus::completed; break;
+      case events::ManualStatus::failed: s.status = ItemStatus::failed; break;
+    }
+    s.retry_due_ms.reset();
+  }
+  void operator()(const events::QueueItemCancelled&) const { s.status = ItemStatus::cancelled; }
+  void operator()(const events::QueueItemAssigned& e) const {
+    s.status = ItemStatus::in_progress;
+    s.call_id = e.call_id;
+    s.agent_id = e.agent_id;
+    s.current_attempt = e.attempt;
+    s.last_attempt_ms = at;
+    s.retry_due_ms.reset();
+  }
+  void operator()(const events::QueueItemReleased&) const {
+    s.status = ItemStatus::pending;
+    s.current_attempt = s.attempts;
+    s.call_id.clear();
+    s.agent_id.clear();
+  }
+  void operator()(const events::QueueItemCompleted& e) const {
+    end_attempt(e.outcome);
+    s.status = ItemStatus::completed;
+  }
+  void operator()(const events::QueueItemRetryScheduled& e) const {
+    end_attempt(e.outcome);
+    s.status = ItemStatus::pending;
+    s.retry_due_ms = e.due_at_ms;
+  }
+  void operator()(const events::QueueItemFailed& e) const {
+    end_attempt(e.outcome);
+    s.status = ItemStatus::failed;
+  }
+  void operator()(const auto&) const {}
+};
+
+}  // namespace
+
+std::string_view to_string(ItemStatus status) {
+  switch (status) {
+    case ItemStatus::pending: return "pending";
+    case ItemStatus::in_progress: return "in-progress";
+    case ItemStatus::completed: return "completed";
+    case ItemStatus::failed: return "failed";
+    case ItemStatus::skipped: return "skipped";
+    case ItemStatus::cancelled: return "cancelled";
+  }
+  return "pending";
+}
+
+std::int64_t QueueItemState::due_at_ms() const {
+  if (retry_due_ms) return *retry_due_ms;
+  return details.scheduled_for_ms.value_or(created_at_ms);
+}
+
+Result<Events> decide(const QueueItemState& state, const queue_item::Command& command) {
+  return std::visit(ItemDecider{state}, command);
+}
+
+QueueItemState evolve(QueueItemState state, const events::Event& event,
+                      std::int64_t recorded_at_ms) {
+  std::visit(ItemEvolver{state, recorded_at_ms}, event);
+  if (state.exists) state.updated_at_ms = recorded_at_ms;
+  return state;
+}
+
+bool dialable(const QueueItemState& s, std::int64_t now_ms) {
+  return s.exists && s.status == ItemStatus::pending && s.due_at_ms() <= now_ms;
+}
+
+std::string phase_label(const QueueItemState& s, std::int64_t now_ms) {
+  if (s.status == ItemStatus::in_progress) return "dialing";
+  if (s.status != ItemStatus::pending || s.due_at_ms() <= now_ms) return "";
+  return s.retry_due_ms ? "retry-wait" : "scheduled";
+}
+
+std::int64_t retry_delay_after(const RetryPolicy& policy, std::uint32_t attempt) {
+  std::int64_t delay = policy.retry_delay_ms;
+  for (std::uint32_t i = 1; i < attempt && delay < kMaxRetryDelayMs; ++i) delay *= 2;
+  return std::min(delay, kMaxRetryDelayMs);
+}
+
+}  // namespace dialer::domain

@@ -1,0 +1,99 @@
+#pragma once
+
+// A client to call: added, edited, assigned to an agent for an attempt, then completed,
+// retried after a backoff, or failed once its attempts are spent. Pinned to one agent
+// (assignedTo) or open to all; lower priority numbers go first.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "events/codec.hpp"
+#include "events/result.hpp"
+
+namespace dialer::domain {
+
+enum class ItemStatus { pending, in_progress, completed, failed, skipped, cancelled };
+
+std::string_view to_string(ItemStatus status);
+
+struct QueueItemState {
+  bool exists = false;
+  events::QueueItemAdded details;  // as added, with updates applied
+  ItemStatus status = ItemStatus::pending;
+  std::uint32_t attempts = 0;  // attempts that reached an outcome
+  std::string call_id;         // the attempt in progress
+  std::string agent_id;
+  std::uint32_t current_attempt = 0;
+  std::optional<std::int64_t> retry_due_ms;
+  std::optional<events::CallOutcome> last_result;
+  std::int64_t last_attempt_ms = 0;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+
+  // When the item may next be dialled, calling rules aside.
+  std::int64_t due_at_ms() const;
+  bool operator==(const QueueItemState&) const = default;
+};
+
+// What the dispatcher needs to know of the retry policy.
+struct RetryPolicy {
+  int max_retries = 3;
+  std::int64_t retry_delay_ms = 60 * 60'000;
+  std::vector<events::CallOutcome> retry_on;
+};
+
+namespace queue_item {
+
+struct Add {
+  events::QueueItemAdded item;  // phone number already normalised to E.164
+};
+struct Update {
+  std::optional<std::string> assigned_to;
+  std::optional<std::int32_t> priority;
+  std::optional<std::int64_t> scheduled_for_ms;
+  bool unschedule = false;
+  std::optional<std::string> notes;
+};
+struct SetStatus {
+  events::ManualStatus status = events::ManualStatus::pending;
+  std::string reason;
+};
+struct Cancel {
+  std::string reason;
+};
+struct Assign {
+  std::string agent_id;
+  std::string call_id;
+  std::int64_t now_ms = 0;
+};
+struct Release {
+  std::string call_id;
+  std::string reason;
+};
+struct RecordOutcome {
+  std::string call_id;
+  events::CallOutcome outcome = events::CallOutcome::no_answer;
+  std::int64_t now_ms = 0;
+  RetryPolicy policy;
+};
+
+using Command = std::variant<Add, Update, SetStatus, Cancel, Assign, Release, RecordOutcome>;
+
+}  // namespace queue_item
+
+Result<std::vector<events::Event>> decide(const QueueItemState& state,
+                                          const queue_item::Command& command);
+QueueItemState evolve(QueueItemState state, const events::Event& event,
+                      std::int64_t recorded_at_ms);
+
+// Ready for an agent: pending and due (calling rules are the dispatcher's).
+bool dialable(const QueueItemState& state, std::int64_t now_ms);
+// The API's phase word: scheduled, retry-wait, dialing, or empty when ready or done.
+std::string phase_label(const QueueItemState& state, std::int64_t now_ms);
+// The retry delay after attempt `attempt` (1-based): doubles each time, at most a day.
+std::int64_t retry_delay_after(const RetryPolicy& policy, std::uint32_t attempt);
+
+}  // namespace dialer::domain

@@ -1,0 +1,121 @@
+#include <catch2/catch.hpp>
+
+#include "actors/domain/agent.hpp"
+#include "support/fold.hpp"
+
+using namespace dialer;
+using namespace dialer::domain;
+using dialer::testing::accept;
+using dialer::testing::events_of;
+using dialer::testing::refusal;
+
+namespace {
+constexpr std::int64_t kNow = 1'790'000'000'000;
+
+AgentState started() {
+  AgentState s;
+  s.user_id = "agent-7";
+  return accept(s, agent::Command{agent::Start{123, 456, false}}, kNow);
+}
+}  // namespace
+
+TEST_CASE("agent: start needs both Aircall ids and opens a session") {
+  AgentState fresh;
+  fresh.user_id = "agent-7";
+  auto decided = decide(fresh, agent::Command{agent::Start{0, 456, false}});
+  REQUIRE_FALSE(decided.ok());
+  CHECK(decided.error().field == "aircallUserId");
+  CHECK(decide(fresh, agent::Command{agent::Start{123, 0, false}}).error().field == "numberId");
+
+  auto s = started();
+  CHECK(s.mode == AgentMode::active);
+  CHECK(s.session_started_ms == kNow);
+  CHECK(status_label(s, kNow) == "available");
+  CHECK(can_take_call(s, kNow));
+  // Starting again with the same settings changes nothing.
+  CHECK(events_of(s, agent::Command{agent::Start{123, 456, false}}).empty());
+}
+
+TEST_CASE("agent: pause takes the reason as status, start again resumes the same session") {
+  auto s = accept(started(), agent::Command{agent::Pause{"meeting"}}, kNow + 1000);
+  CHECK(s.mode == AgentMode::paused);
+  CHECK(status_label(s, kNow) == "meeting");
+  CHECK_FALSE(can_take_call(s, kNow));
+  auto busy = accept(started(), agent::Command{agent::Pause{""}});
+  CHECK(status_label(busy, kNow) == "busy");
+  CHECK(events_of(s, agent::Command{agent::Pause{"meeting"}}).empty());
+
+  auto resumed = accept(s, agent::Command{agent::Start{123, 456, false}}, kNow + 5000);
+  CHECK(resumed.mode == AgentMode::active);
+  CHECK(resumed.session_started_ms == kNow);  // the same session goes on
+}
+
+TEST_CASE("agent: pausing or reserving a stopped agent is a conflict") {
+  auto stopped = accept(started(), agent::Command{agent::Stop{}}, kNow + 60'000);
+  CHECK(stopped.mode == AgentMode::offline);
+  CHECK(stopped.session_ended_ms == kNow + 60'000);
+  CHECK(refusal(stopped, agent::Command{agent::Pause{"break"}}) == ErrorCode::conflict);
+  CHECK(refusal(stopped, agent::Command{agent::Reserve{"c-1", "q-1", kNow}}) == ErrorCode::conflict);
+  CHECK(events_of(stopped, agent::Command{agent::Stop{}}).empty());
+  AgentState never;
+  CHECK(refusal(never, agent::Command{agent::Stop{}}) == ErrorCode::not_found);
+}
+
+TEST_CASE("agent: one call at a time, a wrap-up after it, then available again") {
+  auto s = accept(started(), agent::Command{agent::Reserve{"c-1", "q-1", kNow}});
+  CHECK(status_label(s, kNow) == "dialing");
+  CHECK_FALSE(can_take_call(s, kNow));
+  CHECK(refusal(s, agent::Command{agent::Reserve{"c-2", "q-2", kNow}}) == ErrorCode::conflict);
+  CHECK(events_of(s, agent::Command{agent::Reserve{"c-1", "q-1", kNow}}).empty());
+
+  s = accept(s, agent::Command{agent::CallAnswered{"c-1"}});
+  CHECK(status_label(s, kNow) == "in-call");
+  CHECK(events_of(s, agent::Command{agent::CallAnswered{"c-1"}}).empty());
+  CHECK(events_of(s, agent::Command{agent::CallAnswered{"c-9"}}).empty());
+  CHECK(refusal(s, agent::Command{agent::Release{"c-1", "x"}}) == ErrorCode::conflict);
+
+  s = accept(s, agent::Command{agent::CallEnded{"c-1", 95, kNow + 100'000, 30'000}});
+  CHECK(s.calls_completed == 1);
+  CHECK(s.talk_seconds == 95);
+  CHECK(status_label(s, kNow + 110'000) == "wrap-up");
+  CHECK_FALSE(can_take_call(s, kNow + 110'000));
+  CHECK(can_take_call(s, kNow + 130'000));
+  CHECK(events_of(s, agent::Command{agent::CallEnded{"c-1", 95, kNow, 0}}).empty());
+}
+
+TEST_CASE("agent: a reservation whose call never started is released") {
+  auto s = accept(started(), agent::Command{agent::Reserve{"c-1", "q-1", kNow}});
+  s = accept(s, agent::Command{agent::Release{"c-1", "user_unavailable"}});
+  CHECK(s.call_id.empty());
+  CHECK(s.calls_completed == 0);
+  CHECK(can_take_call(s, kNow));
+  CHECK(events_of(s, agent::Command{agent::Release{"c-1", "again"}}).empty());
+}
+
+TEST_CASE("agent: an agent Aircall reports unavailable gets no call") {
+  auto s = accept(started(), agent::Command{agent::AircallStatus{std::nullopt, false, std::nullopt, "user.closed"}});
+  CHECK_FALSE(can_take_call(s, kNow));
+  CHECK(status_label(s, kNow) == "busy");
+  CHECK(refusal(s, agent::Command{agent::Reserve{"c-1", "q-1", kNow}}) == ErrorCode::conflict);
+  // user.closed can come twice: the second changes nothing.
+  CHECK(events_of(s, agent::Command{agent::AircallStatus{std::nullopt, false, std::nullopt, "user.closed"}}).empty());
+  s = accept(s, agent::Command{agent::AircallStatus{std::nullopt, true, std::nullopt, "user.opened"}});
+  CHECK(can_take_call(s, kNow));
+  s = accept(s, agent::Command{agent::AircallStatus{false, std::nullopt, std::nullopt, "user.disconnected"}});
+  CHECK_FALSE(can_take_call(s, kNow));
+  s = accept(s, agent::Command{agent::AircallStatus{true, std::nullopt, true, "user.wut_start"}});
+  CHECK(status_label(s, kNow) == "wrap-up");
+  CHECK_FALSE(can_take_call(s, kNow));
+}
+
+TEST_CASE("agent: a new session after a stop starts its counts afresh") {
+  auto s = accept(started(), agent::Command{agent::Reserve{"c-1", "q-1", kNow}});
+  s = accept(s, agent::Command{agent::CallAnswered{"c-1"}});
+  s = accept(s, agent::Command{agent::CallEnded{"c-1", 40, kNow, 0}});
+  s = accept(s, agent::Command{agent::Stop{}}, kNow + 1);
+  CHECK(s.calls_completed == 1);
+  s = accept(s, agent::Command{agent::Start{123, 456, true}}, kNow + 2);
+  CHECK(s.calls_completed == 0);
+  CHECK(s.session_started_ms == kNow + 2);
+  CHECK(s.mock_mode);
+}

@@ -1,6 +1,7 @@
+#include "actors/domain/agent.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "actors/domain/agent.hpp"
 #include "support/fold.hpp"
 
 using namespace dialer;
@@ -55,7 +56,8 @@ TEST_CASE("agent: pausing or reserving a stopped agent is a conflict") {
   CHECK(stopped.mode == AgentMode::offline);
   CHECK(stopped.session_ended_ms == kNow + 60'000);
   CHECK(refusal(stopped, agent::Command{agent::Pause{"break"}}) == ErrorCode::conflict);
-  CHECK(refusal(stopped, agent::Command{agent::Reserve{"c-1", "q-1", kNow}}) == ErrorCode::conflict);
+  CHECK(refusal(stopped, agent::Command{agent::Reserve{"c-1", "q-1", kNow}}) ==
+        ErrorCode::conflict);
   CHECK(events_of(stopped, agent::Command{agent::Stop{}}).empty());
   AgentState never;
   CHECK(refusal(never, agent::Command{agent::Stop{}}) == ErrorCode::not_found);
@@ -93,15 +95,20 @@ TEST_CASE("agent: a reservation whose call never started is released") {
 }
 
 TEST_CASE("agent: an agent Aircall reports unavailable gets no call") {
-  auto s = accept(started(), agent::Command{agent::AircallStatus{std::nullopt, false, std::nullopt, "user.closed"}});
+  auto s = accept(started(), agent::Command{agent::AircallStatus{std::nullopt, false, std::nullopt,
+                                                                 "user.closed"}});
   CHECK_FALSE(can_take_call(s, kNow));
   CHECK(status_label(s, kNow) == "busy");
   CHECK(refusal(s, agent::Command{agent::Reserve{"c-1", "q-1", kNow}}) == ErrorCode::conflict);
   // user.closed can come twice: the second changes nothing.
-  CHECK(events_of(s, agent::Command{agent::AircallStatus{std::nullopt, false, std::nullopt, "user.closed"}}).empty());
-  s = accept(s, agent::Command{agent::AircallStatus{std::nullopt, true, std::nullopt, "user.opened"}});
+  CHECK(events_of(s, agent::Command{agent::AircallStatus{std::nullopt, false, std::nullopt,
+                                                         "user.closed"}})
+            .empty());
+  s = accept(s,
+             agent::Command{agent::AircallStatus{std::nullopt, true, std::nullopt, "user.opened"}});
   CHECK(can_take_call(s, kNow));
-  s = accept(s, agent::Command{agent::AircallStatus{false, std::nullopt, std::nullopt, "user.disconnected"}});
+  s = accept(s, agent::Command{
+                    agent::AircallStatus{false, std::nullopt, std::nullopt, "user.disconnected"}});
   CHECK_FALSE(can_take_call(s, kNow));
   s = accept(s, agent::Command{agent::AircallStatus{true, std::nullopt, true, "user.wut_start"}});
   CHECK(status_label(s, kNow) == "wrap-up");

@@ -1,6 +1,7 @@
+#include "actors/domain/call.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "actors/domain/call.hpp"
 #include "support/fold.hpp"
 
 using namespace dialer;
@@ -13,9 +14,13 @@ namespace {
 constexpr std::int64_t kAircallId = 812345678901;
 constexpr std::int64_t kT = 1'790'000'000'000;
 
-events::CallRequested request() { return {"c-1", "q-1", "agent-7", 123, 456, "+43720880079", 1}; }
+events::CallRequested request() {
+  return {"c-1", "q-1", "agent-7", 123, 456, "+43720880079", 1};
+}
 
-CallState requested() { return accept(CallState{}, call::Command{call::Request{request()}}, kT); }
+CallState requested() {
+  return accept(CallState{}, call::Command{call::Request{request()}}, kT);
+}
 
 events::CallEnded ended(std::optional<std::int64_t> answered = kT + 8000) {
   events::CallEnded e;
@@ -110,7 +115,8 @@ TEST_CASE("call: events of another Aircall call are ignored") {
 }
 
 TEST_CASE("call: a start with no trace at Aircall is lost") {
-  auto s = accept(requested(), call::Command{call::Lost{"no call.created and none in the call list"}});
+  auto s =
+      accept(requested(), call::Command{call::Lost{"no call.created and none in the call list"}});
   CHECK(s.phase == CallPhase::lost);
   CHECK(finished(s));
   auto created = accept(requested(), call::Command{call::Created{kAircallId, kT}});

@@ -1,7 +1,7 @@
-#include <catch2/catch.hpp>
-
 #include <date/date.h>
 #include <date/tz.h>
+
+#include <catch2/catch.hpp>
 
 #include "actors/rules/calling_window.hpp"
 #include "actors/rules/phone.hpp"
@@ -12,7 +12,8 @@ using namespace dialer::rules;
 namespace {
 // UTC milliseconds of a civil time in `zone`.
 std::int64_t at(const char* zone, int y, unsigned m, unsigned d, int hh, int mm) {
-  auto local = date::local_days{date::year{y} / m / d} + std::chrono::hours{hh} + std::chrono::minutes{mm};
+  auto local =
+      date::local_days{date::year{y} / m / d} + std::chrono::hours{hh} + std::chrono::minutes{mm};
   auto sys = date::locate_zone(zone)->to_sys(local);
   return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
 }
@@ -103,7 +104,8 @@ TEST_CASE("windows that never meet give no time at all") {
   hours.zone = date::locate_zone("Europe/Paris");
   hours.days = {1, 2, 3, 4, 5, 6, 7};
   auto zones = callee_zones("Pacific/Honolulu", "+18085550100");
-  auto next = next_dialable(at("Europe/Paris", 2026, 11, 27, 9, 0), hours, zones, DailyWindow{8 * 60, 9 * 60});
+  auto next = next_dialable(at("Europe/Paris", 2026, 11, 27, 9, 0), hours, zones,
+                            DailyWindow{8 * 60, 9 * 60});
   CHECK_FALSE(next.has_value());
 }
 

@@ -1,6 +1,7 @@
+#include "actors/domain/config.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "actors/domain/config.hpp"
 #include "actors/domain/do_not_call.hpp"
 
 using namespace dialer;
@@ -8,7 +9,8 @@ using namespace dialer::domain;
 using nlohmann::json;
 
 namespace {
-Result<std::vector<events::Event>> change(const ConfigState& s, std::map<std::string, json> settings) {
+Result<std::vector<events::Event>> change(const ConfigState& s,
+                                          std::map<std::string, json> settings) {
   return decide(s, ChangeSettings{std::move(settings)});
 }
 ConfigState applied(ConfigState s, const std::vector<events::Event>& events) {
@@ -64,9 +66,10 @@ TEST_CASE("config: several settings change together or not at all") {
   ConfigState s;
   auto refused = change(s, {{"dialer.maxRetries", 5}, {"dialer.retryDelay", 1}});
   REQUIRE_FALSE(refused.ok());
-  auto decided = change(s, {{"dialer.maxRetries", 5},
-                            {"scheduling.timeZone", "Europe/Vienna"},
-                            {"scheduling.holidays", json::array({"2026-12-25", "2026-12-24", "2026-12-25"})}});
+  auto decided =
+      change(s, {{"dialer.maxRetries", 5},
+                 {"scheduling.timeZone", "Europe/Vienna"},
+                 {"scheduling.holidays", json::array({"2026-12-25", "2026-12-24", "2026-12-25"})}});
   REQUIRE(decided.ok());
   REQUIRE(decided->size() == 1);
   s = applied(s, *decided);
@@ -82,11 +85,14 @@ TEST_CASE("config: business hours must start before they end, across one change"
   auto decided = change(s, {{"scheduling.businessHoursStart", "18:00"}});
   REQUIRE_FALSE(decided.ok());
   CHECK(decided.error().field == "scheduling.businessHoursStart");
-  CHECK(change(s, {{"scheduling.businessHoursStart", "18:00"}, {"scheduling.businessHoursEnd", "22:00"}}).ok());
+  CHECK(change(s, {{"scheduling.businessHoursStart", "18:00"},
+                   {"scheduling.businessHoursEnd", "22:00"}})
+            .ok());
 }
 
 TEST_CASE("config: secrets are marked write-only") {
-  for (auto key : {"aircall.apiKey", "aircall.apiSecret", "aircall.webhookToken", "security.apiKeys"}) {
+  for (auto key :
+       {"aircall.apiKey", "aircall.apiSecret", "aircall.webhookToken", "security.apiKeys"}) {
     INFO(key);
     REQUIRE(find_setting(key));
     CHECK(find_setting(key)->secret);
@@ -101,8 +107,10 @@ TEST_CASE("do-not-call: numbers are added once and removed when present") {
   s = evolve(s, added->front());
   CHECK(s.numbers.contains("+43720880079"));
   CHECK(decide(s, do_not_call::Command{do_not_call::Add{"+43720880079", "again"}})->empty());
-  CHECK(decide(s, do_not_call::Command{do_not_call::Add{"0720880079", ""}}).error().code == ErrorCode::invalid_argument);
-  CHECK(decide(s, do_not_call::Command{do_not_call::Remove{"+4311"}}).error().code == ErrorCode::not_found);
+  CHECK(decide(s, do_not_call::Command{do_not_call::Add{"0720880079", ""}}).error().code ==
+        ErrorCode::invalid_argument);
+  CHECK(decide(s, do_not_call::Command{do_not_call::Remove{"+4311"}}).error().code ==
+        ErrorCode::not_found);
   s = evolve(s, decide(s, do_not_call::Command{do_not_call::Remove{"+43720880079"}})->front());
   CHECK(s.numbers.empty());
 }

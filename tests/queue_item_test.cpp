@@ -1,6 +1,7 @@
+#include "actors/domain/queue_item.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "actors/domain/queue_item.hpp"
 #include "support/fold.hpp"
 
 using namespace dialer;
@@ -25,15 +26,19 @@ events::QueueItemAdded item(std::string pinned = {}) {
 }
 
 QueueItemState added(std::string pinned = {}) {
-  return accept(QueueItemState{}, queue_item::Command{queue_item::Add{item(std::move(pinned))}}, kNow);
+  return accept(QueueItemState{}, queue_item::Command{queue_item::Add{item(std::move(pinned))}},
+                kNow);
 }
 
-RetryPolicy policy() { return {2, 10 * kMinute, {CallOutcome::no_answer, CallOutcome::busy, CallOutcome::error}}; }
+RetryPolicy policy() {
+  return {2, 10 * kMinute, {CallOutcome::no_answer, CallOutcome::busy, CallOutcome::error}};
+}
 
 QueueItemState attempt(QueueItemState s, const std::string& call_id, CallOutcome outcome,
                        std::int64_t at) {
   s = accept(s, queue_item::Command{queue_item::Assign{"agent-1", call_id, at}}, at);
-  return accept(s, queue_item::Command{queue_item::RecordOutcome{call_id, outcome, at, policy()}}, at);
+  return accept(s, queue_item::Command{queue_item::RecordOutcome{call_id, outcome, at, policy()}},
+                at);
 }
 }  // namespace
 
@@ -44,10 +49,12 @@ TEST_CASE("queue item: added pending and due at once; added twice is a conflict"
   CHECK(refusal(s, queue_item::Command{queue_item::Add{item()}}) == ErrorCode::conflict);
   auto bad = item();
   bad.phone_number = "0720880079";
-  CHECK(refusal(QueueItemState{}, queue_item::Command{queue_item::Add{bad}}) == ErrorCode::invalid_argument);
+  CHECK(refusal(QueueItemState{}, queue_item::Command{queue_item::Add{bad}}) ==
+        ErrorCode::invalid_argument);
   bad = item();
   bad.priority = -1;
-  CHECK(refusal(QueueItemState{}, queue_item::Command{queue_item::Add{bad}}) == ErrorCode::invalid_argument);
+  CHECK(refusal(QueueItemState{}, queue_item::Command{queue_item::Add{bad}}) ==
+        ErrorCode::invalid_argument);
 }
 
 TEST_CASE("queue item: a scheduled item waits for its time") {
@@ -56,15 +63,18 @@ TEST_CASE("queue item: a scheduled item waits for its time") {
   auto s = accept(QueueItemState{}, queue_item::Command{queue_item::Add{later}}, kNow);
   CHECK_FALSE(dialable(s, kNow));
   CHECK(phase_label(s, kNow) == "scheduled");
-  CHECK(refusal(s, queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}) == ErrorCode::conflict);
+  CHECK(refusal(s, queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}) ==
+        ErrorCode::conflict);
   CHECK(dialable(s, kNow + 30 * kMinute));
-  s = accept(s, queue_item::Command{queue_item::Update{std::nullopt, std::nullopt, std::nullopt, true, std::nullopt}});
+  s = accept(s, queue_item::Command{queue_item::Update{std::nullopt, std::nullopt, std::nullopt,
+                                                       true, std::nullopt}});
   CHECK(dialable(s, kNow));
 }
 
 TEST_CASE("queue item: a pinned item goes only to its agent") {
   auto s = added("agent-2");
-  CHECK(refusal(s, queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}) == ErrorCode::conflict);
+  CHECK(refusal(s, queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}) ==
+        ErrorCode::conflict);
   s = accept(s, queue_item::Command{queue_item::Assign{"agent-2", "c-1", kNow}}, kNow);
   CHECK(s.status == ItemStatus::in_progress);
   CHECK(s.current_attempt == 1);
@@ -72,10 +82,13 @@ TEST_CASE("queue item: a pinned item goes only to its agent") {
 
 TEST_CASE("queue item: while dialled it cannot be edited, cancelled or assigned again") {
   auto s = accept(added(), queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}, kNow);
-  CHECK(refusal(s, queue_item::Command{queue_item::Update{std::nullopt, 1, std::nullopt, false, std::nullopt}}) == ErrorCode::conflict);
+  CHECK(refusal(s, queue_item::Command{queue_item::Update{std::nullopt, 1, std::nullopt, false,
+                                                          std::nullopt}}) == ErrorCode::conflict);
   CHECK(refusal(s, queue_item::Command{queue_item::Cancel{"x"}}) == ErrorCode::conflict);
-  CHECK(refusal(s, queue_item::Command{queue_item::SetStatus{events::ManualStatus::skipped, ""}}) == ErrorCode::conflict);
-  CHECK(refusal(s, queue_item::Command{queue_item::Assign{"agent-2", "c-2", kNow}}) == ErrorCode::conflict);
+  CHECK(refusal(s, queue_item::Command{queue_item::SetStatus{events::ManualStatus::skipped, ""}}) ==
+        ErrorCode::conflict);
+  CHECK(refusal(s, queue_item::Command{queue_item::Assign{"agent-2", "c-2", kNow}}) ==
+        ErrorCode::conflict);
   CHECK(events_of(s, queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}).empty());
   CHECK(phase_label(s, kNow) == "dialing");
 }
@@ -121,29 +134,42 @@ TEST_CASE("queue item: a released attempt is not counted and the item is ready a
 
 TEST_CASE("queue item: outcomes for another or a finished attempt change nothing") {
   auto s = accept(added(), queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}, kNow);
-  CHECK(events_of(s, queue_item::Command{queue_item::RecordOutcome{"c-0", CallOutcome::connected, kNow, policy()}}).empty());
-  s = accept(s, queue_item::Command{queue_item::RecordOutcome{"c-1", CallOutcome::connected, kNow, policy()}});
-  CHECK(events_of(s, queue_item::Command{queue_item::RecordOutcome{"c-1", CallOutcome::busy, kNow, policy()}}).empty());
+  CHECK(events_of(s, queue_item::Command{queue_item::RecordOutcome{"c-0", CallOutcome::connected,
+                                                                   kNow, policy()}})
+            .empty());
+  s = accept(s, queue_item::Command{
+                    queue_item::RecordOutcome{"c-1", CallOutcome::connected, kNow, policy()}});
+  CHECK(events_of(s, queue_item::Command{queue_item::RecordOutcome{"c-1", CallOutcome::busy, kNow,
+                                                                   policy()}})
+            .empty());
 }
 
 TEST_CASE("queue item: cancel, manual status and updates") {
-  auto s = accept(added(), queue_item::Command{queue_item::Update{"agent-3", 1, std::nullopt, false, "vip"}});
+  auto s = accept(
+      added(), queue_item::Command{queue_item::Update{"agent-3", 1, std::nullopt, false, "vip"}});
   CHECK(s.details.assigned_to == "agent-3");
   CHECK(s.details.priority == 1);
   CHECK(s.details.notes == "vip");
-  CHECK(refusal(s, queue_item::Command{queue_item::Update{std::nullopt, 5000, std::nullopt, false, std::nullopt}}) == ErrorCode::invalid_argument);
+  CHECK(refusal(s, queue_item::Command{queue_item::Update{std::nullopt, 5000, std::nullopt, false,
+                                                          std::nullopt}}) ==
+        ErrorCode::invalid_argument);
 
-  auto skipped = accept(s, queue_item::Command{queue_item::SetStatus{events::ManualStatus::skipped, "dup"}});
+  auto skipped =
+      accept(s, queue_item::Command{queue_item::SetStatus{events::ManualStatus::skipped, "dup"}});
   CHECK(skipped.status == ItemStatus::skipped);
   CHECK_FALSE(dialable(skipped, kNow));
-  auto reopened = accept(skipped, queue_item::Command{queue_item::SetStatus{events::ManualStatus::pending, ""}});
+  auto reopened = accept(
+      skipped, queue_item::Command{queue_item::SetStatus{events::ManualStatus::pending, ""}});
   CHECK(dialable(reopened, kNow));
 
   auto cancelled = accept(s, queue_item::Command{queue_item::Cancel{"deleted"}});
   CHECK(cancelled.status == ItemStatus::cancelled);
-  CHECK(refusal(cancelled, queue_item::Command{queue_item::Cancel{"again"}}) == ErrorCode::not_found);
-  CHECK(refusal(QueueItemState{}, queue_item::Command{queue_item::Cancel{"x"}}) == ErrorCode::not_found);
-  CHECK(refusal(cancelled, queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}) == ErrorCode::not_found);
+  CHECK(refusal(cancelled, queue_item::Command{queue_item::Cancel{"again"}}) ==
+        ErrorCode::not_found);
+  CHECK(refusal(QueueItemState{}, queue_item::Command{queue_item::Cancel{"x"}}) ==
+        ErrorCode::not_found);
+  CHECK(refusal(cancelled, queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}) ==
+        ErrorCode::not_found);
 }
 
 TEST_CASE("queue item: the retry delay doubles and stops at a day") {

@@ -5,7 +5,9 @@ namespace {
 
 using Events = std::vector<events::Event>;
 
-Error conflict(const std::string& why) { return Error{ErrorCode::conflict, why}; }
+Error conflict(const std::string& why) {
+  return Error{ErrorCode::conflict, why};
+}
 
 struct AgentDecider {
   const AgentState& s;
@@ -72,8 +74,8 @@ struct AgentDecider {
                    (c.opened && *c.opened != s.aircall_opened) ||
                    (c.wrapping_up && *c.wrapping_up != s.aircall_wrapping_up);
     if (!changes) return Events{};
-    return Events{events::AgentAircallStatusChanged{c.connected, c.opened, c.wrapping_up,
-                                                    c.source_event}};
+    return Events{
+        events::AgentAircallStatusChanged{c.connected, c.opened, c.wrapping_up, c.source_event}};
   }
 };
 
@@ -155,9 +157,12 @@ bool can_take_call(const AgentState& s, std::int64_t now_ms) {
 std::string status_label(const AgentState& s, std::int64_t now_ms) {
   if (!s.call_id.empty()) return s.call_answered ? "in-call" : "dialing";
   switch (s.mode) {
-    case AgentMode::offline: return "offline";
-    case AgentMode::paused: return s.pause_reason;
-    case AgentMode::active: break;
+    case AgentMode::offline:
+      return "offline";
+    case AgentMode::paused:
+      return s.pause_reason;
+    case AgentMode::active:
+      break;
   }
   if (now_ms < s.wrap_up_until_ms || s.aircall_wrapping_up) return "wrap-up";
   if (!aircall_available(s)) return "busy";

@@ -81,7 +81,8 @@ struct AircallStatus {
   std::string source_event;
 };
 
-using Command = std::variant<Start, Pause, Stop, Reserve, CallAnswered, CallEnded, Release, AircallStatus>;
+using Command =
+    std::variant<Start, Pause, Stop, Reserve, CallAnswered, CallEnded, Release, AircallStatus>;
 
 }  // namespace agent
 

@@ -27,7 +27,8 @@ struct CallDecider {
     }
     if (c.request.call_id.empty() || c.request.phone_number.empty() ||
         c.request.aircall_user_id <= 0 || c.request.number_id <= 0) {
-      return Error{ErrorCode::invalid_argument, "a call needs an id, a user, a number and a callee"};
+      return Error{ErrorCode::invalid_argument,
+                   "a call needs an id, a user, a number and a callee"};
     }
     return Events{c.request};
   }
@@ -115,7 +116,8 @@ struct CallEvolver {
   }
   void operator()(const events::CallHungUp& e) const {
     s.hungup_at_ms = e.hungup_at_ms;
-    if (s.phase == CallPhase::created || s.phase == CallPhase::answered) s.phase = CallPhase::hung_up;
+    if (s.phase == CallPhase::created || s.phase == CallPhase::answered)
+      s.phase = CallPhase::hung_up;
   }
   void operator()(const events::CallEnded& e) const {
     s.ended = e;
@@ -133,15 +135,24 @@ struct CallEvolver {
 
 std::string_view to_string(CallPhase phase) {
   switch (phase) {
-    case CallPhase::none: return "none";
-    case CallPhase::requested: return "requested";
-    case CallPhase::accepted: return "accepted";
-    case CallPhase::created: return "ringing";
-    case CallPhase::answered: return "answered";
-    case CallPhase::hung_up: return "hungup";
-    case CallPhase::ended: return "ended";
-    case CallPhase::start_failed: return "start-failed";
-    case CallPhase::lost: return "lost";
+    case CallPhase::none:
+      return "none";
+    case CallPhase::requested:
+      return "requested";
+    case CallPhase::accepted:
+      return "accepted";
+    case CallPhase::created:
+      return "ringing";
+    case CallPhase::answered:
+      return "answered";
+    case CallPhase::hung_up:
+      return "hungup";
+    case CallPhase::ended:
+      return "ended";
+    case CallPhase::start_failed:
+      return "start-failed";
+    case CallPhase::lost:
+      return "lost";
   }
   return "none";
 }
@@ -160,6 +171,8 @@ bool finished(const CallState& s) {
          s.phase == CallPhase::lost;
 }
 
-bool start_unresolved(const CallState& s) { return s.phase == CallPhase::requested; }
+bool start_unresolved(const CallState& s) {
+  return s.phase == CallPhase::requested;
+}
 
 }  // namespace dialer::domain

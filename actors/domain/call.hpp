@@ -17,7 +17,17 @@
 
 namespace dialer::domain {
 
-enum class CallPhase { none, requested, accepted, created, answered, hung_up, ended, start_failed, lost };
+enum class CallPhase {
+  none,
+  requested,
+  accepted,
+  created,
+  answered,
+  hung_up,
+  ended,
+  start_failed,
+  lost
+};
 
 std::string_view to_string(CallPhase phase);
 
@@ -65,7 +75,8 @@ struct Lost {
   std::string reason;
 };
 
-using Command = std::variant<Request, StartAccepted, StartFailed, Created, Answered, HungUp, Ended, Lost>;
+using Command =
+    std::variant<Request, StartAccepted, StartFailed, Created, Answered, HungUp, Ended, Lost>;
 
 }  // namespace call
 

@@ -15,50 +15,246 @@ std::vector<SettingSpec> make_specs() {
   using T = ValueType;
   std::vector<SettingSpec> specs;
   auto add = [&](SettingSpec spec) { specs.push_back(std::move(spec)); };
-  add({"system.name", "System name", "Name shown in the dashboard", "general", T::string,
-       "PowerDialer", true, false, std::nullopt, std::nullopt, {}, ""});
-  add({"dialer.callRateLimit", "Call rate limit", "Calls per minute per agent, at most",
-       "dialer", T::integer, 6, true, false, 1, 20, {}, ""});
-  add({"dialer.retryDelay", "Retry delay", "Minutes before the first retry; doubles each retry",
-       "dialer", T::integer, 60, true, false, 5, 1440, {}, ""});
-  add({"dialer.maxRetries", "Maximum retries", "Retries after the first attempt", "dialer",
-       T::integer, 3, true, false, 0, 10, {}, ""});
-  add({"dialer.wrapUpSeconds", "Wrap-up time", "Seconds an agent gets after each call", "dialer",
-       T::integer, 30, true, false, 0, 3600, {}, ""});
-  add({"dialer.retryOn", "Retry on", "Call outcomes worth another attempt", "dialer",
-       T::outcome_list, json::array({"no-answer", "busy", "error"}), true, false, std::nullopt,
-       std::nullopt, {"no-answer", "busy", "voicemail", "error"}, ""});
-  add({"aircall.apiKey", "Aircall API ID", "Company API id for Basic auth", "aircall", T::string,
-       "", true, true, std::nullopt, std::nullopt, {}, ""});
-  add({"aircall.apiSecret", "Aircall API token", "Company API token for Basic auth", "aircall",
-       T::string, "", true, true, std::nullopt, std::nullopt, {}, ""});
-  add({"aircall.webhookToken", "Webhook token", "Token Aircall puts in every webhook body",
-       "aircall", T::string, "", true, true, std::nullopt, std::nullopt, {}, ""});
-  add({"aircall.defaultNumberId", "Default number", "Aircall number to call from", "aircall",
-       T::integer, nullptr, true, false, 1, std::nullopt, {}, ""});
-  add({"aircall.requestsPerMinute", "API budget",
+  add({"system.name",
+       "System name",
+       "Name shown in the dashboard",
+       "general",
+       T::string,
+       "PowerDialer",
+       true,
+       false,
+       std::nullopt,
+       std::nullopt,
+       {},
+       ""});
+  add({"dialer.callRateLimit",
+       "Call rate limit",
+       "Calls per minute per agent, at most",
+       "dialer",
+       T::integer,
+       6,
+       true,
+       false,
+       1,
+       20,
+       {},
+       ""});
+  add({"dialer.retryDelay",
+       "Retry delay",
+       "Minutes before the first retry; doubles each retry",
+       "dialer",
+       T::integer,
+       60,
+       true,
+       false,
+       5,
+       1440,
+       {},
+       ""});
+  add({"dialer.maxRetries",
+       "Maximum retries",
+       "Retries after the first attempt",
+       "dialer",
+       T::integer,
+       3,
+       true,
+       false,
+       0,
+       10,
+       {},
+       ""});
+  add({"dialer.wrapUpSeconds",
+       "Wrap-up time",
+       "Seconds an agent gets after each call",
+       "dialer",
+       T::integer,
+       30,
+       true,
+       false,
+       0,
+       3600,
+       {},
+       ""});
+  add({"dialer.retryOn",
+       "Retry on",
+       "Call outcomes worth another attempt",
+       "dialer",
+       T::outcome_list,
+       json::array({"no-answer", "busy", "error"}),
+       true,
+       false,
+       std::nullopt,
+       std::nullopt,
+       {"no-answer", "busy", "voicemail", "error"},
+       ""});
+  add({"aircall.apiKey",
+       "Aircall API ID",
+       "Company API id for Basic auth",
+       "aircall",
+       T::string,
+       "",
+       true,
+       true,
+       std::nullopt,
+       std::nullopt,
+       {},
+       ""});
+  add({"aircall.apiSecret",
+       "Aircall API token",
+       "Company API token for Basic auth",
+       "aircall",
+       T::string,
+       "",
+       true,
+       true,
+       std::nullopt,
+       std::nullopt,
+       {},
+       ""});
+  add({"aircall.webhookToken",
+       "Webhook token",
+       "Token Aircall puts in every webhook body",
+       "aircall",
+       T::string,
+       "",
+       true,
+       true,
+       std::nullopt,
+       std::nullopt,
+       {},
+       ""});
+  add({"aircall.defaultNumberId",
+       "Default number",
+       "Aircall number to call from",
+       "aircall",
+       T::integer,
+       nullptr,
+       true,
+       false,
+       1,
+       std::nullopt,
+       {},
+       ""});
+  add({"aircall.requestsPerMinute",
+       "API budget",
        "Aircall API requests per minute for the whole company (Aircall: 120; older accounts 60)",
-       "aircall", T::integer, 60, true, false, 1, 1000, {}, ""});
-  add({"scheduling.businessHoursStart", "Business hours start", "Operator's local time", "scheduling",
-       T::time_of_day, "09:00", true, false, std::nullopt, std::nullopt, {}, "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
-  add({"scheduling.businessHoursEnd", "Business hours end", "Operator's local time", "scheduling",
-       T::time_of_day, "17:00", true, false, std::nullopt, std::nullopt, {}, "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
-  add({"scheduling.businessDays", "Business days", "ISO weekdays: 1 Monday ... 7 Sunday",
-       "scheduling", T::integer_list, json::array({1, 2, 3, 4, 5}), true, false, 1, 7, {}, ""});
-  add({"scheduling.timeZone", "Time zone", "IANA zone of the business hours and holidays",
-       "scheduling", T::time_zone, "UTC", true, false, std::nullopt, std::nullopt, {}, ""});
-  add({"scheduling.holidays", "Holidays", "Dates (YYYY-MM-DD) without calls", "scheduling",
-       T::date_list, json::array(), true, false, std::nullopt, std::nullopt, {}, ""});
-  add({"scheduling.calleeWindowStart", "Callee window start", "Earliest local time to ring a client",
-       "scheduling", T::time_of_day, "08:00", true, false, std::nullopt, std::nullopt, {},
+       "aircall",
+       T::integer,
+       60,
+       true,
+       false,
+       1,
+       1000,
+       {},
+       ""});
+  add({"scheduling.businessHoursStart",
+       "Business hours start",
+       "Operator's local time",
+       "scheduling",
+       T::time_of_day,
+       "09:00",
+       true,
+       false,
+       std::nullopt,
+       std::nullopt,
+       {},
        "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
-  add({"scheduling.calleeWindowEnd", "Callee window end", "Latest local time to ring a client",
-       "scheduling", T::time_of_day, "21:00", true, false, std::nullopt, std::nullopt, {},
+  add({"scheduling.businessHoursEnd",
+       "Business hours end",
+       "Operator's local time",
+       "scheduling",
+       T::time_of_day,
+       "17:00",
+       true,
+       false,
+       std::nullopt,
+       std::nullopt,
+       {},
        "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
-  add({"notifications.emailEnabled", "E-mail notifications", "Send e-mail notifications",
-       "notifications", T::boolean, false, true, false, std::nullopt, std::nullopt, {}, ""});
-  add({"security.apiKeys", "API keys", "Bearer keys accepted by the REST API", "security",
-       T::string_list, json::array(), true, true, std::nullopt, std::nullopt, {}, ""});
+  add({"scheduling.businessDays",
+       "Business days",
+       "ISO weekdays: 1 Monday ... 7 Sunday",
+       "scheduling",
+       T::integer_list,
+       json::array({1, 2, 3, 4, 5}),
+       true,
+       false,
+       1,
+       7,
+       {},
+       ""});
+  add({"scheduling.timeZone",
+       "Time zone",
+       "IANA zone of the business hours and holidays",
+       "scheduling",
+       T::time_zone,
+       "UTC",
+       true,
+       false,
+       std::nullopt,
+       std::nullopt,
+       {},
+       ""});
+  add({"scheduling.holidays",
+       "Holidays",
+       "Dates (YYYY-MM-DD) without calls",
+       "scheduling",
+       T::date_list,
+       json::array(),
+       true,
+       false,
+       std::nullopt,
+       std::nullopt,
+       {},
+       ""});
+  add({"scheduling.calleeWindowStart",
+       "Callee window start",
+       "Earliest local time to ring a client",
+       "scheduling",
+       T::time_of_day,
+       "08:00",
+       true,
+       false,
+       std::nullopt,
+       std::nullopt,
+       {},
+       "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
+  add({"scheduling.calleeWindowEnd",
+       "Callee window end",
+       "Latest local time to ring a client",
+       "scheduling",
+       T::time_of_day,
+       "21:00",
+       true,
+       false,
+       std::nullopt,
+       std::nullopt,
+       {},
+       "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
+  add({"notifications.emailEnabled",
+       "E-mail notifications",
+       "Send e-mail notifications",
+       "notifications",
+       T::boolean,
+       false,
+       true,
+       false,
+       std::nullopt,
+       std::nullopt,
+       {},
+       ""});
+  add({"security.apiKeys",
+       "API keys",
+       "Bearer keys accepted by the REST API",
+       "security",
+       T::string_list,
+       json::array(),
+       true,
+       true,
+       std::nullopt,
+       std::nullopt,
+       {},
+       ""});
   return specs;
 }
 
@@ -72,8 +268,11 @@ bool valid_date(const std::string& text) {
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
     if (text[i] < '0' || text[i] > '9') return false;
   }
-  auto number = [&](std::size_t from, std::size_t count) { return std::stoi(text.substr(from, count)); };
-  date::year_month_day day{date::year{number(0, 4)}, date::month{static_cast<unsigned>(number(5, 2))},
+  auto number = [&](std::size_t from, std::size_t count) {
+    return std::stoi(text.substr(from, count));
+  };
+  date::year_month_day day{date::year{number(0, 4)},
+                           date::month{static_cast<unsigned>(number(5, 2))},
                            date::day{static_cast<unsigned>(number(8, 2))}};
   return day.ok();
 }
@@ -101,15 +300,24 @@ Result<json> check_integer(const SettingSpec& spec, const json& value) {
 
 std::string_view to_string(ValueType type) {
   switch (type) {
-    case ValueType::string: return "string";
-    case ValueType::integer: return "number";
-    case ValueType::boolean: return "boolean";
-    case ValueType::time_of_day: return "time";
-    case ValueType::time_zone: return "timezone";
-    case ValueType::integer_list: return "number[]";
-    case ValueType::date_list: return "date[]";
-    case ValueType::outcome_list: return "string[]";
-    case ValueType::string_list: return "string[]";
+    case ValueType::string:
+      return "string";
+    case ValueType::integer:
+      return "number";
+    case ValueType::boolean:
+      return "boolean";
+    case ValueType::time_of_day:
+      return "time";
+    case ValueType::time_zone:
+      return "timezone";
+    case ValueType::integer_list:
+      return "number[]";
+    case ValueType::date_list:
+      return "date[]";
+    case ValueType::outcome_list:
+      return "string[]";
+    case ValueType::string_list:
+      return "string[]";
   }
   return "string";
 }
@@ -121,7 +329,8 @@ const std::vector<SettingSpec>& setting_specs() {
 
 const SettingSpec* find_setting(std::string_view key) {
   const auto& specs = setting_specs();
-  auto found = std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.key == key; });
+  auto found =
+      std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.key == key; });
   return found == specs.end() ? nullptr : &*found;
 }
 
@@ -258,12 +467,16 @@ DialerSettings dialer_settings(const ConfigState& state) {
     s.default_number_id = number.get<std::int64_t>();
   }
   s.time_zone = state.value("scheduling.timeZone").get<std::string>();
-  s.business_start_minute = *parse_time_of_day(state.value("scheduling.businessHoursStart").get<std::string>());
-  s.business_end_minute = *parse_time_of_day(state.value("scheduling.businessHoursEnd").get<std::string>());
+  s.business_start_minute =
+      *parse_time_of_day(state.value("scheduling.businessHoursStart").get<std::string>());
+  s.business_end_minute =
+      *parse_time_of_day(state.value("scheduling.businessHoursEnd").get<std::string>());
   s.business_days = state.value("scheduling.businessDays").get<std::vector<int>>();
   s.holidays = state.value("scheduling.holidays").get<std::vector<std::string>>();
-  s.callee_start_minute = *parse_time_of_day(state.value("scheduling.calleeWindowStart").get<std::string>());
-  s.callee_end_minute = *parse_time_of_day(state.value("scheduling.calleeWindowEnd").get<std::string>());
+  s.callee_start_minute =
+      *parse_time_of_day(state.value("scheduling.calleeWindowStart").get<std::string>());
+  s.callee_end_minute =
+      *parse_time_of_day(state.value("scheduling.calleeWindowEnd").get<std::string>());
   return s;
 }
 

@@ -6,12 +6,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "events/codec.hpp"
 #include "events/result.hpp"
@@ -19,7 +18,17 @@
 
 namespace dialer::domain {
 
-enum class ValueType { string, integer, boolean, time_of_day, time_zone, integer_list, date_list, outcome_list, string_list };
+enum class ValueType {
+  string,
+  integer,
+  boolean,
+  time_of_day,
+  time_zone,
+  integer_list,
+  date_list,
+  outcome_list,
+  string_list
+};
 
 std::string_view to_string(ValueType type);
 
@@ -70,7 +79,7 @@ struct DialerSettings {
   int business_start_minute = 9 * 60;  // minutes after local midnight
   int business_end_minute = 17 * 60;
   std::vector<int> business_days{1, 2, 3, 4, 5};  // ISO: 1 = Monday ... 7 = Sunday
-  std::vector<std::string> holidays;               // YYYY-MM-DD in the operator's zone
+  std::vector<std::string> holidays;              // YYYY-MM-DD in the operator's zone
   int callee_start_minute = 8 * 60;
   int callee_end_minute = 21 * 60;
 };

@@ -9,8 +9,12 @@ using Events = std::vector<events::Event>;
 constexpr std::int64_t kMaxRetryDelayMs = 24LL * 60 * 60'000;
 constexpr std::int32_t kMaxPriority = 1000;
 
-Error conflict(const std::string& why) { return Error{ErrorCode::conflict, why}; }
-Error not_found() { return Error{ErrorCode::not_found, "no such queue item"}; }
+Error conflict(const std::string& why) {
+  return Error{ErrorCode::conflict, why};
+}
+Error not_found() {
+  return Error{ErrorCode::not_found, "no such queue item"};
+}
 
 Error check_priority(std::int32_t priority) {
   return Error{ErrorCode::invalid_argument,
@@ -18,7 +22,9 @@ Error check_priority(std::int32_t priority) {
                    std::to_string(priority),
                "priority"};
 }
-bool priority_ok(std::int32_t priority) { return priority >= 0 && priority <= kMaxPriority; }
+bool priority_ok(std::int32_t priority) {
+  return priority >= 0 && priority <= kMaxPriority;
+}
 
 struct ItemDecider {
   const QueueItemState& s;
@@ -127,10 +133,18 @@ struct ItemEvolver {
   }
   void operator()(const events::QueueItemStatusSet& e) const {
     switch (e.status) {
-      case events::ManualStatus::pending: s.status = ItemStatus::pending; break;
-      case events::ManualStatus::skipped: s.status = ItemStatus::skipped; break;
-      case events::ManualStatus::completed: s.status = ItemStatus::completed; break;
-      case events::ManualStatus::failed: s.status = ItemStatus::failed; break;
+      case events::ManualStatus::pending:
+        s.status = ItemStatus::pending;
+        break;
+      case events::ManualStatus::skipped:
+        s.status = ItemStatus::skipped;
+        break;
+      case events::ManualStatus::completed:
+        s.status = ItemStatus::completed;
+        break;
+      case events::ManualStatus::failed:
+        s.status = ItemStatus::failed;
+        break;
     }
     s.retry_due_ms.reset();
   }
@@ -169,12 +183,18 @@ struct ItemEvolver {
 
 std::string_view to_string(ItemStatus status) {
   switch (status) {
-    case ItemStatus::pending: return "pending";
-    case ItemStatus::in_progress: return "in-progress";
-    case ItemStatus::completed: return "completed";
-    case ItemStatus::failed: return "failed";
-    case ItemStatus::skipped: return "skipped";
-    case ItemStatus::cancelled: return "cancelled";
+    case ItemStatus::pending:
+      return "pending";
+    case ItemStatus::in_progress:
+      return "in-progress";
+    case ItemStatus::completed:
+      return "completed";
+    case ItemStatus::failed:
+      return "failed";
+    case ItemStatus::skipped:
+      return "skipped";
+    case ItemStatus::cancelled:
+      return "cancelled";
   }
   return "pending";
 }

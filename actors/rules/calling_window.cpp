@@ -18,8 +18,12 @@ using namespace std::chrono;
 constexpr std::int64_t kSearchHorizonMs = 14LL * 24 * 60 * 60'000;
 constexpr const char* kZoneTable = "/usr/share/zoneinfo/zone1970.tab";
 
-sys_time<milliseconds> as_time(std::int64_t ms) { return sys_time<milliseconds>{milliseconds{ms}}; }
-std::int64_t as_ms(sys_time<milliseconds> t) { return t.time_since_epoch().count(); }
+sys_time<milliseconds> as_time(std::int64_t ms) {
+  return sys_time<milliseconds>{milliseconds{ms}};
+}
+std::int64_t as_ms(sys_time<milliseconds> t) {
+  return t.time_since_epoch().count();
+}
 
 struct LocalMoment {
   date::local_days day;
@@ -47,7 +51,8 @@ bool inside(int minute, DailyWindow window) {
 }
 
 // The start of the zone's next window after `at_ms`.
-std::int64_t next_window_start(std::int64_t at_ms, const date::time_zone* zone, DailyWindow window) {
+std::int64_t next_window_start(std::int64_t at_ms, const date::time_zone* zone,
+                               DailyWindow window) {
   auto now = local_moment(at_ms, zone);
   auto day = now.minute < window.start_minute ? now.day : now.day + date::days{1};
   // Called only while closed, so the answer lies strictly ahead, even across a DST change.
@@ -56,7 +61,8 @@ std::int64_t next_window_start(std::int64_t at_ms, const date::time_zone* zone, 
 
 bool business_day(date::local_days day, const BusinessHours& hours) {
   auto iso_weekday = static_cast<int>(date::weekday{day}.iso_encoding());
-  if (std::find(hours.days.begin(), hours.days.end(), iso_weekday) == hours.days.end()) return false;
+  if (std::find(hours.days.begin(), hours.days.end(), iso_weekday) == hours.days.end())
+    return false;
   auto text = date::format("%F", day);
   return std::find(hours.holidays.begin(), hours.holidays.end(), text) == hours.holidays.end();
 }
@@ -107,7 +113,8 @@ const std::vector<const date::time_zone*>& zones_of_region(std::string_view regi
   return found == table.end() ? none : found->second;
 }
 
-std::vector<const date::time_zone*> callee_zones(std::string_view time_zone, std::string_view e164) {
+std::vector<const date::time_zone*> callee_zones(std::string_view time_zone,
+                                                 std::string_view e164) {
   if (!time_zone.empty()) {
     if (auto zone = find_zone(time_zone)) return {*zone};
   }

@@ -8,7 +8,9 @@ namespace {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-const PhoneNumberUtil& util() { return *PhoneNumberUtil::GetInstance(); }
+const PhoneNumberUtil& util() {
+  return *PhoneNumberUtil::GetInstance();
+}
 
 Error invalid(std::string_view input, std::string_view why) {
   std::string message{"\""};
@@ -37,7 +39,8 @@ Result<std::string> normalize_phone(std::string_view input, std::string_view def
 
 std::string region_of(std::string_view e164) {
   PhoneNumber number;
-  if (util().Parse(std::string{e164}, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return {};
+  if (util().Parse(std::string{e164}, "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+    return {};
   std::string region;
   util().GetRegionCodeForNumber(number, &region);
   return region == "ZZ" ? std::string{} : region;

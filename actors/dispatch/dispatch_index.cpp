@@ -1,0 +1,288 @@
+#include "actors/dispatch/dispatch_index.hpp"
+
+#include <algorithm>
+
+#include "actors/rules/phone.hpp"
+
+namespace dialer::dispatch {
+namespace {
+
+constexpr std::int64_t kRecheckNeverMs = 24LL * 60 * 60'000;
+// Enough of an E.164 number to fix its country: +1 650…, +44 1481… (Guernsey).
+constexpr std::size_t kRegionPrefix = 7;
+
+}  // namespace
+
+DispatchIndex::DispatchIndex() { configure(domain::DialerSettings{}); }
+
+void DispatchIndex::configure(const domain::DialerSettings& settings) {
+  settings_ = settings;
+  company_budget_.set_limit(settings.requests_per_minute);
+  for (auto& [agent, pace] : agent_pace_) pace.set_limit(settings.call_rate_limit_per_minute);
+  auto zone = rules::find_zone(settings.time_zone);
+  business_.zone = zone ? *zone : *rules::find_zone("UTC");
+  business_.hours = {settings.business_start_minute, settings.business_end_minute};
+  business_.days = settings.business_days;
+  business_.holidays = settings.holidays;
+  callee_window_ = {settings.callee_start_minute, settings.callee_end_minute};
+  reopen_cache_.clear();
+  business_wake_.reset();
+  // Waiting items are looked at again under the new rules.
+  decltype(waiting_) waiting;
+  waiting.swap(waiting_);
+  for (const auto& [wake, order, id] : waiting) {
+    auto& slot = items_.at(id);
+    slot.wake_ms = std::min(wake, slot.item.due_ms);
+    waiting_.emplace(slot.wake_ms, order, id);
+  }
+}
+
+void DispatchIndex::set_do_not_call(std::set<std::string> numbers) { do_not_call_ = std::move(numbers); }
+
+void DispatchIndex::agent_free(FreeAgent agent) {
+  agent_gone(agent.agent_id);
+  auto id = agent.agent_id;
+  auto& slot = agents_[id];
+  slot.agent = std::move(agent);
+  set_aside(slot, slot.agent.free_at_ms);
+}
+
+void DispatchIndex::set_aside(AgentSlot& slot, std::int64_t until_ms) {
+  if (slot.in_line) free_line_.erase({slot.key_ms, slot.agent.agent_id});
+  slot.in_line = false;
+  slot.key_ms = until_ms;
+  aside_.emplace(until_ms, slot.agent.agent_id);
+}
+
+void DispatchIndex::agent_gone(std::string_view agent_id) {
+  auto found = agents_.find(std::string{agent_id});
+  if (found == agents_.end()) return;
+  auto& slot = found->second;
+  if (slot.in_line) {
+    free_line_.erase({slot.key_ms, slot.agent.agent_id});
+  } else {
+    aside_.erase({slot.key_ms, slot.agent.agent_id});
+  }
+  agents_.erase(found);
+}
+
+bool DispatchIndex::has_free_agent(std::string_view agent_id) const {
+  return agents_.contains(std::string{agent_id});
+}
+
+void DispatchIndex::item_pending(PendingItem item) {
+  auto id = item.item_id;
+  auto found = items_.find(id);
+  if (found != items_.end()) {
+    unplace(found->second);
+  } else {
+    found = items_.emplace(id, ItemSlot{}).first;
+    found->second.order = next_order_++;
+  }
+  auto& slot = found->second;
+  slot.zone_key = zone_key_of(item);
+  slot.item = std::move(item);
+  // Placed by time alone; the calling rules are applied when it comes due.
+  slot.where = Where::waiting;
+  slot.wake_ms = slot.item.due_ms;
+  waiting_.emplace(slot.wake_ms, slot.order, id);
+}
+
+void DispatchIndex::item_gone(std::string_view item_id) {
+  auto found = items_.find(std::string{item_id});
+  if (found == items_.end()) return;
+  unplace(found->second);
+  items_.erase(found);
+}
+
+void DispatchIndex::unplace(const ItemSlot& slot) {
+  if (slot.where == Where::waiting) {
+    waiting_.erase({slot.wake_ms, slot.order, slot.item.item_id});
+    return;
+  }
+  ReadyKey key{slot.item.priority, slot.item.due_ms, slot.order};
+  if (slot.item.pinned_agent.empty()) {
+    ready_open_.erase(key);
+  } else if (auto pinned = ready_pinned_.find(slot.item.pinned_agent); pinned != ready_pinned_.end()) {
+    pinned->second.erase(key);
+    if (pinned->second.empty()) ready_pinned_.erase(pinned);
+  }
+}
+
+void DispatchIndex::place(ItemSlot& slot, std::int64_t now_ms) {
+  auto wake = slot.item.due_ms;
+  if (wake <= now_ms) {
+    auto from = dialable_from(slot.zone_key, now_ms);
+    wake = from ? *from : now_ms + kRecheckNeverMs;
+  }
+  if (wake > now_ms) {
+    slot.where = Where::waiting;
+    slot.wake_ms = wake;
+    waiting_.emplace(wake, slot.order, slot.item.item_id);
+    return;
+  }
+  slot.where = Where::ready;
+  ReadyKey key{slot.item.priority, slot.item.due_ms, slot.order};
+  auto& ready = slot.item.pinned_agent.empty() ? ready_open_ : ready_pinned_[slot.item.pinned_agent];
+  ready.emplace(key, slot.item.item_id);
+}
+
+void DispatchIndex::wake_items(std::int64_t now_ms) {
+  while (!waiting_.empty() && std::get<0>(*waiting_.begin()) <= now_ms) {
+    auto id = std::get<2>(*waiting_.begin());
+    waiting_.erase(waiting_.begin());
+    auto& slot = items_.at(id);
+    if (do_not_call_.contains(slot.item.phone_number)) {
+      refused_.push_back(id);
+      items_.erase(id);
+      continue;
+    }
+    place(slot, now_ms);
+  }
+}
+
+void DispatchIndex::wake_agents(std::int64_t now_ms) {
+  while (!aside_.empty() && aside_.begin()->first <= now_ms) {
+    auto [since, id] = *aside_.begin();
+    aside_.erase(aside_.begin());
+    auto& slot = agents_.at(id);
+    slot.in_line = true;
+    slot.key_ms = slot.agent.free_at_ms;
+    free_line_.emplace(slot.key_ms, id);
+  }
+}
+
+std::string DispatchIndex::zone_key_of(const PendingItem& item) {
+  if (!item.time_zone.empty()) return item.time_zone;
+  auto prefix = item.phone_number.substr(0, kRegionPrefix);
+  auto cached = region_cache_.find(prefix);
+  if (cached == region_cache_.end()) {
+    std::string key{"@"};
+    key += rules::region_of(item.phone_number);
+    cached = region_cache_.emplace(prefix, std::move(key)).first;
+  }
+  return cached->second;
+}
+
+const std::vector<const date::time_zone*>& DispatchIndex::zones_for(const std::string& zone_key) {
+  auto cached = zone_cache_.find(zone_key);
+  if (cached != zone_cache_.end()) return cached->second;
+  std::vector<const date::time_zone*> zones;
+  if (zone_key.starts_with('@')) {
+    zones = rules::zones_of_region(std::string_view{zone_key}.substr(1));
+  } else if (auto zone = rules::find_zone(zone_key)) {
+    zones = {*zone};
+  }
+  return zone_cache_.emplace(zone_key, std::move(zones)).first->second;
+}
+
+std::optional<std::int64_t> DispatchIndex::dialable_from(const std::string& zone_key,
+                                                         std::int64_t now_ms) {
+  const auto& zones = zones_for(zone_key);
+  if (rules::business_open(now_ms, business_) && rules::window_open(now_ms, zones, callee_window_)) {
+    return now_ms;
+  }
+  // Closed from when it was computed until it reopens: the answer holds for that stretch.
+  auto cached = reopen_cache_.find(zone_key);
+  if (cached != reopen_cache_.end() && cached->second.first <= now_ms &&
+      (!cached->second.second || now_ms < *cached->second.second)) {
+    return cached->second.second;
+  }
+  auto reopens = rules::next_dialable(now_ms, business_, zones, callee_window_);
+  reopen_cache_[zone_key] = {now_ms, reopens};
+  return reopens;
+}
+
+bool DispatchIndex::try_match(const std::string& agent_id, ReadySet& ready, std::int64_t now_ms,
+                              std::vector<Match>& out) {
+  auto& agent = agents_.at(agent_id);
+  auto pinned = ready_pinned_.find(agent_id);
+  for (;;) {
+    // The better of the open items and those pinned to this agent.
+    ReadySet* source = ready.empty() ? nullptr : &ready;
+    if (pinned != ready_pinned_.end() && !pinned->second.empty() &&
+        (!source || pinned->second.begin()->first < source->begin()->first)) {
+      source = &pinned->second;
+    }
+    if (!source) return false;
+    auto id = source->begin()->second;
+    auto& slot = items_.at(id);
+    if (do_not_call_.contains(slot.item.phone_number)) {
+      source->erase(source->begin());
+      refused_.push_back(id);
+      items_.erase(id);
+      continue;
+    }
+    if (!rules::window_open(now_ms, zones_for(slot.zone_key), callee_window_)) {
+      source->erase(source->begin());
+      place(slot, now_ms);  // back to waiting until its window opens
+      continue;
+    }
+    auto& pace = agent_pace_.try_emplace(agent_id, settings_.call_rate_limit_per_minute).first->second;
+    if (!pace.allows(now_ms)) {
+      set_aside(agent, pace.next_allowed(now_ms));
+      return false;
+    }
+    pace.record(now_ms);
+    company_budget_.record(now_ms);
+    source->erase(source->begin());
+    if (pinned != ready_pinned_.end() && pinned->second.empty()) ready_pinned_.erase(pinned);
+    out.push_back({agent.agent, std::move(slot.item)});
+    items_.erase(id);
+    free_line_.erase({agent.key_ms, agent_id});
+    agents_.erase(agent_id);
+    ++matches_;
+    return true;
+  }
+}
+
+std::vector<Match> DispatchIndex::take_matches(std::int64_t now_ms) {
+  std::vector<Match> out;
+  wake_items(now_ms);
+  wake_agents(now_ms);
+  budget_wake_.reset();
+  business_wake_.reset();
+  if (free_line_.empty() || (ready_open_.empty() && ready_pinned_.empty())) return out;
+  if (!rules::business_open(now_ms, business_)) {
+    business_wake_ = rules::next_dialable(now_ms, business_, {}, callee_window_);
+    return out;
+  }
+  std::vector<std::string> line;
+  line.reserve(free_line_.size());
+  for (const auto& entry : free_line_) line.push_back(entry.second);
+  for (const auto& agent_id : line) {
+    if (ready_open_.empty() && ready_pinned_.empty()) break;
+    if (!company_budget_.allows(now_ms)) {
+      budget_wake_ = company_budget_.next_allowed(now_ms);
+      break;
+    }
+    try_match(agent_id, ready_open_, now_ms, out);
+  }
+  return out;
+}
+
+std::vector<std::string> DispatchIndex::take_refused() {
+  std::vector<std::string> out;
+  out.swap(refused_);
+  return out;
+}
+
+std::optional<std::int64_t> DispatchIndex::next_wake() const {
+  std::optional<std::int64_t> wake;
+  auto consider = [&](std::optional<std::int64_t> at) {
+    if (at && (!wake || *at < *wake)) wake = at;
+  };
+  if (!waiting_.empty()) consider(std::get<0>(*waiting_.begin()));
+  if (!aside_.empty()) consider(aside_.begin()->first);
+  consider(budget_wake_);
+  consider(business_wake_);
+  return wake;
+}
+
+IndexStats DispatchIndex::stats() const {
+  std::size_t ready = ready_open_.size();
+  for (const auto& [agent, set] : ready_pinned_) ready += set.size();
+  return {free_line_.size(), aside_.size(), ready, waiting_.size(), matches_};
+}
+
+}  // namespace dialer::dispatch

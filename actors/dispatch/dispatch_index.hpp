@@ -1,0 +1,140 @@
+#pragma once
+
+// What the dispatcher knows and decides, without CAF: the free agents, the pending items
+// (ready now, or waiting for their time, their calling window or the business hours), the
+// company's API budget and each agent's pace. `take_matches` pairs them the moment both
+// exist, honouring priority then due time, pinned agents, the calling rules and the
+// do-not-call list.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "actors/dispatch/rate_window.hpp"
+#include "actors/domain/config.hpp"
+#include "actors/rules/calling_window.hpp"
+
+namespace dialer::dispatch {
+
+struct FreeAgent {
+  std::string agent_id;
+  std::int64_t aircall_user_id = 0;
+  std::int64_t number_id = 0;
+  std::int64_t free_at_ms = 0;  // wrap-up end; the agent waits in line from then on
+};
+
+struct PendingItem {
+  std::string item_id;
+  std::int32_t priority = 10;
+  std::int64_t due_ms = 0;
+  std::string phone_number;
+  std::string time_zone;
+  std::string pinned_agent;
+};
+
+struct Match {
+  FreeAgent agent;
+  PendingItem item;
+};
+
+struct IndexStats {
+  std::size_t free_agents = 0;
+  std::size_t paced_agents = 0;
+  std::size_t ready_items = 0;
+  std::size_t waiting_items = 0;
+  std::uint64_t matches = 0;
+};
+
+class DispatchIndex {
+ public:
+  DispatchIndex();
+
+  void configure(const domain::DialerSettings& settings);
+  void set_do_not_call(std::set<std::string> numbers);
+
+  void agent_free(FreeAgent agent);
+  void agent_gone(std::string_view agent_id);  // busy, paused, stopped: no longer free
+
+  void item_pending(PendingItem item);  // new or changed
+  void item_gone(std::string_view item_id);
+
+  // Every pairing allowed at `now_ms`; the agents and items matched leave the index.
+  std::vector<Match> take_matches(std::int64_t now_ms);
+  // Items found on the do-not-call list since the last call; they left the index.
+  std::vector<std::string> take_refused();
+  // When something may next become possible, if anything waits on time.
+  std::optional<std::int64_t> next_wake() const;
+
+  IndexStats stats() const;
+  bool has_item(std::string_view item_id) const { return items_.contains(std::string{item_id}); }
+  bool has_free_agent(std::string_view agent_id) const;
+
+ private:
+  struct ReadyKey {
+    std::int32_t priority;
+    std::int64_t due_ms;
+    std::uint64_t order;
+    auto operator<=>(const ReadyKey&) const = default;
+  };
+  enum class Where { ready, waiting };
+  struct ItemSlot {
+    PendingItem item;
+    std::string zone_key;  // the item's zone, or its number's country
+    std::uint64_t order = 0;
+    Where where = Where::waiting;
+    std::int64_t wake_ms = 0;  // while waiting
+  };
+  // A free agent waits in the line, or aside until its wrap-up or pace allows a call.
+  struct AgentSlot {
+    FreeAgent agent;
+    bool in_line = false;
+    std::int64_t key_ms = 0;  // free since (in line), or may call from (aside)
+  };
+  using ReadySet = std::map<ReadyKey, std::string>;
+
+  void place(ItemSlot& slot, std::int64_t now_ms);
+  void unplace(const ItemSlot& slot);
+  void wake_items(std::int64_t now_ms);
+  void wake_agents(std::int64_t now_ms);
+  // When the item may be rung, at or after now; nothing if never.
+  std::optional<std::int64_t> dialable_from(const std::string& zone_key, std::int64_t now_ms);
+  const std::vector<const date::time_zone*>& zones_for(const std::string& zone_key);
+  std::string zone_key_of(const PendingItem& item);
+  void set_aside(AgentSlot& slot, std::int64_t until_ms);
+  bool try_match(const std::string& agent_id, ReadySet& ready, std::int64_t now_ms,
+                 std::vector<Match>& out);
+
+  domain::DialerSettings settings_;
+  rules::BusinessHours business_;
+  rules::DailyWindow callee_window_;
+  std::set<std::string> do_not_call_;
+
+  std::unordered_map<std::string, AgentSlot> agents_;
+  std::set<std::pair<std::int64_t, std::string>> free_line_;  // (free since, agent)
+  std::set<std::pair<std::int64_t, std::string>> aside_;      // (may call from, agent)
+  std::unordered_map<std::string, RateWindow> agent_pace_;
+  RateWindow company_budget_;
+
+  std::unordered_map<std::string, ItemSlot> items_;
+  ReadySet ready_open_;
+  std::unordered_map<std::string, ReadySet> ready_pinned_;
+  std::set<std::tuple<std::int64_t, std::uint64_t, std::string>> waiting_;
+  std::vector<std::string> refused_;
+  std::uint64_t next_order_ = 0;
+  std::uint64_t matches_ = 0;
+  std::optional<std::int64_t> budget_wake_;
+  std::optional<std::int64_t> business_wake_;
+
+  // Calling-rule caches: zones per zone key, and for closed windows the time they reopen.
+  std::unordered_map<std::string, std::vector<const date::time_zone*>> zone_cache_;
+  std::unordered_map<std::string, std::string> region_cache_;  // number prefix -> country
+  std::unordered_map<std::string, std::pair<std::int64_t, std::optional<std::int64_t>>> reopen_cache_;
+};
+
+}  // namespace dialer::dispatch

@@ -1,0 +1,194 @@
+#include <catch2/catch.hpp>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <map>
+
+#include "actors/dispatch/dispatch_index.hpp"
+
+using namespace dialer;
+using namespace dialer::dispatch;
+
+namespace {
+constexpr std::int64_t kMinute = 60'000;
+
+// Friday 2026-11-27 12:00 in Paris: inside business hours and France's calling window.
+std::int64_t paris(int day, int hour, int minute = 0) {
+  auto local = date::local_days{date::year{2026} / 11 / day} + std::chrono::hours{hour} +
+               std::chrono::minutes{minute};
+  auto sys = date::locate_zone("Europe/Paris")->to_sys(local);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
+}
+const std::int64_t kNoon = paris(27, 12);
+
+domain::DialerSettings settings() {
+  domain::DialerSettings s;
+  s.time_zone = "Europe/Paris";
+  s.requests_per_minute = 1000;
+  s.call_rate_limit_per_minute = 20;
+  return s;
+}
+
+PendingItem item(std::string id, std::int32_t priority = 10, std::int64_t due = 0,
+                 std::string pinned = {}, std::string phone = "+33612345678") {
+  return {std::move(id), priority, due, std::move(phone), "", std::move(pinned)};
+}
+
+FreeAgent agent(std::string id, std::int64_t free_at = 0) { return {std::move(id), 1, 2, free_at}; }
+
+std::vector<std::string> items_of(const std::vector<Match>& matches) {
+  std::vector<std::string> ids;
+  for (const auto& m : matches) ids.push_back(m.item.item_id);
+  return ids;
+}
+}  // namespace
+
+TEST_CASE("dispatch: lower priority first, then the earlier due time") {
+  DispatchIndex index;
+  index.configure(settings());
+  index.item_pending(item("late", 5, kNoon - 1 * kMinute));
+  index.item_pending(item("early", 5, kNoon - 5 * kMinute));
+  index.item_pending(item("urgent", 1, kNoon));
+  index.item_pending(item("low", 20, kNoon - 60 * kMinute));
+  for (int i = 0; i < 4; ++i) index.agent_free(agent("a" + std::to_string(i)));
+  auto matches = index.take_matches(kNoon);
+  CHECK(items_of(matches) == std::vector<std::string>{"urgent", "early", "late", "low"});
+  CHECK(index.stats().ready_items == 0);
+  CHECK(index.stats().free_agents == 0);
+}
+
+TEST_CASE("dispatch: an agent free longest gets the next call; each agent one call") {
+  DispatchIndex index;
+  index.configure(settings());
+  index.agent_free(agent("b", kNoon - 1000));
+  index.agent_free(agent("a", kNoon - 5000));
+  index.item_pending(item("q1"));
+  auto matches = index.take_matches(kNoon);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].agent.agent_id == "a");
+  CHECK(index.take_matches(kNoon).empty());  // "a" is busy now, and no item is left
+  index.item_pending(item("q2"));
+  matches = index.take_matches(kNoon);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].agent.agent_id == "b");
+}
+
+TEST_CASE("dispatch: a pinned item waits for its agent") {
+  DispatchIndex index;
+  index.configure(settings());
+  index.item_pending(item("mine", 1, 0, "b"));
+  index.item_pending(item("open", 9));
+  index.agent_free(agent("a"));
+  auto matches = index.take_matches(kNoon);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].item.item_id == "open");
+  CHECK(index.take_matches(kNoon).empty());
+  index.agent_free(agent("b"));
+  matches = index.take_matches(kNoon);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].item.item_id == "mine");
+  CHECK(matches[0].agent.agent_id == "b");
+}
+
+TEST_CASE("dispatch: a scheduled item and an agent in wrap-up wait for their time") {
+  DispatchIndex index;
+  index.configure(settings());
+  index.item_pending(item("later", 10, kNoon + 10 * kMinute));
+  index.agent_free(agent("a"));
+  CHECK(index.take_matches(kNoon).empty());
+  CHECK(index.next_wake() == kNoon + 10 * kMinute);
+  CHECK(index.take_matches(kNoon + 10 * kMinute).size() == 1);
+
+  index.agent_free(agent("b", kNoon + 11 * kMinute));
+  index.item_pending(item("now"));
+  CHECK(index.take_matches(kNoon + 10 * kMinute).empty());
+  CHECK(index.next_wake() == kNoon + 11 * kMinute);
+  CHECK(index.take_matches(kNoon + 11 * kMinute).size() == 1);
+}
+
+TEST_CASE("dispatch: the company budget holds in every 60-second window") {
+  auto s = settings();
+  s.requests_per_minute = 5;
+  DispatchIndex index;
+  index.configure(s);
+  for (int i = 0; i < 40; ++i) index.item_pending(item("q" + std::to_string(i)));
+  std::vector<std::int64_t> starts;
+  for (std::int64_t t = kNoon; t < kNoon + 8 * kMinute; t += 7'000) {
+    for (int a = 0; a < 10; ++a) index.agent_free(agent("a" + std::to_string(a), t));
+    for (std::size_t n = index.take_matches(t).size(); n > 0; --n) starts.push_back(t);
+    // Held back by the budget, the index says when to look again.
+    if (index.stats().ready_items > 0) REQUIRE(index.next_wake().has_value());
+  }
+  REQUIRE(starts.size() >= 30);
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    auto in_window = std::count_if(starts.begin(), starts.end(), [&](std::int64_t t) {
+      return t >= starts[i] && t < starts[i] + kMinute;
+    });
+    CHECK(in_window <= 5);
+  }
+}
+
+TEST_CASE("dispatch: each agent keeps to its calls-per-minute pace") {
+  auto s = settings();
+  s.call_rate_limit_per_minute = 2;
+  DispatchIndex index;
+  index.configure(s);
+  for (int i = 0; i < 10; ++i) index.item_pending(item("q" + std::to_string(i)));
+  int matched = 0;
+  std::int64_t t = kNoon;
+  for (int round = 0; round < 3; ++round, t += 1000) {
+    index.agent_free(agent("a", t));
+    matched += static_cast<int>(index.take_matches(t).size());
+  }
+  CHECK(matched == 2);
+  CHECK(index.next_wake() == kNoon + kMinute);
+  CHECK(index.take_matches(kNoon + kMinute).size() == 1);
+}
+
+TEST_CASE("dispatch: a callee at 23:00 local is not rung until the window opens") {
+  DispatchIndex index;
+  index.configure(settings());
+  auto night = paris(27, 23);
+  index.agent_free(agent("a"));
+  // +1 808: Hawaii. At noon in Paris it is 01:00 there.
+  index.item_pending(item("hawaii", 10, 0, "", "+18085550123"));
+  index.item_pending(item("paris", 10, 0, "", "+33612345678"));
+  auto matches = index.take_matches(kNoon);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].item.item_id == "paris");
+  index.agent_free(agent("a", kNoon));
+  CHECK(index.take_matches(kNoon).empty());
+  CHECK(index.take_matches(night).empty());  // business hours are over in Paris
+  auto wake = index.next_wake();
+  REQUIRE(wake);
+  CHECK(*wake > night);
+}
+
+TEST_CASE("dispatch: numbers on the do-not-call list are refused, never matched") {
+  DispatchIndex index;
+  index.configure(settings());
+  index.set_do_not_call({"+33612345678"});
+  index.item_pending(item("blocked"));
+  index.item_pending(item("fine", 10, 0, "", "+33698765432"));
+  index.agent_free(agent("a"));
+  index.agent_free(agent("b"));
+  auto matches = index.take_matches(kNoon);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].item.item_id == "fine");
+  CHECK(index.take_refused() == std::vector<std::string>{"blocked"});
+  CHECK_FALSE(index.has_item("blocked"));
+}
+
+TEST_CASE("dispatch: items and agents that leave are not matched") {
+  DispatchIndex index;
+  index.configure(settings());
+  index.item_pending(item("q1"));
+  index.agent_free(agent("a"));
+  index.item_gone("q1");
+  CHECK(index.take_matches(kNoon).empty());
+  index.item_pending(item("q2"));
+  index.agent_gone("a");
+  CHECK(index.take_matches(kNoon).empty());
+  CHECK(index.stats().ready_items == 1);
+}

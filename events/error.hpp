@@ -23,7 +23,7 @@ struct Error {
   Error(ErrorCode error_code, std::string text, std::string field_name = {})
       : code(error_code), message(std::move(text)), field(std::move(field_name)) {}
 
-  ErrorCode code;
+  ErrorCode code = ErrorCode::invalid_argument;
   std::string message;
   std::string field;  // the request field at fault, when there is one
 

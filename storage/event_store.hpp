@@ -58,6 +58,7 @@ struct AppendOutcome {
   std::uint64_t first_seq = 0;       // appended and duplicate
   std::uint64_t last_seq = 0;        // appended and duplicate
   std::uint64_t stream_version = 0;  // after the append; for a conflict, the actual version
+  std::int64_t recorded_at_ms = 0;   // the events' recorded-at time (appended only)
 };
 
 using AppendCallback = std::function<void(Result<AppendOutcome>)>;

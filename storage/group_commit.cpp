@@ -74,11 +74,11 @@ Result<AppendOutcome> GroupCommitWriter::stage(AppendRequest& request) {
   bool matches = expected.kind == ExpectedVersion::Kind::any ||
                  (expected.kind == ExpectedVersion::Kind::no_stream && *current == 0) ||
                  (expected.kind == ExpectedVersion::Kind::exact && *current == expected.version);
-  if (!matches) return AppendOutcome{AppendStatus::conflict, 0, 0, *current};
+  if (!matches) return AppendOutcome{AppendStatus::conflict, 0, 0, *current, 0};
 
   auto& tail = staged_tail_;
   tail.recorded_at_ms = std::max(tail.recorded_at_ms, clock_());
-  AppendOutcome outcome{AppendStatus::appended, tail.seq + 1, 0, *current};
+  AppendOutcome outcome{AppendStatus::appended, tail.seq + 1, 0, *current, tail.recorded_at_ms};
   for (auto& event : request.events) {
     events::Envelope envelope;
     envelope.seq = ++tail.seq;

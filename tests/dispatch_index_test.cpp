@@ -1,11 +1,10 @@
-#include <catch2/catch.hpp>
+#include "actors/dispatch/dispatch_index.hpp"
 
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <catch2/catch.hpp>
 #include <map>
-
-#include "actors/dispatch/dispatch_index.hpp"
 
 using namespace dialer;
 using namespace dialer::dispatch;
@@ -35,7 +34,9 @@ PendingItem item(std::string id, std::int32_t priority = 10, std::int64_t due = 
   return {std::move(id), priority, due, std::move(phone), "", std::move(pinned)};
 }
 
-FreeAgent agent(std::string id, std::int64_t free_at = 0) { return {std::move(id), 1, 2, free_at}; }
+FreeAgent agent(std::string id, std::int64_t free_at = 0) {
+  return {std::move(id), 1, 2, free_at};
+}
 
 std::vector<std::string> items_of(const std::vector<Match>& matches) {
   std::vector<std::string> ids;

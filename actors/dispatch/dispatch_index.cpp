@@ -13,7 +13,9 @@ constexpr std::size_t kRegionPrefix = 7;
 
 }  // namespace
 
-DispatchIndex::DispatchIndex() { configure(domain::DialerSettings{}); }
+DispatchIndex::DispatchIndex() {
+  configure(domain::DialerSettings{});
+}
 
 void DispatchIndex::configure(const domain::DialerSettings& settings) {
   settings_ = settings;
@@ -37,7 +39,9 @@ void DispatchIndex::configure(const domain::DialerSettings& settings) {
   }
 }
 
-void DispatchIndex::set_do_not_call(std::set<std::string> numbers) { do_not_call_ = std::move(numbers); }
+void DispatchIndex::set_do_not_call(std::set<std::string> numbers) {
+  do_not_call_ = std::move(numbers);
+}
 
 void DispatchIndex::agent_free(FreeAgent agent) {
   agent_gone(agent.agent_id);
@@ -103,7 +107,8 @@ void DispatchIndex::unplace(const ItemSlot& slot) {
   ReadyKey key{slot.item.priority, slot.item.due_ms, slot.order};
   if (slot.item.pinned_agent.empty()) {
     ready_open_.erase(key);
-  } else if (auto pinned = ready_pinned_.find(slot.item.pinned_agent); pinned != ready_pinned_.end()) {
+  } else if (auto pinned = ready_pinned_.find(slot.item.pinned_agent);
+             pinned != ready_pinned_.end()) {
     pinned->second.erase(key);
     if (pinned->second.empty()) ready_pinned_.erase(pinned);
   }
@@ -123,7 +128,8 @@ void DispatchIndex::place(ItemSlot& slot, std::int64_t now_ms) {
   }
   slot.where = Where::ready;
   ReadyKey key{slot.item.priority, slot.item.due_ms, slot.order};
-  auto& ready = slot.item.pinned_agent.empty() ? ready_open_ : ready_pinned_[slot.item.pinned_agent];
+  auto& ready =
+      slot.item.pinned_agent.empty() ? ready_open_ : ready_pinned_[slot.item.pinned_agent];
   ready.emplace(key, slot.item.item_id);
 }
 
@@ -179,7 +185,8 @@ const std::vector<const date::time_zone*>& DispatchIndex::zones_for(const std::s
 std::optional<std::int64_t> DispatchIndex::dialable_from(const std::string& zone_key,
                                                          std::int64_t now_ms) {
   const auto& zones = zones_for(zone_key);
-  if (rules::business_open(now_ms, business_) && rules::window_open(now_ms, zones, callee_window_)) {
+  if (rules::business_open(now_ms, business_) &&
+      rules::window_open(now_ms, zones, callee_window_)) {
     return now_ms;
   }
   // Closed from when it was computed until it reopens: the answer holds for that stretch.
@@ -218,7 +225,8 @@ bool DispatchIndex::try_match(const std::string& agent_id, ReadySet& ready, std:
       place(slot, now_ms);  // back to waiting until its window opens
       continue;
     }
-    auto& pace = agent_pace_.try_emplace(agent_id, settings_.call_rate_limit_per_minute).first->second;
+    auto& pace =
+        agent_pace_.try_emplace(agent_id, settings_.call_rate_limit_per_minute).first->second;
     if (!pace.allows(now_ms)) {
       set_aside(agent, pace.next_allowed(now_ms));
       return false;

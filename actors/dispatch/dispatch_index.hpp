@@ -134,7 +134,8 @@ class DispatchIndex {
   // Calling-rule caches: zones per zone key, and for closed windows the time they reopen.
   std::unordered_map<std::string, std::vector<const date::time_zone*>> zone_cache_;
   std::unordered_map<std::string, std::string> region_cache_;  // number prefix -> country
-  std::unordered_map<std::string, std::pair<std::int64_t, std::optional<std::int64_t>>> reopen_cache_;
+  std::unordered_map<std::string, std::pair<std::int64_t, std::optional<std::int64_t>>>
+      reopen_cache_;
 };
 
 }  // namespace dialer::dispatch

@@ -9,7 +9,8 @@ namespace dialer::dispatch {
 // event times, so the bound holds exactly in every window, not just per bucket.
 class RateWindow {
  public:
-  RateWindow(int limit = 1, std::int64_t window_ms = 60'000) : limit_(limit), window_ms_(window_ms) {}
+  RateWindow(int limit = 1, std::int64_t window_ms = 60'000)
+      : limit_(limit), window_ms_(window_ms) {}
 
   void set_limit(int limit) { limit_ = limit < 1 ? 1 : limit; }
   bool allows(std::int64_t now_ms) {

@@ -441,6 +441,13 @@ ConfigState evolve(ConfigState state, const events::ConfigChanged& event) {
   return state;
 }
 
+ConfigState evolve(ConfigState state, const events::Event& event, std::int64_t) {
+  if (const auto* changed = std::get_if<events::ConfigChanged>(&event)) {
+    return evolve(std::move(state), *changed);
+  }
+  return state;
+}
+
 std::optional<int> parse_time_of_day(std::string_view text) {
   if (text.size() != 5 || text[2] != ':') return std::nullopt;
   auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9' ? text[i] - '0' : -1; };

@@ -65,6 +65,8 @@ struct ChangeSettings {
 
 Result<std::vector<events::Event>> decide(const ConfigState& state, const ChangeSettings& command);
 ConfigState evolve(ConfigState state, const events::ConfigChanged& event);
+// Events that are not config changes leave the state as it is.
+ConfigState evolve(ConfigState state, const events::Event& event, std::int64_t recorded_at_ms);
 
 // The settings the dialer acts on, typed.
 struct DialerSettings {

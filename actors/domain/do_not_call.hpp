@@ -31,5 +31,8 @@ using Command = std::variant<Add, Remove>;
 Result<std::vector<events::Event>> decide(const DoNotCallState& state,
                                           const do_not_call::Command& command);
 DoNotCallState evolve(DoNotCallState state, const events::Event& event);
+inline DoNotCallState evolve(DoNotCallState state, const events::Event& event, std::int64_t) {
+  return evolve(std::move(state), event);
+}
 
 }  // namespace dialer::domain

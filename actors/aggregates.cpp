@@ -1,0 +1,70 @@
+#include "actors/aggregates.hpp"
+
+namespace dialer::actors {
+
+std::optional<dispatch::FreeAgent> free_agent_of(const domain::AgentState& s) {
+  if (s.mode != domain::AgentMode::active || !s.call_id.empty() || !domain::aircall_available(s)) {
+    return std::nullopt;
+  }
+  return dispatch::FreeAgent{s.user_id, s.aircall_user_id, s.number_id, s.wrap_up_until_ms};
+}
+
+std::optional<dispatch::PendingItem> pending_item_of(const domain::QueueItemState& s) {
+  if (!s.exists || s.status != domain::ItemStatus::pending) return std::nullopt;
+  return dispatch::PendingItem{s.details.item_id,    s.details.priority,  s.due_at_ms(),
+                               s.details.phone_number, s.details.time_zone, s.details.assigned_to};
+}
+
+namespace {
+bool same(const std::optional<dispatch::FreeAgent>& a, const std::optional<dispatch::FreeAgent>& b) {
+  if (!a || !b) return a.has_value() == b.has_value();
+  return a->aircall_user_id == b->aircall_user_id && a->number_id == b->number_id &&
+         a->free_at_ms == b->free_at_ms;
+}
+bool same(const std::optional<dispatch::PendingItem>& a, const std::optional<dispatch::PendingItem>& b) {
+  if (!a || !b) return a.has_value() == b.has_value();
+  return a->priority == b->priority && a->due_ms == b->due_ms && a->pinned_agent == b->pinned_agent;
+}
+}  // namespace
+
+void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) {
+  core.observe([&services, id = core.id()](const State& before, const State& after,
+                                          const std::vector<events::Event>&) {
+    if (after.aircall_user_id != 0) services.link_aircall_user(after.aircall_user_id, id);
+    auto was = free_agent_of(before);
+    auto now = free_agent_of(after);
+    if (same(was, now)) return;
+    if (now) {
+      caf::anon_send(services.dispatcher, agent_free_atom::value, *now);
+    } else {
+      caf::anon_send(services.dispatcher, agent_gone_atom::value, id);
+    }
+  });
+}
+
+void ItemTraits::observe(Services& services, AggregateCore<ItemTraits>& core) {
+  core.observe([&services](const State& before, const State& after, const std::vector<events::Event>&) {
+    auto was = pending_item_of(before);
+    auto now = pending_item_of(after);
+    if (same(was, now)) return;
+    if (now) {
+      caf::anon_send(services.dispatcher, item_pending_atom::value, *now);
+    } else {
+      caf::anon_send(services.dispatcher, item_gone_atom::value, after.details.item_id);
+    }
+  });
+}
+
+void ConfigTraits::observe(Services& services, AggregateCore<ConfigTraits>& core) {
+  core.observe([&services](const State&, const State& after, const std::vector<events::Event>&) {
+    caf::anon_send(services.dispatcher, settings_atom::value, domain::dialer_settings(after));
+  });
+}
+
+void DoNotCallTraits::observe(Services& services, AggregateCore<DoNotCallTraits>& core) {
+  core.observe([&services](const State&, const State& after, const std::vector<events::Event>&) {
+    caf::anon_send(services.dispatcher, dnc_atom::value, after.numbers);
+  });
+}
+
+}  // namespace dialer::actors

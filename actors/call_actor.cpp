@@ -1,0 +1,280 @@
+#include "actors/call_actor.hpp"
+
+#include "actors/registry.hpp"
+#include "actors/rules/phone.hpp"
+
+namespace dialer::actors {
+namespace {
+
+using Self = caf::stateful_actor<CallActorState>;
+using domain::CallPhase;
+
+constexpr std::int64_t kLookupSlackMs = 60'000;
+
+// Sends a command to an aggregate actor and hands its answer to `then`; tries once more
+// with a fresh actor if the first was passivating.
+template <class Traits, class Then>
+void ask(Self* self, Services* services, const std::string& id, typename Traits::Command command,
+         Then then, int tries = 2) {
+  auto target = services->registry->get(Traits::kind, id);
+  self->request(target, caf::infinite, command_atom::value, command)
+      .then([then](Reply<typename Traits::State>& reply) mutable { then(std::move(reply.result)); },
+            [self, services, id, command, then, tries](caf::error& error) mutable {
+              if (tries > 1) return ask<Traits>(self, services, id, command, then, tries - 1);
+              then(Result<typename Traits::State>{
+                  Error{ErrorCode::unavailable, self->system().render(error)}});
+            });
+}
+
+void done(Self* self, Services* services) {
+  services->registry->forget(Kind::call, self->state.core->id(), self->address());
+  self->quit();
+}
+
+void submit(Self* self, domain::call::Command command) {
+  self->state.core->submit(self, std::move(command), [](Result<domain::CallState>) {});
+}
+
+// One more answer from the item or the agent while settling; the last one ends the actor.
+void settled_reply(Self* self, Services* services) {
+  if (--self->state.replies_due == 0) done(self, services);
+}
+
+// The end is known: tell the item its outcome and the agent it is free again.
+void settle(Self* self, Services* services) {
+  auto& st = self->state;
+  if (st.settling) return;
+  st.settling = true;
+  const auto& call = st.core->state();
+  const auto& call_id = st.core->id();
+  auto settings = services->settings();
+  auto now = services->clock->now_ms();
+  caf::anon_send(services->router, forget_atom::value, call_id);
+
+  domain::queue_item::Command for_item = domain::queue_item::Release{call_id, "no call took place"};
+  domain::agent::Command for_agent = domain::agent::Release{call_id, "no call took place"};
+  if (call.phase == CallPhase::ended) {
+    const auto& ended = *call.ended;
+    domain::RetryPolicy policy{settings->max_retries, settings->retry_delay_ms, settings->retry_on};
+    for_item = domain::queue_item::RecordOutcome{call_id, ended.outcome, now, policy};
+    std::int64_t talk = call.answered_at_ms ? (ended.ended_at_ms - *call.answered_at_ms) / 1000 : 0;
+    for_agent = domain::agent::CallEnded{call_id, std::max<std::int64_t>(talk, 0), now, settings->wrap_up_ms};
+  } else if (call.phase == CallPhase::start_failed) {
+    if (call.failure_code == "bad_number") {
+      domain::RetryPolicy policy{settings->max_retries, settings->retry_delay_ms, settings->retry_on};
+      for_item = domain::queue_item::RecordOutcome{call_id, events::CallOutcome::wrong_number, now, policy};
+    } else {
+      for_item = domain::queue_item::Release{call_id, call.failure_code};
+    }
+    for_agent = domain::agent::Release{call_id, call.failure_code};
+  } else if (call.phase == CallPhase::lost) {
+    for_item = domain::queue_item::Release{call_id, "Aircall has no trace of the call"};
+    for_agent = domain::agent::Release{call_id, "Aircall has no trace of the call"};
+  }
+  st.replies_due = 0;
+  if (!st.item_id.empty()) {
+    ++st.replies_due;
+    ask<ItemTraits>(self, services, st.item_id, for_item,
+                    [self, services](Result<domain::QueueItemState>) { settled_reply(self, services); });
+  }
+  if (!st.agent_id.empty()) {
+    ++st.replies_due;
+    ask<AgentTraits>(self, services, st.agent_id, for_agent,
+                     [self, services](Result<domain::AgentState>) { settled_reply(self, services); });
+  }
+  if (st.replies_due == 0) done(self, services);
+}
+
+void lookup(Self* self, Services* services) {
+  auto& st = self->state;
+  if (st.asking) return;
+  st.asking = true;
+  const auto& request = st.core->state().request;
+  CallQuery query{request.aircall_user_id, request.phone_number,
+                  st.core->state().requested_at_ms - kLookupSlackMs};
+  services->telephony->find_call(query, [handle = caf::actor_cast<caf::actor>(self)](
+                                            Result<std::optional<FoundCall>> found) {
+    caf::anon_send(handle, found_atom::value, std::move(found));
+  });
+}
+
+void arm_timeout(Self* self, Services* services) {
+  self->delayed_send(self, services->creation_timeout, timeout_atom::value);
+}
+
+void start_call(Self* self, Services* services) {
+  const auto& request = self->state.core->state().request;
+  caf::anon_send(services->router, expect_atom::value, request.aircall_user_id,
+                 rules::digits_only(request.phone_number), request.call_id);
+  // Armed now, not on the answer: a start that is never answered must be asked about too.
+  arm_timeout(self, services);
+  services->telephony->start_call(
+      StartCall{request.call_id, request.aircall_user_id, request.number_id, request.phone_number},
+      [handle = caf::actor_cast<caf::actor>(self)](StartResult result) {
+        caf::anon_send(handle, started_atom::value, std::move(result));
+      });
+}
+
+// Both reservations answered: go on with the call, or give back what was reserved.
+void reserved(Self* self, Services* services) {
+  auto& st = self->state;
+  if (--st.replies_due > 0) return;
+  if (st.item_reserved && st.agent_reserved) {
+    events::CallRequested request{st.core->id(), st.item_id, st.agent_id, st.agent.aircall_user_id,
+                                  st.agent.number_id, st.item.phone_number, st.attempt};
+    st.core->submit(self, domain::call::Request{request}, [self, services](Result<domain::CallState> requested) {
+      if (requested) return start_call(self, services);
+      settle(self, services);  // nothing was dialled: both are released
+    });
+    return;
+  }
+  // One side refused: release the other, which the dispatcher then sees free again.
+  if (!st.item_reserved) st.item_id.clear();
+  if (!st.agent_reserved) st.agent_id.clear();
+  settle(self, services);
+}
+
+void reserve(Self* self, Services* services) {
+  auto& st = self->state;
+  auto now = services->clock->now_ms();
+  const auto& call_id = st.core->id();
+  st.replies_due = 2;
+  ask<ItemTraits>(self, services, st.item_id, domain::queue_item::Assign{st.agent_id, call_id, now},
+                  [self, services](Result<domain::QueueItemState> item) {
+                    self->state.item_reserved = item.ok();
+                    if (item) self->state.attempt = item->current_attempt;
+                    reserved(self, services);
+                  });
+  ask<AgentTraits>(self, services, st.agent_id, domain::agent::Reserve{call_id, st.item_id, now},
+                   [self, services](Result<domain::AgentState> agent) {
+                     self->state.agent_reserved = agent.ok();
+                     reserved(self, services);
+                   });
+}
+
+// Picks up a call recovery (or a late message) found: settles what ended, asks Aircall about
+// what is still open.
+void resume(Self* self, Services* services) {
+  auto& st = self->state;
+  const auto& call = st.core->state();
+  if (call.phase == CallPhase::none || domain::finished(call)) return settle(self, services);
+  if (call.aircall_call_id != 0) {
+    caf::anon_send(services->router, known_atom::value, call.aircall_call_id, st.core->id());
+  } else {
+    caf::anon_send(services->router, expect_atom::value, call.request.aircall_user_id,
+                   rules::digits_only(call.request.phone_number), st.core->id());
+  }
+  lookup(self, services);
+}
+
+void observe(Self* self, Services* services) {
+  self->state.core->observe([self, services](const domain::CallState& before, const domain::CallState& after,
+                                             const std::vector<events::Event>&) {
+    auto& st = self->state;
+    if (after.aircall_call_id != 0 && before.aircall_call_id == 0) {
+      caf::anon_send(services->router, known_atom::value, after.aircall_call_id, st.core->id());
+    }
+    if (after.answered_at_ms && !before.answered_at_ms && !domain::finished(after) && !st.agent_id.empty()) {
+      ask<AgentTraits>(self, services, st.agent_id, domain::agent::CallAnswered{st.core->id()},
+                       [](Result<domain::AgentState>) {});
+    }
+    if (domain::finished(after) && !domain::finished(before)) settle(self, services);
+  });
+}
+
+}  // namespace
+
+caf::behavior call_actor(Self* self, Services* services, CallTask task) {
+  auto& st = self->state;
+  st.core = std::make_unique<AggregateCore<CallTraits>>(*services, task.call_id);
+  observe(self, services);
+  switch (task.mode) {
+    case CallTask::Mode::dial:
+      st.item_id = task.plan.item.item_id;
+      st.agent_id = task.plan.agent.agent_id;
+      st.agent = std::move(task.plan.agent);
+      st.item = std::move(task.plan.item);
+      reserve(self, services);
+      break;
+    case CallTask::Mode::resume:
+    case CallTask::Mode::follow:
+      if (task.adopted) {
+        st.core->adopt(std::move(task.adopted->first), task.adopted->second);
+      } else if (auto loaded = st.core->load(); !loaded) {
+        self->quit(caf::make_error(caf::sec::runtime_error, loaded.error().message));
+        return {};
+      }
+      st.item_id = task.item_id.empty() ? st.core->state().request.queue_item_id : task.item_id;
+      st.agent_id = task.agent_id.empty() ? st.core->state().request.agent_id : task.agent_id;
+      if (task.mode == CallTask::Mode::resume || !domain::finished(st.core->state())) {
+        resume(self, services);
+      } else {
+        // Loaded only to be looked at: it goes once nobody has asked for a while.
+        self->delayed_send(self, services->passivate_after, passivate_atom::value, st.activity);
+      }
+      break;
+  }
+
+  return {
+      [self](appended_atom, Result<storage::AppendOutcome>& outcome) {
+        self->state.core->appended(self, std::move(outcome));
+      },
+      [self, services](get_atom) -> Reply<domain::CallState> {
+        auto& call = self->state;
+        if (domain::finished(call.core->state()) && !call.settling) {
+          self->delayed_send(self, services->passivate_after, passivate_atom::value, ++call.activity);
+        }
+        return Reply<domain::CallState>{call.core->state()};
+      },
+      [self, services](passivate_atom, std::uint64_t activity) {
+        auto& call = self->state;
+        if (activity == call.activity && call.core->idle() && !call.settling &&
+            domain::finished(call.core->state())) {
+          done(self, services);
+        }
+      },
+      [self, services](started_atom, StartResult& result) {
+        switch (result.status) {
+          case StartStatus::accepted: submit(self, domain::call::StartAccepted{}); break;
+          case StartStatus::unknown: break;  // the timeout armed at the start asks Aircall
+          case StartStatus::user_unavailable: submit(self, domain::call::StartFailed{"user_unavailable", result.message}); break;
+          case StartStatus::bad_number: submit(self, domain::call::StartFailed{"bad_number", result.message}); break;
+          case StartStatus::refused: submit(self, domain::call::StartFailed{"refused", result.message}); break;
+          case StartStatus::rate_limited: submit(self, domain::call::StartFailed{"rate_limited", result.message}); break;
+        }
+      },
+      [self, services](timeout_atom) {
+        auto phase = self->state.core->state().phase;
+        if (phase == CallPhase::requested || phase == CallPhase::accepted) lookup(self, services);
+      },
+      [self, services](found_atom, Result<std::optional<FoundCall>>& found) {
+        self->state.asking = false;
+        if (!found) return arm_timeout(self, services);
+        const auto& call = self->state.core->state();
+        if (!*found) {
+          if (call.phase == CallPhase::requested || call.phase == CallPhase::accepted) {
+            submit(self, domain::call::Lost{"no call.created came, and Aircall's call list has no such call"});
+          }
+          return;
+        }
+        const auto& known = **found;
+        submit(self, domain::call::Created{known.aircall_call_id, known.started_at_ms});
+        if (known.answered_at_ms) submit(self, domain::call::Answered{known.aircall_call_id, *known.answered_at_ms});
+        if (known.ended) submit(self, domain::call::Ended{*known.ended});
+      },
+      [self](telephony_atom, TelephonyEvent& event) {
+        using K = TelephonyEvent::Kind;
+        switch (event.kind) {
+          case K::created: submit(self, domain::call::Created{event.aircall_call_id, event.at_ms}); break;
+          case K::answered: submit(self, domain::call::Answered{event.aircall_call_id, event.at_ms}); break;
+          case K::hungup: submit(self, domain::call::HungUp{event.aircall_call_id, event.at_ms}); break;
+          case K::ended:
+            if (event.ended) submit(self, domain::call::Ended{*event.ended});
+            break;
+          case K::user_status: break;
+        }
+      },
+  };
+}
+
+}  // namespace dialer::actors

@@ -1,0 +1,176 @@
+#include "actors/dialer.hpp"
+
+#include <malloc.h>
+
+#include <chrono>
+#include <set>
+
+#include "actors/aggregate_actor.hpp"
+#include "actors/call_actor.hpp"
+#include "actors/dispatcher_actor.hpp"
+#include "actors/recovery.hpp"
+#include "actors/router_actor.hpp"
+
+namespace dialer::actors {
+namespace {
+
+template <class Traits>
+caf::actor adopt(Services& services, const std::string& id, const Folded<typename Traits::State>& folded) {
+  auto actor = services.system->spawn(aggregate_actor<Traits>, &services, id,
+                                      Adopted<Traits>{std::pair{folded.state, folded.version}});
+  services.registry->put(Traits::kind, id, actor);
+  return actor;
+}
+
+// Every call that may be in flight: open calls, and calls an item or an agent still waits on.
+void resume_calls(Services& services, World& world, RecoveryReport& report) {
+  std::set<std::string> call_ids;
+  for (const auto& [id, call] : world.calls) {
+    if (!domain::finished(call.state)) call_ids.insert(id);
+  }
+  std::unordered_map<std::string, std::string> item_of_call;
+  std::unordered_map<std::string, std::string> agent_of_call;
+  for (const auto& [id, item] : world.items) {
+    if (item.state.status != domain::ItemStatus::in_progress) continue;
+    call_ids.insert(item.state.call_id);
+    item_of_call[item.state.call_id] = id;
+  }
+  for (const auto& [id, agent] : world.agents) {
+    if (agent.state.call_id.empty()) continue;
+    call_ids.insert(agent.state.call_id);
+    agent_of_call[agent.state.call_id] = id;
+  }
+  for (const auto& call_id : call_ids) {
+    std::optional<std::pair<domain::CallState, std::uint64_t>> adopted;
+    if (auto found = world.calls.find(call_id); found != world.calls.end()) {
+      adopted = std::pair{found->second.state, found->second.version};
+    }
+    auto actor = services.system->spawn(
+        call_actor, &services,
+        CallTask::resume(call_id, std::move(adopted), item_of_call[call_id], agent_of_call[call_id]));
+    services.registry->put(Kind::call, call_id, actor);
+    ++report.calls_resumed;
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage::EventStore& store,
+                                              TelephonyPort& telephony, const domain::Clock& clock,
+                                              DialerOptions options) {
+  auto started = std::chrono::steady_clock::now();
+  std::unique_ptr<Dialer> dialer{new Dialer{options}};
+  auto& services = dialer->services_;
+  services.system = &system;
+  services.store = &store;
+  services.clock = &clock;
+  services.telephony = &telephony;
+  services.registry = &dialer->registry_;
+  services.passivate_after = options.passivate_after;
+  services.creation_timeout = options.creation_timeout;
+
+  auto world = fold_log(store);
+  if (!world) return world.error();
+  auto& report = dialer->recovery_;
+  report.events = world->events;
+
+  auto settings = domain::dialer_settings(world->config.state);
+  services.set_settings(settings);
+  DispatcherSeed seed{settings, world->do_not_call.state.numbers, {}, {}};
+  for (const auto& [id, agent] : world->agents) {
+    if (agent.state.aircall_user_id != 0) services.link_aircall_user(agent.state.aircall_user_id, id);
+    if (auto free = free_agent_of(agent.state)) seed.agents.push_back(std::move(*free));
+  }
+  seed.items.reserve(world->items.size());
+  for (const auto& [id, item] : world->items) {
+    if (auto pending = pending_item_of(item.state)) seed.items.push_back(std::move(*pending));
+  }
+  report.items_pending = seed.items.size();
+
+  services.router = system.spawn(router_actor, &services);
+  services.dispatcher = system.spawn(dispatcher_actor, &services, std::move(seed));
+  adopt<ConfigTraits>(services, "config", world->config);
+  adopt<DoNotCallTraits>(services, "do-not-call", world->do_not_call);
+  for (const auto& [id, agent] : world->agents) {
+    if (agent.state.mode == domain::AgentMode::offline && agent.state.call_id.empty()) continue;
+    adopt<AgentTraits>(services, id, agent);
+    ++report.agents_live;
+  }
+  resume_calls(services, *world, report);
+
+  // The fold's states are gone now; give their memory back rather than keep it as RSS.
+  world = Error{ErrorCode::not_found, "released"};
+  malloc_trim(0);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return dialer;
+}
+
+Dialer::~Dialer() {
+  for (const auto& actor : registry_.all()) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(services_.dispatcher, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(services_.router, caf::exit_reason::user_shutdown);
+  services_.system->await_all_actors_done();
+}
+
+template <class Traits>
+Result<typename Traits::State> Dialer::ask(Kind kind, const std::string& id,
+                                           std::optional<typename Traits::Command> command) {
+  using State = typename Traits::State;
+  // A passivating actor may be gone by the time the request lands: ask its successor once.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    caf::scoped_actor self{*services_.system};
+    std::optional<Result<State>> answer;
+    auto target = registry_.get(kind, id);
+    auto on_reply = [&](Reply<State>& reply) { answer = std::move(reply.result); };
+    auto on_error = [&](caf::error&) {};
+    if (command) {
+      self->request(target, options_.answer_timeout, command_atom::value, *command).receive(on_reply, on_error);
+    } else {
+      self->request(target, options_.answer_timeout, get_atom::value).receive(on_reply, on_error);
+    }
+    if (answer) return std::move(*answer);
+  }
+  return Error{ErrorCode::unavailable, std::string{Traits::name} + " " + id + " did not answer"};
+}
+
+Result<domain::AgentState> Dialer::agent(const std::string& user_id, domain::agent::Command command) {
+  return ask<AgentTraits>(Kind::agent, user_id, std::move(command));
+}
+Result<domain::AgentState> Dialer::agent(const std::string& user_id) {
+  return ask<AgentTraits>(Kind::agent, user_id, std::nullopt);
+}
+Result<domain::QueueItemState> Dialer::item(const std::string& item_id, domain::queue_item::Command command) {
+  return ask<ItemTraits>(Kind::item, item_id, std::move(command));
+}
+Result<domain::QueueItemState> Dialer::item(const std::string& item_id) {
+  return ask<ItemTraits>(Kind::item, item_id, std::nullopt);
+}
+Result<domain::CallState> Dialer::call(const std::string& call_id) {
+  return ask<CallTraits>(Kind::call, call_id, std::nullopt);
+}
+Result<domain::ConfigState> Dialer::configure(domain::ChangeSettings change) {
+  return ask<ConfigTraits>(Kind::config, "config", std::move(change));
+}
+Result<domain::ConfigState> Dialer::config() { return ask<ConfigTraits>(Kind::config, "config", std::nullopt); }
+Result<domain::DoNotCallState> Dialer::do_not_call(domain::do_not_call::Command command) {
+  return ask<DoNotCallTraits>(Kind::do_not_call, "do-not-call", std::move(command));
+}
+Result<domain::DoNotCallState> Dialer::do_not_call() {
+  return ask<DoNotCallTraits>(Kind::do_not_call, "do-not-call", std::nullopt);
+}
+
+void Dialer::telephony_event(TelephonyEvent event) {
+  caf::anon_send(services_.router, telephony_atom::value, std::move(event));
+}
+
+void Dialer::tick() { caf::anon_send(services_.dispatcher, tick_atom::value); }
+
+DispatcherStats Dialer::dispatcher_stats() {
+  caf::scoped_actor self{*services_.system};
+  DispatcherStats stats;
+  self->request(services_.dispatcher, options_.answer_timeout, stats_atom::value)
+      .receive([&](DispatcherStats& answer) { stats = answer; }, [](caf::error&) {});
+  return stats;
+}
+
+}  // namespace dialer::actors

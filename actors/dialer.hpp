@@ -1,0 +1,77 @@
+#pragma once
+
+// The dialer as the edge sees it: started on a store, a telephony port and a clock, it
+// rebuilds every live agent, open item and open call from the log, settles or follows
+// what was in flight, and answers commands and reads through the actors. Each method
+// blocks its caller (an HTTP thread, a test) until the actor answers.
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/aggregates.hpp"
+#include "actors/messages.hpp"
+#include "actors/registry.hpp"
+#include "actors/services.hpp"
+
+namespace dialer::actors {
+
+struct DialerOptions {
+  std::chrono::milliseconds passivate_after{std::chrono::seconds(30)};
+  std::chrono::milliseconds creation_timeout{std::chrono::seconds(20)};
+  std::chrono::milliseconds answer_timeout{std::chrono::seconds(10)};
+};
+
+struct RecoveryReport {
+  std::uint64_t events = 0;
+  std::size_t agents_live = 0;
+  std::size_t items_pending = 0;
+  std::size_t calls_resumed = 0;
+  double seconds = 0;
+};
+
+class Dialer {
+ public:
+  static Result<std::unique_ptr<Dialer>> start(caf::actor_system& system, storage::EventStore& store,
+                                               TelephonyPort& telephony, const domain::Clock& clock,
+                                               DialerOptions options = {});
+  // Stops every actor; the actor system waits for them when it goes.
+  ~Dialer();
+  Dialer(const Dialer&) = delete;
+  Dialer& operator=(const Dialer&) = delete;
+
+  Result<domain::AgentState> agent(const std::string& user_id, domain::agent::Command command);
+  Result<domain::AgentState> agent(const std::string& user_id);
+  Result<domain::QueueItemState> item(const std::string& item_id, domain::queue_item::Command command);
+  Result<domain::QueueItemState> item(const std::string& item_id);
+  Result<domain::CallState> call(const std::string& call_id);
+  Result<domain::ConfigState> configure(domain::ChangeSettings change);
+  Result<domain::ConfigState> config();
+  Result<domain::DoNotCallState> do_not_call(domain::do_not_call::Command command);
+  Result<domain::DoNotCallState> do_not_call();
+
+  // An event from Aircall (webhook) or the simulator; answered asynchronously.
+  void telephony_event(TelephonyEvent event);
+  // Asks the dispatcher to look at the clock again (tests move a manual clock).
+  void tick();
+  DispatcherStats dispatcher_stats();
+  const RecoveryReport& recovery() const { return recovery_; }
+  const Services& services() const { return services_; }
+
+ private:
+  explicit Dialer(DialerOptions options) : options_(options), registry_(services_) {}
+
+  template <class Traits>
+  Result<typename Traits::State> ask(Kind kind, const std::string& id,
+                                     std::optional<typename Traits::Command> command);
+
+  DialerOptions options_;
+  Services services_;
+  Registry registry_;
+  RecoveryReport recovery_;
+};
+
+}  // namespace dialer::actors

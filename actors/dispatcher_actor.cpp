@@ -1,0 +1,92 @@
+#include "actors/dispatcher_actor.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "actors/call_actor.hpp"
+#include "actors/messages.hpp"
+#include "actors/registry.hpp"
+
+namespace dialer::actors {
+namespace {
+
+using Self = caf::stateful_actor<DispatcherState>;
+
+std::string new_call_id(std::mt19937_64& random) {
+  char id[16];
+  std::snprintf(id, sizeof id, "%015llx",
+                static_cast<unsigned long long>(random() & 0x0fffffffffffffffULL));
+  return id;
+}
+
+void arm(Self* self, std::int64_t now_ms) {
+  auto& st = self->state;
+  auto wake = st.index.next_wake();
+  if (!wake || (st.armed_for && *st.armed_for <= *wake)) return;
+  st.armed_for = wake;
+  auto delay = std::chrono::milliseconds{std::max<std::int64_t>(0, *wake - now_ms)};
+  self->delayed_send(self, delay, wake_atom::value, *wake);
+}
+
+void match(Self* self, Services* services) {
+  auto& st = self->state;
+  auto now = services->clock->now_ms();
+  for (auto& pair : st.index.take_matches(now)) {
+    auto call_id = new_call_id(st.random);
+    auto call = services->system->spawn(call_actor, services,
+                                        CallTask::dial(CallPlan{call_id, std::move(pair.agent), std::move(pair.item)}));
+    services->registry->put(Kind::call, call_id, call);
+    ++st.calls_started;
+  }
+  for (const auto& item_id : st.index.take_refused()) {
+    caf::anon_send(services->registry->get(Kind::item, item_id), command_atom::value,
+                   domain::queue_item::Command{
+                       domain::queue_item::SetStatus{events::ManualStatus::skipped, "do-not-call"}});
+  }
+  arm(self, now);
+}
+
+}  // namespace
+
+caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed seed) {
+  auto& index = self->state.index;
+  index.configure(seed.settings);
+  index.set_do_not_call(std::move(seed.do_not_call));
+  for (auto& agent : seed.agents) index.agent_free(std::move(agent));
+  for (auto& item : seed.items) index.item_pending(std::move(item));
+  // Recovery may hand over work that is due at once.
+  self->send(self, tick_atom::value);
+
+  return {
+      [self, services](agent_free_atom, dispatch::FreeAgent& agent) {
+        self->state.index.agent_free(std::move(agent));
+        match(self, services);
+      },
+      [self](agent_gone_atom, const std::string& agent_id) { self->state.index.agent_gone(agent_id); },
+      [self, services](item_pending_atom, dispatch::PendingItem& item) {
+        self->state.index.item_pending(std::move(item));
+        match(self, services);
+      },
+      [self](item_gone_atom, const std::string& item_id) { self->state.index.item_gone(item_id); },
+      [self, services](settings_atom, domain::DialerSettings& settings) {
+        services->set_settings(settings);
+        self->state.index.configure(settings);
+        match(self, services);
+      },
+      [self, services](dnc_atom, std::set<std::string>& numbers) {
+        self->state.index.set_do_not_call(std::move(numbers));
+        match(self, services);
+      },
+      [self, services](wake_atom, std::int64_t at) {
+        if (self->state.armed_for == at) self->state.armed_for.reset();
+        match(self, services);
+      },
+      [self, services](tick_atom) { match(self, services); },
+      [self](stats_atom) -> DispatcherStats {
+        auto& st = self->state;
+        return {st.index.stats(), st.index.next_wake(), st.calls_started};
+      },
+  };
+}
+
+}  // namespace dialer::actors

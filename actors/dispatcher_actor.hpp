@@ -1,0 +1,38 @@
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "actors/dispatch/dispatch_index.hpp"
+#include "actors/services.hpp"
+
+namespace dialer::actors {
+
+// What the dispatcher starts with after recovery.
+struct DispatcherSeed {
+  domain::DialerSettings settings;
+  std::set<std::string> do_not_call;
+  std::vector<dispatch::FreeAgent> agents;
+  std::vector<dispatch::PendingItem> items;
+};
+
+struct DispatcherState {
+  dispatch::DispatchIndex index;
+  std::optional<std::int64_t> armed_for;
+  std::mt19937_64 random{std::random_device{}()};
+  std::uint64_t calls_started = 0;
+  static inline const char* name = "dispatcher";
+};
+
+// Matches ready items with free agents the moment either appears, and wakes itself for
+// what waits on time (schedules, retries, calling windows, budget and pace).
+caf::behavior dispatcher_actor(caf::stateful_actor<DispatcherState>* self, Services* services,
+                               DispatcherSeed seed);
+
+}  // namespace dialer::actors

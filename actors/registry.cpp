@@ -1,0 +1,58 @@
+#include "actors/registry.hpp"
+
+#include "actors/aggregate_actor.hpp"
+#include "actors/call_actor.hpp"
+
+namespace dialer::actors {
+
+caf::actor Registry::get(Kind kind, const std::string& id) {
+  std::lock_guard lock{mutex_};
+  auto& actors = actors_[static_cast<std::size_t>(kind)];
+  if (auto found = actors.find(id); found != actors.end()) return found->second;
+  auto actor = spawn(kind, id);
+  actors.emplace(id, actor);
+  return actor;
+}
+
+void Registry::put(Kind kind, const std::string& id, caf::actor actor) {
+  std::lock_guard lock{mutex_};
+  actors_[static_cast<std::size_t>(kind)][id] = std::move(actor);
+}
+
+void Registry::forget(Kind kind, const std::string& id, const caf::actor_addr& who) {
+  std::lock_guard lock{mutex_};
+  auto& actors = actors_[static_cast<std::size_t>(kind)];
+  if (auto found = actors.find(id); found != actors.end() && found->second.address() == who) {
+    actors.erase(found);
+  }
+}
+
+std::size_t Registry::count(Kind kind) const {
+  std::lock_guard lock{mutex_};
+  return actors_[static_cast<std::size_t>(kind)].size();
+}
+
+std::vector<caf::actor> Registry::all() const {
+  std::lock_guard lock{mutex_};
+  std::vector<caf::actor> out;
+  for (const auto& actors : actors_) {
+    for (const auto& [id, actor] : actors) out.push_back(actor);
+  }
+  return out;
+}
+
+caf::actor Registry::spawn(Kind kind, const std::string& id) {
+  auto& system = *services_.system;
+  Services* services = &services_;
+  switch (kind) {
+    case Kind::agent: return system.spawn(aggregate_actor<AgentTraits>, services, id, Adopted<AgentTraits>{});
+    case Kind::item: return system.spawn(aggregate_actor<ItemTraits>, services, id, Adopted<ItemTraits>{});
+    case Kind::config: return system.spawn(aggregate_actor<ConfigTraits>, services, id, Adopted<ConfigTraits>{});
+    case Kind::do_not_call:
+      return system.spawn(aggregate_actor<DoNotCallTraits>, services, id, Adopted<DoNotCallTraits>{});
+    case Kind::call: return system.spawn(call_actor, services, CallTask::follow(id));
+  }
+  return {};
+}
+
+}  // namespace dialer::actors

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <array>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "actors/aggregates.hpp"
+
+namespace dialer::actors {
+
+// Routes an id to its actor, spawning it (from its stream) on first use. An actor that
+// passivates removes itself; the next message for its id spawns it afresh.
+class Registry {
+ public:
+  explicit Registry(Services& services) : services_(services) {}
+
+  caf::actor get(Kind kind, const std::string& id);
+  // For actors spawned with a state in hand (recovery) or a task (calls).
+  void put(Kind kind, const std::string& id, caf::actor actor);
+  // Removes the entry if it is still `who`'s.
+  void forget(Kind kind, const std::string& id, const caf::actor_addr& who);
+  std::size_t count(Kind kind) const;
+  // Every actor, so that they can be told to stop.
+  std::vector<caf::actor> all() const;
+
+ private:
+  caf::actor spawn(Kind kind, const std::string& id);
+
+  Services& services_;
+  mutable std::mutex mutex_;
+  std::array<std::unordered_map<std::string, caf::actor>, 5> actors_;
+};
+
+}  // namespace dialer::actors

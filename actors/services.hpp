@@ -1,0 +1,62 @@
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "actors/domain/clock.hpp"
+#include "actors/domain/config.hpp"
+#include "actors/telephony.hpp"
+#include "storage/event_store.hpp"
+
+namespace dialer::actors {
+
+class Registry;
+
+// What every actor may use. Set up before the first actor starts; then read-only, but for
+// the links from Aircall users to agents, which agents keep up to date.
+struct Services {
+  caf::actor_system* system = nullptr;
+  storage::EventStore* store = nullptr;
+  const domain::Clock* clock = nullptr;
+  TelephonyPort* telephony = nullptr;
+  Registry* registry = nullptr;
+  caf::actor dispatcher;
+  caf::actor router;
+  // How long an idle item or agent actor lives before it is passivated.
+  std::chrono::milliseconds passivate_after{std::chrono::seconds(30)};
+  // How long a started call may go unseen before Aircall's call list is asked.
+  std::chrono::milliseconds creation_timeout{std::chrono::seconds(20)};
+
+  void link_aircall_user(std::int64_t aircall_user_id, const std::string& agent_id) {
+    std::lock_guard lock{links_mutex_};
+    agent_of_user_[aircall_user_id] = agent_id;
+  }
+  // The settings in force, as the config actor last announced them.
+  std::shared_ptr<const domain::DialerSettings> settings() const {
+    std::lock_guard lock{links_mutex_};
+    return settings_;
+  }
+  void set_settings(domain::DialerSettings settings) {
+    auto shared = std::make_shared<const domain::DialerSettings>(std::move(settings));
+    std::lock_guard lock{links_mutex_};
+    settings_ = std::move(shared);
+  }
+
+  std::string agent_of(std::int64_t aircall_user_id) const {
+    std::lock_guard lock{links_mutex_};
+    auto found = agent_of_user_.find(aircall_user_id);
+    return found == agent_of_user_.end() ? std::string{} : found->second;
+  }
+
+ private:
+  mutable std::mutex links_mutex_;
+  std::unordered_map<std::int64_t, std::string> agent_of_user_;
+  std::shared_ptr<const domain::DialerSettings> settings_ = std::make_shared<const domain::DialerSettings>();
+};
+
+}  // namespace dialer::actors

@@ -1,0 +1,80 @@
+#pragma once
+
+// The telephony port: what the actors need of Aircall, and nothing of HTTP. The real
+// client (http/) and the simulator both implement it; both answer asynchronously, on
+// threads of their own.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "events/catalogue.hpp"
+#include "events/result.hpp"
+
+namespace dialer::actors {
+
+struct StartCall {
+  std::string call_id;  // ours, for logs; Aircall's answer carries no id
+  std::int64_t aircall_user_id = 0;
+  std::int64_t number_id = 0;
+  std::string to;  // E.164
+};
+
+enum class StartStatus {
+  accepted,          // 204: the call exists at Aircall, its id comes with call.created
+  user_unavailable,  // 405: not available, or already on a call
+  bad_number,        // 400
+  refused,           // 401/403/422: credentials or request refused
+  rate_limited,      // 429 after the client's own waiting
+  unknown,           // no answer: the call may or may not exist; ask before anything else
+};
+
+struct StartResult {
+  StartStatus status = StartStatus::accepted;
+  std::string message;
+};
+
+// A call Aircall knows of, as its call list reports it.
+struct FoundCall {
+  std::int64_t aircall_call_id = 0;
+  std::int64_t started_at_ms = 0;
+  std::optional<std::int64_t> answered_at_ms;
+  std::optional<events::CallEnded> ended;
+};
+
+struct CallQuery {
+  std::int64_t aircall_user_id = 0;
+  std::string to;  // E.164
+  std::int64_t since_ms = 0;
+};
+
+// What Aircall reports, from its webhooks or the simulator.
+struct TelephonyEvent {
+  enum class Kind { created, answered, hungup, ended, user_status };
+  Kind kind = Kind::created;
+  std::int64_t aircall_call_id = 0;
+  std::int64_t aircall_user_id = 0;
+  std::string digits;  // the other party, digits only
+  bool outbound = true;
+  std::int64_t at_ms = 0;
+  std::optional<events::CallEnded> ended;  // Kind::ended
+  // Kind::user_status
+  std::optional<bool> connected;
+  std::optional<bool> opened;
+  std::optional<bool> wrapping_up;
+  std::string source_event;
+};
+
+class TelephonyPort {
+ public:
+  virtual ~TelephonyPort() = default;
+  virtual void start_call(const StartCall& call, std::function<void(StartResult)> done) = 0;
+  virtual void find_call(const CallQuery& query,
+                         std::function<void(Result<std::optional<FoundCall>>)> done) = 0;
+  // Aircall has no hang-up endpoint: only a port that truly can hang up says yes.
+  virtual bool can_hang_up() const { return false; }
+  virtual void hang_up(std::int64_t /*aircall_call_id*/) {}
+};
+
+}  // namespace dialer::actors

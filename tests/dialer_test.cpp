@@ -1,0 +1,359 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "actors/recovery.hpp"
+#include "support/dialer_fixture.hpp"
+
+using namespace dialer;
+using namespace dialer::actors;
+using namespace dialer::domain;
+using dialer::testing::DialerFixture;
+using dialer::testing::eventually;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::int64_t kMinute = 60'000;
+// Friday 27 November 2026, noon in Paris.
+const std::int64_t kNoon = dialer::testing::civil_ms("Europe/Paris", 2026, 11, 27, 12);
+
+void configure(Dialer& dialer, std::map<std::string, json> settings) {
+  settings.emplace("scheduling.timeZone", "Europe/Paris");
+  auto changed = dialer.configure(ChangeSettings{std::move(settings)});
+  REQUIRE(changed.ok());
+}
+
+void start_agent(Dialer& dialer, const std::string& id, std::int64_t aircall_user) {
+  auto started = dialer.agent(id, agent::Command{agent::Start{aircall_user, 900 + aircall_user, false}});
+  REQUIRE(started.ok());
+}
+
+void add_item(Dialer& dialer, const std::string& id, const std::string& phone, std::int32_t priority = 10,
+              std::optional<std::int64_t> scheduled = std::nullopt, std::string pinned = {}) {
+  events::QueueItemAdded item;
+  item.item_id = id;
+  item.client_id = "client-" + id;
+  item.phone_number = phone;
+  item.priority = priority;
+  item.scheduled_for_ms = scheduled;
+  item.assigned_to = std::move(pinned);
+  auto added = dialer.item(id, queue_item::Command{queue_item::Add{item}});
+  REQUIRE(added.ok());
+}
+
+bool terminal(ItemStatus status) {
+  return status == ItemStatus::completed || status == ItemStatus::failed ||
+         status == ItemStatus::skipped || status == ItemStatus::cancelled;
+}
+
+TelephonyEvent user_opened(std::int64_t aircall_user, bool opened) {
+  TelephonyEvent event;
+  event.kind = TelephonyEvent::Kind::user_status;
+  event.aircall_user_id = aircall_user;
+  event.opened = opened;
+  event.source_event = opened ? "user.opened" : "user.closed";
+  return event;
+}
+
+// Nothing in flight: every matched call has ended, been refused or been given back, and
+// the dispatcher has acted on everything sent to it so far (its answer to a request comes
+// after all that was already in its mailbox), without starting anything new.
+bool settled(DialerFixture& f) {
+  auto quiet = [&] {
+    return f.dialer->services().registry->count(Kind::call) == 0 && f.telephony.active_calls() == 0;
+  };
+  if (!quiet()) return false;
+  f.dialer->dispatcher_stats();
+  return quiet();
+}
+
+std::string french_number(int i) {
+  auto digits = std::to_string(10'000'000 + i);
+  return "+336" + digits.substr(0, 8);
+}
+
+}  // namespace
+
+TEST_CASE("dialer: a free agent meets a queued client at once; the call ends and the item completes") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  configure(*f.dialer, {});
+  start_agent(*f.dialer, "agent-1", 101);
+  add_item(*f.dialer, "q1", "+33612345678");
+  auto completed = eventually([&] { return f.dialer->item("q1")->status == ItemStatus::completed; });
+  INFO(f.log_text());
+  REQUIRE(completed);
+  auto item = *f.dialer->item("q1");
+  CHECK(item.attempts == 1);
+  CHECK(item.last_result == events::CallOutcome::connected);
+  auto records = f.telephony.records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].call.aircall_user_id == 101);
+  CHECK(records[0].call.to == "+33612345678");
+  REQUIRE(eventually([&] { return f.dialer->agent("agent-1")->call_id.empty(); }));
+  auto agent_state = *f.dialer->agent("agent-1");
+  CHECK(agent_state.calls_completed == 1);
+  CHECK(status_label(agent_state, f.clock.now_ms()) == "wrap-up");
+}
+
+TEST_CASE("dialer: a paused agent gets no call; started again, it does") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  configure(*f.dialer, {});
+  start_agent(*f.dialer, "agent-1", 101);
+  REQUIRE(f.dialer->agent("agent-1", agent::Command{agent::Pause{"break"}}).ok());
+  add_item(*f.dialer, "q1", "+33612345678");
+  f.dialer->tick();
+  CHECK(f.dialer->dispatcher_stats().index.ready_items == 1);
+  CHECK(f.telephony.records().empty());
+  start_agent(*f.dialer, "agent-1", 101);
+  REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::completed; }));
+}
+
+TEST_CASE("dialer: an agent Aircall reports unavailable is released and the item waits") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  configure(*f.dialer, {});
+  f.telephony.set_available(101, false);
+  start_agent(*f.dialer, "agent-1", 101);
+  add_item(*f.dialer, "q1", "+33612345678");
+  // The start is refused (405): nothing rang, so no attempt counts, and the item is pending.
+  REQUIRE(eventually([&] { return f.store->last_seq() > 0 && f.dialer->item("q1")->status == ItemStatus::pending &&
+                                  f.dialer->agent("agent-1")->call_id.empty() && f.telephony.records().empty(); }));
+  // Aircall then says the user is closed: no further attempt is made.
+  f.dialer->telephony_event(user_opened(101, false));
+  REQUIRE(eventually([&] { return !f.dialer->agent("agent-1")->aircall_opened; }));
+  f.telephony.set_available(101, true);
+  f.dialer->tick();
+  CHECK(f.dialer->item("q1")->attempts == 0);
+  f.dialer->telephony_event(user_opened(101, true));
+  REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::completed; }));
+  CHECK(f.dialer->item("q1")->attempts == 1);
+}
+
+TEST_CASE("dialer: a number whose local time is 23:00 is not dialled until its window opens") {
+  auto eleven_pm = dialer::testing::civil_ms("Europe/Paris", 2026, 11, 27, 23);
+  DialerFixture f{eleven_pm, {.answer_rate = 1.0}};
+  // Business hours all day, every day: only the callee's window holds the call back.
+  configure(*f.dialer, {{"scheduling.businessHoursStart", "00:00"},
+                        {"scheduling.businessHoursEnd", "23:59"},
+                        {"scheduling.businessDays", json::array({1, 2, 3, 4, 5, 6, 7})}});
+  start_agent(*f.dialer, "agent-1", 101);
+  add_item(*f.dialer, "q1", "+33612345678");
+  f.dialer->tick();
+  auto stats = f.dialer->dispatcher_stats();
+  CHECK(stats.index.waiting_items == 1);
+  REQUIRE(stats.next_wake_ms);
+  auto opens = dialer::testing::civil_ms("Europe/Paris", 2026, 11, 28, 8);
+  CHECK(*stats.next_wake_ms == opens);
+  f.clock.set(opens - 1);
+  f.dialer->tick();
+  CHECK(f.telephony.records().empty());
+  f.clock.set(opens);
+  f.dialer->tick();
+  REQUIRE(eventually([&] { return f.telephony.records().size() == 1; }));
+  CHECK(f.telephony.records()[0].started_at_ms >= opens);
+}
+
+TEST_CASE("dialer: numbers on the do-not-call list are never dialled") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  configure(*f.dialer, {});
+  REQUIRE(f.dialer->do_not_call(do_not_call::Command{do_not_call::Add{"+33612345678", "asked"}}).ok());
+  add_item(*f.dialer, "q1", "+33612345678");
+  start_agent(*f.dialer, "agent-1", 101);
+  REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::skipped; }));
+  CHECK(f.telephony.records().empty());
+}
+
+TEST_CASE("dialer: N agents and M items reach terminal states within every limit") {
+  constexpr int kAgents = 6;
+  constexpr int kItems = 80;
+  constexpr int kRatePerAgent = 3;
+  constexpr int kBudget = 12;
+  DialerFixture f{kNoon, {.answer_rate = 0.5, .voicemail_rate = 0.1, .busy_rate = 0.2, .seed = 7}};
+  configure(*f.dialer, {{"dialer.callRateLimit", kRatePerAgent},
+                        {"aircall.requestsPerMinute", kBudget},
+                        {"dialer.maxRetries", 1},
+                        {"dialer.retryDelay", 5},
+                        {"dialer.wrapUpSeconds", 10}});
+  for (int a = 0; a < kAgents; ++a) start_agent(*f.dialer, "agent-" + std::to_string(a), 100 + a);
+  for (int i = 0; i < kItems; ++i) {
+    std::optional<std::int64_t> scheduled;
+    if (i % 5 == 0) scheduled = kNoon + (i % 3 + 1) * 7 * kMinute;
+    std::string pinned = i % 11 == 0 ? "agent-" + std::to_string(i % kAgents) : "";
+    add_item(*f.dialer, "q" + std::to_string(i), french_number(i), i % 4, scheduled, pinned);
+  }
+  auto all_terminal = [&] {
+    for (int i = 0; i < kItems; ++i) {
+      if (!terminal(f.dialer->item("q" + std::to_string(i))->status)) return false;
+    }
+    return true;
+  };
+  // Time moves in ten-second steps; at each, the dialer settles before time moves again.
+  bool finished = false;
+  for (int step = 0; step < 6 * 120 && !finished; ++step) {
+    REQUIRE(eventually([&] { return settled(f); }));
+    finished = all_terminal();
+    f.clock.advance(10'000);
+    f.dialer->tick();
+  }
+  REQUIRE(finished);
+  CHECK(f.telephony.overlaps() == 0);
+
+  auto records = f.telephony.records();
+  std::map<std::string, int> attempts_per_number;
+  std::map<std::int64_t, std::vector<std::int64_t>> starts_per_user;
+  std::vector<std::int64_t> starts;
+  for (const auto& record : records) {
+    ++attempts_per_number[record.call.to];
+    starts_per_user[record.call.aircall_user_id].push_back(record.started_at_ms);
+    starts.push_back(record.started_at_ms);
+  }
+  auto most_in_a_minute = [](std::vector<std::int64_t> times) {
+    std::sort(times.begin(), times.end());
+    long most = 0;
+    for (auto t : times) {
+      most = std::max<long>(most, std::count_if(times.begin(), times.end(),
+                                                [t](std::int64_t u) { return u >= t && u < t + kMinute; }));
+    }
+    return most;
+  };
+  CHECK(most_in_a_minute(starts) <= kBudget);
+  for (const auto& [user, times] : starts_per_user) {
+    INFO("aircall user " << user);
+    CHECK(most_in_a_minute(times) <= kRatePerAgent);
+  }
+  for (const auto& [number, count] : attempts_per_number) CHECK(count <= 2);  // 1 + maxRetries
+  CHECK(records.size() >= static_cast<std::size_t>(kItems));
+
+  // Pinned items went to their agent only.
+  for (int i = 0; i < kItems; i += 11) {
+    auto user = 100 + i % kAgents;
+    for (const auto& record : records) {
+      if (record.call.to == french_number(i)) CHECK(record.call.aircall_user_id == user);
+    }
+  }
+}
+
+namespace {
+struct Snapshot {
+  std::map<std::string, AgentState> agents;
+  std::map<std::string, QueueItemState> items;
+  std::map<std::string, CallState> calls;
+  ConfigState config;
+  DoNotCallState do_not_call;
+};
+
+Snapshot snapshot(Dialer& dialer, const World& world) {
+  Snapshot out;
+  for (const auto& [id, folded] : world.agents) out.agents[id] = *dialer.agent(id);
+  for (const auto& [id, folded] : world.items) out.items[id] = *dialer.item(id);
+  for (const auto& [id, folded] : world.calls) out.calls[id] = *dialer.call(id);
+  out.config = *dialer.config();
+  out.do_not_call = *dialer.do_not_call();
+  return out;
+}
+}  // namespace
+
+TEST_CASE("dialer: after a restart every actor's state equals the state before the stop") {
+  DialerFixture f{kNoon, {.answer_rate = 0.5, .voicemail_rate = 0.2, .seed = 3}};
+  configure(*f.dialer, {{"dialer.maxRetries", 2}, {"dialer.retryDelay", 5}, {"dialer.wrapUpSeconds", 0}});
+  REQUIRE(f.dialer->do_not_call(do_not_call::Command{do_not_call::Add{french_number(99), "asked"}}).ok());
+  for (int a = 0; a < 3; ++a) start_agent(*f.dialer, "agent-" + std::to_string(a), 200 + a);
+  for (int i = 0; i < 30; ++i) add_item(*f.dialer, "q" + std::to_string(i), french_number(i), i % 3);
+  add_item(*f.dialer, "blocked", french_number(99));
+  // A day in steps: calls, retries, a pause, a cancellation.
+  for (int step = 0; step < 40; ++step) {
+    REQUIRE(eventually([&] { return settled(f); }));
+    if (step == 10) REQUIRE(f.dialer->agent("agent-2", agent::Command{agent::Pause{"meeting"}}).ok());
+    if (step == 12) (void)f.dialer->item("q29", queue_item::Command{queue_item::Cancel{"no longer needed"}});
+    f.clock.advance(30'000);
+    f.dialer->tick();
+  }
+  // End of the day: every agent pauses, and what is in flight settles.
+  for (int a = 0; a < 2; ++a) {
+    REQUIRE(f.dialer->agent("agent-" + std::to_string(a), agent::Command{agent::Pause{"end of day"}}).ok());
+  }
+  REQUIRE(eventually([&] {
+    auto world = fold_log(*f.store);
+    for (const auto& [id, item] : world->items) {
+      if (item.state.status == ItemStatus::in_progress) return false;
+    }
+    for (const auto& [id, agent] : world->agents) {
+      if (!agent.state.call_id.empty()) return false;
+    }
+    return f.telephony.active_calls() == 0;
+  }));
+
+  auto world = fold_log(*f.store);
+  REQUIRE(world.ok());
+  auto before = snapshot(*f.dialer, *world);
+  CHECK(before.items.size() == 31);
+  CHECK(before.items["blocked"].status == ItemStatus::skipped);
+  CHECK(before.agents["agent-2"].mode == AgentMode::paused);
+
+  f.restart();
+  auto after = snapshot(*f.dialer, *world);
+  CHECK(after.agents == before.agents);
+  CHECK(after.items == before.items);
+  CHECK(after.calls == before.calls);
+  CHECK(after.config.values == before.config.values);
+  CHECK(after.do_not_call == before.do_not_call);
+  CHECK(f.dialer->recovery().events == world->events);
+}
+
+TEST_CASE("dialer: a call in flight when the process dies is followed, not dialled again") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  configure(*f.dialer, {});
+  f.telephony.hold(true);  // Aircall's events wait, as webhooks would for a dead process
+  start_agent(*f.dialer, "agent-1", 101);
+  add_item(*f.dialer, "q1", "+33612345678");
+  REQUIRE(eventually([&] { return f.telephony.records().size() == 1; }));
+  REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::in_progress; }));
+
+  f.restart();
+  auto recovered = f.dialer->recovery();
+  CHECK(recovered.calls_resumed == 1);
+  f.telephony.hold(false);
+  REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::completed; }));
+  CHECK(f.telephony.records().size() == 1);
+  CHECK(f.dialer->item("q1")->attempts == 1);
+  REQUIRE(eventually([&] { return f.dialer->agent("agent-1")->call_id.empty(); }));
+}
+
+namespace {
+// A telephony whose start requests vanish: no answer, no call at Aircall.
+class SilentTelephony final : public TelephonyPort {
+ public:
+  void start_call(const StartCall&, std::function<void(StartResult)>) override { ++starts; }
+  void find_call(const CallQuery&, std::function<void(Result<std::optional<FoundCall>>)> done) override {
+    ++lookups;
+    done(std::optional<FoundCall>{});
+  }
+  std::atomic<int> starts{0};
+  std::atomic<int> lookups{0};
+};
+}  // namespace
+
+TEST_CASE("dialer: a start that left no trace at Aircall is asked about, then retried") {
+  dialer::testing::TempDir dir;
+  domain::ManualClock clock{kNoon};
+  auto store = storage::EventStore::open(dir.sub("db"), {storage::OpenMode::read_write, {}, [&] { return clock.now_ms(); }, nullptr});
+  REQUIRE(store.ok());
+  SilentTelephony silent;
+  caf::actor_system_config config;
+  caf::actor_system system{dialer::testing::two_threads(config)};
+  {
+    auto started = Dialer::start(system, **store, silent, clock, DialerFixture::fast_options());
+    REQUIRE(started.ok());
+    auto& d = **started;
+    configure(d, {});
+    start_agent(d, "agent-1", 101);
+    add_item(d, "q1", "+33612345678");
+    // No answer, no call.created: after the timeout the call list is asked, says nothing,
+    // and the attempt is given back without counting. The dispatcher then dials again.
+    REQUIRE(eventually([&] { return silent.starts >= 2; }));
+    CHECK(silent.lookups >= 1);
+    CHECK(d.item("q1")->attempts == 0);
+  }
+}

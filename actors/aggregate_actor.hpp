@@ -1,7 +1,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,13 +44,15 @@ caf::behavior aggregate_actor(caf::stateful_actor<AggregateActorState<Traits>>* 
   };
 
   return {
-      [self, touched](command_atom, typename Traits::Command& command) -> caf::result<Reply<State>> {
+      [self, touched](command_atom,
+                      typename Traits::Command& command) -> caf::result<Reply<State>> {
         if (self->state.broken) return Reply<State>{*self->state.broken};
         auto promise = self->template make_response_promise<Reply<State>>();
-        self->state.core->submit(self, std::move(command), [promise, touched](const Result<State>& result) mutable {
-          promise.deliver(Reply<State>{result});
-          touched();
-        });
+        self->state.core->submit(self, std::move(command),
+                                 [promise, touched](const Result<State>& result) mutable {
+                                   promise.deliver(Reply<State>{result});
+                                   touched();
+                                 });
         return promise;
       },
       [self, touched](get_atom) -> Reply<State> {

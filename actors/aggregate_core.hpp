@@ -1,7 +1,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <deque>
 #include <functional>
 #include <string>
@@ -29,7 +28,9 @@ class AggregateCore {
                                       const std::vector<events::Event>& events)>;
 
   AggregateCore(Services& services, std::string id)
-      : services_(services), id_(std::move(id)), stream_(Traits::stream(id_)),
+      : services_(services),
+        id_(std::move(id)),
+        stream_(Traits::stream(id_)),
         state_(Traits::initial(id_)) {}
 
   Status load() {
@@ -60,7 +61,8 @@ class AggregateCore {
 
   void appended(caf::local_actor* self, Result<storage::AppendOutcome> outcome) {
     busy_ = false;
-    if (outcome && outcome->status == storage::AppendStatus::conflict && conflicts_ < kMaxConflicts) {
+    if (outcome && outcome->status == storage::AppendStatus::conflict &&
+        conflicts_ < kMaxConflicts) {
       ++conflicts_;
       if (auto reloaded = load(); !reloaded) fail_front(reloaded.error());
       return run(self);

@@ -11,30 +11,35 @@ std::optional<dispatch::FreeAgent> free_agent_of(const domain::AgentState& s) {
 
 std::optional<dispatch::PendingItem> pending_item_of(const domain::QueueItemState& s) {
   if (!s.exists || s.status != domain::ItemStatus::pending) return std::nullopt;
-  return dispatch::PendingItem{s.details.item_id,    s.details.priority,  s.due_at_ms(),
-                               s.details.phone_number, s.details.time_zone, s.details.assigned_to};
+  return dispatch::PendingItem{s.details.item_id,      s.details.priority,  s.due_at_ms(),
+                               s.details.phone_number, s.details.time_zone, s.details.assigned_to,
+                               s.attempts + 1};
 }
 
 namespace {
-bool same(const std::optional<dispatch::FreeAgent>& a, const std::optional<dispatch::FreeAgent>& b) {
+bool same(const std::optional<dispatch::FreeAgent>& a,
+          const std::optional<dispatch::FreeAgent>& b) {
   if (!a || !b) return a.has_value() == b.has_value();
   return a->aircall_user_id == b->aircall_user_id && a->number_id == b->number_id &&
          a->free_at_ms == b->free_at_ms;
 }
-bool same(const std::optional<dispatch::PendingItem>& a, const std::optional<dispatch::PendingItem>& b) {
+bool same(const std::optional<dispatch::PendingItem>& a,
+          const std::optional<dispatch::PendingItem>& b) {
   if (!a || !b) return a.has_value() == b.has_value();
-  return a->priority == b->priority && a->due_ms == b->due_ms && a->pinned_agent == b->pinned_agent;
+  return a->priority == b->priority && a->due_ms == b->due_ms &&
+         a->pinned_agent == b->pinned_agent && a->next_attempt == b->next_attempt;
 }
 }  // namespace
 
 void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) {
   core.observe([&services, id = core.id()](const State& before, const State& after,
-                                          const std::vector<events::Event>&) {
+                                           const std::vector<events::Event>&) {
     if (after.aircall_user_id != 0) services.link_aircall_user(after.aircall_user_id, id);
     auto was = free_agent_of(before);
     auto now = free_agent_of(after);
     if (same(was, now)) return;
     if (now) {
+      if (services.on_agent_free) services.on_agent_free(id);
       caf::anon_send(services.dispatcher, agent_free_atom::value, *now);
     } else {
       caf::anon_send(services.dispatcher, agent_gone_atom::value, id);
@@ -43,16 +48,17 @@ void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) 
 }
 
 void ItemTraits::observe(Services& services, AggregateCore<ItemTraits>& core) {
-  core.observe([&services](const State& before, const State& after, const std::vector<events::Event>&) {
-    auto was = pending_item_of(before);
-    auto now = pending_item_of(after);
-    if (same(was, now)) return;
-    if (now) {
-      caf::anon_send(services.dispatcher, item_pending_atom::value, *now);
-    } else {
-      caf::anon_send(services.dispatcher, item_gone_atom::value, after.details.item_id);
-    }
-  });
+  core.observe(
+      [&services](const State& before, const State& after, const std::vector<events::Event>&) {
+        auto was = pending_item_of(before);
+        auto now = pending_item_of(after);
+        if (same(was, now)) return;
+        if (now) {
+          caf::anon_send(services.dispatcher, item_pending_atom::value, *now);
+        } else {
+          caf::anon_send(services.dispatcher, item_gone_atom::value, after.details.item_id);
+        }
+      });
 }
 
 void ConfigTraits::observe(Services& services, AggregateCore<ConfigTraits>& core) {

@@ -58,11 +58,14 @@ void settle(Self* self, Services* services) {
     domain::RetryPolicy policy{settings->max_retries, settings->retry_delay_ms, settings->retry_on};
     for_item = domain::queue_item::RecordOutcome{call_id, ended.outcome, now, policy};
     std::int64_t talk = call.answered_at_ms ? (ended.ended_at_ms - *call.answered_at_ms) / 1000 : 0;
-    for_agent = domain::agent::CallEnded{call_id, std::max<std::int64_t>(talk, 0), now, settings->wrap_up_ms};
+    for_agent = domain::agent::CallEnded{call_id, std::max<std::int64_t>(talk, 0), now,
+                                         settings->wrap_up_ms};
   } else if (call.phase == CallPhase::start_failed) {
     if (call.failure_code == "bad_number") {
-      domain::RetryPolicy policy{settings->max_retries, settings->retry_delay_ms, settings->retry_on};
-      for_item = domain::queue_item::RecordOutcome{call_id, events::CallOutcome::wrong_number, now, policy};
+      domain::RetryPolicy policy{settings->max_retries, settings->retry_delay_ms,
+                                 settings->retry_on};
+      for_item = domain::queue_item::RecordOutcome{call_id, events::CallOutcome::wrong_number, now,
+                                                   policy};
     } else {
       for_item = domain::queue_item::Release{call_id, call.failure_code};
     }
@@ -74,13 +77,15 @@ void settle(Self* self, Services* services) {
   st.replies_due = 0;
   if (!st.item_id.empty()) {
     ++st.replies_due;
-    ask<ItemTraits>(self, services, st.item_id, for_item,
-                    [self, services](Result<domain::QueueItemState>) { settled_reply(self, services); });
+    ask<ItemTraits>(
+        self, services, st.item_id, for_item,
+        [self, services](Result<domain::QueueItemState>) { settled_reply(self, services); });
   }
   if (!st.agent_id.empty()) {
     ++st.replies_due;
-    ask<AgentTraits>(self, services, st.agent_id, for_agent,
-                     [self, services](Result<domain::AgentState>) { settled_reply(self, services); });
+    ask<AgentTraits>(
+        self, services, st.agent_id, for_agent,
+        [self, services](Result<domain::AgentState>) { settled_reply(self, services); });
   }
   if (st.replies_due == 0) done(self, services);
 }
@@ -92,10 +97,10 @@ void lookup(Self* self, Services* services) {
   const auto& request = st.core->state().request;
   CallQuery query{request.aircall_user_id, request.phone_number,
                   st.core->state().requested_at_ms - kLookupSlackMs};
-  services->telephony->find_call(query, [handle = caf::actor_cast<caf::actor>(self)](
-                                            Result<std::optional<FoundCall>> found) {
-    caf::anon_send(handle, found_atom::value, std::move(found));
-  });
+  services->telephony->find_call(
+      query, [handle = caf::actor_cast<caf::actor>(self)](Result<std::optional<FoundCall>> found) {
+        caf::anon_send(handle, found_atom::value, std::move(found));
+      });
 }
 
 void arm_timeout(Self* self, Services* services) {
@@ -115,22 +120,18 @@ void start_call(Self* self, Services* services) {
       });
 }
 
-// Both reservations answered: go on with the call, or give back what was reserved.
+// The reservations and the request all answered: start the call, or, if either side
+// refused, close the request and give back what was reserved.
 void reserved(Self* self, Services* services) {
   auto& st = self->state;
   if (--st.replies_due > 0) return;
-  if (st.item_reserved && st.agent_reserved) {
-    events::CallRequested request{st.core->id(), st.item_id, st.agent_id, st.agent.aircall_user_id,
-                                  st.agent.number_id, st.item.phone_number, st.attempt};
-    st.core->submit(self, domain::call::Request{request}, [self, services](Result<domain::CallState> requested) {
-      if (requested) return start_call(self, services);
-      settle(self, services);  // nothing was dialled: both are released
-    });
-    return;
-  }
-  // One side refused: release the other, which the dispatcher then sees free again.
+  if (st.item_reserved && st.agent_reserved && st.requested) return start_call(self, services);
   if (!st.item_reserved) st.item_id.clear();
   if (!st.agent_reserved) st.agent_id.clear();
+  if (st.requested) {
+    // Closing the request settles the call, which releases whichever side was reserved.
+    return submit(self, domain::call::StartFailed{"not_reserved", st.refusal});
+  }
   settle(self, services);
 }
 
@@ -138,18 +139,31 @@ void reserve(Self* self, Services* services) {
   auto& st = self->state;
   auto now = services->clock->now_ms();
   const auto& call_id = st.core->id();
-  st.replies_due = 2;
+  st.replies_due = 3;
   ask<ItemTraits>(self, services, st.item_id, domain::queue_item::Assign{st.agent_id, call_id, now},
                   [self, services](Result<domain::QueueItemState> item) {
                     self->state.item_reserved = item.ok();
-                    if (item) self->state.attempt = item->current_attempt;
+                    if (!item) self->state.refusal = item.error().message;
                     reserved(self, services);
                   });
   ask<AgentTraits>(self, services, st.agent_id, domain::agent::Reserve{call_id, st.item_id, now},
                    [self, services](Result<domain::AgentState> agent) {
                      self->state.agent_reserved = agent.ok();
+                     if (!agent) self->state.refusal = agent.error().message;
                      reserved(self, services);
                    });
+  events::CallRequested request{call_id,
+                                st.item_id,
+                                st.agent_id,
+                                st.agent.aircall_user_id,
+                                st.agent.number_id,
+                                st.item.phone_number,
+                                st.item.next_attempt};
+  st.core->submit(self, domain::call::Request{request},
+                  [self, services](Result<domain::CallState> requested) {
+                    self->state.requested = requested.ok();
+                    reserved(self, services);
+                  });
 }
 
 // Picks up a call recovery (or a late message) found: settles what ended, asks Aircall about
@@ -168,13 +182,15 @@ void resume(Self* self, Services* services) {
 }
 
 void observe(Self* self, Services* services) {
-  self->state.core->observe([self, services](const domain::CallState& before, const domain::CallState& after,
+  self->state.core->observe([self, services](const domain::CallState& before,
+                                             const domain::CallState& after,
                                              const std::vector<events::Event>&) {
     auto& st = self->state;
     if (after.aircall_call_id != 0 && before.aircall_call_id == 0) {
       caf::anon_send(services->router, known_atom::value, after.aircall_call_id, st.core->id());
     }
-    if (after.answered_at_ms && !before.answered_at_ms && !domain::finished(after) && !st.agent_id.empty()) {
+    if (after.answered_at_ms && !before.answered_at_ms && !domain::finished(after) &&
+        !st.agent_id.empty()) {
       ask<AgentTraits>(self, services, st.agent_id, domain::agent::CallAnswered{st.core->id()},
                        [](Result<domain::AgentState>) {});
     }
@@ -222,7 +238,8 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
       [self, services](get_atom) -> Reply<domain::CallState> {
         auto& call = self->state;
         if (domain::finished(call.core->state()) && !call.settling) {
-          self->delayed_send(self, services->passivate_after, passivate_atom::value, ++call.activity);
+          self->delayed_send(self, services->passivate_after, passivate_atom::value,
+                             ++call.activity);
         }
         return Reply<domain::CallState>{call.core->state()};
       },
@@ -235,12 +252,23 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
       },
       [self, services](started_atom, StartResult& result) {
         switch (result.status) {
-          case StartStatus::accepted: submit(self, domain::call::StartAccepted{}); break;
-          case StartStatus::unknown: break;  // the timeout armed at the start asks Aircall
-          case StartStatus::user_unavailable: submit(self, domain::call::StartFailed{"user_unavailable", result.message}); break;
-          case StartStatus::bad_number: submit(self, domain::call::StartFailed{"bad_number", result.message}); break;
-          case StartStatus::refused: submit(self, domain::call::StartFailed{"refused", result.message}); break;
-          case StartStatus::rate_limited: submit(self, domain::call::StartFailed{"rate_limited", result.message}); break;
+          case StartStatus::accepted:
+            submit(self, domain::call::StartAccepted{});
+            break;
+          case StartStatus::unknown:
+            break;  // the timeout armed at the start asks Aircall
+          case StartStatus::user_unavailable:
+            submit(self, domain::call::StartFailed{"user_unavailable", result.message});
+            break;
+          case StartStatus::bad_number:
+            submit(self, domain::call::StartFailed{"bad_number", result.message});
+            break;
+          case StartStatus::refused:
+            submit(self, domain::call::StartFailed{"refused", result.message});
+            break;
+          case StartStatus::rate_limited:
+            submit(self, domain::call::StartFailed{"rate_limited", result.message});
+            break;
         }
       },
       [self, services](timeout_atom) {
@@ -253,25 +281,34 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
         const auto& call = self->state.core->state();
         if (!*found) {
           if (call.phase == CallPhase::requested || call.phase == CallPhase::accepted) {
-            submit(self, domain::call::Lost{"no call.created came, and Aircall's call list has no such call"});
+            submit(self, domain::call::Lost{
+                             "no call.created came, and Aircall's call list has no such call"});
           }
           return;
         }
         const auto& known = **found;
         submit(self, domain::call::Created{known.aircall_call_id, known.started_at_ms});
-        if (known.answered_at_ms) submit(self, domain::call::Answered{known.aircall_call_id, *known.answered_at_ms});
+        if (known.answered_at_ms)
+          submit(self, domain::call::Answered{known.aircall_call_id, *known.answered_at_ms});
         if (known.ended) submit(self, domain::call::Ended{*known.ended});
       },
       [self](telephony_atom, TelephonyEvent& event) {
         using K = TelephonyEvent::Kind;
         switch (event.kind) {
-          case K::created: submit(self, domain::call::Created{event.aircall_call_id, event.at_ms}); break;
-          case K::answered: submit(self, domain::call::Answered{event.aircall_call_id, event.at_ms}); break;
-          case K::hungup: submit(self, domain::call::HungUp{event.aircall_call_id, event.at_ms}); break;
+          case K::created:
+            submit(self, domain::call::Created{event.aircall_call_id, event.at_ms});
+            break;
+          case K::answered:
+            submit(self, domain::call::Answered{event.aircall_call_id, event.at_ms});
+            break;
+          case K::hungup:
+            submit(self, domain::call::HungUp{event.aircall_call_id, event.at_ms});
+            break;
           case K::ended:
             if (event.ended) submit(self, domain::call::Ended{*event.ended});
             break;
-          case K::user_status: break;
+          case K::user_status:
+            break;
         }
       },
   };

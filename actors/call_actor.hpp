@@ -1,7 +1,6 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,7 +36,8 @@ struct CallTask {
     task.call_id = std::move(call_id);
     return task;
   }
-  static CallTask resume(std::string call_id, std::optional<std::pair<domain::CallState, std::uint64_t>> adopted,
+  static CallTask resume(std::string call_id,
+                         std::optional<std::pair<domain::CallState, std::uint64_t>> adopted,
                          std::string item_id, std::string agent_id) {
     CallTask task;
     task.mode = Mode::resume;
@@ -53,12 +53,12 @@ struct CallActorState {
   std::unique_ptr<AggregateCore<CallTraits>> core;
   std::string item_id;
   std::string agent_id;
-  dispatch::FreeAgent agent;     // dial
-  dispatch::PendingItem item;    // dial
-  std::uint32_t attempt = 0;
+  dispatch::FreeAgent agent;   // dial
+  dispatch::PendingItem item;  // dial
   int replies_due = 0;
   bool item_reserved = false;
   bool agent_reserved = false;
+  bool requested = false;
   std::string refusal;
   bool asking = false;    // a call-list lookup is under way
   bool settling = false;  // the item and the agent are being told the end
@@ -66,11 +66,12 @@ struct CallActorState {
   static inline const char* name = "call";
 };
 
-// One dialling attempt, from reservation to its end: it reserves the item and the agent,
-// records the request durably before the telephony is asked (so that a restart knows a
-// call may exist, and asks before dialling again), starts the call, follows it through
-// the telephony's events, and at the end tells the item its outcome and the agent it is
-// free.
-caf::behavior call_actor(caf::stateful_actor<CallActorState>* self, Services* services, CallTask task);
+// One dialling attempt, from reservation to its end: it reserves the item and the agent
+// and records the request, all three in one round of appends, and asks the telephony only
+// once all three are durable (so that a restart knows a call may exist, and asks before
+// dialling again); it follows the call through the telephony's events, and at the end
+// tells the item its outcome and the agent it is free.
+caf::behavior call_actor(caf::stateful_actor<CallActorState>* self, Services* services,
+                         CallTask task);
 
 }  // namespace dialer::actors

@@ -15,7 +15,8 @@ namespace dialer::actors {
 namespace {
 
 template <class Traits>
-caf::actor adopt(Services& services, const std::string& id, const Folded<typename Traits::State>& folded) {
+caf::actor adopt(Services& services, const std::string& id,
+                 const Folded<typename Traits::State>& folded) {
   auto actor = services.system->spawn(aggregate_actor<Traits>, &services, id,
                                       Adopted<Traits>{std::pair{folded.state, folded.version}});
   services.registry->put(Traits::kind, id, actor);
@@ -45,9 +46,10 @@ void resume_calls(Services& services, World& world, RecoveryReport& report) {
     if (auto found = world.calls.find(call_id); found != world.calls.end()) {
       adopted = std::pair{found->second.state, found->second.version};
     }
-    auto actor = services.system->spawn(
-        call_actor, &services,
-        CallTask::resume(call_id, std::move(adopted), item_of_call[call_id], agent_of_call[call_id]));
+    auto actor =
+        services.system->spawn(call_actor, &services,
+                               CallTask::resume(call_id, std::move(adopted), item_of_call[call_id],
+                                                agent_of_call[call_id]));
     services.registry->put(Kind::call, call_id, actor);
     ++report.calls_resumed;
   }
@@ -68,6 +70,7 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
   services.registry = &dialer->registry_;
   services.passivate_after = options.passivate_after;
   services.creation_timeout = options.creation_timeout;
+  services.on_agent_free = options.on_agent_free;
 
   auto world = fold_log(store);
   if (!world) return world.error();
@@ -78,7 +81,8 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
   services.set_settings(settings);
   DispatcherSeed seed{settings, world->do_not_call.state.numbers, {}, {}};
   for (const auto& [id, agent] : world->agents) {
-    if (agent.state.aircall_user_id != 0) services.link_aircall_user(agent.state.aircall_user_id, id);
+    if (agent.state.aircall_user_id != 0)
+      services.link_aircall_user(agent.state.aircall_user_id, id);
     if (auto free = free_agent_of(agent.state)) seed.agents.push_back(std::move(*free));
   }
   seed.items.reserve(world->items.size());
@@ -101,12 +105,14 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
   // The fold's states are gone now; give their memory back rather than keep it as RSS.
   world = Error{ErrorCode::not_found, "released"};
   malloc_trim(0);
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return dialer;
 }
 
 Dialer::~Dialer() {
-  for (const auto& actor : registry_.all()) caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  for (const auto& actor : registry_.all())
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(services_.dispatcher, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(services_.router, caf::exit_reason::user_shutdown);
   services_.system->await_all_actors_done();
@@ -124,7 +130,8 @@ Result<typename Traits::State> Dialer::ask(Kind kind, const std::string& id,
     auto on_reply = [&](Reply<State>& reply) { answer = std::move(reply.result); };
     auto on_error = [&](caf::error&) {};
     if (command) {
-      self->request(target, options_.answer_timeout, command_atom::value, *command).receive(on_reply, on_error);
+      self->request(target, options_.answer_timeout, command_atom::value, *command)
+          .receive(on_reply, on_error);
     } else {
       self->request(target, options_.answer_timeout, get_atom::value).receive(on_reply, on_error);
     }
@@ -133,13 +140,15 @@ Result<typename Traits::State> Dialer::ask(Kind kind, const std::string& id,
   return Error{ErrorCode::unavailable, std::string{Traits::name} + " " + id + " did not answer"};
 }
 
-Result<domain::AgentState> Dialer::agent(const std::string& user_id, domain::agent::Command command) {
+Result<domain::AgentState> Dialer::agent(const std::string& user_id,
+                                         domain::agent::Command command) {
   return ask<AgentTraits>(Kind::agent, user_id, std::move(command));
 }
 Result<domain::AgentState> Dialer::agent(const std::string& user_id) {
   return ask<AgentTraits>(Kind::agent, user_id, std::nullopt);
 }
-Result<domain::QueueItemState> Dialer::item(const std::string& item_id, domain::queue_item::Command command) {
+Result<domain::QueueItemState> Dialer::item(const std::string& item_id,
+                                            domain::queue_item::Command command) {
   return ask<ItemTraits>(Kind::item, item_id, std::move(command));
 }
 Result<domain::QueueItemState> Dialer::item(const std::string& item_id) {
@@ -151,7 +160,9 @@ Result<domain::CallState> Dialer::call(const std::string& call_id) {
 Result<domain::ConfigState> Dialer::configure(domain::ChangeSettings change) {
   return ask<ConfigTraits>(Kind::config, "config", std::move(change));
 }
-Result<domain::ConfigState> Dialer::config() { return ask<ConfigTraits>(Kind::config, "config", std::nullopt); }
+Result<domain::ConfigState> Dialer::config() {
+  return ask<ConfigTraits>(Kind::config, "config", std::nullopt);
+}
 Result<domain::DoNotCallState> Dialer::do_not_call(domain::do_not_call::Command command) {
   return ask<DoNotCallTraits>(Kind::do_not_call, "do-not-call", std::move(command));
 }
@@ -163,7 +174,9 @@ void Dialer::telephony_event(TelephonyEvent event) {
   caf::anon_send(services_.router, telephony_atom::value, std::move(event));
 }
 
-void Dialer::tick() { caf::anon_send(services_.dispatcher, tick_atom::value); }
+void Dialer::tick() {
+  caf::anon_send(services_.dispatcher, tick_atom::value);
+}
 
 DispatcherStats Dialer::dispatcher_stats() {
   caf::scoped_actor self{*services_.system};

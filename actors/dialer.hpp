@@ -6,7 +6,6 @@
 // blocks its caller (an HTTP thread, a test) until the actor answers.
 
 #include <caf/all.hpp>
-
 #include <chrono>
 #include <memory>
 #include <string>
@@ -23,6 +22,7 @@ struct DialerOptions {
   std::chrono::milliseconds passivate_after{std::chrono::seconds(30)};
   std::chrono::milliseconds creation_timeout{std::chrono::seconds(20)};
   std::chrono::milliseconds answer_timeout{std::chrono::seconds(10)};
+  std::function<void(const std::string& agent_id)> on_agent_free;  // see Services
 };
 
 struct RecoveryReport {
@@ -35,8 +35,9 @@ struct RecoveryReport {
 
 class Dialer {
  public:
-  static Result<std::unique_ptr<Dialer>> start(caf::actor_system& system, storage::EventStore& store,
-                                               TelephonyPort& telephony, const domain::Clock& clock,
+  static Result<std::unique_ptr<Dialer>> start(caf::actor_system& system,
+                                               storage::EventStore& store, TelephonyPort& telephony,
+                                               const domain::Clock& clock,
                                                DialerOptions options = {});
   // Stops every actor; the actor system waits for them when it goes.
   ~Dialer();
@@ -45,7 +46,8 @@ class Dialer {
 
   Result<domain::AgentState> agent(const std::string& user_id, domain::agent::Command command);
   Result<domain::AgentState> agent(const std::string& user_id);
-  Result<domain::QueueItemState> item(const std::string& item_id, domain::queue_item::Command command);
+  Result<domain::QueueItemState> item(const std::string& item_id,
+                                      domain::queue_item::Command command);
   Result<domain::QueueItemState> item(const std::string& item_id);
   Result<domain::CallState> call(const std::string& call_id);
   Result<domain::ConfigState> configure(domain::ChangeSettings change);

@@ -33,15 +33,16 @@ void match(Self* self, Services* services) {
   auto now = services->clock->now_ms();
   for (auto& pair : st.index.take_matches(now)) {
     auto call_id = new_call_id(st.random);
-    auto call = services->system->spawn(call_actor, services,
-                                        CallTask::dial(CallPlan{call_id, std::move(pair.agent), std::move(pair.item)}));
+    auto call = services->system->spawn(
+        call_actor, services,
+        CallTask::dial(CallPlan{call_id, std::move(pair.agent), std::move(pair.item)}));
     services->registry->put(Kind::call, call_id, call);
     ++st.calls_started;
   }
   for (const auto& item_id : st.index.take_refused()) {
     caf::anon_send(services->registry->get(Kind::item, item_id), command_atom::value,
-                   domain::queue_item::Command{
-                       domain::queue_item::SetStatus{events::ManualStatus::skipped, "do-not-call"}});
+                   domain::queue_item::Command{domain::queue_item::SetStatus{
+                       events::ManualStatus::skipped, "do-not-call"}});
   }
   arm(self, now);
 }
@@ -62,7 +63,9 @@ caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed se
         self->state.index.agent_free(std::move(agent));
         match(self, services);
       },
-      [self](agent_gone_atom, const std::string& agent_id) { self->state.index.agent_gone(agent_id); },
+      [self](agent_gone_atom, const std::string& agent_id) {
+        self->state.index.agent_gone(agent_id);
+      },
       [self, services](item_pending_atom, dispatch::PendingItem& item) {
         self->state.index.item_pending(std::move(item));
         match(self, services);

@@ -5,7 +5,6 @@
 // each an `inspect` overload instead.
 
 #include <caf/all.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <set>

@@ -45,12 +45,17 @@ caf::actor Registry::spawn(Kind kind, const std::string& id) {
   auto& system = *services_.system;
   Services* services = &services_;
   switch (kind) {
-    case Kind::agent: return system.spawn(aggregate_actor<AgentTraits>, services, id, Adopted<AgentTraits>{});
-    case Kind::item: return system.spawn(aggregate_actor<ItemTraits>, services, id, Adopted<ItemTraits>{});
-    case Kind::config: return system.spawn(aggregate_actor<ConfigTraits>, services, id, Adopted<ConfigTraits>{});
+    case Kind::agent:
+      return system.spawn(aggregate_actor<AgentTraits>, services, id, Adopted<AgentTraits>{});
+    case Kind::item:
+      return system.spawn(aggregate_actor<ItemTraits>, services, id, Adopted<ItemTraits>{});
+    case Kind::config:
+      return system.spawn(aggregate_actor<ConfigTraits>, services, id, Adopted<ConfigTraits>{});
     case Kind::do_not_call:
-      return system.spawn(aggregate_actor<DoNotCallTraits>, services, id, Adopted<DoNotCallTraits>{});
-    case Kind::call: return system.spawn(call_actor, services, CallTask::follow(id));
+      return system.spawn(aggregate_actor<DoNotCallTraits>, services, id,
+                          Adopted<DoNotCallTraits>{});
+    case Kind::call:
+      return system.spawn(call_actor, services, CallTask::follow(id));
   }
   return {};
 }

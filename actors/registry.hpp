@@ -1,8 +1,7 @@
 #pragma once
 
-#include <caf/all.hpp>
-
 #include <array>
+#include <caf/all.hpp>
 #include <mutex>
 #include <string>
 #include <unordered_map>

@@ -36,7 +36,9 @@ caf::behavior router_actor(caf::stateful_actor<RouterState>* self, Services* ser
         st.awaiting[key].push_back(call_id);
         st.awaiting_key.emplace(call_id, std::move(key));
       },
-      [self](known_atom, std::int64_t aircall_id, std::string& call_id) { link(self->state, aircall_id, call_id); },
+      [self](known_atom, std::int64_t aircall_id, std::string& call_id) {
+        link(self->state, aircall_id, call_id);
+      },
       [self](forget_atom, std::string& call_id) {
         auto& st = self->state;
         stop_awaiting(st, call_id);
@@ -50,13 +52,15 @@ caf::behavior router_actor(caf::stateful_actor<RouterState>* self, Services* ser
         if (event.kind == TelephonyEvent::Kind::user_status) {
           auto agent = services->agent_of(event.aircall_user_id);
           if (agent.empty()) return;
-          caf::anon_send(services->registry->get(Kind::agent, agent), command_atom::value,
-                         domain::agent::Command{domain::agent::AircallStatus{
-                             event.connected, event.opened, event.wrapping_up, event.source_event}});
+          caf::anon_send(
+              services->registry->get(Kind::agent, agent), command_atom::value,
+              domain::agent::Command{domain::agent::AircallStatus{
+                  event.connected, event.opened, event.wrapping_up, event.source_event}});
           return;
         }
         std::string call_id;
-        if (auto known = st.by_aircall_id.find(event.aircall_call_id); known != st.by_aircall_id.end()) {
+        if (auto known = st.by_aircall_id.find(event.aircall_call_id);
+            known != st.by_aircall_id.end()) {
           call_id = known->second;
         } else if (event.outbound) {
           auto waiting = st.awaiting.find({event.aircall_user_id, event.digits});
@@ -66,7 +70,8 @@ caf::behavior router_actor(caf::stateful_actor<RouterState>* self, Services* ser
         } else {
           return;
         }
-        caf::anon_send(services->registry->get(Kind::call, call_id), telephony_atom::value, std::move(event));
+        caf::anon_send(services->registry->get(Kind::call, call_id), telephony_atom::value,
+                       std::move(event));
       },
   };
 }

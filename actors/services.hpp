@@ -1,8 +1,8 @@
 #pragma once
 
 #include <caf/all.hpp>
-
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +31,9 @@ struct Services {
   std::chrono::milliseconds passivate_after{std::chrono::seconds(30)};
   // How long a started call may go unseen before Aircall's call list is asked.
   std::chrono::milliseconds creation_timeout{std::chrono::seconds(20)};
+  // Observability: told, inside the agent's actor, the moment an agent's change that frees
+  // it for a call is durable.
+  std::function<void(const std::string& agent_id)> on_agent_free;
 
   void link_aircall_user(std::int64_t aircall_user_id, const std::string& agent_id) {
     std::lock_guard lock{links_mutex_};
@@ -56,7 +59,8 @@ struct Services {
  private:
   mutable std::mutex links_mutex_;
   std::unordered_map<std::int64_t, std::string> agent_of_user_;
-  std::shared_ptr<const domain::DialerSettings> settings_ = std::make_shared<const domain::DialerSettings>();
+  std::shared_ptr<const domain::DialerSettings> settings_ =
+      std::make_shared<const domain::DialerSettings>();
 };
 
 }  // namespace dialer::actors

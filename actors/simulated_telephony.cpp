@@ -81,7 +81,8 @@ void SimulatedTelephony::start_call(const StartCall& call, std::function<void(St
       auto roll = draw(random_);
       using events::CallOutcome;
       auto outcome = roll < options_.answer_rate ? CallOutcome::connected
-                     : roll < options_.answer_rate + options_.voicemail_rate ? CallOutcome::voicemail
+                     : roll < options_.answer_rate + options_.voicemail_rate
+                         ? CallOutcome::voicemail
                      : roll < options_.answer_rate + options_.voicemail_rate + options_.busy_rate
                          ? CallOutcome::busy
                          : CallOutcome::no_answer;

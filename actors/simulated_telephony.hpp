@@ -56,7 +56,8 @@ class SimulatedTelephony final : public TelephonyPort {
   std::size_t active_calls() const;
 
   void start_call(const StartCall& call, std::function<void(StartResult)> done) override;
-  void find_call(const CallQuery& query, std::function<void(Result<std::optional<FoundCall>>)> done) override;
+  void find_call(const CallQuery& query,
+                 std::function<void(Result<std::optional<FoundCall>>)> done) override;
 
  private:
   struct Scheduled {

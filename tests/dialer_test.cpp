@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 
@@ -27,12 +26,14 @@ void configure(Dialer& dialer, std::map<std::string, json> settings) {
 }
 
 void start_agent(Dialer& dialer, const std::string& id, std::int64_t aircall_user) {
-  auto started = dialer.agent(id, agent::Command{agent::Start{aircall_user, 900 + aircall_user, false}});
+  auto started =
+      dialer.agent(id, agent::Command{agent::Start{aircall_user, 900 + aircall_user, false}});
   REQUIRE(started.ok());
 }
 
-void add_item(Dialer& dialer, const std::string& id, const std::string& phone, std::int32_t priority = 10,
-              std::optional<std::int64_t> scheduled = std::nullopt, std::string pinned = {}) {
+void add_item(Dialer& dialer, const std::string& id, const std::string& phone,
+              std::int32_t priority = 10, std::optional<std::int64_t> scheduled = std::nullopt,
+              std::string pinned = {}) {
   events::QueueItemAdded item;
   item.item_id = id;
   item.client_id = "client-" + id;
@@ -77,12 +78,14 @@ std::string french_number(int i) {
 
 }  // namespace
 
-TEST_CASE("dialer: a free agent meets a queued client at once; the call ends and the item completes") {
+TEST_CASE(
+    "dialer: a free agent meets a queued client at once; the call ends and the item completes") {
   DialerFixture f{kNoon, {.answer_rate = 1.0}};
   configure(*f.dialer, {});
   start_agent(*f.dialer, "agent-1", 101);
   add_item(*f.dialer, "q1", "+33612345678");
-  auto completed = eventually([&] { return f.dialer->item("q1")->status == ItemStatus::completed; });
+  auto completed =
+      eventually([&] { return f.dialer->item("q1")->status == ItemStatus::completed; });
   INFO(f.log_text());
   REQUIRE(completed);
   auto item = *f.dialer->item("q1");
@@ -118,8 +121,10 @@ TEST_CASE("dialer: an agent Aircall reports unavailable is released and the item
   start_agent(*f.dialer, "agent-1", 101);
   add_item(*f.dialer, "q1", "+33612345678");
   // The start is refused (405): nothing rang, so no attempt counts, and the item is pending.
-  REQUIRE(eventually([&] { return f.store->last_seq() > 0 && f.dialer->item("q1")->status == ItemStatus::pending &&
-                                  f.dialer->agent("agent-1")->call_id.empty() && f.telephony.records().empty(); }));
+  REQUIRE(eventually([&] {
+    return f.store->last_seq() > 0 && f.dialer->item("q1")->status == ItemStatus::pending &&
+           f.dialer->agent("agent-1")->call_id.empty() && f.telephony.records().empty();
+  }));
   // Aircall then says the user is closed: no further attempt is made.
   f.dialer->telephony_event(user_opened(101, false));
   REQUIRE(eventually([&] { return !f.dialer->agent("agent-1")->aircall_opened; }));
@@ -158,7 +163,8 @@ TEST_CASE("dialer: a number whose local time is 23:00 is not dialled until its w
 TEST_CASE("dialer: numbers on the do-not-call list are never dialled") {
   DialerFixture f{kNoon, {.answer_rate = 1.0}};
   configure(*f.dialer, {});
-  REQUIRE(f.dialer->do_not_call(do_not_call::Command{do_not_call::Add{"+33612345678", "asked"}}).ok());
+  REQUIRE(
+      f.dialer->do_not_call(do_not_call::Command{do_not_call::Add{"+33612345678", "asked"}}).ok());
   add_item(*f.dialer, "q1", "+33612345678");
   start_agent(*f.dialer, "agent-1", 101);
   REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::skipped; }));
@@ -213,8 +219,9 @@ TEST_CASE("dialer: N agents and M items reach terminal states within every limit
     std::sort(times.begin(), times.end());
     long most = 0;
     for (auto t : times) {
-      most = std::max<long>(most, std::count_if(times.begin(), times.end(),
-                                                [t](std::int64_t u) { return u >= t && u < t + kMinute; }));
+      most = std::max<long>(most, std::count_if(times.begin(), times.end(), [t](std::int64_t u) {
+                              return u >= t && u < t + kMinute;
+                            }));
     }
     return most;
   };
@@ -257,22 +264,29 @@ Snapshot snapshot(Dialer& dialer, const World& world) {
 
 TEST_CASE("dialer: after a restart every actor's state equals the state before the stop") {
   DialerFixture f{kNoon, {.answer_rate = 0.5, .voicemail_rate = 0.2, .seed = 3}};
-  configure(*f.dialer, {{"dialer.maxRetries", 2}, {"dialer.retryDelay", 5}, {"dialer.wrapUpSeconds", 0}});
-  REQUIRE(f.dialer->do_not_call(do_not_call::Command{do_not_call::Add{french_number(99), "asked"}}).ok());
+  configure(*f.dialer,
+            {{"dialer.maxRetries", 2}, {"dialer.retryDelay", 5}, {"dialer.wrapUpSeconds", 0}});
+  REQUIRE(f.dialer->do_not_call(do_not_call::Command{do_not_call::Add{french_number(99), "asked"}})
+              .ok());
   for (int a = 0; a < 3; ++a) start_agent(*f.dialer, "agent-" + std::to_string(a), 200 + a);
-  for (int i = 0; i < 30; ++i) add_item(*f.dialer, "q" + std::to_string(i), french_number(i), i % 3);
+  for (int i = 0; i < 30; ++i)
+    add_item(*f.dialer, "q" + std::to_string(i), french_number(i), i % 3);
   add_item(*f.dialer, "blocked", french_number(99));
   // A day in steps: calls, retries, a pause, a cancellation.
   for (int step = 0; step < 40; ++step) {
     REQUIRE(eventually([&] { return settled(f); }));
-    if (step == 10) REQUIRE(f.dialer->agent("agent-2", agent::Command{agent::Pause{"meeting"}}).ok());
-    if (step == 12) (void)f.dialer->item("q29", queue_item::Command{queue_item::Cancel{"no longer needed"}});
+    if (step == 10)
+      REQUIRE(f.dialer->agent("agent-2", agent::Command{agent::Pause{"meeting"}}).ok());
+    if (step == 12)
+      (void)f.dialer->item("q29", queue_item::Command{queue_item::Cancel{"no longer needed"}});
     f.clock.advance(30'000);
     f.dialer->tick();
   }
   // End of the day: every agent pauses, and what is in flight settles.
   for (int a = 0; a < 2; ++a) {
-    REQUIRE(f.dialer->agent("agent-" + std::to_string(a), agent::Command{agent::Pause{"end of day"}}).ok());
+    REQUIRE(
+        f.dialer->agent("agent-" + std::to_string(a), agent::Command{agent::Pause{"end of day"}})
+            .ok());
   }
   REQUIRE(eventually([&] {
     auto world = fold_log(*f.store);
@@ -326,7 +340,8 @@ namespace {
 class SilentTelephony final : public TelephonyPort {
  public:
   void start_call(const StartCall&, std::function<void(StartResult)>) override { ++starts; }
-  void find_call(const CallQuery&, std::function<void(Result<std::optional<FoundCall>>)> done) override {
+  void find_call(const CallQuery&,
+                 std::function<void(Result<std::optional<FoundCall>>)> done) override {
     ++lookups;
     done(std::optional<FoundCall>{});
   }
@@ -338,7 +353,8 @@ class SilentTelephony final : public TelephonyPort {
 TEST_CASE("dialer: a start that left no trace at Aircall is asked about, then retried") {
   dialer::testing::TempDir dir;
   domain::ManualClock clock{kNoon};
-  auto store = storage::EventStore::open(dir.sub("db"), {storage::OpenMode::read_write, {}, [&] { return clock.now_ms(); }, nullptr});
+  auto store = storage::EventStore::open(
+      dir.sub("db"), {storage::OpenMode::read_write, {}, [&] { return clock.now_ms(); }, nullptr});
   REQUIRE(store.ok());
   SilentTelephony silent;
   caf::actor_system_config config;

@@ -36,6 +36,7 @@ struct PendingItem {
   std::string phone_number;
   std::string time_zone;
   std::string pinned_agent;
+  std::uint32_t next_attempt = 1;
 };
 
 struct Match {

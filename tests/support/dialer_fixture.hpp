@@ -1,11 +1,10 @@
 #pragma once
 
-#include <caf/all.hpp>
-#include <catch2/catch.hpp>
-
 #include <date/date.h>
 #include <date/tz.h>
 
+#include <caf/all.hpp>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -19,7 +18,8 @@ namespace dialer::testing {
 
 // UTC milliseconds of a civil time in `zone`.
 inline std::int64_t civil_ms(const char* zone, int y, unsigned m, unsigned d, int hh, int mm = 0) {
-  auto local = date::local_days{date::year{y} / m / d} + std::chrono::hours{hh} + std::chrono::minutes{mm};
+  auto local =
+      date::local_days{date::year{y} / m / d} + std::chrono::hours{hh} + std::chrono::minutes{mm};
   auto sys = date::locate_zone(zone)->to_sys(local);
   return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
 }
@@ -58,7 +58,8 @@ class DialerFixture {
     auto started = actors::Dialer::start(*system, *store, telephony, clock, options);
     REQUIRE(started.ok());
     dialer = std::move(started).value();
-    telephony.connect([d = dialer.get()](actors::TelephonyEvent event) { d->telephony_event(std::move(event)); });
+    telephony.connect(
+        [d = dialer.get()](actors::TelephonyEvent event) { d->telephony_event(std::move(event)); });
   }
 
   void stop() {
@@ -108,8 +109,9 @@ class DialerFixture {
 
  private:
   void open_store() {
-    auto opened = storage::EventStore::open(dir.sub("db"), {storage::OpenMode::read_write, {},
-                                                            [this] { return clock.now_ms(); }, nullptr});
+    auto opened = storage::EventStore::open(
+        dir.sub("db"),
+        {storage::OpenMode::read_write, {}, [this] { return clock.now_ms(); }, nullptr});
     REQUIRE(opened.ok());
     store = std::move(opened).value();
   }

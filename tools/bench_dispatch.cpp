@@ -1,0 +1,187 @@
+// bench-dispatch: latency from "agent became free" (the change that frees it is durable)
+// to "telephony asked to start the call", with calls that end at once so agents cycle
+// back. Baseline in the same run: the two synced appends the path must make in sequence
+// (reservation, then the call request) on the same store.
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "actors/dialer.hpp"
+#include "actors/simulated_telephony.hpp"
+
+using namespace dialer;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Stamps each start request, then hands it to the simulator.
+class StampingTelephony final : public actors::TelephonyPort {
+ public:
+  explicit StampingTelephony(actors::TelephonyPort& inner) : inner_(inner) {}
+  void start_call(const actors::StartCall& call, std::function<void(actors::StartResult)> done) override {
+    auto now = Clock::now();
+    {
+      std::lock_guard lock{mutex};
+      auto freed = freed_at.find(call.aircall_user_id);
+      // Only dispatches the agent's pace did not hold back: 19 in its first minute.
+      if (freed != freed_at.end() && ++starts[call.aircall_user_id] <= kUnpacedPerAgent) {
+        latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - freed->second).count());
+        freed_at.erase(freed);
+      }
+    }
+    inner_.start_call(call, std::move(done));
+  }
+  void find_call(const actors::CallQuery& q, std::function<void(Result<std::optional<actors::FoundCall>>)> done) override {
+    inner_.find_call(q, std::move(done));
+  }
+
+  static constexpr int kUnpacedPerAgent = 19;
+  std::mutex mutex;
+  std::map<std::int64_t, Clock::time_point> freed_at;  // by Aircall user
+  std::map<std::int64_t, int> starts;
+  std::vector<double> latencies_ms;
+
+ private:
+  actors::TelephonyPort& inner_;
+};
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<std::size_t>(p * values.size()))];
+}
+
+struct Measured {
+  double p50 = 0, p99 = 0, max = 0;
+  std::size_t samples = 0;
+};
+
+Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples) {
+  domain::SystemClock clock;
+  auto store = storage::EventStore::open(dir.string());
+  if (!store) throw std::runtime_error(store.error().message);
+  actors::SimulatedTelephony simulator{clock, {.answer_rate = 1.0}};
+  StampingTelephony telephony{simulator};
+  caf::actor_system_config config;
+  config.set("scheduler.max-threads", 2);
+  caf::actor_system system{config};
+  actors::DialerOptions options;
+  options.on_agent_free = [&](const std::string& agent_id) {
+    std::lock_guard lock{telephony.mutex};
+    telephony.freed_at[100 + std::stoll(agent_id.substr(1))] = Clock::now();
+  };
+  auto started = actors::Dialer::start(system, **store, telephony, clock, options);
+  if (!started) throw std::runtime_error(started.error().message);
+  auto& dialer = **started;
+  simulator.connect([&](actors::TelephonyEvent event) { dialer.telephony_event(std::move(event)); });
+  using nlohmann::json;
+  auto configured = dialer.configure(domain::ChangeSettings{{
+      {"scheduling.businessHoursStart", "00:00"}, {"scheduling.businessHoursEnd", "23:59"},
+      {"scheduling.businessDays", json::array({1, 2, 3, 4, 5, 6, 7})},
+      {"scheduling.calleeWindowStart", "00:00"}, {"scheduling.calleeWindowEnd", "23:59"},
+      {"scheduling.timeZone", "Europe/Paris"}, {"dialer.wrapUpSeconds", 0},
+      {"dialer.callRateLimit", 20}, {"aircall.requestsPerMinute", 1000}}});
+  if (!configured) throw std::runtime_error(configured.error().message);
+  // Enough clients that no agent waits for one; the calls end at once, so each agent is
+  // freed and dispatched again and again, up to its pace of 20 calls a minute.
+  for (std::size_t i = 0; i < samples + agents; ++i) {
+    events::QueueItemAdded item;
+    item.item_id = "q" + std::to_string(i);
+    auto digits = std::to_string(10'000'000 + i);
+    item.phone_number = "+336" + digits.substr(digits.size() - 8);
+    (void)dialer.item(item.item_id, domain::queue_item::Command{domain::queue_item::Add{item}});
+  }
+  for (int a = 0; a < agents; ++a) {
+    (void)dialer.agent("a" + std::to_string(a), domain::agent::Command{domain::agent::Start{100 + a, 7, true}});
+  }
+  auto deadline = Clock::now() + std::chrono::minutes(10);
+  for (;;) {
+    {
+      std::lock_guard lock{telephony.mutex};
+      if (telephony.latencies_ms.size() >= samples) break;
+    }
+    if (Clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  simulator.connect({});
+  std::vector<double> latencies;
+  {
+    std::lock_guard lock{telephony.mutex};
+    latencies = telephony.latencies_ms;
+  }
+  return {percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.size()};
+}
+
+// The floor: the one round of durable work the path must make before the call may start,
+// three appends at once (item, agent, call request), one synced batch.
+Measured measure_floor(const fs::path& dir, std::size_t samples) {
+  auto store = storage::EventStore::open(dir.string());
+  if (!store) throw std::runtime_error(store.error().message);
+  std::vector<double> latencies;
+  for (std::size_t i = 0; i < samples; ++i) {
+    std::mutex mutex;
+    std::condition_variable all_in;
+    int answered = 0;
+    auto start = Clock::now();
+    for (const char* stream : {"queue-floor", "agent-floor", "call-floor"}) {
+      (*store)->append_async({stream, storage::ExpectedVersion::any(),
+                              {storage::NewEvent::from(events::AgentReserved{"c", "q"})}, {}},
+                             [&](Result<storage::AppendOutcome> outcome) {
+                               if (!outcome) std::abort();
+                               std::lock_guard lock{mutex};
+                               ++answered;
+                               all_in.notify_all();
+                             });
+    }
+    std::unique_lock lock{mutex};
+    all_in.wait(lock, [&] { return answered == 3; });
+    latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  return {percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.size()};
+}
+
+fs::path temp_dir() {
+  std::string pattern = (fs::temp_directory_path() / "bench-dispatch-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary folder");
+  return pattern;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Dispatch latency: agent free to call start"};
+  std::size_t samples = 900;  // under the company budget of 1000 starts a minute
+  std::vector<int> agent_counts{10, 50};
+  app.add_option("--samples", samples, "dispatches measured per run");
+  app.add_option("--agents", agent_counts, "agent counts to measure");
+  CLI11_PARSE(app, argc, argv);
+
+  auto floor_dir = temp_dir();
+  auto floor = measure_floor(floor_dir, samples);
+  fs::remove_all(floor_dir);
+  std::printf("floor: one synced round of three appends  p50=%.3f ms  p99=%.3f ms\n", floor.p50, floor.p99);
+  Measured last;
+  int last_agents = 0;
+  for (int agents : agent_counts) {
+    auto dir = temp_dir();
+    auto wanted = std::min<std::size_t>(samples, static_cast<std::size_t>(agents) * StampingTelephony::kUnpacedPerAgent);
+    last = measure_dispatch(dir, agents, wanted);
+    last_agents = agents;
+    fs::remove_all(dir);
+    std::printf("agents=%d dispatches=%zu  p50=%.3f ms  p99=%.3f ms  max=%.3f ms  p50/floor=%.2f\n", agents,
+                last.samples, last.p50, last.p99, last.max, last.p50 / floor.p50);
+    std::fflush(stdout);
+  }
+  std::printf("bench-dispatch agents=%d p50_ms=%.3f p99_ms=%.3f floor_p50_ms=%.3f ratio=%.2f\n", last_agents,
+              last.p50, last.p99, floor.p50, last.p50 / floor.p50);
+  return 0;
+}

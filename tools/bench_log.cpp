@@ -1,0 +1,134 @@
+#include "tools/bench_log.hpp"
+
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include "events/codec.hpp"
+
+namespace dialer::bench {
+namespace {
+
+// Keeps a bounded number of appends in flight and waits for all at the end.
+class Pipeline {
+ public:
+  Pipeline(storage::EventStore& store, int depth) : store_(store), depth_(depth) {}
+
+  void append(std::string stream, std::vector<events::Event> batch) {
+    storage::AppendRequest request{std::move(stream), storage::ExpectedVersion::any(), {}, {}};
+    for (const auto& event : batch) request.events.push_back(storage::NewEvent::from(event));
+    std::unique_lock lock{mutex_};
+    room_.wait(lock, [&] { return in_flight_ < depth_; });
+    ++in_flight_;
+    lock.unlock();
+    store_.append_async(std::move(request), [this](Result<storage::AppendOutcome> outcome) {
+      std::lock_guard guard{mutex_};
+      if (!outcome) failed_ = true;
+      --in_flight_;
+      room_.notify_all();
+    });
+  }
+
+  void drain() {
+    std::unique_lock lock{mutex_};
+    room_.wait(lock, [&] { return in_flight_ == 0; });
+    if (failed_) throw std::runtime_error("an append failed while writing the benchmark log");
+  }
+
+ private:
+  storage::EventStore& store_;
+  int depth_;
+  std::mutex mutex_;
+  std::condition_variable room_;
+  int in_flight_ = 0;
+  bool failed_ = false;
+};
+
+std::string hex_id(char prefix, std::uint64_t n) {
+  char id[16];
+  std::snprintf(id, sizeof id, "%c%014llx", prefix, static_cast<unsigned long long>(n * 0x9E3779B97F4A7C15ULL >> 8));
+  return id;
+}
+
+events::QueueItemAdded item_of(std::uint64_t n) {
+  events::QueueItemAdded item;
+  item.item_id = hex_id('q', n);
+  item.client_id = "crm-" + std::to_string(n);
+  item.name = "Client " + std::to_string(n);
+  auto digits = std::to_string(10'000'000 + n % 90'000'000);
+  item.phone_number = "+336" + digits.substr(digits.size() - 8);
+  item.priority = static_cast<std::int32_t>(n % 10);
+  item.notes = "renewal";
+  item.metadata_json = R"({"campaign":"q4"})";
+  return item;
+}
+
+std::string webhook_body(const char* event, std::uint64_t call) {
+  return std::string{R"({"resource":"call","event":")"} + event + R"(","timestamp":1790000000,"token":"t","data":{"id":)" +
+         std::to_string(call) + R"(,"direction":"outbound","status":"done","raw_digits":"+33 6 12 34 56 78"}})";
+}
+
+}  // namespace
+
+Written write_log(storage::EventStore& store, const LogShape& shape) {
+  Pipeline pipeline{store, 512};
+  Written written;
+  constexpr std::uint64_t kCycleEvents = 16;  // a completed item; a pending item costs 1
+  std::uint64_t n = 0;
+  auto pending_every = shape.pending_share > 0 ? static_cast<std::uint64_t>(1.0 / shape.pending_share) : 0;
+  while (written.events < shape.events) {
+    auto item = item_of(n);
+    bool pending = pending_every != 0 && n % pending_every == 0;
+    auto item_stream = "queue-" + item.item_id;
+    if (pending || written.events + kCycleEvents > shape.events) {
+      written.payload_bytes_pending += events::encode(item).payload.size();
+      pipeline.append(item_stream, {item});
+      ++written.events;
+      ++written.pending_items;
+      ++written.items;
+      ++n;
+      continue;
+    }
+    auto agent = "agent-" + std::to_string(n % shape.agents);
+    auto call_id = hex_id('c', n);
+    std::int64_t aircall = 812'000'000'000 + static_cast<std::int64_t>(n);
+    auto t = shape.start_ms + static_cast<std::int64_t>(n) * 1000;
+    pipeline.append(item_stream, {item, events::QueueItemAssigned{agent.substr(6), call_id, 1}});
+    pipeline.append(agent, {events::AgentReserved{call_id, item.item_id}});
+    pipeline.append("call-" + call_id,
+                    {events::CallRequested{call_id, item.item_id, agent.substr(6), 100 + static_cast<std::int64_t>(n % shape.agents), 7, item.phone_number, 1},
+                     events::CallStartAccepted{}, events::CallCreated{aircall, t}, events::CallAnswered{t + 8000},
+                     events::CallHungUp{t + 90'000}});
+    for (const char* hook : {"call.created", "call.answered", "call.hungup", "call.ended"}) {
+      pipeline.append("webhooks", {events::WebhookReceived{hook, "call", t / 1000, webhook_body(hook, aircall)}});
+    }
+    events::CallEnded ended;
+    ended.aircall_call_id = aircall;
+    ended.started_at_ms = t;
+    ended.answered_at_ms = t + 8000;
+    ended.ended_at_ms = t + 90'000;
+    ended.duration_seconds = 90;
+    ended.outcome = events::CallOutcome::connected;
+    pipeline.append("call-" + call_id, {ended});
+    pipeline.append(agent, {events::AgentCallAnswered{call_id}, events::AgentCallEnded{call_id, 82, t + 90'000}});
+    pipeline.append(item_stream, {events::QueueItemCompleted{call_id, events::CallOutcome::connected}});
+    written.events += kCycleEvents;
+    ++written.items;
+    ++n;
+  }
+  pipeline.drain();
+  return written;
+}
+
+double rss_mib() {
+  std::ifstream status{"/proc/self/status"};
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+}  // namespace dialer::bench

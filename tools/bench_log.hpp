@@ -1,0 +1,34 @@
+#pragma once
+
+// Writes large, realistic logs for the benchmarks: whole dialling cycles (an item added,
+// assigned, its call requested, created, answered, hung up, ended, the item completed, the
+// agent's side, and the raw webhooks) and items still pending.
+
+#include <cstdint>
+#include <string>
+
+#include "storage/event_store.hpp"
+
+namespace dialer::bench {
+
+struct LogShape {
+  std::uint64_t events = 1'000'000;     // about this many, in all
+  double pending_share = 0.2;           // of items, left pending (added only)
+  int agents = 200;
+  std::int64_t start_ms = 1'790'000'000'000;
+};
+
+struct Written {
+  std::uint64_t events = 0;
+  std::uint64_t items = 0;
+  std::uint64_t pending_items = 0;
+  std::uint64_t payload_bytes_pending = 0;  // encoded size of the pending items' events
+};
+
+// Appends through the store's normal path, many appends in flight at once.
+Written write_log(storage::EventStore& store, const LogShape& shape);
+
+// Resident set size of this process, in MiB.
+double rss_mib();
+
+}  // namespace dialer::bench

@@ -3,6 +3,7 @@
 // back. Baseline in the same run: the two synced appends the path must make in sequence
 // (reservation, then the call request) on the same store.
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -11,8 +12,6 @@
 #include <map>
 #include <mutex>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "actors/dialer.hpp"
 #include "actors/simulated_telephony.hpp"
@@ -27,20 +26,23 @@ namespace {
 class StampingTelephony final : public actors::TelephonyPort {
  public:
   explicit StampingTelephony(actors::TelephonyPort& inner) : inner_(inner) {}
-  void start_call(const actors::StartCall& call, std::function<void(actors::StartResult)> done) override {
+  void start_call(const actors::StartCall& call,
+                  std::function<void(actors::StartResult)> done) override {
     auto now = Clock::now();
     {
       std::lock_guard lock{mutex};
       auto freed = freed_at.find(call.aircall_user_id);
       // Only dispatches the agent's pace did not hold back: 19 in its first minute.
       if (freed != freed_at.end() && ++starts[call.aircall_user_id] <= kUnpacedPerAgent) {
-        latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - freed->second).count());
+        latencies_ms.push_back(
+            std::chrono::duration<double, std::milli>(now - freed->second).count());
         freed_at.erase(freed);
       }
     }
     inner_.start_call(call, std::move(done));
   }
-  void find_call(const actors::CallQuery& q, std::function<void(Result<std::optional<actors::FoundCall>>)> done) override {
+  void find_call(const actors::CallQuery& q,
+                 std::function<void(Result<std::optional<actors::FoundCall>>)> done) override {
     inner_.find_call(q, std::move(done));
   }
 
@@ -82,14 +84,19 @@ Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples) 
   auto started = actors::Dialer::start(system, **store, telephony, clock, options);
   if (!started) throw std::runtime_error(started.error().message);
   auto& dialer = **started;
-  simulator.connect([&](actors::TelephonyEvent event) { dialer.telephony_event(std::move(event)); });
+  simulator.connect(
+      [&](actors::TelephonyEvent event) { dialer.telephony_event(std::move(event)); });
   using nlohmann::json;
-  auto configured = dialer.configure(domain::ChangeSettings{{
-      {"scheduling.businessHoursStart", "00:00"}, {"scheduling.businessHoursEnd", "23:59"},
-      {"scheduling.businessDays", json::array({1, 2, 3, 4, 5, 6, 7})},
-      {"scheduling.calleeWindowStart", "00:00"}, {"scheduling.calleeWindowEnd", "23:59"},
-      {"scheduling.timeZone", "Europe/Paris"}, {"dialer.wrapUpSeconds", 0},
-      {"dialer.callRateLimit", 20}, {"aircall.requestsPerMinute", 1000}}});
+  auto configured = dialer.configure(
+      domain::ChangeSettings{{{"scheduling.businessHoursStart", "00:00"},
+                              {"scheduling.businessHoursEnd", "23:59"},
+                              {"scheduling.businessDays", json::array({1, 2, 3, 4, 5, 6, 7})},
+                              {"scheduling.calleeWindowStart", "00:00"},
+                              {"scheduling.calleeWindowEnd", "23:59"},
+                              {"scheduling.timeZone", "Europe/Paris"},
+                              {"dialer.wrapUpSeconds", 0},
+                              {"dialer.callRateLimit", 20},
+                              {"aircall.requestsPerMinute", 1000}}});
   if (!configured) throw std::runtime_error(configured.error().message);
   // Enough clients that no agent waits for one; the calls end at once, so each agent is
   // freed and dispatched again and again, up to its pace of 20 calls a minute.
@@ -101,7 +108,8 @@ Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples) 
     (void)dialer.item(item.item_id, domain::queue_item::Command{domain::queue_item::Add{item}});
   }
   for (int a = 0; a < agents; ++a) {
-    (void)dialer.agent("a" + std::to_string(a), domain::agent::Command{domain::agent::Start{100 + a, 7, true}});
+    (void)dialer.agent("a" + std::to_string(a),
+                       domain::agent::Command{domain::agent::Start{100 + a, 7, true}});
   }
   auto deadline = Clock::now() + std::chrono::minutes(10);
   for (;;) {
@@ -118,7 +126,8 @@ Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples) 
     std::lock_guard lock{telephony.mutex};
     latencies = telephony.latencies_ms;
   }
-  return {percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.size()};
+  return {percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0),
+          latencies.size()};
 }
 
 // The floor: the one round of durable work the path must make before the call may start,
@@ -133,8 +142,10 @@ Measured measure_floor(const fs::path& dir, std::size_t samples) {
     int answered = 0;
     auto start = Clock::now();
     for (const char* stream : {"queue-floor", "agent-floor", "call-floor"}) {
-      (*store)->append_async({stream, storage::ExpectedVersion::any(),
-                              {storage::NewEvent::from(events::AgentReserved{"c", "q"})}, {}},
+      (*store)->append_async({stream,
+                              storage::ExpectedVersion::any(),
+                              {storage::NewEvent::from(events::AgentReserved{"c", "q"})},
+                              {}},
                              [&](Result<storage::AppendOutcome> outcome) {
                                if (!outcome) std::abort();
                                std::lock_guard lock{mutex};
@@ -146,7 +157,8 @@ Measured measure_floor(const fs::path& dir, std::size_t samples) {
     all_in.wait(lock, [&] { return answered == 3; });
     latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
-  return {percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0), latencies.size()};
+  return {percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0),
+          latencies.size()};
 }
 
 fs::path temp_dir() {
@@ -168,20 +180,22 @@ int main(int argc, char** argv) {
   auto floor_dir = temp_dir();
   auto floor = measure_floor(floor_dir, samples);
   fs::remove_all(floor_dir);
-  std::printf("floor: one synced round of three appends  p50=%.3f ms  p99=%.3f ms\n", floor.p50, floor.p99);
+  std::printf("floor: one synced round of three appends  p50=%.3f ms  p99=%.3f ms\n", floor.p50,
+              floor.p99);
   Measured last;
   int last_agents = 0;
   for (int agents : agent_counts) {
     auto dir = temp_dir();
-    auto wanted = std::min<std::size_t>(samples, static_cast<std::size_t>(agents) * StampingTelephony::kUnpacedPerAgent);
+    auto wanted = std::min<std::size_t>(
+        samples, static_cast<std::size_t>(agents) * StampingTelephony::kUnpacedPerAgent);
     last = measure_dispatch(dir, agents, wanted);
     last_agents = agents;
     fs::remove_all(dir);
-    std::printf("agents=%d dispatches=%zu  p50=%.3f ms  p99=%.3f ms  max=%.3f ms  p50/floor=%.2f\n", agents,
-                last.samples, last.p50, last.p99, last.max, last.p50 / floor.p50);
+    std::printf("agents=%d dispatches=%zu  p50=%.3f ms  p99=%.3f ms  max=%.3f ms  p50/floor=%.2f\n",
+                agents, last.samples, last.p50, last.p99, last.max, last.p50 / floor.p50);
     std::fflush(stdout);
   }
-  std::printf("bench-dispatch agents=%d p50_ms=%.3f p99_ms=%.3f floor_p50_ms=%.3f ratio=%.2f\n", last_agents,
-              last.p50, last.p99, floor.p50, last.p50 / floor.p50);
+  std::printf("bench-dispatch agents=%d p50_ms=%.3f p99_ms=%.3f floor_p50_ms=%.3f ratio=%.2f\n",
+              last_agents, last.p50, last.p99, floor.p50, last.p50 / floor.p50);
   return 0;
 }

@@ -48,7 +48,8 @@ class Pipeline {
 
 std::string hex_id(char prefix, std::uint64_t n) {
   char id[16];
-  std::snprintf(id, sizeof id, "%c%014llx", prefix, static_cast<unsigned long long>(n * 0x9E3779B97F4A7C15ULL >> 8));
+  std::snprintf(id, sizeof id, "%c%014llx", prefix,
+                static_cast<unsigned long long>(n * 0x9E3779B97F4A7C15ULL >> 8));
   return id;
 }
 
@@ -66,8 +67,9 @@ events::QueueItemAdded item_of(std::uint64_t n) {
 }
 
 std::string webhook_body(const char* event, std::uint64_t call) {
-  return std::string{R"({"resource":"call","event":")"} + event + R"(","timestamp":1790000000,"token":"t","data":{"id":)" +
-         std::to_string(call) + R"(,"direction":"outbound","status":"done","raw_digits":"+33 6 12 34 56 78"}})";
+  return std::string{R"({"resource":"call","event":")"} + event +
+         R"(","timestamp":1790000000,"token":"t","data":{"id":)" + std::to_string(call) +
+         R"(,"direction":"outbound","status":"done","raw_digits":"+33 6 12 34 56 78"}})";
 }
 
 }  // namespace
@@ -77,7 +79,8 @@ Written write_log(storage::EventStore& store, const LogShape& shape) {
   Written written;
   constexpr std::uint64_t kCycleEvents = 16;  // a completed item; a pending item costs 1
   std::uint64_t n = 0;
-  auto pending_every = shape.pending_share > 0 ? static_cast<std::uint64_t>(1.0 / shape.pending_share) : 0;
+  auto pending_every =
+      shape.pending_share > 0 ? static_cast<std::uint64_t>(1.0 / shape.pending_share) : 0;
   while (written.events < shape.events) {
     auto item = item_of(n);
     bool pending = pending_every != 0 && n % pending_every == 0;
@@ -98,11 +101,14 @@ Written write_log(storage::EventStore& store, const LogShape& shape) {
     pipeline.append(item_stream, {item, events::QueueItemAssigned{agent.substr(6), call_id, 1}});
     pipeline.append(agent, {events::AgentReserved{call_id, item.item_id}});
     pipeline.append("call-" + call_id,
-                    {events::CallRequested{call_id, item.item_id, agent.substr(6), 100 + static_cast<std::int64_t>(n % shape.agents), 7, item.phone_number, 1},
-                     events::CallStartAccepted{}, events::CallCreated{aircall, t}, events::CallAnswered{t + 8000},
-                     events::CallHungUp{t + 90'000}});
+                    {events::CallRequested{call_id, item.item_id, agent.substr(6),
+                                           100 + static_cast<std::int64_t>(n % shape.agents), 7,
+                                           item.phone_number, 1},
+                     events::CallStartAccepted{}, events::CallCreated{aircall, t},
+                     events::CallAnswered{t + 8000}, events::CallHungUp{t + 90'000}});
     for (const char* hook : {"call.created", "call.answered", "call.hungup", "call.ended"}) {
-      pipeline.append("webhooks", {events::WebhookReceived{hook, "call", t / 1000, webhook_body(hook, aircall)}});
+      pipeline.append("webhooks", {events::WebhookReceived{hook, "call", t / 1000,
+                                                           webhook_body(hook, aircall)}});
     }
     events::CallEnded ended;
     ended.aircall_call_id = aircall;
@@ -112,8 +118,10 @@ Written write_log(storage::EventStore& store, const LogShape& shape) {
     ended.duration_seconds = 90;
     ended.outcome = events::CallOutcome::connected;
     pipeline.append("call-" + call_id, {ended});
-    pipeline.append(agent, {events::AgentCallAnswered{call_id}, events::AgentCallEnded{call_id, 82, t + 90'000}});
-    pipeline.append(item_stream, {events::QueueItemCompleted{call_id, events::CallOutcome::connected}});
+    pipeline.append(agent, {events::AgentCallAnswered{call_id},
+                            events::AgentCallEnded{call_id, 82, t + 90'000}});
+    pipeline.append(item_stream,
+                    {events::QueueItemCompleted{call_id, events::CallOutcome::connected}});
     written.events += kCycleEvents;
     ++written.items;
     ++n;
@@ -122,13 +130,23 @@ Written write_log(storage::EventStore& store, const LogShape& shape) {
   return written;
 }
 
-double rss_mib() {
+namespace {
+double status_mib(const char* field) {
   std::ifstream status{"/proc/self/status"};
   std::string line;
+  std::string prefix{field};
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    if (line.rfind(prefix, 0) == 0) return std::stod(line.substr(prefix.size())) / 1024.0;
   }
   return 0;
+}
+}  // namespace
+
+double rss_mib() {
+  return status_mib("VmRSS:");
+}
+double peak_rss_mib() {
+  return status_mib("VmHWM:");
 }
 
 }  // namespace dialer::bench

@@ -12,8 +12,8 @@
 namespace dialer::bench {
 
 struct LogShape {
-  std::uint64_t events = 1'000'000;     // about this many, in all
-  double pending_share = 0.2;           // of items, left pending (added only)
+  std::uint64_t events = 1'000'000;  // about this many, in all
+  double pending_share = 0.2;        // of items, left pending (added only)
   int agents = 200;
   std::int64_t start_ms = 1'790'000'000'000;
 };
@@ -28,7 +28,8 @@ struct Written {
 // Appends through the store's normal path, many appends in flight at once.
 Written write_log(storage::EventStore& store, const LogShape& shape);
 
-// Resident set size of this process, in MiB.
+// Resident set size of this process, in MiB: now, and the most it has been.
 double rss_mib();
+double peak_rss_mib();
 
 }  // namespace dialer::bench

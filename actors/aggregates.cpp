@@ -1,5 +1,9 @@
 #include "actors/aggregates.hpp"
 
+#include <algorithm>
+
+#include "actors/registry.hpp"
+
 namespace dialer::actors {
 
 std::optional<dispatch::FreeAgent> free_agent_of(const domain::AgentState& s) {
@@ -33,8 +37,16 @@ bool same(const std::optional<dispatch::PendingItem>& a,
 
 void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) {
   core.observe([&services, id = core.id()](const State& before, const State& after,
-                                           const std::vector<events::Event>&) {
+                                           const std::vector<events::Event>& changes) {
     if (after.aircall_user_id != 0) services.link_aircall_user(after.aircall_user_id, id);
+    bool stopped = std::any_of(changes.begin(), changes.end(), [](const events::Event& e) {
+      return std::holds_alternative<events::AgentStopped>(e);
+    });
+    // Aircall cannot hang up a call: stopping leaves it to the agent. A telephony that can
+    // is asked to.
+    if (stopped && !before.call_id.empty() && services.telephony->can_hang_up()) {
+      caf::anon_send(services.registry->get(Kind::call, before.call_id), hang_up_atom::value);
+    }
     auto was = free_agent_of(before);
     auto now = free_agent_of(after);
     if (same(was, now)) return;

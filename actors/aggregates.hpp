@@ -3,9 +3,12 @@
 // Each aggregate's stream naming, its pure functions, and what the rest of the system
 // hears when its state changes.
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "actors/aggregate_core.hpp"
+#include "events/fields.hpp"
 
 namespace dialer::actors {
 
@@ -28,6 +31,21 @@ struct AgentTraits {
   }
   static bool may_passivate(const State& s) { return s.mode == domain::AgentMode::offline; }
   static void observe(Services& services, AggregateCore<AgentTraits>& core);
+
+  // An agent's stream grows with every call: its actor starts from a snapshot and the tail.
+  static constexpr std::uint64_t snapshot_every = 100;
+  static constexpr char snapshot_layout = 1;  // bump when AgentState's fields change
+  static std::string encode_snapshot(const State& s) {
+    return std::string(1, snapshot_layout) + events::encode_fields(s);
+  }
+  static std::optional<State> decode_snapshot(std::string_view bytes) {
+    State s;
+    if (bytes.empty() || bytes.front() != snapshot_layout ||
+        !events::decode_fields(bytes.substr(1), s)) {
+      return std::nullopt;
+    }
+    return s;
+  }
 };
 
 struct ItemTraits {

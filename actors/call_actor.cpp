@@ -188,6 +188,8 @@ void observe(Self* self, Services* services) {
     auto& st = self->state;
     if (after.aircall_call_id != 0 && before.aircall_call_id == 0) {
       caf::anon_send(services->router, known_atom::value, after.aircall_call_id, st.core->id());
+      if (st.hang_up_on_creation && !domain::finished(after))
+        services->telephony->hang_up(after.aircall_call_id);
     }
     if (after.answered_at_ms && !before.answered_at_ms && !domain::finished(after) &&
         !st.agent_id.empty()) {
@@ -291,6 +293,15 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
         if (known.answered_at_ms)
           submit(self, domain::call::Answered{known.aircall_call_id, *known.answered_at_ms});
         if (known.ended) submit(self, domain::call::Ended{*known.ended});
+      },
+      [self, services](hang_up_atom) {
+        const auto& call = self->state.core->state();
+        if (domain::finished(call) || !services->telephony->can_hang_up()) return;
+        if (call.aircall_call_id == 0) {
+          self->state.hang_up_on_creation = true;  // its id is not known yet
+          return;
+        }
+        services->telephony->hang_up(call.aircall_call_id);
       },
       [self](telephony_atom, TelephonyEvent& event) {
         using K = TelephonyEvent::Kind;

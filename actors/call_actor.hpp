@@ -62,6 +62,7 @@ struct CallActorState {
   std::string refusal;
   bool asking = false;    // a call-list lookup is under way
   bool settling = false;  // the item and the agent are being told the end
+  bool hang_up_on_creation = false;
   std::uint64_t activity = 0;
   static inline const char* name = "call";
 };

@@ -373,3 +373,96 @@ TEST_CASE("dialer: a start that left no trace at Aircall is asked about, then re
     CHECK(d.item("q1")->attempts == 0);
   }
 }
+
+TEST_CASE("dialer: an agent's actor starts from its snapshot and the tail of its stream") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  configure(*f.dialer, {});
+  start_agent(*f.dialer, "agent-1", 101);
+  for (int i = 0; i < 60; ++i) {
+    REQUIRE(f.dialer->agent("agent-1", agent::Command{agent::Pause{"break " + std::to_string(i)}})
+                .ok());
+    start_agent(*f.dialer, "agent-1", 101);
+  }
+  REQUIRE(f.dialer->agent("agent-1", agent::Command{agent::Stop{}}).ok());
+  auto snapshot = f.store->load_snapshot("agent-agent-1");
+  REQUIRE(snapshot.ok());
+  REQUIRE(snapshot->has_value());
+  CHECK((*snapshot)->version >= 100);
+  auto folded = fold_log(*f.store)->agents.at("agent-1");
+
+  // Stopped, the agent is not rebuilt at start; its actor loads on first use.
+  f.restart();
+  CHECK(*f.dialer->agent("agent-1") == folded.state);
+
+  // A snapshot is what the actor starts from: a planted one at the stream's end shows.
+  auto planted = folded.state;
+  planted.calls_completed = 4242;
+  REQUIRE(
+      f.store->save_snapshot("agent-agent-1", folded.version, AgentTraits::encode_snapshot(planted))
+          .ok());
+  f.restart();
+  CHECK(f.dialer->agent("agent-1")->calls_completed == 4242);
+
+  // One this build cannot read is passed over: the stream alone rebuilds the agent.
+  REQUIRE(f.store->save_snapshot("agent-agent-1", folded.version, "\x7f not a snapshot").ok());
+  f.restart();
+  CHECK(*f.dialer->agent("agent-1") == folded.state);
+}
+
+namespace {
+// A telephony that can hang up, unlike Aircall.
+class HangingUpTelephony final : public TelephonyPort {
+ public:
+  explicit HangingUpTelephony(TelephonyPort& inner) : inner_(inner) {}
+  void start_call(const StartCall& call, std::function<void(StartResult)> done) override {
+    inner_.start_call(call, std::move(done));
+  }
+  void find_call(const CallQuery& q,
+                 std::function<void(Result<std::optional<FoundCall>>)> done) override {
+    inner_.find_call(q, std::move(done));
+  }
+  bool can_hang_up() const override { return true; }
+  void hang_up(std::int64_t aircall_call_id) override { hung_up = aircall_call_id; }
+  std::atomic<std::int64_t> hung_up{0};
+
+ private:
+  TelephonyPort& inner_;
+};
+}  // namespace
+
+TEST_CASE("dialer: stopping leaves a live call to the agent, or hangs up where the telephony can") {
+  // Aircall (the simulator) cannot hang up: stop changes nothing for the call.
+  DialerFixture f{kNoon, {.ring_ms = 60'000, .answer_rate = 1.0}};
+  configure(*f.dialer, {});
+  start_agent(*f.dialer, "agent-1", 101);
+  add_item(*f.dialer, "q1", "+33612345678");
+  REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::in_progress; }));
+  REQUIRE(f.dialer->agent("agent-1", agent::Command{agent::Stop{}}).ok());
+  CHECK_FALSE(f.dialer->agent("agent-1")->call_id.empty());  // the call goes on
+
+  // A telephony that can hang up is asked to, for that call.
+  dialer::testing::TempDir dir;
+  domain::ManualClock clock{kNoon};
+  SimulatedTelephony simulator{clock, {.ring_ms = 60'000, .answer_rate = 1.0}};
+  HangingUpTelephony telephony{simulator};
+  auto store = storage::EventStore::open(
+      dir.sub("db"), {storage::OpenMode::read_write, {}, [&] { return clock.now_ms(); }, nullptr});
+  caf::actor_system_config config;
+  caf::actor_system system{dialer::testing::two_threads(config)};
+  {
+    auto started = Dialer::start(system, **store, telephony, clock, DialerFixture::fast_options());
+    REQUIRE(started.ok());
+    auto& d = **started;
+    simulator.connect([&d](TelephonyEvent event) { d.telephony_event(std::move(event)); });
+    configure(d, {});
+    start_agent(d, "agent-1", 101);
+    add_item(d, "q1", "+33612345678");
+    REQUIRE(eventually([&] {
+      return d.item("q1")->status == ItemStatus::in_progress && !simulator.records().empty();
+    }));
+    REQUIRE(d.agent("agent-1", agent::Command{agent::Stop{}}).ok());
+    REQUIRE(eventually([&] { return telephony.hung_up != 0; }));
+    CHECK(telephony.hung_up == simulator.records().front().aircall_call_id);
+    simulator.connect({});
+  }
+}

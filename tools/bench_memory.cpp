@@ -6,11 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-
-#include <CLI/CLI.hpp>
 
 #include "actors/dialer.hpp"
 #include "actors/simulated_telephony.hpp"
@@ -43,7 +42,8 @@ int main(int argc, char** argv) {
   }
   int status = 0;
   waitpid(child, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::fprintf(stderr, "writing the log failed\n"), 1;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return std::fprintf(stderr, "writing the log failed\n"), 1;
 
   double before = 0;
   double after = 0;
@@ -68,10 +68,14 @@ int main(int argc, char** argv) {
                 (*dialer)->services().registry->count(actors::Kind::item));
   }
   auto per_item = (after - before) * 1024 * 1024 / std::max<std::size_t>(held, 1);
-  std::printf("rss before: %.0f MiB, with the dialer ready: %.0f MiB (%.0f bytes per item), peak during recovery: %.0f MiB\n",
-              before, after, per_item, peak);
-  std::printf("bench-memory items=%zu rss_mib=%.0f rss_peak_mib=%.0f rss_before_mib=%.0f bytes_per_item=%.0f\n", held,
-              after, peak, before, per_item);
+  std::printf(
+      "rss before: %.0f MiB, with the dialer ready: %.0f MiB (%.0f bytes per item), peak during "
+      "recovery: %.0f MiB\n",
+      before, after, per_item, peak);
+  std::printf(
+      "bench-memory items=%zu rss_mib=%.0f rss_peak_mib=%.0f rss_before_mib=%.0f "
+      "bytes_per_item=%.0f\n",
+      held, after, peak, before, per_item);
   fs::remove_all(dir);
   return 0;
 }

@@ -5,11 +5,10 @@
 
 #include <rocksdb/db.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-
-#include <CLI/CLI.hpp>
 
 #include "actors/dialer.hpp"
 #include "actors/recovery.hpp"
@@ -34,7 +33,8 @@ double raw_scan_per_s(const fs::path& dir, std::uint64_t& count) {
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  auto status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions{}, dir.string(), families, &handles, &raw);
+  auto status =
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions{}, dir.string(), families, &handles, &raw);
   if (!status.ok()) throw std::runtime_error(status.ToString());
   std::uint64_t checksum = 0;
   count = 0;
@@ -77,23 +77,27 @@ int main(int argc, char** argv) {
     auto start = Clock::now();
     written = bench::write_log(**store, {events, 0.2, 200, 1'790'000'000'000});
     std::printf("log: %llu events (%llu items, %llu pending) written in %.1f s\n",
-                static_cast<unsigned long long>(written.events), static_cast<unsigned long long>(written.items),
+                static_cast<unsigned long long>(written.events),
+                static_cast<unsigned long long>(written.items),
                 static_cast<unsigned long long>(written.pending_items), seconds_since(start));
   }
 
   std::uint64_t scanned = 0;
   auto raw_rate = raw_scan_per_s(db, scanned);
-  std::printf("raw RocksDB scan: %.0f events/s over %llu\n", raw_rate, static_cast<unsigned long long>(scanned));
+  std::printf("raw RocksDB scan: %.0f events/s over %llu\n", raw_rate,
+              static_cast<unsigned long long>(scanned));
 
   double fold_rate = 0;
   {
-    auto store = storage::EventStore::open(db.string(), {storage::OpenMode::read_only, {}, {}, nullptr});
+    auto store =
+        storage::EventStore::open(db.string(), {storage::OpenMode::read_only, {}, {}, nullptr});
     auto start = Clock::now();
     auto world = actors::fold_log(**store);
     if (!world) return std::fprintf(stderr, "%s\n", world.error().message.c_str()), 1;
     fold_rate = world->last_seq / seconds_since(start);
     std::printf("fold alone: %.0f events/s (%llu events, %zu items, %zu calls)\n", fold_rate,
-                static_cast<unsigned long long>(world->last_seq), world->items.size(), world->calls.size());
+                static_cast<unsigned long long>(world->last_seq), world->items.size(),
+                world->calls.size());
   }
 
   // The restart: open the store, fold, start every actor, seed the dispatcher.
@@ -108,15 +112,20 @@ int main(int argc, char** argv) {
   auto opened = seconds_since(start);
   auto dialer = actors::Dialer::start(system, **store, telephony, clock);
   if (!dialer) return std::fprintf(stderr, "%s\n", dialer.error().message.c_str()), 1;
-  std::printf("restart: store open %.2f s, recovery %.2f s (of which the fold and actors: %.2f s)\n", opened,
-              seconds_since(start) - opened, (*dialer)->recovery().seconds);
+  std::printf(
+      "restart: store open %.2f s, recovery %.2f s (of which the fold and actors: %.2f s)\n",
+      opened, seconds_since(start) - opened, (*dialer)->recovery().seconds);
   auto stats = (*dialer)->dispatcher_stats();  // answered once the dispatcher holds its seed
   auto ready = seconds_since(start);
   auto rate = (*store)->last_seq() / ready;
-  std::printf("restart: ready in %.2f s, %.0f events/s; %zu items pending in the dispatcher; ratio to raw scan %.2f\n",
-              ready, rate, stats.index.ready_items + stats.index.waiting_items, rate / raw_rate);
-  std::printf("bench-recovery events=%llu events_per_s=%.0f ready_s=%.2f raw_scan_per_s=%.0f ratio=%.2f\n",
-              static_cast<unsigned long long>((*store)->last_seq()), rate, ready, raw_rate, rate / raw_rate);
+  std::printf(
+      "restart: ready in %.2f s, %.0f events/s; %zu items pending in the dispatcher; ratio to raw "
+      "scan %.2f\n",
+      ready, rate, stats.index.ready_items + stats.index.waiting_items, rate / raw_rate);
+  std::printf(
+      "bench-recovery events=%llu events_per_s=%.0f ready_s=%.2f raw_scan_per_s=%.0f ratio=%.2f\n",
+      static_cast<unsigned long long>((*store)->last_seq()), rate, ready, raw_rate,
+      rate / raw_rate);
   dialer->reset();
   store->reset();
   fs::remove_all(dir);

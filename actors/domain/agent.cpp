@@ -136,6 +136,28 @@ struct AgentEvolver {
 
 }  // namespace
 
+std::string_view to_string(AgentMode mode) {
+  switch (mode) {
+    case AgentMode::offline:
+      return "offline";
+    case AgentMode::active:
+      return "active";
+    case AgentMode::paused:
+      return "paused";
+  }
+  return "offline";
+}
+
+bool from_string(std::string_view text, AgentMode& mode) {
+  for (auto candidate : {AgentMode::offline, AgentMode::active, AgentMode::paused}) {
+    if (to_string(candidate) == text) {
+      mode = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
 Result<Events> decide(const AgentState& state, const agent::Command& command) {
   return std::visit(AgentDecider{state}, command);
 }

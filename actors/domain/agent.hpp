@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -16,6 +17,9 @@
 namespace dialer::domain {
 
 enum class AgentMode { offline, active, paused };
+
+std::string_view to_string(AgentMode mode);
+bool from_string(std::string_view text, AgentMode& mode);
 
 struct AgentState {
   std::string user_id;
@@ -43,6 +47,28 @@ struct AgentState {
   std::int64_t talk_seconds = 0;
 
   bool operator==(const AgentState&) const = default;
+
+  // Every field, for snapshots (see actors/aggregates.hpp).
+  static void describe(auto& self, auto&& field) {
+    field("userId", self.user_id);
+    field("mode", self.mode);
+    field("everStarted", self.ever_started);
+    field("aircallUserId", self.aircall_user_id);
+    field("numberId", self.number_id);
+    field("mockMode", self.mock_mode);
+    field("pauseReason", self.pause_reason);
+    field("callId", self.call_id);
+    field("queueItemId", self.queue_item_id);
+    field("callAnswered", self.call_answered);
+    field("wrapUpUntil", self.wrap_up_until_ms);
+    field("aircallConnected", self.aircall_connected);
+    field("aircallOpened", self.aircall_opened);
+    field("aircallWrappingUp", self.aircall_wrapping_up);
+    field("sessionStarted", self.session_started_ms);
+    field("sessionEnded", self.session_ended_ms);
+    field("callsCompleted", self.calls_completed);
+    field("talkSeconds", self.talk_seconds);
+  }
 };
 
 namespace agent {

@@ -57,11 +57,12 @@ void put(Writer& w, const std::vector<T>& v) {
   w.varint(v.size());
   for (const auto& item : v) put(w, item);
 }
-inline void put(Writer& w, const std::map<std::string, std::string>& v) {
+template <class K, class V>
+void put(Writer& w, const std::map<K, V>& v) {
   w.varint(v.size());
   for (const auto& [key, value] : v) {
-    w.bytes(key);
-    w.bytes(value);
+    put(w, key);
+    put(w, value);
   }
 }
 
@@ -110,13 +111,15 @@ void get(Reader& r, std::vector<T>& v) {
   if (count > r.remaining()) r.fail();
   for (std::uint64_t i = 0; i < count && r.ok(); ++i) get(r, v.emplace_back());
 }
-inline void get(Reader& r, std::map<std::string, std::string>& v) {
+template <class K, class V>
+void get(Reader& r, std::map<K, V>& v) {
   auto count = r.varint();
   v.clear();
   if (count > r.remaining()) r.fail();
   for (std::uint64_t i = 0; i < count && r.ok(); ++i) {
-    std::string key{r.bytes()};
-    v[key] = r.bytes();
+    K key{};
+    get(r, key);
+    get(r, v[key]);
   }
 }
 
@@ -148,6 +151,12 @@ nlohmann::json json_value(const T& v) {
 template <class T>
 nlohmann::json json_value(const std::optional<T>& v) {
   return v ? json_value(*v) : nlohmann::json(nullptr);
+}
+template <class V>
+nlohmann::json json_value(const std::map<std::string, V>& v) {
+  auto object = nlohmann::json::object();
+  for (const auto& [key, value] : v) object[key] = json_value(value);
+  return object;
 }
 template <class T>
 nlohmann::json json_value(const std::vector<T>& v) {

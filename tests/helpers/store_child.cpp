@@ -6,12 +6,14 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "actors/projections/projection_runner.hpp"
 #include "events/codec.hpp"
 #include "storage/event_store.hpp"
 
@@ -64,8 +66,27 @@ int secondary(const std::string& path, const std::string& folder) {
 
 }  // namespace
 
+// Folds the reporting projection, writing each committed checkpoint (8 bytes) to fd 3.
+int project(const std::string& path) {
+  auto store = EventStore::open(path);
+  if (!store) return 1;
+  std::atomic<bool> done{false};
+  auto last = (*store)->last_seq();
+  auto runner = projections::ProjectionRunner::start(**store, false, [&](std::uint64_t checkpoint) {
+    if (write(kAnswerFd, &checkpoint, sizeof checkpoint) != sizeof checkpoint) std::_Exit(3);
+    if (checkpoint >= last) {
+      done = true;
+      done.notify_all();
+    }
+  });
+  if (!runner) return 2;
+  done.wait(false);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 2 && args[0] == "project") return project(args[1]);
   if (args.size() == 3 && args[0] == "append-loop") return append_loop(args[1], std::stoi(args[2]));
   if (args.size() == 3 && args[0] == "secondary") return secondary(args[1], args[2]);
   std::fprintf(stderr, "usage: store-child append-loop DB THREADS | secondary DB FOLDER\n");

@@ -1,0 +1,104 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "events/vocabulary.hpp"
+
+namespace dialer::projections {
+
+// One call as the history shows it.
+struct HistoryRow {
+  std::string call_id;
+  std::string queue_item_id;
+  std::string client_id;
+  std::string client_name;
+  std::string metadata_json;
+  std::string agent_id;
+  std::string phone_number;
+  std::int64_t aircall_user_id = 0;
+  std::int64_t number_id = 0;
+  std::int64_t aircall_call_id = 0;
+  std::uint32_t attempt = 0;
+  std::int64_t requested_at_ms = 0;
+  std::int64_t started_at_ms = 0;
+  std::optional<std::int64_t> answered_at_ms;
+  std::int64_t ended_at_ms = 0;
+  std::int64_t duration_seconds = 0;
+  std::string status = "in-progress";  // completed, voicemail, no-answer, busy, failed
+  std::optional<events::CallOutcome> outcome;
+  std::string missed_call_reason;
+  std::string hangup_cause;
+  std::string recording_url;
+  std::string failure;
+  std::vector<std::string> tags;
+
+  bool final() const { return status != "in-progress"; }
+  // Ringing: from the start until answered, or until the end when nobody answered.
+  std::int64_t wait_seconds() const;
+  std::int64_t talk_seconds() const;
+
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("queueItemId", self.queue_item_id);
+    field("clientId", self.client_id);
+    field("clientName", self.client_name);
+    field("metadata", self.metadata_json);
+    field("agent", self.agent_id);
+    field("phoneNumber", self.phone_number);
+    field("aircallUserId", self.aircall_user_id);
+    field("numberId", self.number_id);
+    field("aircallCallId", self.aircall_call_id);
+    field("attempt", self.attempt);
+    field("requestedAt", self.requested_at_ms);
+    field("startTime", self.started_at_ms);
+    field("answeredAt", self.answered_at_ms);
+    field("endTime", self.ended_at_ms);
+    field("duration", self.duration_seconds);
+    field("status", self.status);
+    field("outcome", self.outcome);
+    field("missedCallReason", self.missed_call_reason);
+    field("hangupCause", self.hangup_cause);
+    field("recordingUrl", self.recording_url);
+    field("failure", self.failure);
+    field("tags", self.tags);
+  }
+  bool operator==(const HistoryRow&) const = default;
+};
+
+// The calls of one agent in one hour, summed.
+struct StatsBucket {
+  std::uint64_t dialled = 0;
+  std::uint64_t answered = 0;  // by anyone or anything, voicemail included
+  std::map<std::string, std::uint64_t> by_status;
+  std::int64_t talk_seconds = 0;
+  std::int64_t wait_seconds = 0;
+  std::map<std::string, std::uint64_t> missed_by_reason;
+  std::map<std::uint32_t, std::uint64_t> talk_histogram;  // see talk_bucket()
+
+  // Adds (sign 1) or removes (sign -1) one finished call.
+  void add(const HistoryRow& row, int sign);
+  void merge(const StatsBucket& other);
+  bool empty() const { return dialled == 0; }
+
+  static void describe(auto& self, auto&& field) {
+    field("dialled", self.dialled);
+    field("answered", self.answered);
+    field("byStatus", self.by_status);
+    field("talkSeconds", self.talk_seconds);
+    field("waitSeconds", self.wait_seconds);
+    field("missedByReason", self.missed_by_reason);
+    field("talkHistogram", self.talk_histogram);
+  }
+  bool operator==(const StatsBucket&) const = default;
+};
+
+// Talk-time histogram buckets: whole seconds to 2 minutes, 10 s to 30 minutes, then
+// minutes; the p90 read from it is exact to its bucket's width.
+std::uint32_t talk_bucket(std::int64_t seconds);
+std::int64_t talk_bucket_upper(std::uint32_t bucket);
+
+}  // namespace dialer::projections

@@ -1,0 +1,53 @@
+#include "actors/projections/projection_runner.hpp"
+
+#include "actors/projections/reporting.hpp"
+
+namespace dialer::projections {
+
+Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(storage::EventStore& store, bool reset,
+                                                                  std::function<void(std::uint64_t)> on_commit) {
+  if (reset) {
+    if (auto dropped = store.reset_projection(kConsumer); !dropped) return dropped.error();
+  }
+  auto from = store.checkpoint(kConsumer);
+  if (!from) return from.error();
+  std::unique_ptr<ProjectionRunner> runner{new ProjectionRunner{store}};
+  runner->checkpoint_ = *from;
+  runner->on_commit_ = std::move(on_commit);
+  auto* self = runner.get();
+  runner->subscription_ = store.subscribe(
+      *from, [self](const std::vector<storage::Envelope>& batch) { self->fold(batch); },
+      [self](const Error& error) {
+        std::lock_guard lock{self->mutex_};
+        self->failure_ = error;
+      });
+  return runner;
+}
+
+ProjectionRunner::~ProjectionRunner() { subscription_.reset(); }
+
+std::optional<Error> ProjectionRunner::failure() const {
+  std::lock_guard lock{mutex_};
+  return failure_;
+}
+
+void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
+  if (failure()) return;
+  for (const auto& envelope : batch) {
+    if (auto applied = apply(kv_, envelope); !applied) {
+      std::lock_guard lock{mutex_};
+      failure_ = applied.error();
+      return;
+    }
+  }
+  auto last = batch.back().seq;
+  if (auto committed = kv_.commit(last); !committed) {
+    std::lock_guard lock{mutex_};
+    failure_ = committed.error();
+    return;
+  }
+  checkpoint_ = last;
+  if (on_commit_) on_commit_(last);
+}
+
+}  // namespace dialer::projections

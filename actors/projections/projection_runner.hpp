@@ -1,0 +1,46 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "actors/projections/store_kv.hpp"
+#include "storage/event_store.hpp"
+
+namespace dialer::projections {
+
+// Keeps the reporting projection up with the log: follows the store's subscription from
+// its checkpoint, folds each delivered batch, and commits the batch's changes with the new
+// checkpoint in one write, so a crash anywhere resumes with neither gaps nor doubles.
+class ProjectionRunner {
+ public:
+  // Starts following at once; `reset` first drops the state and folds the log from zero.
+  // `on_commit`, if given, is told each checkpoint committed (tests and tools watch
+  // progress with it), from the first batch on.
+  static Result<std::unique_ptr<ProjectionRunner>> start(storage::EventStore& store, bool reset = false,
+                                                         std::function<void(std::uint64_t)> on_commit = {});
+  ~ProjectionRunner();
+
+  std::uint64_t checkpoint() const { return checkpoint_.load(); }
+  std::optional<Error> failure() const;
+  // The committed state, for queries.
+  StoredView view() const { return StoredView{store_, kConsumer}; }
+
+  static constexpr const char* kConsumer = "reporting";
+
+ private:
+  explicit ProjectionRunner(storage::EventStore& store) : store_(store), kv_(store, kConsumer) {}
+  void fold(const std::vector<storage::Envelope>& batch);
+
+  storage::EventStore& store_;
+  StoreKv kv_;
+  std::atomic<std::uint64_t> checkpoint_{0};
+  mutable std::mutex mutex_;
+  std::optional<Error> failure_;
+  std::function<void(std::uint64_t)> on_commit_;
+  std::unique_ptr<storage::Subscription> subscription_;
+};
+
+}  // namespace dialer::projections

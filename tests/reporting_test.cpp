@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "actors/projections/reporting.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstring>
 
 #include "actors/projections/projection_runner.hpp"
-#include "actors/projections/reporting.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/bench_log.hpp"
@@ -35,8 +35,8 @@ struct Log {
   }
 };
 
-events::CallEnded ended(std::int64_t id, std::int64_t start, std::optional<std::int64_t> answered, std::int64_t end,
-                        events::CallOutcome outcome, std::string missed = {}) {
+events::CallEnded ended(std::int64_t id, std::int64_t start, std::optional<std::int64_t> answered,
+                        std::int64_t end, events::CallOutcome outcome, std::string missed = {}) {
   events::CallEnded e;
   e.aircall_call_id = id;
   e.started_at_ms = start;
@@ -50,15 +50,20 @@ events::CallEnded ended(std::int64_t id, std::int64_t start, std::optional<std::
 }
 
 void one_call(Log& log, const std::string& call, const std::string& item, const std::string& agent,
-              std::int64_t at, std::optional<std::int64_t> answer_after_ms, std::int64_t end_after_ms,
-              events::CallOutcome outcome) {
+              std::int64_t at, std::optional<std::int64_t> answer_after_ms,
+              std::int64_t end_after_ms, events::CallOutcome outcome) {
   log.add("call-" + call, events::CallRequested{call, item, agent, 101, 7, "+33612345678", 1}, at);
-  log.add("call-" + call, events::CallCreated{900 + static_cast<std::int64_t>(log.seq), at + 500}, at + 500);
-  if (answer_after_ms) log.add("call-" + call, events::CallAnswered{at + 500 + *answer_after_ms}, at + 500 + *answer_after_ms);
+  log.add("call-" + call, events::CallCreated{900 + static_cast<std::int64_t>(log.seq), at + 500},
+          at + 500);
+  if (answer_after_ms)
+    log.add("call-" + call, events::CallAnswered{at + 500 + *answer_after_ms},
+            at + 500 + *answer_after_ms);
   std::optional<std::int64_t> answered;
   if (answer_after_ms) answered = at + 500 + *answer_after_ms;
-  log.add("call-" + call, ended(900, at + 500, answered, at + 500 + end_after_ms, outcome,
-                                answer_after_ms ? "" : "no_answer"), at + 500 + end_after_ms);
+  log.add("call-" + call,
+          ended(900, at + 500, answered, at + 500 + end_after_ms, outcome,
+                answer_after_ms ? "" : "no_answer"),
+          at + 500 + end_after_ms);
 }
 
 }  // namespace
@@ -104,17 +109,20 @@ TEST_CASE("reporting: history filters, newest first, pages and cursors") {
     auto outcome = i % 2 == 0 ? events::CallOutcome::connected : events::CallOutcome::no_answer;
     std::optional<std::int64_t> answer;
     if (i % 2 == 0) answer = 5000;
-    one_call(log, "c" + std::to_string(i), "q" + std::to_string(i), agent, kT + i * 60'000, answer, 30'000, outcome);
+    one_call(log, "c" + std::to_string(i), "q" + std::to_string(i), agent, kT + i * 60'000, answer,
+             30'000, outcome);
   }
   auto all = query_history(log.kv, {.limit = 100});
   REQUIRE(all.total == 30);
-  for (std::size_t i = 1; i < all.rows.size(); ++i) CHECK(all.rows[i - 1].requested_at_ms > all.rows[i].requested_at_ms);
+  for (std::size_t i = 1; i < all.rows.size(); ++i)
+    CHECK(all.rows[i - 1].requested_at_ms > all.rows[i].requested_at_ms);
 
   auto agent_a = query_history(log.kv, {.agent = "agent-a", .limit = 100});
   CHECK(agent_a.total == 10);
   auto missed = query_history(log.kv, {.status = "no-answer", .limit = 100});
   CHECK(missed.total == 15);
-  auto window = query_history(log.kv, {.from_ms = kT + 10 * 60'000, .to_ms = kT + 20 * 60'000, .limit = 100});
+  auto window =
+      query_history(log.kv, {.from_ms = kT + 10 * 60'000, .to_ms = kT + 20 * 60'000, .limit = 100});
   CHECK(window.total == 10);
   CHECK(window.rows.front().call_id == "c19");
   CHECK(window.rows.back().call_id == "c10");
@@ -133,8 +141,9 @@ TEST_CASE("reporting: stats per hour and agent equal a fold of the history") {
   for (int i = 0; i < 50; ++i) {
     std::optional<std::int64_t> answer;
     if (i % 3 != 0) answer = 1000 * (i % 7);
-    one_call(log, "c" + std::to_string(i), "q" + std::to_string(i), "agent-" + std::to_string(i % 4),
-             kT + i * 17 * 60'000, answer, 20'000 + 1000 * i, i % 3 ? events::CallOutcome::connected : events::CallOutcome::busy);
+    one_call(log, "c" + std::to_string(i), "q" + std::to_string(i),
+             "agent-" + std::to_string(i % 4), kT + i * 17 * 60'000, answer, 20'000 + 1000 * i,
+             i % 3 ? events::CallOutcome::connected : events::CallOutcome::busy);
   }
   // A late answered for a finished call is recorded: the stats move with the row.
   log.add("call-c0", events::CallAnswered{kT + 700}, kT + 800'000);
@@ -143,8 +152,11 @@ TEST_CASE("reporting: stats per hour and agent equal a fold of the history") {
   CHECK(stored == folded);
   CHECK(stored.total.dialled == 50);
   CHECK(stored.by_hour.size() > 10);
-  auto hour = query_stats(log.kv, {.agent = "agent-1", .from_ms = kT + 3'600'000, .to_ms = kT + 4 * 3'600'000});
-  CHECK(hour == stats_from_history(log.kv, {.agent = "agent-1", .from_ms = kT + 3'600'000, .to_ms = kT + 4 * 3'600'000}));
+  auto hour = query_stats(
+      log.kv, {.agent = "agent-1", .from_ms = kT + 3'600'000, .to_ms = kT + 4 * 3'600'000});
+  CHECK(hour ==
+        stats_from_history(
+            log.kv, {.agent = "agent-1", .from_ms = kT + 3'600'000, .to_ms = kT + 4 * 3'600'000}));
   CHECK(hour.total.dialled < stored.total.dialled);
 }
 
@@ -174,18 +186,24 @@ std::map<std::string, std::string> stored_state(const storage::EventStore& store
   return state;
 }
 
-std::map<std::string, std::string> folded_state(const storage::EventStore& store, std::uint64_t until = 0) {
+std::map<std::string, std::string> folded_state(const storage::EventStore& store,
+                                                std::uint64_t until = 0) {
   MemoryKv kv;
-  REQUIRE(store.scan_log(1, [&](const storage::Envelope& e) {
-    if (until && e.seq > until) return false;
-    REQUIRE(apply(kv, e).ok());
-    return true;
-  }).ok());
+  REQUIRE(store
+              .scan_log(1,
+                        [&](const storage::Envelope& e) {
+                          if (until && e.seq > until) return false;
+                          REQUIRE(apply(kv, e).ok());
+                          return true;
+                        })
+              .ok());
   return {kv.data().begin(), kv.data().end()};
 }
 }  // namespace
 
-TEST_CASE("reporting: the live projection equals a fresh fold, and resumes after a kill with no gap or double") {
+TEST_CASE(
+    "reporting: the live projection equals a fresh fold, and resumes after a kill with no gap or "
+    "double") {
   testing::TempDir dir;
   auto path = dir.sub("db");
   {
@@ -234,17 +252,21 @@ TEST_CASE("reporting: replay up to a point equals what the live projection showe
     auto runner = ProjectionRunner::start(**store);
     REQUIRE(runner.ok());
     auto deadline = std::chrono::steady_clock::now() + 60s;
-    while ((*runner)->checkpoint() < then && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    while ((*runner)->checkpoint() < then && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
     REQUIRE((*runner)->checkpoint() == then);
     live_then = query_stats((*runner)->view(), {});
   }
   bench::write_log(**store, {5'000, 0.5, 10, kT + 86'400'000});  // the day goes on
   MemoryKv replayed;
-  REQUIRE((*store)->scan_log(1, [&](const storage::Envelope& e) {
-    if (e.seq > then) return false;
-    REQUIRE(apply(replayed, e).ok());
-    return true;
-  }).ok());
+  REQUIRE((*store)
+              ->scan_log(1,
+                         [&](const storage::Envelope& e) {
+                           if (e.seq > then) return false;
+                           REQUIRE(apply(replayed, e).ok());
+                           return true;
+                         })
+              .ok());
   CHECK(query_stats(replayed, {}) == live_then);
   CHECK(query_stats(replayed, {}).total.dialled > 0);
 }

@@ -17,8 +17,9 @@ class KvReader {
   virtual ~KvReader() = default;
   virtual std::optional<std::string> get(std::string_view key) const = 0;
   // Keys from `from` on, in order, until `visit` returns false.
-  virtual void scan(std::string_view from,
-                    const std::function<bool(std::string_view key, std::string_view value)>& visit) const = 0;
+  virtual void scan(
+      std::string_view from,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const = 0;
 };
 
 class KvWriter : public KvReader {
@@ -40,7 +41,9 @@ class MemoryKv final : public KvWriter {
       if (!visit(it->first, it->second)) return;
     }
   }
-  void put(std::string key, std::string value) override { data_.insert_or_assign(std::move(key), std::move(value)); }
+  void put(std::string key, std::string value) override {
+    data_.insert_or_assign(std::move(key), std::move(value));
+  }
   void erase(std::string key) override { data_.erase(key); }
   std::size_t size() const { return data_.size(); }
   const std::map<std::string, std::string, std::less<>>& data() const { return data_; }

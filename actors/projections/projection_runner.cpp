@@ -4,8 +4,8 @@
 
 namespace dialer::projections {
 
-Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(storage::EventStore& store, bool reset,
-                                                                  std::function<void(std::uint64_t)> on_commit) {
+Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(
+    storage::EventStore& store, bool reset, std::function<void(std::uint64_t)> on_commit) {
   if (reset) {
     if (auto dropped = store.reset_projection(kConsumer); !dropped) return dropped.error();
   }
@@ -24,7 +24,9 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(storage::Event
   return runner;
 }
 
-ProjectionRunner::~ProjectionRunner() { subscription_.reset(); }
+ProjectionRunner::~ProjectionRunner() {
+  subscription_.reset();
+}
 
 std::optional<Error> ProjectionRunner::failure() const {
   std::lock_guard lock{mutex_};

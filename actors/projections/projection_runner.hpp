@@ -19,8 +19,9 @@ class ProjectionRunner {
   // Starts following at once; `reset` first drops the state and folds the log from zero.
   // `on_commit`, if given, is told each checkpoint committed (tests and tools watch
   // progress with it), from the first batch on.
-  static Result<std::unique_ptr<ProjectionRunner>> start(storage::EventStore& store, bool reset = false,
-                                                         std::function<void(std::uint64_t)> on_commit = {});
+  static Result<std::unique_ptr<ProjectionRunner>> start(
+      storage::EventStore& store, bool reset = false,
+      std::function<void(std::uint64_t)> on_commit = {});
   ~ProjectionRunner();
 
   std::uint64_t checkpoint() const { return checkpoint_.load(); }

@@ -33,9 +33,15 @@ std::string key(std::initializer_list<std::string_view> parts) {
   return out;
 }
 
-std::string newest_first(std::int64_t ms) { return storage::keys::be64(UINT64_MAX - static_cast<std::uint64_t>(ms)); }
-std::string ascending(std::int64_t ms) { return storage::keys::be64(static_cast<std::uint64_t>(ms)); }
-std::int64_t hour_of(std::int64_t ms) { return ms - (ms % kHourMs + kHourMs) % kHourMs; }
+std::string newest_first(std::int64_t ms) {
+  return storage::keys::be64(UINT64_MAX - static_cast<std::uint64_t>(ms));
+}
+std::string ascending(std::int64_t ms) {
+  return storage::keys::be64(static_cast<std::uint64_t>(ms));
+}
+std::int64_t hour_of(std::int64_t ms) {
+  return ms - (ms % kHourMs + kHourMs) % kHourMs;
+}
 
 template <class T>
 std::optional<T> read(const KvReader& kv, std::string_view k) {
@@ -60,7 +66,8 @@ void bump(KvWriter& kv, const std::string& k, std::int64_t by) {
 }
 
 // A new status for an item or an agent, moving its count from the old status to the new.
-void set_status(KvWriter& kv, std::string_view kind, std::string_view id, const std::string& status) {
+void set_status(KvWriter& kv, std::string_view kind, std::string_view id,
+                const std::string& status) {
   auto status_key = key({kind == "items" ? "is" : "as", id});
   auto old = kv.get(status_key);
   if (old && *old == status) return;
@@ -72,7 +79,8 @@ void set_status(KvWriter& kv, std::string_view kind, std::string_view id, const 
 std::vector<std::string> index_keys(const HistoryRow& row) {
   auto when = newest_first(row.requested_at_ms);
   return {key({"t", when, row.call_id}), key({"ta", row.agent_id, when, row.call_id}),
-          key({"ts", row.status, when, row.call_id}), key({"tc", row.client_id, when, row.call_id})};
+          key({"ts", row.status, when, row.call_id}),
+          key({"tc", row.client_id, when, row.call_id})};
 }
 
 std::string bucket_key(const HistoryRow& row) {
@@ -80,7 +88,8 @@ std::string bucket_key(const HistoryRow& row) {
 }
 
 // Stores the row and keeps its indexes, stats and the open-call count in step with it.
-void save_row(KvWriter& kv, const std::optional<HistoryRow>& before, const std::optional<HistoryRow>& after) {
+void save_row(KvWriter& kv, const std::optional<HistoryRow>& before,
+              const std::optional<HistoryRow>& after) {
   if (before) {
     for (auto& k : index_keys(*before)) kv.erase(std::move(k));
   }
@@ -113,12 +122,17 @@ void save_row(KvWriter& kv, const std::optional<HistoryRow>& before, const std::
 
 std::string status_of(events::CallOutcome outcome) {
   switch (outcome) {
-    case events::CallOutcome::connected: return "completed";
-    case events::CallOutcome::voicemail: return "voicemail";
-    case events::CallOutcome::no_answer: return "no-answer";
-    case events::CallOutcome::busy: return "busy";
+    case events::CallOutcome::connected:
+      return "completed";
+    case events::CallOutcome::voicemail:
+      return "voicemail";
+    case events::CallOutcome::no_answer:
+      return "no-answer";
+    case events::CallOutcome::busy:
+      return "busy";
     case events::CallOutcome::wrong_number:
-    case events::CallOutcome::error: return "failed";
+    case events::CallOutcome::error:
+      return "failed";
   }
   return "failed";
 }
@@ -127,7 +141,8 @@ std::string item_status_after(const events::Event& event) {
   return std::visit(
       [](const auto& e) -> std::string {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, events::QueueItemAdded> || std::is_same_v<T, events::QueueItemReleased> ||
+        if constexpr (std::is_same_v<T, events::QueueItemAdded> ||
+                      std::is_same_v<T, events::QueueItemReleased> ||
                       std::is_same_v<T, events::QueueItemRetryScheduled>) {
           return "pending";
         } else if constexpr (std::is_same_v<T, events::QueueItemAssigned>) {
@@ -151,7 +166,8 @@ std::string agent_status_after(const events::Event& event) {
   return std::visit(
       [](const auto& e) -> std::string {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, events::AgentStarted> || std::is_same_v<T, events::AgentCallEnded> ||
+        if constexpr (std::is_same_v<T, events::AgentStarted> ||
+                      std::is_same_v<T, events::AgentCallEnded> ||
                       std::is_same_v<T, events::AgentReleased>) {
           return "available";
         } else if constexpr (std::is_same_v<T, events::AgentPaused>) {
@@ -169,7 +185,8 @@ std::string agent_status_after(const events::Event& event) {
       event);
 }
 
-void apply_call(KvWriter& kv, std::string_view call_id, const events::Event& event, std::int64_t at_ms) {
+void apply_call(KvWriter& kv, std::string_view call_id, const events::Event& event,
+                std::int64_t at_ms) {
   auto row_key = key({"r", call_id});
   auto before = read<HistoryRow>(kv, row_key);
   std::optional<HistoryRow> after = before;
@@ -247,7 +264,8 @@ StatsReport realtime_only(const KvReader& kv) {
   return report;
 }
 
-void add_to_report(StatsReport& report, const std::string& agent, std::int64_t hour, const StatsBucket& bucket) {
+void add_to_report(StatsReport& report, const std::string& agent, std::int64_t hour,
+                   const StatsBucket& bucket) {
   report.total.merge(bucket);
   report.by_agent[agent].merge(bucket);
   report.by_hour[hour].merge(bucket);
@@ -258,7 +276,8 @@ void add_to_report(StatsReport& report, const std::string& agent, std::int64_t h
 
 Status apply(KvWriter& kv, const storage::Envelope& envelope) {
   std::string_view type = envelope.type;
-  bool wanted = type.starts_with("call.") || type.starts_with("queue.") || type.starts_with("agent.");
+  bool wanted =
+      type.starts_with("call.") || type.starts_with("queue.") || type.starts_with("agent.");
   if (!wanted) return ok_status();
   auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
   if (!event) return event.error();
@@ -268,11 +287,14 @@ Status apply(KvWriter& kv, const storage::Envelope& envelope) {
   } else if (stream.starts_with("queue-")) {
     auto item_id = stream.substr(6);
     if (const auto* added = std::get_if<events::QueueItemAdded>(&*event)) {
-      kv.put(key({"i", item_id}), events::encode_fields(ItemInfo{added->client_id, added->name, added->metadata_json}));
+      kv.put(key({"i", item_id}),
+             events::encode_fields(ItemInfo{added->client_id, added->name, added->metadata_json}));
     }
-    if (auto status = item_status_after(*event); !status.empty()) set_status(kv, "items", item_id, status);
+    if (auto status = item_status_after(*event); !status.empty())
+      set_status(kv, "items", item_id, status);
   } else if (stream.starts_with("agent-")) {
-    if (auto status = agent_status_after(*event); !status.empty()) set_status(kv, "agents", stream.substr(6), status);
+    if (auto status = agent_status_after(*event); !status.empty())
+      set_status(kv, "agents", stream.substr(6), status);
   }
   return ok_status();
 }
@@ -303,7 +325,8 @@ HistoryPage query_history(const KvReader& kv, const HistoryQuery& q) {
     auto call_id = k.substr(k.rfind(kSep) + 1);
     auto row = read<HistoryRow>(kv, key({"r", call_id}));
     if (!row) return true;
-    if ((!q.agent.empty() && row->agent_id != q.agent) || (!q.status.empty() && row->status != q.status) ||
+    if ((!q.agent.empty() && row->agent_id != q.agent) ||
+        (!q.status.empty() && row->status != q.status) ||
         (!q.client.empty() && row->client_id != q.client)) {
       return true;
     }

@@ -1,0 +1,28 @@
+#pragma once
+
+// History rows and stats in the REST contract's shapes (api.md), for the API and the CLI.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/projections/reporting.hpp"
+
+namespace dialer::projections {
+
+// ISO-8601 UTC with milliseconds: 2026-11-27T12:00:00.000Z.
+std::string iso_time(std::int64_t ms);
+// ISO-8601 with Z or an offset (2026-11-27T13:00:00+01:00), a date (2026-11-27), or
+// milliseconds since the epoch.
+std::optional<std::int64_t> parse_time(std::string_view text);
+
+nlohmann::json row_json(const HistoryRow& row);
+nlohmann::json stats_json(const StatsReport& report);
+
+// The p90 talk time of a bucket, in seconds (0 when nobody talked).
+std::int64_t p90_talk_seconds(const StatsBucket& bucket);
+
+}  // namespace dialer::projections

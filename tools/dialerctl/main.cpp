@@ -1,0 +1,151 @@
+// dialerctl: the analysts' command line. Reads a PowerDialer database, live or not, and
+// never creates or changes one.
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+
+#include "actors/projections/store_kv.hpp"
+#include "tools/dialerctl/commands.hpp"
+
+using namespace dialer;
+using namespace dialer::ctl;
+
+namespace {
+
+struct Options {
+  std::string db;
+  std::string format;
+  std::string out;
+  EventFilter events;
+  std::string since, until;
+  std::uint64_t until_seq = 0;
+  std::string until_time;
+  bool history = false;
+  std::string agent, client, status, from, to;
+};
+
+int fail(int code, const std::string& message) {
+  std::fprintf(stderr, "dialerctl: %s\n", message.c_str());
+  return code;
+}
+
+void add_event_filters(CLI::App* command, Options& o) {
+  command->add_option("--from-seq", o.events.from_seq, "first sequence number")->check(CLI::PositiveNumber);
+  command->add_option("--to-seq", o.events.to_seq, "last sequence number");
+  command->add_option("--since", o.since, "recorded at or after (ISO-8601, a date, or epoch ms)");
+  command->add_option("--until", o.until, "recorded at or before");
+  command->add_option("--stream", o.events.stream, "one stream, e.g. agent-42");
+  command->add_option("--prefix", o.events.prefix, "streams starting so: agent-, queue-, call-");
+  command->add_option("--type", o.events.type, "one event type, e.g. call.ended");
+  command->add_option("--limit", o.events.limit, "at most this many events");
+}
+
+void add_report_filters(CLI::App* command, Options& o) {
+  command->add_option("--agent", o.agent, "one agent");
+  command->add_option("--from", o.from, "calls requested at or after");
+  command->add_option("--to", o.to, "calls requested before");
+}
+
+void add_history_filters(CLI::App* command, Options& o) {
+  command->add_option("--client", o.client, "one client id");
+  command->add_option("--status", o.status, "completed, voicemail, no-answer, busy, failed, in-progress");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"dialerctl: read, replay, export and verify a PowerDialer event log.\n"
+               "Exit codes: 0 ok, 1 verify found a problem, 2 usage, 3 database unreadable, 4 output unwritable."};
+  app.require_subcommand(1);
+  Options o;
+  if (const char* env = std::getenv("DIALER_DB")) o.db = env;
+  app.add_option("--db", o.db, "the database folder (env DIALER_DB)");
+
+  auto* events = app.add_subcommand("events", "print events as JSON lines, a table or CSV");
+  add_event_filters(events, o);
+  events->add_option("--format", o.format, "json (default), table or csv")->check(CLI::IsMember({"json", "table", "csv"}));
+
+  auto* replay_cmd = app.add_subcommand("replay", "fold the log up to a point and print the stats (or history) as they were");
+  replay_cmd->add_option("--until-seq", o.until_seq, "fold up to this sequence number");
+  replay_cmd->add_option("--until", o.until_time, "fold up to this time");
+  replay_cmd->add_flag("--history", o.history, "print the history rows instead of the stats");
+  add_report_filters(replay_cmd, o);
+  add_history_filters(replay_cmd, o);
+  replay_cmd->add_option("--format", o.format, "table (default) or json for stats; json or csv for history")
+      ->check(CLI::IsMember({"json", "table", "csv"}));
+
+  auto* export_cmd = app.add_subcommand("export", "export history or events to CSV or JSON lines");
+  export_cmd->require_subcommand(1);
+  auto* export_history = export_cmd->add_subcommand("history", "the call history, newest first");
+  add_report_filters(export_history, o);
+  add_history_filters(export_history, o);
+  auto* export_events = export_cmd->add_subcommand("events", "the events");
+  add_event_filters(export_events, o);
+  for (auto* sub : {export_history, export_events}) {
+    sub->add_option("--format", o.format, "csv (default) or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
+    sub->add_option("--out", o.out, "a file (default: stdout)");
+  }
+
+  auto* verify_cmd = app.add_subcommand("verify", "check the log's integrity and the stored projection");
+  auto* stats_cmd = app.add_subcommand("stats", "the figures the API serves, as a table or JSON");
+  add_report_filters(stats_cmd, o);
+  stats_cmd->add_option("--format", o.format, "table (default) or json")->check(CLI::IsMember({"json", "table"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    auto code = app.exit(error);
+    return code == 0 ? ok : usage;
+  }
+  if (o.db.empty()) return fail(usage, "--db PATH is required (or set DIALER_DB)");
+
+  Horizon horizon{o.until_seq, std::nullopt};
+  projections::StatsQuery stats_query{o.agent, std::nullopt, std::nullopt};
+  for (auto [text, option, target] : {std::tuple{&o.since, "--since", &o.events.since_ms},
+                                      std::tuple{&o.until, "--until", &o.events.until_ms},
+                                      std::tuple{&o.until_time, "--until", &horizon.until_ms},
+                                      std::tuple{&o.from, "--from", &stats_query.from_ms},
+                                      std::tuple{&o.to, "--to", &stats_query.to_ms}}) {
+    auto parsed = time_option(*text, option);
+    if (!parsed) return fail(usage, parsed.error().message);
+    if (*parsed) *target = *parsed;
+  }
+  projections::HistoryQuery history_query;
+  history_query.agent = o.agent;
+  history_query.client = o.client;
+  history_query.status = o.status;
+  history_query.from_ms = stats_query.from_ms;
+  history_query.to_ms = stats_query.to_ms;
+
+  auto opened = ReadOnlyStore::open(o.db);
+  if (!opened) return fail(unreadable, opened.error().message);
+  auto& store = (*opened)->store();
+  auto out = Output::to(o.out);
+  if (!out) return fail(unwritable, out.error().message);
+
+  if (events->parsed()) return list_events(store, o.events, o.format.empty() ? "json" : o.format, *out);
+  if (export_events->parsed()) {
+    return list_events(store, o.events, o.format == "jsonl" ? "json" : "csv", *out);
+  }
+  if (verify_cmd->parsed()) return verify(store, *out);
+
+  // History and stats: the stored projection when it is up to date, else a fresh fold.
+  bool whole_log = o.until_seq == 0 && !horizon.until_ms;
+  auto checkpoint = store.checkpoint(projections::kReportingConsumer);
+  std::optional<projections::MemoryKv> folded;
+  projections::StoredView stored{store, projections::kReportingConsumer};
+  const projections::KvReader* view = &stored;
+  if (replay_cmd->parsed() || !whole_log || !checkpoint || *checkpoint != store.last_seq()) {
+    auto replayed = replay(store, horizon);
+    if (!replayed) return fail(unreadable, replayed.error().message);
+    folded = std::move(*replayed);
+    view = &*folded;
+  }
+  if (export_history->parsed()) return print_history(*view, history_query, o.format == "jsonl" ? "json" : "csv", *out);
+  if (replay_cmd->parsed() && o.history) {
+    return print_history(*view, history_query, o.format == "csv" ? "csv" : "json", *out);
+  }
+  return print_stats(*view, stats_query, o.format == "json" ? "json" : "table", *out);
+}

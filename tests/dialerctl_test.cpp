@@ -1,12 +1,10 @@
-#include <catch2/catch.hpp>
-
 #include <rocksdb/db.h>
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "actors/projections/projection_runner.hpp"
 #include "actors/projections/report_json.hpp"
@@ -29,7 +27,8 @@ struct Run {
 Run dialerctl(const testing::TempDir& dir, const std::string& arguments) {
   auto out = dir.sub("stdout");
   auto err = dir.sub("stderr");
-  auto status = std::system((std::string{DIALERCTL_PATH} + " " + arguments + " >" + out + " 2>" + err).c_str());
+  auto status = std::system(
+      (std::string{DIALERCTL_PATH} + " " + arguments + " >" + out + " 2>" + err).c_str());
   auto slurp = [](const std::string& path) {
     std::ifstream in{path};
     std::stringstream text;
@@ -39,7 +38,9 @@ Run dialerctl(const testing::TempDir& dir, const std::string& arguments) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
 }
 
-std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 constexpr std::int64_t kT = 1'790'000'000'000;
 
@@ -64,7 +65,8 @@ TEST_CASE("dialerctl: events, stats, export, replay and verify on a generated lo
   CHECK(first["type"] == "call.ended");
   CHECK(first["data"]["outcome"] == "connected");
 
-  auto agent_events = dialerctl(dir, arg + "events --prefix agent- --from-seq 100 --to-seq 400 --format table");
+  auto agent_events =
+      dialerctl(dir, arg + "events --prefix agent- --from-seq 100 --to-seq 400 --format table");
   REQUIRE(agent_events.code == 0);
   CHECK(agent_events.out.find("agent.reserved") != std::string::npos);
   CHECK(agent_events.out.find("queue.item_added") == std::string::npos);
@@ -75,7 +77,8 @@ TEST_CASE("dialerctl: events, stats, export, replay and verify on a generated lo
   CHECK(json["stats"]["total"] == completed);
   CHECK(json["realtime"]["queueByStatus"]["pending"] == written.pending_items);
 
-  auto history = dialerctl(dir, arg + "export history --format csv --out " + dir.sub("history.csv"));
+  auto history =
+      dialerctl(dir, arg + "export history --format csv --out " + dir.sub("history.csv"));
   REQUIRE(history.code == 0);
   std::ifstream csv{dir.sub("history.csv")};
   std::stringstream csv_text;
@@ -92,13 +95,17 @@ TEST_CASE("dialerctl: events, stats, export, replay and verify on a generated lo
   projections::MemoryKv kv;
   {
     auto store = storage::EventStore::open(db, {storage::OpenMode::read_only, {}, {}, nullptr});
-    REQUIRE((*store)->scan_log(1, [&](const storage::Envelope& e) {
-      if (e.seq > 3000) return false;
-      REQUIRE(projections::apply(kv, e).ok());
-      return true;
-    }).ok());
+    REQUIRE((*store)
+                ->scan_log(1,
+                           [&](const storage::Envelope& e) {
+                             if (e.seq > 3000) return false;
+                             REQUIRE(projections::apply(kv, e).ok());
+                             return true;
+                           })
+                .ok());
   }
-  CHECK(nlohmann::json::parse(replayed.out) == projections::stats_json(projections::query_stats(kv, {})));
+  CHECK(nlohmann::json::parse(replayed.out) ==
+        projections::stats_json(projections::query_stats(kv, {})));
 
   auto verified = dialerctl(dir, arg + "verify");
   CHECK(verified.code == 0);
@@ -116,7 +123,8 @@ TEST_CASE("dialerctl: works beside a live writer, and checks the projection it k
     auto runner = projections::ProjectionRunner::start(**store);
     REQUIRE(runner.ok());
     auto deadline = std::chrono::steady_clock::now() + 30s;
-    while ((*runner)->checkpoint() < last && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    while ((*runner)->checkpoint() < last && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
     REQUIRE((*runner)->checkpoint() == last);
   }
   // The server still holds the database open.

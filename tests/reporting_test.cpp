@@ -197,7 +197,7 @@ std::map<std::string, std::string> folded_state(const storage::EventStore& store
                           return true;
                         })
               .ok());
-  return {kv.data().begin(), kv.data().end()};
+  return kv.data();
 }
 }  // namespace
 

@@ -4,11 +4,14 @@
 // server backs it with the store's projections column family; replay backs it with memory.
 // Both hold the same keys, so one fold and one set of queries serve both.
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace dialer::projections {
 
@@ -28,8 +31,13 @@ class KvWriter : public KvReader {
   virtual void erase(std::string key) = 0;
 };
 
+// In memory, for replay: hashed while it is written (a fold only gets and puts), sorted
+// once, when first scanned.
 class MemoryKv final : public KvWriter {
  public:
+  MemoryKv() = default;
+  explicit MemoryKv(std::size_t expected_entries) { data_.reserve(expected_entries); }
+
   std::optional<std::string> get(std::string_view key) const override {
     auto found = data_.find(key);
     if (found == data_.end()) return std::nullopt;
@@ -37,19 +45,52 @@ class MemoryKv final : public KvWriter {
   }
   void scan(std::string_view from,
             const std::function<bool(std::string_view, std::string_view)>& visit) const override {
-    for (auto it = data_.lower_bound(from); it != data_.end(); ++it) {
-      if (!visit(it->first, it->second)) return;
+    const auto& keys = sorted();
+    auto it = std::lower_bound(
+        keys.begin(), keys.end(), from,
+        [](const Entry* entry, std::string_view key) { return entry->first < key; });
+    for (; it != keys.end(); ++it) {
+      if (!visit((*it)->first, (*it)->second)) return;
     }
   }
   void put(std::string key, std::string value) override {
-    data_.insert_or_assign(std::move(key), std::move(value));
+    auto [it, inserted] = data_.insert_or_assign(std::move(key), std::move(value));
+    if (inserted) sorted_.clear();
   }
-  void erase(std::string key) override { data_.erase(key); }
+  void erase(std::string key) override {
+    if (data_.erase(key) != 0) sorted_.clear();
+  }
   std::size_t size() const { return data_.size(); }
-  const std::map<std::string, std::string, std::less<>>& data() const { return data_; }
+  // Every entry, in key order.
+  std::map<std::string, std::string> data() const {
+    std::map<std::string, std::string> out;
+    for (const auto* entry : sorted()) out.emplace(entry->first, entry->second);
+    return out;
+  }
 
  private:
-  std::map<std::string, std::string, std::less<>> data_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  using Map = std::unordered_map<std::string, std::string, Hash, std::equal_to<>>;
+  using Entry = Map::value_type;
+
+  const std::vector<const Entry*>& sorted() const {
+    if (sorted_.size() != data_.size()) {
+      sorted_.clear();
+      sorted_.reserve(data_.size());
+      for (const auto& entry : data_) sorted_.push_back(&entry);
+      std::sort(sorted_.begin(), sorted_.end(),
+                [](const Entry* a, const Entry* b) { return a->first < b->first; });
+    }
+    return sorted_;
+  }
+
+  Map data_;
+  mutable std::vector<const Entry*> sorted_;
 };
 
 }  // namespace dialer::projections

@@ -35,13 +35,15 @@ std::optional<Error> ProjectionRunner::failure() const {
 
 void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
   if (failure()) return;
+  ReportingFold fold{kv_};
   for (const auto& envelope : batch) {
-    if (auto applied = apply(kv_, envelope); !applied) {
+    if (auto applied = fold.apply(envelope); !applied) {
       std::lock_guard lock{mutex_};
       failure_ = applied.error();
       return;
     }
   }
+  fold.flush();
   auto last = batch.back().seq;
   if (auto committed = kv_.commit(last); !committed) {
     std::lock_guard lock{mutex_};

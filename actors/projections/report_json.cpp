@@ -2,7 +2,6 @@
 
 #include <date/date.h>
 
-
 #include "events/fields.hpp"
 
 namespace dialer::projections {
@@ -11,21 +10,27 @@ namespace {
 using nlohmann::json;
 using Ms = std::chrono::milliseconds;
 
-json time_or_null(std::int64_t ms) { return ms == 0 ? json(nullptr) : json(iso_time(ms)); }
+json time_or_null(std::int64_t ms) {
+  return ms == 0 ? json(nullptr) : json(iso_time(ms));
+}
 
 json bucket_json(const StatsBucket& b) {
-  auto answer_rate = b.dialled ? static_cast<double>(b.answered) / static_cast<double>(b.dialled) : 0.0;
-  return {{"total", b.dialled},
-          {"dialled", b.dialled},
-          {"answered", b.answered},
-          {"connected", b.by_status.contains("completed") ? b.by_status.at("completed") : 0},
-          {"answerRate", answer_rate},
-          {"totalDuration", b.talk_seconds},
-          {"avgDuration", b.answered ? static_cast<double>(b.talk_seconds) / static_cast<double>(b.answered) : 0.0},
-          {"p90TalkSeconds", p90_talk_seconds(b)},
-          {"avgWaitSeconds", b.dialled ? static_cast<double>(b.wait_seconds) / static_cast<double>(b.dialled) : 0.0},
-          {"byStatus", b.by_status},
-          {"missedByReason", b.missed_by_reason}};
+  auto answer_rate =
+      b.dialled ? static_cast<double>(b.answered) / static_cast<double>(b.dialled) : 0.0;
+  return {
+      {"total", b.dialled},
+      {"dialled", b.dialled},
+      {"answered", b.answered},
+      {"connected", b.by_status.contains("completed") ? b.by_status.at("completed") : 0},
+      {"answerRate", answer_rate},
+      {"totalDuration", b.talk_seconds},
+      {"avgDuration",
+       b.answered ? static_cast<double>(b.talk_seconds) / static_cast<double>(b.answered) : 0.0},
+      {"p90TalkSeconds", p90_talk_seconds(b)},
+      {"avgWaitSeconds",
+       b.dialled ? static_cast<double>(b.wait_seconds) / static_cast<double>(b.dialled) : 0.0},
+      {"byStatus", b.by_status},
+      {"missedByReason", b.missed_by_reason}};
 }
 
 }  // namespace
@@ -37,7 +42,8 @@ std::string iso_time(std::int64_t ms) {
 std::optional<std::int64_t> parse_time(std::string_view text) {
   if (text.empty()) return std::nullopt;
   if (text.find_first_not_of("0123456789") == std::string_view::npos) {
-    return text.size() <= 15 ? std::optional<std::int64_t>{std::stoll(std::string{text})} : std::nullopt;
+    return text.size() <= 15 ? std::optional<std::int64_t>{std::stoll(std::string{text})}
+                             : std::nullopt;
   }
   std::size_t at = 0;
   auto number = [&](std::size_t digits) -> std::optional<int> {
@@ -111,28 +117,32 @@ std::int64_t p90_talk_seconds(const StatsBucket& bucket) {
 }
 
 json row_json(const HistoryRow& row) {
-  return {{"callId", row.aircall_call_id == 0 ? json(nullptr) : json(std::to_string(row.aircall_call_id))},
-          {"dialerCallId", row.call_id},
-          {"client", {{"clientId", row.client_id}, {"name", row.client_name}, {"metadata", row.metadata_json}}},
-          {"agent", row.agent_id},
-          {"phoneNumber", row.phone_number},
-          {"numberId", std::to_string(row.number_id)},
-          {"direction", "outbound"},
-          {"status", row.status},
-          {"startTime", time_or_null(row.started_at_ms)},
-          {"answeredTime", row.answered_at_ms ? json(iso_time(*row.answered_at_ms)) : json(nullptr)},
-          {"endTime", time_or_null(row.ended_at_ms)},
-          {"duration", row.duration_seconds},
-          {"recordingUrl", row.recording_url},
-          {"disposition", row.outcome ? json(std::string{events::to_string(*row.outcome)}) : json(nullptr)},
-          {"missedCallReason", row.missed_call_reason},
-          {"tags", row.tags},
-          {"queueItemId", row.queue_item_id},
-          {"attempt", row.attempt},
-          {"requestedAt", iso_time(row.requested_at_ms)},
-          {"waitSeconds", row.wait_seconds()},
-          {"talkSeconds", row.talk_seconds()},
-          {"failure", row.failure}};
+  return {
+      {"callId",
+       row.aircall_call_id == 0 ? json(nullptr) : json(std::to_string(row.aircall_call_id))},
+      {"dialerCallId", row.call_id},
+      {"client",
+       {{"clientId", row.client_id}, {"name", row.client_name}, {"metadata", row.metadata_json}}},
+      {"agent", row.agent_id},
+      {"phoneNumber", row.phone_number},
+      {"numberId", std::to_string(row.number_id)},
+      {"direction", "outbound"},
+      {"status", row.status},
+      {"startTime", time_or_null(row.started_at_ms)},
+      {"answeredTime", row.answered_at_ms ? json(iso_time(*row.answered_at_ms)) : json(nullptr)},
+      {"endTime", time_or_null(row.ended_at_ms)},
+      {"duration", row.duration_seconds},
+      {"recordingUrl", row.recording_url},
+      {"disposition",
+       row.outcome ? json(std::string{events::to_string(*row.outcome)}) : json(nullptr)},
+      {"missedCallReason", row.missed_call_reason},
+      {"tags", row.tags},
+      {"queueItemId", row.queue_item_id},
+      {"attempt", row.attempt},
+      {"requestedAt", iso_time(row.requested_at_ms)},
+      {"waitSeconds", row.wait_seconds()},
+      {"talkSeconds", row.talk_seconds()},
+      {"failure", row.failure}};
 }
 
 json stats_json(const StatsReport& report) {

@@ -3,11 +3,10 @@
 // History rows and stats in the REST contract's shapes (api.md), for the API and the CLI.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "actors/projections/reporting.hpp"
 

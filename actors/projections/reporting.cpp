@@ -56,25 +56,93 @@ std::int64_t read_count(const KvReader& kv, std::string_view k) {
   return text ? std::stoll(*text) : 0;
 }
 
-void bump(KvWriter& kv, const std::string& k, std::int64_t by) {
-  auto value = read_count(kv, k) + by;
-  if (value == 0) {
-    kv.erase(k);
-  } else {
-    kv.put(k, std::to_string(value));
-  }
-}
+}  // namespace
 
-// A new status for an item or an agent, moving its count from the old status to the new.
-void set_status(KvWriter& kv, std::string_view kind, std::string_view id,
-                const std::string& status) {
-  auto status_key = key({kind == "items" ? "is" : "as", id});
-  auto old = kv.get(status_key);
-  if (old && *old == status) return;
-  if (old) bump(kv, key({"rc", kind, *old}), -1);
-  bump(kv, key({"rc", kind, status}), 1);
-  kv.put(status_key, status);
-}
+// What a stretch of the fold has touched, kept decoded: rows, stats buckets, counters and
+// statuses are read once, changed in memory, and written once by flush().
+struct ReportingFold::Working {
+  template <class T>
+  struct Slot {
+    T value;
+    bool dirty = false;
+  };
+
+  explicit Working(KvWriter& store) : kv(store) {}
+
+  template <class T, class Load>
+  static Slot<T>& slot(std::unordered_map<std::string, Slot<T>>& map, const std::string& k,
+                       Load&& load) {
+    auto found = map.find(k);
+    if (found == map.end()) found = map.emplace(k, Slot<T>{load(), false}).first;
+    return found->second;
+  }
+  Slot<std::optional<HistoryRow>>& row(const std::string& k) {
+    return slot(rows, k, [&] { return read<HistoryRow>(kv, k); });
+  }
+  Slot<StatsBucket>& bucket(const std::string& k) {
+    return slot(buckets, k, [&] { return read<StatsBucket>(kv, k).value_or(StatsBucket{}); });
+  }
+  void bump(const std::string& k, std::int64_t by) {
+    auto& count = slot(counts, k, [&] { return read_count(kv, k); });
+    count.value += by;
+    count.dirty = true;
+  }
+  // A new status for an item or an agent, moving its count from the old status to the new.
+  void set_status(std::string_view kind, std::string_view id, const std::string& status) {
+    auto status_key = key({kind == "items" ? "is" : "as", id});
+    auto& current =
+        slot(statuses, status_key, [&] { return kv.get(status_key).value_or(std::string{}); });
+    if (current.value == status) return;
+    if (!current.value.empty()) bump(key({"rc", kind, current.value}), -1);
+    bump(key({"rc", kind, status}), 1);
+    current.value = status;
+    current.dirty = true;
+  }
+
+  void flush() {
+    for (auto& [k, row] : rows) {
+      if (!row.dirty) continue;
+      if (row.value) {
+        kv.put(k, events::encode_fields(*row.value));
+      } else {
+        kv.erase(k);
+      }
+    }
+    for (auto& [k, bucket] : buckets) {
+      if (!bucket.dirty) continue;
+      if (bucket.value.empty()) {
+        kv.erase(k);
+      } else {
+        kv.put(k, events::encode_fields(bucket.value));
+      }
+    }
+    for (auto& [k, count] : counts) {
+      if (!count.dirty) continue;
+      if (count.value == 0) {
+        kv.erase(k);
+      } else {
+        kv.put(k, std::to_string(count.value));
+      }
+    }
+    for (auto& [k, status] : statuses) {
+      if (status.dirty) kv.put(k, status.value);
+    }
+    rows.clear();
+    buckets.clear();
+    counts.clear();
+    statuses.clear();
+  }
+
+  KvWriter& kv;
+  std::unordered_map<std::string, Slot<std::optional<HistoryRow>>> rows;
+  std::unordered_map<std::string, Slot<StatsBucket>> buckets;
+  std::unordered_map<std::string, Slot<std::int64_t>> counts;
+  std::unordered_map<std::string, Slot<std::string>> statuses;
+};
+
+namespace {
+
+using Working = ReportingFold::Working;
 
 std::vector<std::string> index_keys(const HistoryRow& row) {
   auto when = newest_first(row.requested_at_ms);
@@ -87,37 +155,32 @@ std::string bucket_key(const HistoryRow& row) {
   return key({"s", ascending(hour_of(row.requested_at_ms)), row.agent_id});
 }
 
-// Stores the row and keeps its indexes, stats and the open-call count in step with it.
-void save_row(KvWriter& kv, const std::optional<HistoryRow>& before,
+// Keeps the row's indexes, stats and the open-call count in step with its change.
+void save_row(Working& w, const std::optional<HistoryRow>& before,
               const std::optional<HistoryRow>& after) {
-  if (before) {
-    for (auto& k : index_keys(*before)) kv.erase(std::move(k));
-  }
-  if (after) {
-    for (auto& k : index_keys(*after)) kv.put(std::move(k), "");
-    kv.put(key({"r", after->call_id}), events::encode_fields(*after));
-  } else if (before) {
-    kv.erase(key({"r", before->call_id}));
+  // An index entry holds the row's time, agent, client, id and status, and only the status
+  // can change: most updates leave every entry as it is.
+  if (!before || !after || before->status != after->status) {
+    auto old_keys = before ? index_keys(*before) : std::vector<std::string>{};
+    auto new_keys = after ? index_keys(*after) : std::vector<std::string>{};
+    for (const auto& k : old_keys) {
+      if (std::find(new_keys.begin(), new_keys.end(), k) == new_keys.end()) w.kv.erase(k);
+    }
+    for (const auto& k : new_keys) {
+      if (std::find(old_keys.begin(), old_keys.end(), k) == old_keys.end()) w.kv.put(k, "");
+    }
   }
   bool was_open = before && !before->final();
   bool is_open = after && !after->final();
-  if (was_open != is_open) bump(kv, key({"rc", "calls", "in-progress"}), is_open ? 1 : -1);
-  bool was_counted = before && before->final();
-  bool is_counted = after && after->final();
-  if (!was_counted && !is_counted) return;
+  if (was_open != is_open) w.bump(key({"rc", "calls", "in-progress"}), is_open ? 1 : -1);
   // Finished calls count in their agent's hour; a change to one is taken out and put back.
   auto change = [&](const HistoryRow& row, int sign) {
-    auto k = bucket_key(row);
-    auto bucket = read<StatsBucket>(kv, k).value_or(StatsBucket{});
-    bucket.add(row, sign);
-    if (bucket.empty()) {
-      kv.erase(k);
-    } else {
-      kv.put(k, events::encode_fields(bucket));
-    }
+    auto& bucket = w.bucket(bucket_key(row));
+    bucket.value.add(row, sign);
+    bucket.dirty = true;
   };
-  if (was_counted) change(*before, -1);
-  if (is_counted) change(*after, 1);
+  if (before && before->final()) change(*before, -1);
+  if (after && after->final()) change(*after, 1);
 }
 
 std::string status_of(events::CallOutcome outcome) {
@@ -185,10 +248,10 @@ std::string agent_status_after(const events::Event& event) {
       event);
 }
 
-void apply_call(KvWriter& kv, std::string_view call_id, const events::Event& event,
+void apply_call(Working& w, std::string_view call_id, const events::Event& event,
                 std::int64_t at_ms) {
-  auto row_key = key({"r", call_id});
-  auto before = read<HistoryRow>(kv, row_key);
+  auto& slot = w.row(key({"r", call_id}));
+  auto before = slot.value;
   std::optional<HistoryRow> after = before;
   std::visit(
       [&](const auto& e) {
@@ -203,7 +266,7 @@ void apply_call(KvWriter& kv, std::string_view call_id, const events::Event& eve
           row.number_id = e.number_id;
           row.attempt = e.attempt;
           row.requested_at_ms = at_ms;
-          if (auto item = read<ItemInfo>(kv, key({"i", e.queue_item_id}))) {
+          if (auto item = read<ItemInfo>(w.kv, key({"i", e.queue_item_id}))) {
             row.client_id = item->client_id;
             row.client_name = item->name;
             row.metadata_json = item->metadata_json;
@@ -243,7 +306,10 @@ void apply_call(KvWriter& kv, std::string_view call_id, const events::Event& eve
         }
       },
       event);
-  if (before != after) save_row(kv, before, after);
+  if (before == after) return;
+  save_row(w, before, after);
+  slot.value = std::move(after);
+  slot.dirty = true;
 }
 
 StatsReport realtime_only(const KvReader& kv) {
@@ -274,29 +340,44 @@ void add_to_report(StatsReport& report, const std::string& agent, std::int64_t h
 
 }  // namespace
 
-Status apply(KvWriter& kv, const storage::Envelope& envelope) {
+ReportingFold::ReportingFold(KvWriter& kv) : working_(std::make_unique<Working>(kv)) {}
+ReportingFold::~ReportingFold() = default;
+
+void ReportingFold::flush() {
+  working_->flush();
+}
+
+Status ReportingFold::apply(const storage::Envelope& envelope) {
   std::string_view type = envelope.type;
   bool wanted =
       type.starts_with("call.") || type.starts_with("queue.") || type.starts_with("agent.");
   if (!wanted) return ok_status();
   auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
   if (!event) return event.error();
+  auto& w = *working_;
   std::string_view stream = envelope.stream;
   if (stream.starts_with("call-")) {
-    apply_call(kv, stream.substr(5), *event, envelope.recorded_at_ms);
+    apply_call(w, stream.substr(5), *event, envelope.recorded_at_ms);
   } else if (stream.starts_with("queue-")) {
     auto item_id = stream.substr(6);
     if (const auto* added = std::get_if<events::QueueItemAdded>(&*event)) {
-      kv.put(key({"i", item_id}),
-             events::encode_fields(ItemInfo{added->client_id, added->name, added->metadata_json}));
+      w.kv.put(key({"i", item_id}), events::encode_fields(ItemInfo{added->client_id, added->name,
+                                                                   added->metadata_json}));
     }
     if (auto status = item_status_after(*event); !status.empty())
-      set_status(kv, "items", item_id, status);
+      w.set_status("items", item_id, status);
   } else if (stream.starts_with("agent-")) {
     if (auto status = agent_status_after(*event); !status.empty())
-      set_status(kv, "agents", stream.substr(6), status);
+      w.set_status("agents", stream.substr(6), status);
   }
   return ok_status();
+}
+
+Status apply(KvWriter& kv, const storage::Envelope& envelope) {
+  ReportingFold fold{kv};
+  auto applied = fold.apply(envelope);
+  fold.flush();
+  return applied;
 }
 
 HistoryPage query_history(const KvReader& kv, const HistoryQuery& q) {

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,21 @@ namespace dialer::projections {
 
 inline constexpr const char* kReportingConsumer = "reporting";
 
+// Folds events into `kv` through a working set: the rows, stats and counters a stretch of
+// events touches stay decoded until flush() writes each of them once.
+class ReportingFold {
+ public:
+  explicit ReportingFold(KvWriter& kv);
+  ~ReportingFold();
+  Status apply(const storage::Envelope& envelope);
+  void flush();
+  struct Working;
+
+ private:
+  std::unique_ptr<Working> working_;
+};
+
+// One event, folded and written at once.
 Status apply(KvWriter& kv, const storage::Envelope& envelope);
 
 struct HistoryQuery {

@@ -28,15 +28,16 @@ struct Horizon {
 };
 
 // events and `export events`: JSON lines, a table or CSV.
-int list_events(storage::EventStore& store, const EventFilter& filter, const std::string& format, Output& out);
+int list_events(storage::EventStore& store, const EventFilter& filter, const std::string& format,
+                Output& out);
 
 // The reporting projection folded afresh in memory, as far as `horizon` says.
 Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& horizon);
 
-int print_stats(const projections::KvReader& kv, const projections::StatsQuery& query, const std::string& format,
-                Output& out);
-int print_history(const projections::KvReader& kv, projections::HistoryQuery query, const std::string& format,
-                  Output& out);
+int print_stats(const projections::KvReader& kv, const projections::StatsQuery& query,
+                const std::string& format, Output& out);
+int print_history(const projections::KvReader& kv, projections::HistoryQuery query,
+                  const std::string& format, Output& out);
 
 // The store's integrity walk, and the stored projection against a fresh fold.
 int verify(storage::EventStore& store, Output& out);

@@ -21,7 +21,8 @@ Result<std::unique_ptr<ReadOnlyStore>> ReadOnlyStore::open(const std::string& pa
   if (!mkdtemp(scratch.data())) return Error{ErrorCode::io_error, "cannot create a scratch folder"};
   std::unique_ptr<ReadOnlyStore> out{new ReadOnlyStore{}};
   out->scratch_ = scratch;
-  auto store = storage::EventStore::open(path, {storage::OpenMode::secondary, scratch, {}, nullptr});
+  auto store =
+      storage::EventStore::open(path, {storage::OpenMode::secondary, scratch, {}, nullptr});
   if (!store) return store.error();
   out->store_ = std::move(store).value();
   if (auto caught_up = out->store_->catch_up(); !caught_up) return caught_up.error();
@@ -76,14 +77,17 @@ std::string csv_field(std::string_view text) {
   return quoted;
 }
 
-Result<std::optional<std::int64_t>> time_option(const std::string& text, const std::string& option) {
+Result<std::optional<std::int64_t>> time_option(const std::string& text,
+                                                const std::string& option) {
   if (text.empty()) return std::optional<std::int64_t>{};
   auto parsed = projections::parse_time(text);
   if (!parsed) {
-    return Error{ErrorCode::invalid_argument,
-                 option + " takes a time such as 2026-11-27T12:00:00Z, 2026-11-27 or epoch milliseconds, not \"" +
-                     text + "\"",
-                 option};
+    return Error{
+        ErrorCode::invalid_argument,
+        option +
+            " takes a time such as 2026-11-27T12:00:00Z, 2026-11-27 or epoch milliseconds, not \"" +
+            text + "\"",
+        option};
   }
   return std::optional<std::int64_t>{*parsed};
 }

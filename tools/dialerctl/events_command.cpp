@@ -24,12 +24,15 @@ nlohmann::json data_of(const storage::Envelope& e) {
 
 }  // namespace
 
-int list_events(storage::EventStore& store, const EventFilter& filter, const std::string& format, Output& out) {
+int list_events(storage::EventStore& store, const EventFilter& filter, const std::string& format,
+                Output& out) {
   auto& os = out.stream();
-  if (format == "csv") os << "seq,recordedAt,stream,version,type,schema,causationId,correlationId,data\n";
+  if (format == "csv")
+    os << "seq,recordedAt,stream,version,type,schema,causationId,correlationId,data\n";
   if (format == "table") {
     char header[160];
-    std::snprintf(header, sizeof header, "%-10s %-24s %-32s %-28s\n", "SEQ", "RECORDED AT", "STREAM", "TYPE");
+    std::snprintf(header, sizeof header, "%-10s %-24s %-32s %-28s\n", "SEQ", "RECORDED AT",
+                  "STREAM", "TYPE");
     os << header;
   }
   Progress progress{"events", store.last_seq()};
@@ -44,17 +47,23 @@ int list_events(storage::EventStore& store, const EventFilter& filter, const std
     auto when = projections::iso_time(e.recorded_at_ms);
     if (format == "table") {
       char line[256];
-      std::snprintf(line, sizeof line, "%-10llu %-24s %-32s %-28s\n", static_cast<unsigned long long>(e.seq),
-                    when.c_str(), e.stream.c_str(), e.type.c_str());
+      std::snprintf(line, sizeof line, "%-10llu %-24s %-32s %-28s\n",
+                    static_cast<unsigned long long>(e.seq), when.c_str(), e.stream.c_str(),
+                    e.type.c_str());
       os << line;
     } else if (format == "csv") {
       os << e.seq << ',' << when << ',' << csv_field(e.stream) << ',' << e.stream_version << ','
          << csv_field(e.type) << ',' << e.schema << ',' << csv_field(e.causation_id) << ','
          << csv_field(e.correlation_id) << ',' << csv_field(data_of(e).dump()) << '\n';
     } else {
-      nlohmann::json line{{"seq", e.seq},           {"stream", e.stream},       {"version", e.stream_version},
-                          {"type", e.type},         {"schema", e.schema},       {"recordedAt", when},
-                          {"causationId", e.causation_id}, {"correlationId", e.correlation_id},
+      nlohmann::json line{{"seq", e.seq},
+                          {"stream", e.stream},
+                          {"version", e.stream_version},
+                          {"type", e.type},
+                          {"schema", e.schema},
+                          {"recordedAt", when},
+                          {"causationId", e.causation_id},
+                          {"correlationId", e.correlation_id},
                           {"data", data_of(e)}};
       os << line.dump() << '\n';
     }

@@ -1,10 +1,9 @@
 // dialerctl: the analysts' command line. Reads a PowerDialer database, live or not, and
 // never creates or changes one.
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
-
-#include <CLI/CLI.hpp>
 
 #include "actors/projections/store_kv.hpp"
 #include "tools/dialerctl/commands.hpp"
@@ -32,7 +31,8 @@ int fail(int code, const std::string& message) {
 }
 
 void add_event_filters(CLI::App* command, Options& o) {
-  command->add_option("--from-seq", o.events.from_seq, "first sequence number")->check(CLI::PositiveNumber);
+  command->add_option("--from-seq", o.events.from_seq, "first sequence number")
+      ->check(CLI::PositiveNumber);
   command->add_option("--to-seq", o.events.to_seq, "last sequence number");
   command->add_option("--since", o.since, "recorded at or after (ISO-8601, a date, or epoch ms)");
   command->add_option("--until", o.until, "recorded at or before");
@@ -50,14 +50,17 @@ void add_report_filters(CLI::App* command, Options& o) {
 
 void add_history_filters(CLI::App* command, Options& o) {
   command->add_option("--client", o.client, "one client id");
-  command->add_option("--status", o.status, "completed, voicemail, no-answer, busy, failed, in-progress");
+  command->add_option("--status", o.status,
+                      "completed, voicemail, no-answer, busy, failed, in-progress");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"dialerctl: read, replay, export and verify a PowerDialer event log.\n"
-               "Exit codes: 0 ok, 1 verify found a problem, 2 usage, 3 database unreadable, 4 output unwritable."};
+  CLI::App app{
+      "dialerctl: read, replay, export and verify a PowerDialer event log.\n"
+      "Exit codes: 0 ok, 1 verify found a problem, 2 usage, 3 database unreadable, 4 output "
+      "unwritable."};
   app.require_subcommand(1);
   Options o;
   if (const char* env = std::getenv("DIALER_DB")) o.db = env;
@@ -65,15 +68,19 @@ int main(int argc, char** argv) {
 
   auto* events = app.add_subcommand("events", "print events as JSON lines, a table or CSV");
   add_event_filters(events, o);
-  events->add_option("--format", o.format, "json (default), table or csv")->check(CLI::IsMember({"json", "table", "csv"}));
+  events->add_option("--format", o.format, "json (default), table or csv")
+      ->check(CLI::IsMember({"json", "table", "csv"}));
 
-  auto* replay_cmd = app.add_subcommand("replay", "fold the log up to a point and print the stats (or history) as they were");
+  auto* replay_cmd = app.add_subcommand(
+      "replay", "fold the log up to a point and print the stats (or history) as they were");
   replay_cmd->add_option("--until-seq", o.until_seq, "fold up to this sequence number");
   replay_cmd->add_option("--until", o.until_time, "fold up to this time");
   replay_cmd->add_flag("--history", o.history, "print the history rows instead of the stats");
   add_report_filters(replay_cmd, o);
   add_history_filters(replay_cmd, o);
-  replay_cmd->add_option("--format", o.format, "table (default) or json for stats; json or csv for history")
+  replay_cmd
+      ->add_option("--format", o.format,
+                   "table (default) or json for stats; json or csv for history")
       ->check(CLI::IsMember({"json", "table", "csv"}));
 
   auto* export_cmd = app.add_subcommand("export", "export history or events to CSV or JSON lines");
@@ -84,14 +91,17 @@ int main(int argc, char** argv) {
   auto* export_events = export_cmd->add_subcommand("events", "the events");
   add_event_filters(export_events, o);
   for (auto* sub : {export_history, export_events}) {
-    sub->add_option("--format", o.format, "csv (default) or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
+    sub->add_option("--format", o.format, "csv (default) or jsonl")
+        ->check(CLI::IsMember({"csv", "jsonl"}));
     sub->add_option("--out", o.out, "a file (default: stdout)");
   }
 
-  auto* verify_cmd = app.add_subcommand("verify", "check the log's integrity and the stored projection");
+  auto* verify_cmd =
+      app.add_subcommand("verify", "check the log's integrity and the stored projection");
   auto* stats_cmd = app.add_subcommand("stats", "the figures the API serves, as a table or JSON");
   add_report_filters(stats_cmd, o);
-  stats_cmd->add_option("--format", o.format, "table (default) or json")->check(CLI::IsMember({"json", "table"}));
+  stats_cmd->add_option("--format", o.format, "table (default) or json")
+      ->check(CLI::IsMember({"json", "table"}));
 
   try {
     app.parse(argc, argv);
@@ -125,7 +135,8 @@ int main(int argc, char** argv) {
   auto out = Output::to(o.out);
   if (!out) return fail(unwritable, out.error().message);
 
-  if (events->parsed()) return list_events(store, o.events, o.format.empty() ? "json" : o.format, *out);
+  if (events->parsed())
+    return list_events(store, o.events, o.format.empty() ? "json" : o.format, *out);
   if (export_events->parsed()) {
     return list_events(store, o.events, o.format == "jsonl" ? "json" : "csv", *out);
   }
@@ -143,7 +154,8 @@ int main(int argc, char** argv) {
     folded = std::move(*replayed);
     view = &*folded;
   }
-  if (export_history->parsed()) return print_history(*view, history_query, o.format == "jsonl" ? "json" : "csv", *out);
+  if (export_history->parsed())
+    return print_history(*view, history_query, o.format == "jsonl" ? "json" : "csv", *out);
   if (replay_cmd->parsed() && o.history) {
     return print_history(*view, history_query, o.format == "csv" ? "csv" : "json", *out);
   }

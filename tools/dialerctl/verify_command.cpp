@@ -12,7 +12,8 @@ int verify(storage::EventStore& store, Output& out) {
     os << "log: damaged at seq " << report.first_bad_seq << ": " << report.problem << '\n';
     return problems_found;
   }
-  os << "log: " << report.events_checked << " events, sequence, stream index and hash chain intact\n";
+  os << "log: " << report.events_checked
+     << " events, sequence, stream index and hash chain intact\n";
 
   const char* consumer = projections::kReportingConsumer;
   auto checkpoint = store.checkpoint(consumer);
@@ -45,11 +46,13 @@ int verify(storage::EventStore& store, Output& out) {
     return true;
   });
   if (stored_keys != fresh->size()) ++differing;
-  bool stats_consistent = projections::query_stats(stored, {}) == projections::stats_from_history(stored, {});
+  bool stats_consistent =
+      projections::query_stats(stored, {}) == projections::stats_from_history(stored, {});
   if (differing != 0 || !stats_consistent) {
-    os << "projection: at checkpoint " << *checkpoint << ", " << stored_keys << " stored entries against "
-       << fresh->size() << " folded afresh; " << differing << " differ"
-       << (stats_consistent ? "" : "; stats do not equal a fold of the history") << '\n';
+    os << "projection: at checkpoint " << *checkpoint << ", " << stored_keys
+       << " stored entries against " << fresh->size() << " folded afresh; " << differing
+       << " differ" << (stats_consistent ? "" : "; stats do not equal a fold of the history")
+       << '\n';
     return problems_found;
   }
   os << "projection: " << stored_keys << " entries at checkpoint " << *checkpoint

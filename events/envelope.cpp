@@ -71,7 +71,7 @@ std::string seal_envelope(Envelope& envelope) {
   return w.take();
 }
 
-Result<Envelope> decode_envelope(std::string_view bytes) {
+Result<EnvelopeView> decode_envelope_view(std::string_view bytes) {
   Reader r{bytes};
   if (r.u8() != kMagic) return Error{ErrorCode::corrupt_data, "not an event envelope"};
   auto format = r.u8();
@@ -79,7 +79,7 @@ Result<Envelope> decode_envelope(std::string_view bytes) {
     return Error{ErrorCode::unsupported_version,
                  "envelope format " + std::to_string(format) + " is not readable by this build"};
   }
-  Envelope e;
+  EnvelopeView e;
   e.seq = r.varint();
   e.stream = r.bytes();
   e.stream_version = r.varint();
@@ -102,6 +102,22 @@ Result<Envelope> decode_envelope(std::string_view bytes) {
                  "event envelope at seq " + std::to_string(e.seq) + " does not match its hash"};
   }
   return e;
+}
+
+Result<Envelope> decode_envelope(std::string_view bytes) {
+  auto view = decode_envelope_view(bytes);
+  if (!view) return view.error();
+  return Envelope{view->seq,
+                  std::string{view->stream},
+                  view->stream_version,
+                  std::string{view->type},
+                  view->schema,
+                  view->recorded_at_ms,
+                  std::string{view->causation_id},
+                  std::string{view->correlation_id},
+                  std::string{view->payload},
+                  view->prev_hash,
+                  view->hash};
 }
 
 }  // namespace dialer::events

@@ -35,8 +35,25 @@ struct Envelope {
 // Sets `hash` from the other fields and `prev_hash`, and returns the stored form.
 std::string seal_envelope(Envelope& envelope);
 
+// An envelope read in place: its text fields are views into the stored bytes, valid as long
+// as those are.
+struct EnvelopeView {
+  std::uint64_t seq = 0;
+  std::string_view stream;
+  std::uint64_t stream_version = 0;
+  std::string_view type;
+  std::uint32_t schema = 0;
+  std::int64_t recorded_at_ms = 0;
+  std::string_view causation_id;
+  std::string_view correlation_id;
+  std::string_view payload;
+  Hash prev_hash{};
+  Hash hash{};
+};
+
 // Parses the stored form and checks the envelope's own hash, so that a flipped or missing
 // byte is `corrupt_data`, never a wrong event.
+Result<EnvelopeView> decode_envelope_view(std::string_view bytes);
 Result<Envelope> decode_envelope(std::string_view bytes);
 
 }  // namespace dialer::events

@@ -147,6 +147,25 @@ Status EventStore::scan_log(std::uint64_t from_seq,
   return ok_status();
 }
 
+Status EventStore::scan_log_views(
+    std::uint64_t from_seq, const std::function<bool(const events::EnvelopeView&)>& visit) const {
+  rocksdb::ReadOptions options;
+  options.readahead_size = 4 << 20;
+  options.fill_cache = false;  // a sweep through history should not evict the live working set
+  std::unique_ptr<rocksdb::Iterator> it{database_->db->NewIterator(options, database_->log)};
+  for (it->Seek(keys::be64(from_seq)); it->Valid(); it->Next()) {
+    auto envelope = events::decode_envelope_view(view(it->value()));
+    if (!envelope) return envelope.error();
+    std::uint64_t seq = 0;
+    if (!keys::read_be64(view(it->key()), seq) || seq != envelope->seq) {
+      return Error{ErrorCode::corrupt_data, "log key does not match the event's sequence number"};
+    }
+    if (!visit(*envelope)) break;
+  }
+  if (!it->status().ok()) return io_error(it->status(), "reading the log");
+  return ok_status();
+}
+
 Result<std::vector<Envelope>> EventStore::read_log(std::uint64_t from_seq,
                                                    std::size_t max_count) const {
   std::vector<Envelope> out;

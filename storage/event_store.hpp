@@ -119,6 +119,9 @@ class EventStore {
   Result<std::vector<Envelope>> read_log(std::uint64_t from_seq, std::size_t max_count) const;
   // Visits the log from `from_seq` in order until `visit` returns false.
   Status scan_log(std::uint64_t from_seq, const std::function<bool(const Envelope&)>& visit) const;
+  // The same without copying: each view is valid only during its call.
+  Status scan_log_views(std::uint64_t from_seq,
+                        const std::function<bool(const events::EnvelopeView&)>& visit) const;
   std::uint64_t last_seq() const;
   AppendStats append_stats() const;
   Result<std::uint64_t> stream_version(std::string_view stream) const;

@@ -4,11 +4,10 @@
 
 #include <rocksdb/db.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-
-#include <CLI/CLI.hpp>
 
 #include "actors/projections/reporting.hpp"
 #include "tools/bench_log.hpp"
@@ -27,7 +26,8 @@ double raw_scan_per_s(const fs::path& db) {
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  auto status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions{}, db.string(), families, &handles, &raw);
+  auto status =
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions{}, db.string(), families, &handles, &raw);
   if (!status.ok()) throw std::runtime_error(status.ToString());
   std::uint64_t count = 0;
   std::uint64_t touched = 0;
@@ -36,7 +36,8 @@ double raw_scan_per_s(const fs::path& db) {
     rocksdb::ReadOptions options;
     options.readahead_size = 4 << 20;
     std::unique_ptr<rocksdb::Iterator> it{raw->NewIterator(options, handles[1])};
-    for (it->SeekToFirst(); it->Valid(); it->Next(), ++count) touched += static_cast<unsigned char>(it->value()[0]);
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++count)
+      touched += static_cast<unsigned char>(it->value()[0]);
   }
   auto rate = count / std::chrono::duration<double>(Clock::now() - start).count();
   for (auto* handle : handles) raw->DestroyColumnFamilyHandle(handle);
@@ -75,9 +76,11 @@ int main(int argc, char** argv) {
   auto count = (*store)->store().last_seq();
   auto stats = projections::query_stats(*folded, {});
   auto rate = count / seconds;
-  std::printf("replay: %llu events in %.2f s, %.0f events/s (%llu calls in the stats, %zu projection entries)\n",
-              static_cast<unsigned long long>(count), seconds, rate,
-              static_cast<unsigned long long>(stats.total.dialled), folded->size());
+  std::printf(
+      "replay: %llu events in %.2f s, %.0f events/s (%llu calls in the stats, %zu projection "
+      "entries)\n",
+      static_cast<unsigned long long>(count), seconds, rate,
+      static_cast<unsigned long long>(stats.total.dialled), folded->size());
   std::printf("raw RocksDB scan of the same log: %.0f events/s\n", raw);
   std::printf("bench-replay events=%llu events_per_s=%.0f raw_scan_per_s=%.0f ratio=%.2f\n",
               static_cast<unsigned long long>(count), rate, raw, rate / raw);

@@ -66,18 +66,26 @@ struct ReportingFold::Working {
     T value;
     bool dirty = false;
   };
+  // Looked up by a view of an id: a hit allocates nothing.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  template <class T>
+  using Map = std::unordered_map<std::string, Slot<T>, Hash, std::equal_to<>>;
 
   explicit Working(KvWriter& store) : kv(store) {}
 
   template <class T, class Load>
-  static Slot<T>& slot(std::unordered_map<std::string, Slot<T>>& map, const std::string& k,
-                       Load&& load) {
-    auto found = map.find(k);
-    if (found == map.end()) found = map.emplace(k, Slot<T>{load(), false}).first;
+  static Slot<T>& slot(Map<T>& map, std::string_view id, Load&& load) {
+    auto found = map.find(id);
+    if (found == map.end()) found = map.emplace(std::string{id}, Slot<T>{load(), false}).first;
     return found->second;
   }
-  Slot<std::optional<HistoryRow>>& row(const std::string& k) {
-    return slot(rows, k, [&] { return read<HistoryRow>(kv, k); });
+  Slot<std::optional<HistoryRow>>& row(std::string_view call_id) {
+    return slot(rows, call_id, [&] { return read<HistoryRow>(kv, key({"r", call_id})); });
   }
   Slot<StatsBucket>& bucket(const std::string& k) {
     return slot(buckets, k, [&] { return read<StatsBucket>(kv, k).value_or(StatsBucket{}); });
@@ -89,9 +97,10 @@ struct ReportingFold::Working {
   }
   // A new status for an item or an agent, moving its count from the old status to the new.
   void set_status(std::string_view kind, std::string_view id, const std::string& status) {
-    auto status_key = key({kind == "items" ? "is" : "as", id});
-    auto& current =
-        slot(statuses, status_key, [&] { return kv.get(status_key).value_or(std::string{}); });
+    bool items = kind == "items";
+    auto& current = slot(items ? item_statuses : agent_statuses, id, [&] {
+      return kv.get(key({items ? "is" : "as", id})).value_or(std::string{});
+    });
     if (current.value == status) return;
     if (!current.value.empty()) bump(key({"rc", kind, current.value}), -1);
     bump(key({"rc", kind, status}), 1);
@@ -100,12 +109,12 @@ struct ReportingFold::Working {
   }
 
   void flush() {
-    for (auto& [k, row] : rows) {
+    for (auto& [call_id, row] : rows) {
       if (!row.dirty) continue;
       if (row.value) {
-        kv.put(k, events::encode_fields(*row.value));
+        kv.put(key({"r", call_id}), events::encode_fields(*row.value));
       } else {
-        kv.erase(k);
+        kv.erase(key({"r", call_id}));
       }
     }
     for (auto& [k, bucket] : buckets) {
@@ -124,63 +133,37 @@ struct ReportingFold::Working {
         kv.put(k, std::to_string(count.value));
       }
     }
-    for (auto& [k, status] : statuses) {
-      if (status.dirty) kv.put(k, status.value);
+    for (auto [prefix, map] : {std::pair{"is", &item_statuses}, std::pair{"as", &agent_statuses}}) {
+      for (auto& [id, status] : *map) {
+        if (status.dirty) kv.put(key({prefix, id}), status.value);
+      }
+      map->clear();
     }
     rows.clear();
     buckets.clear();
     counts.clear();
-    statuses.clear();
   }
 
   KvWriter& kv;
-  std::unordered_map<std::string, Slot<std::optional<HistoryRow>>> rows;
-  std::unordered_map<std::string, Slot<StatsBucket>> buckets;
-  std::unordered_map<std::string, Slot<std::int64_t>> counts;
-  std::unordered_map<std::string, Slot<std::string>> statuses;
+  Map<std::optional<HistoryRow>> rows;  // by call id
+  Map<StatsBucket> buckets;             // by key
+  Map<std::int64_t> counts;             // by key
+  Map<std::string> item_statuses;       // by item id
+  Map<std::string> agent_statuses;      // by agent id
 };
 
 namespace {
 
 using Working = ReportingFold::Working;
 
-std::vector<std::string> index_keys(const HistoryRow& row) {
+std::vector<std::string> index_keys(const HistoryRow& row, std::string_view status) {
   auto when = newest_first(row.requested_at_ms);
   return {key({"t", when, row.call_id}), key({"ta", row.agent_id, when, row.call_id}),
-          key({"ts", row.status, when, row.call_id}),
-          key({"tc", row.client_id, when, row.call_id})};
+          key({"ts", status, when, row.call_id}), key({"tc", row.client_id, when, row.call_id})};
 }
 
 std::string bucket_key(const HistoryRow& row) {
   return key({"s", ascending(hour_of(row.requested_at_ms)), row.agent_id});
-}
-
-// Keeps the row's indexes, stats and the open-call count in step with its change.
-void save_row(Working& w, const std::optional<HistoryRow>& before,
-              const std::optional<HistoryRow>& after) {
-  // An index entry holds the row's time, agent, client, id and status, and only the status
-  // can change: most updates leave every entry as it is.
-  if (!before || !after || before->status != after->status) {
-    auto old_keys = before ? index_keys(*before) : std::vector<std::string>{};
-    auto new_keys = after ? index_keys(*after) : std::vector<std::string>{};
-    for (const auto& k : old_keys) {
-      if (std::find(new_keys.begin(), new_keys.end(), k) == new_keys.end()) w.kv.erase(k);
-    }
-    for (const auto& k : new_keys) {
-      if (std::find(old_keys.begin(), old_keys.end(), k) == old_keys.end()) w.kv.put(k, "");
-    }
-  }
-  bool was_open = before && !before->final();
-  bool is_open = after && !after->final();
-  if (was_open != is_open) w.bump(key({"rc", "calls", "in-progress"}), is_open ? 1 : -1);
-  // Finished calls count in their agent's hour; a change to one is taken out and put back.
-  auto change = [&](const HistoryRow& row, int sign) {
-    auto& bucket = w.bucket(bucket_key(row));
-    bucket.value.add(row, sign);
-    bucket.dirty = true;
-  };
-  if (before && before->final()) change(*before, -1);
-  if (after && after->final()) change(*after, 1);
 }
 
 std::string status_of(events::CallOutcome outcome) {
@@ -248,68 +231,120 @@ std::string agent_status_after(const events::Event& event) {
       event);
 }
 
+// Changes the row in place as the event says; true when anything changed. A row closed
+// before Aircall was asked is removed, and handed back in `removed`.
+struct RowChange {
+  Working& w;
+  std::optional<HistoryRow>& row;
+  std::optional<HistoryRow>& removed;
+  std::int64_t at_ms;
+
+  bool operator()(const events::CallRequested& e) const {
+    if (row) return false;
+    HistoryRow fresh;
+    fresh.call_id = e.call_id;
+    fresh.queue_item_id = e.queue_item_id;
+    fresh.agent_id = e.agent_id;
+    fresh.phone_number = e.phone_number;
+    fresh.aircall_user_id = e.aircall_user_id;
+    fresh.number_id = e.number_id;
+    fresh.attempt = e.attempt;
+    fresh.requested_at_ms = at_ms;
+    if (auto item = read<ItemInfo>(w.kv, key({"i", e.queue_item_id}))) {
+      fresh.client_id = std::move(item->client_id);
+      fresh.client_name = std::move(item->name);
+      fresh.metadata_json = std::move(item->metadata_json);
+    }
+    row = std::move(fresh);
+    return true;
+  }
+  bool operator()(const events::CallStartFailed& e) const {
+    if (!row) return false;
+    if (e.code == "not_reserved") {  // closed before Aircall was ever asked: no call took place
+      removed = std::move(row);
+      row.reset();
+      return true;
+    }
+    if (row->status == "failed" && row->failure == e.code) return false;
+    row->status = "failed";
+    row->failure = e.code;
+    return true;
+  }
+  bool operator()(const events::CallCreated& e) const {
+    if (!row ||
+        (row->aircall_call_id == e.aircall_call_id && row->started_at_ms == e.started_at_ms))
+      return false;
+    row->aircall_call_id = e.aircall_call_id;
+    row->started_at_ms = e.started_at_ms;
+    return true;
+  }
+  bool operator()(const events::CallAnswered& e) const {
+    if (!row || row->answered_at_ms) return false;
+    row->answered_at_ms = e.answered_at_ms;
+    return true;
+  }
+  bool operator()(const events::CallEnded& e) const {
+    if (!row) return false;
+    row->aircall_call_id = e.aircall_call_id;
+    if (e.started_at_ms != 0) row->started_at_ms = e.started_at_ms;
+    if (e.answered_at_ms && !row->answered_at_ms) row->answered_at_ms = e.answered_at_ms;
+    row->ended_at_ms = e.ended_at_ms;
+    row->duration_seconds = e.duration_seconds;
+    row->outcome = e.outcome;
+    row->status = status_of(e.outcome);
+    row->missed_call_reason = e.missed_call_reason;
+    row->hangup_cause = e.hangup_cause;
+    row->recording_url = e.recording_url;
+    row->tags = e.tags;
+    return true;
+  }
+  bool operator()(const events::CallLost&) const {
+    if (!row || (row->status == "failed" && row->failure == "lost")) return false;
+    row->status = "failed";
+    row->failure = "lost";
+    return true;
+  }
+  bool operator()(const auto&) const { return false; }
+};
+
 void apply_call(Working& w, std::string_view call_id, const events::Event& event,
                 std::int64_t at_ms) {
-  auto& slot = w.row(key({"r", call_id}));
-  auto before = slot.value;
-  std::optional<HistoryRow> after = before;
-  std::visit(
-      [&](const auto& e) {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, events::CallRequested>) {
-          HistoryRow row;
-          row.call_id = e.call_id;
-          row.queue_item_id = e.queue_item_id;
-          row.agent_id = e.agent_id;
-          row.phone_number = e.phone_number;
-          row.aircall_user_id = e.aircall_user_id;
-          row.number_id = e.number_id;
-          row.attempt = e.attempt;
-          row.requested_at_ms = at_ms;
-          if (auto item = read<ItemInfo>(w.kv, key({"i", e.queue_item_id}))) {
-            row.client_id = item->client_id;
-            row.client_name = item->name;
-            row.metadata_json = item->metadata_json;
-          }
-          after = std::move(row);
-        } else if constexpr (std::is_same_v<T, events::CallStartFailed>) {
-          if (!after) return;
-          if (e.code == "not_reserved") {
-            after.reset();  // closed before Aircall was ever asked: no call took place
-            return;
-          }
-          after->status = "failed";
-          after->failure = e.code;
-        } else if constexpr (std::is_same_v<T, events::CallCreated>) {
-          if (!after) return;
-          after->aircall_call_id = e.aircall_call_id;
-          after->started_at_ms = e.started_at_ms;
-        } else if constexpr (std::is_same_v<T, events::CallAnswered>) {
-          if (after && !after->answered_at_ms) after->answered_at_ms = e.answered_at_ms;
-        } else if constexpr (std::is_same_v<T, events::CallEnded>) {
-          if (!after) return;
-          after->aircall_call_id = e.aircall_call_id;
-          if (e.started_at_ms != 0) after->started_at_ms = e.started_at_ms;
-          if (e.answered_at_ms && !after->answered_at_ms) after->answered_at_ms = e.answered_at_ms;
-          after->ended_at_ms = e.ended_at_ms;
-          after->duration_seconds = e.duration_seconds;
-          after->outcome = e.outcome;
-          after->status = status_of(e.outcome);
-          after->missed_call_reason = e.missed_call_reason;
-          after->hangup_cause = e.hangup_cause;
-          after->recording_url = e.recording_url;
-          after->tags = e.tags;
-        } else if constexpr (std::is_same_v<T, events::CallLost>) {
-          if (!after) return;
-          after->status = "failed";
-          after->failure = "lost";
-        }
-      },
-      event);
-  if (before == after) return;
-  save_row(w, before, after);
-  slot.value = std::move(after);
+  auto& slot = w.row(call_id);
+  auto& row = slot.value;
+  // What the indexes and stats need of the row as it was; a whole copy only when it was
+  // already counted in the stats, which events after a call's end make rare.
+  bool existed = row.has_value();
+  bool was_final = existed && row->final();
+  std::string old_status = existed ? row->status : std::string{};
+  std::optional<HistoryRow> counted = was_final ? row : std::nullopt;
+  std::optional<HistoryRow> removed;
+  if (!std::visit(RowChange{w, row, removed, at_ms}, event)) return;
   slot.dirty = true;
+
+  // Index entries hold the row's time, agent, client, id and status; only the status
+  // changes, so most updates leave them be.
+  if (!existed || !row || old_status != row->status) {
+    const HistoryRow* before = removed ? &*removed : (existed ? &*row : nullptr);
+    auto old_keys = before ? index_keys(*before, old_status) : std::vector<std::string>{};
+    auto new_keys = row ? index_keys(*row, row->status) : std::vector<std::string>{};
+    for (const auto& k : old_keys) {
+      if (std::find(new_keys.begin(), new_keys.end(), k) == new_keys.end()) w.kv.erase(k);
+    }
+    for (const auto& k : new_keys) {
+      if (std::find(old_keys.begin(), old_keys.end(), k) == old_keys.end()) w.kv.put(k, "");
+    }
+  }
+  bool was_open = existed && !was_final;
+  bool is_open = row && !row->final();
+  if (was_open != is_open) w.bump(key({"rc", "calls", "in-progress"}), is_open ? 1 : -1);
+  // Finished calls count in their agent's hour; a change to one is taken out and put back.
+  auto count = [&](const HistoryRow& counted_row, int sign) {
+    auto& bucket = w.bucket(bucket_key(counted_row));
+    bucket.value.add(counted_row, sign);
+    bucket.dirty = true;
+  };
+  if (counted) count(*counted, -1);
+  if (row && row->final()) count(*row, 1);
 }
 
 StatsReport realtime_only(const KvReader& kv) {
@@ -347,30 +382,35 @@ void ReportingFold::flush() {
   working_->flush();
 }
 
+bool ReportingFold::wants(std::string_view type) {
+  return type.starts_with("call.") || type.starts_with("queue.") || type.starts_with("agent.");
+}
+
 Status ReportingFold::apply(const storage::Envelope& envelope) {
-  std::string_view type = envelope.type;
-  bool wanted =
-      type.starts_with("call.") || type.starts_with("queue.") || type.starts_with("agent.");
-  if (!wanted) return ok_status();
+  if (!wants(envelope.type)) return ok_status();
   auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
   if (!event) return event.error();
+  apply(envelope.stream, envelope.recorded_at_ms, *event);
+  return ok_status();
+}
+
+void ReportingFold::apply(std::string_view stream, std::int64_t recorded_at_ms,
+                          const events::Event& event) {
   auto& w = *working_;
-  std::string_view stream = envelope.stream;
   if (stream.starts_with("call-")) {
-    apply_call(w, stream.substr(5), *event, envelope.recorded_at_ms);
+    apply_call(w, stream.substr(5), event, recorded_at_ms);
   } else if (stream.starts_with("queue-")) {
     auto item_id = stream.substr(6);
-    if (const auto* added = std::get_if<events::QueueItemAdded>(&*event)) {
+    if (const auto* added = std::get_if<events::QueueItemAdded>(&event)) {
       w.kv.put(key({"i", item_id}), events::encode_fields(ItemInfo{added->client_id, added->name,
                                                                    added->metadata_json}));
     }
-    if (auto status = item_status_after(*event); !status.empty())
+    if (auto status = item_status_after(event); !status.empty())
       w.set_status("items", item_id, status);
   } else if (stream.starts_with("agent-")) {
-    if (auto status = agent_status_after(*event); !status.empty())
+    if (auto status = agent_status_after(event); !status.empty())
       w.set_status("agents", stream.substr(6), status);
   }
-  return ok_status();
 }
 
 Status apply(KvWriter& kv, const storage::Envelope& envelope) {

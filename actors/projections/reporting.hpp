@@ -24,6 +24,7 @@
 
 #include "actors/projections/history_row.hpp"
 #include "actors/projections/kv.hpp"
+#include "events/codec.hpp"
 #include "storage/event_store.hpp"
 
 namespace dialer::projections {
@@ -37,6 +38,11 @@ class ReportingFold {
   explicit ReportingFold(KvWriter& kv);
   ~ReportingFold();
   Status apply(const storage::Envelope& envelope);
+  // The same, for an event its caller decoded already (a pipeline that decodes elsewhere):
+  // the fold needs only its stream and its recorded-at time besides.
+  void apply(std::string_view stream, std::int64_t recorded_at_ms, const events::Event& event);
+  // Whether events of this type change the projection; others need not be decoded.
+  static bool wants(std::string_view type);
   void flush();
   struct Working;
 

@@ -1,30 +1,121 @@
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "actors/projections/report_json.hpp"
 #include "tools/dialerctl/commands.hpp"
 
 namespace dialer::ctl {
 
+namespace {
+
+// Decoded events handed from the reading thread to the folding one, a batch at a time.
+struct Decoded {
+  struct Entry {
+    std::string stream;
+    std::int64_t recorded_at_ms;
+    events::Event event;
+  };
+  std::vector<Entry> entries;
+  std::uint64_t last_seq = 0;
+};
+
+class BatchQueue {
+ public:
+  void push(Decoded batch) {
+    std::unique_lock lock{mutex_};
+    room_.wait(lock, [&] { return batches_.size() < kDepth || closed_; });
+    batches_.push_back(std::move(batch));
+    ready_.notify_one();
+  }
+  // Empty once the reader is done and everything is taken.
+  std::optional<Decoded> pop() {
+    std::unique_lock lock{mutex_};
+    ready_.wait(lock, [&] { return !batches_.empty() || finished_; });
+    if (batches_.empty()) return std::nullopt;
+    auto batch = std::move(batches_.front());
+    batches_.pop_front();
+    room_.notify_one();
+    return batch;
+  }
+  void finish() {
+    std::lock_guard lock{mutex_};
+    finished_ = true;
+    ready_.notify_all();
+  }
+  // The folder gave up: the reader stops waiting for room.
+  void close() {
+    std::lock_guard lock{mutex_};
+    closed_ = true;
+    room_.notify_all();
+  }
+  bool closed() {
+    std::lock_guard lock{mutex_};
+    return closed_;
+  }
+
+ private:
+  static constexpr std::size_t kDepth = 8;
+  std::mutex mutex_;
+  std::condition_variable room_;
+  std::condition_variable ready_;
+  std::deque<Decoded> batches_;
+  bool finished_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+// Two stages on two cores: one thread reads, checks and decodes the log; this one folds,
+// in log order.
 Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& horizon) {
+  constexpr std::size_t kBatch = 2048;
+  auto total = horizon.until_seq ? horizon.until_seq : store.last_seq();
   // About one entry for every two events in a dialler's log.
-  projections::MemoryKv kv{(horizon.until_seq ? horizon.until_seq : store.last_seq()) / 2};
+  projections::MemoryKv kv{total / 2};
   projections::ReportingFold fold{kv};
-  std::optional<Error> failure;
-  Progress progress{"replay", horizon.until_seq ? horizon.until_seq : store.last_seq()};
-  auto scanned = store.scan_log(1, [&](const storage::Envelope& e) {
-    if (horizon.until_seq && e.seq > horizon.until_seq) return false;
-    if (horizon.until_ms && e.recorded_at_ms > *horizon.until_ms) return false;
-    if (auto applied = fold.apply(e); !applied) {
-      failure = applied.error();
-      return false;
-    }
+  Progress progress{"replay", total};
+  BatchQueue queue;
+  std::optional<Error> read_failure;
+  std::thread reader{[&] {
+    Decoded batch;
+    auto scanned = store.scan_log_views(1, [&](const events::EnvelopeView& e) {
+      if (horizon.until_seq && e.seq > horizon.until_seq) return false;
+      if (horizon.until_ms && e.recorded_at_ms > *horizon.until_ms) return false;
+      if (!projections::ReportingFold::wants(e.type)) return true;
+      auto event = events::decode(e.type, e.schema, e.payload);
+      if (!event) {
+        read_failure = event.error();
+        return false;
+      }
+      batch.entries.push_back({std::string{e.stream}, e.recorded_at_ms, std::move(event).value()});
+      batch.last_seq = e.seq;
+      if (batch.entries.size() == kBatch) {
+        queue.push(std::move(batch));
+        batch = Decoded{};
+      }
+      return !queue.closed();
+    });
+    if (!scanned && !read_failure) read_failure = scanned.error();
+    if (!batch.entries.empty()) queue.push(std::move(batch));
+    queue.finish();
+  }};
+  std::uint64_t since_flush = 0;
+  while (auto batch = queue.pop()) {
+    for (const auto& entry : batch->entries)
+      fold.apply(entry.stream, entry.recorded_at_ms, entry.event);
+    progress.update(batch->last_seq);
     // Written out now and then, so that what stays decoded is bounded.
-    if (e.seq % 200'000 == 0) fold.flush();
-    if ((e.seq & 0xfff) == 0) progress.update(e.seq);
-    return true;
-  });
-  if (!scanned) return scanned.error();
-  if (failure) return *failure;
+    if ((since_flush += batch->entries.size()) >= 200'000) {
+      fold.flush();
+      since_flush = 0;
+    }
+  }
+  queue.close();
+  reader.join();
+  if (read_failure) return *read_failure;
   fold.flush();
   return kv;
 }

@@ -270,3 +270,35 @@ TEST_CASE("reporting: replay up to a point equals what the live projection showe
   CHECK(query_stats(replayed, {}) == live_then);
   CHECK(query_stats(replayed, {}).total.dialled > 0);
 }
+
+TEST_CASE("reporting: a projection rebuilt from zero equals a fresh fold") {
+  testing::TempDir dir;
+  auto store = storage::EventStore::open(dir.sub("db"));
+  REQUIRE(store.ok());
+  bench::write_log(**store, {6'000, 0.2, 10, kT});
+  auto last = (*store)->last_seq();
+  auto run_to_end = [&](bool reset) {
+    std::atomic<std::uint64_t> reached{0};
+    auto runner = ProjectionRunner::start(**store, reset,
+                                          [&](std::uint64_t checkpoint) { reached = checkpoint; });
+    REQUIRE(runner.ok());
+    auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (reached < last && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(1ms);
+    REQUIRE(reached == last);
+  };
+  run_to_end(false);
+  // Damage the stored state behind the projection's back; a rebuild puts it right.
+  REQUIRE((*store)
+              ->commit_projection(ProjectionRunner::kConsumer, last,
+                                  {{{"rc\x1f"
+                                     "calls\x1f"
+                                     "in-progress",
+                                     "999"}},
+                                   {}})
+              .ok());
+  CHECK(stored_state(**store) != folded_state(**store));
+  run_to_end(true);
+  CHECK(stored_state(**store) == folded_state(**store));
+  CHECK(*(*store)->checkpoint(ProjectionRunner::kConsumer) == last);
+}

@@ -7,16 +7,6 @@
 namespace dialer::storage {
 namespace {
 
-const std::vector<std::string>& family_names() {
-  static const std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName,
-                                              "log",
-                                              "streams",
-                                              "idempotency",
-                                              "snapshots",
-                                              "projections"};
-  return names;
-}
-
 rocksdb::Options make_options(OpenMode mode) {
   rocksdb::Options options;
   options.create_if_missing = mode == OpenMode::read_write;
@@ -41,6 +31,16 @@ rocksdb::ColumnFamilyOptions family_options(const rocksdb::Options& base, const 
 }
 
 }  // namespace
+
+const std::vector<std::string>& column_family_names() {
+  static const std::vector<std::string> names{rocksdb::kDefaultColumnFamilyName,
+                                              "log",
+                                              "streams",
+                                              "idempotency",
+                                              "snapshots",
+                                              "projections"};
+  return names;
+}
 
 Error io_error(const rocksdb::Status& status, const std::string& what) {
   return Error{ErrorCode::io_error, what + ": " + status.ToString()};
@@ -69,7 +69,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMo
   auto options = make_options(mode);
   if (env) options.env = env;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& name : family_names()) {
+  for (const auto& name : column_family_names()) {
     families.emplace_back(name, family_options(options, name));
   }
 

@@ -44,4 +44,7 @@ struct Database {
 
 Error io_error(const rocksdb::Status& status, const std::string& what);
 
+// The column families, in the order Database::handles holds them.
+const std::vector<std::string>& column_family_names();
+
 }  // namespace dialer::storage

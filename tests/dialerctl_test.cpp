@@ -9,6 +9,7 @@
 #include "actors/projections/projection_runner.hpp"
 #include "actors/projections/report_json.hpp"
 #include "storage/keys.hpp"
+#include "support/raw_log.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/bench_log.hpp"
 
@@ -145,21 +146,7 @@ TEST_CASE("dialerctl: a damaged log is named by its sequence number; bad input i
     REQUIRE(store.ok());
     bench::write_log(**store, {500, 0.25, 5, kT});
   }
-  {
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (auto name : {"default", "log", "streams", "idempotency", "snapshots", "projections"}) {
-      families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions{}, db, families, &handles, &raw).ok());
-    std::string value;
-    REQUIRE(raw->Get({}, handles[1], storage::keys::be64(321), &value).ok());
-    value[value.size() / 3] ^= 0x04;
-    REQUIRE(raw->Put({}, handles[1], storage::keys::be64(321), value).ok());
-    for (auto* handle : handles) raw->DestroyColumnFamilyHandle(handle);
-    delete raw;
-  }
+  testing::damage_logged_event(db, 321, 1.0 / 3);
   auto verified = dialerctl(dir, "--db " + db + " verify");
   CHECK(verified.code == 1);
   CHECK(verified.out.find("seq 321") != std::string::npos);

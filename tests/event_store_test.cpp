@@ -8,6 +8,7 @@
 
 #include "events/codec.hpp"
 #include "storage/keys.hpp"
+#include "support/raw_log.hpp"
 #include "support/temp_dir.hpp"
 #include "support/waiter.hpp"
 
@@ -271,22 +272,7 @@ TEST_CASE("verify passes on a healthy log and names the sequence number of a fli
     CHECK(report.ok);
     CHECK(report.events_checked == 50);
   }
-  {
-    // Damage event 23 behind the store's back.
-    rocksdb::DB* raw = nullptr;
-    std::vector<rocksdb::ColumnFamilyDescriptor> families;
-    for (auto name : {"default", "log", "streams", "idempotency", "snapshots", "projections"}) {
-      families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
-    }
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions{}, path, families, &handles, &raw).ok());
-    std::string value;
-    REQUIRE(raw->Get({}, handles[1], keys::be64(23), &value).ok());
-    value[value.size() / 2] ^= 0x20;
-    REQUIRE(raw->Put({}, handles[1], keys::be64(23), value).ok());
-    for (auto* handle : handles) raw->DestroyColumnFamilyHandle(handle);
-    delete raw;
-  }
+  testing::damage_logged_event(path, 23);
   auto store = open_store(path);
   auto report = store->verify();
   CHECK_FALSE(report.ok);

@@ -15,6 +15,7 @@
 
 #include "actors/dialer.hpp"
 #include "actors/simulated_telephony.hpp"
+#include "tools/bench_log.hpp"
 
 using namespace dialer;
 using Clock = std::chrono::steady_clock;
@@ -161,12 +162,6 @@ Measured measure_floor(const fs::path& dir, std::size_t samples) {
           latencies.size()};
 }
 
-fs::path temp_dir() {
-  std::string pattern = (fs::temp_directory_path() / "bench-dispatch-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary folder");
-  return pattern;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -177,7 +172,7 @@ int main(int argc, char** argv) {
   app.add_option("--agents", agent_counts, "agent counts to measure");
   CLI11_PARSE(app, argc, argv);
 
-  auto floor_dir = temp_dir();
+  auto floor_dir = bench::make_temp_dir(fs::temp_directory_path(), "bench-dispatch");
   auto floor = measure_floor(floor_dir, samples);
   fs::remove_all(floor_dir);
   std::printf("floor: one synced round of three appends  p50=%.3f ms  p99=%.3f ms\n", floor.p50,
@@ -185,7 +180,7 @@ int main(int argc, char** argv) {
   Measured last;
   int last_agents = 0;
   for (int agents : agent_counts) {
-    auto dir = temp_dir();
+    auto dir = bench::make_temp_dir(fs::temp_directory_path(), "bench-dispatch");
     auto wanted = std::min<std::size_t>(
         samples, static_cast<std::size_t>(agents) * StampingTelephony::kUnpacedPerAgent);
     last = measure_dispatch(dir, agents, wanted);

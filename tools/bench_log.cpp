@@ -1,6 +1,11 @@
 #include "tools/bench_log.hpp"
 
+#include <rocksdb/db.h>
+#include <stdlib.h>
+
+#include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <stdexcept>
@@ -141,6 +146,41 @@ double status_mib(const char* field) {
   return 0;
 }
 }  // namespace
+
+std::filesystem::path make_temp_dir(const std::filesystem::path& parent, const std::string& name) {
+  std::string pattern = (parent / (name + "-XXXXXX")).string();
+  if (!mkdtemp(pattern.data()))
+    throw std::runtime_error("cannot create a folder under " + parent.string());
+  return pattern;
+}
+
+double raw_log_scan_per_s(const std::filesystem::path& db) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const auto& name : storage::column_family_names())
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto status =
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions{}, db.string(), families, &handles, &raw);
+  if (!status.ok()) throw std::runtime_error(status.ToString());
+  std::uint64_t count = 0;
+  std::uint64_t touched = 0;
+  auto start = std::chrono::steady_clock::now();
+  {
+    rocksdb::ReadOptions options;
+    options.readahead_size = 4 << 20;
+    std::unique_ptr<rocksdb::Iterator> it{raw->NewIterator(options, handles[1])};
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++count) {
+      touched += static_cast<unsigned char>(it->value()[it->value().size() / 2]);
+    }
+  }
+  auto rate =
+      count / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (auto* handle : handles) raw->DestroyColumnFamilyHandle(handle);
+  delete raw;
+  if (touched == 1) std::puts("");  // keeps the reads from being optimised away
+  return rate;
+}
 
 double rss_mib() {
   return status_mib("VmRSS:");

@@ -5,6 +5,7 @@
 // agent's side, and the raw webhooks) and items still pending.
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "storage/event_store.hpp"
@@ -27,6 +28,13 @@ struct Written {
 
 // Appends through the store's normal path, many appends in flight at once.
 Written write_log(storage::EventStore& store, const LogShape& shape);
+
+// A fresh folder under `parent` for a benchmark's database.
+std::filesystem::path make_temp_dir(const std::filesystem::path& parent, const std::string& name);
+
+// The floor a log reader is compared with: every key and value of the log family read
+// straight from RocksDB, nothing decoded. Events per second.
+double raw_log_scan_per_s(const std::filesystem::path& db);
 
 // Resident set size of this process, in MiB: now, and the most it has been.
 double rss_mib();

@@ -26,9 +26,7 @@ int main(int argc, char** argv) {
   app.add_option("--dir", parent, "where the temporary database goes");
   CLI11_PARSE(app, argc, argv);
 
-  std::string pattern = (fs::path{parent} / "bench-memory-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) return 1;
-  fs::path dir = pattern;
+  auto dir = bench::make_temp_dir(parent, "bench-memory");
   auto db = (dir / "db").string();
 
   // Forked before any thread exists; the child writes the log and leaves.

@@ -17,18 +17,13 @@
 #include "events/codec.hpp"
 #include "storage/event_store.hpp"
 #include "storage/keys.hpp"
+#include "tools/bench_log.hpp"
 
 namespace fs = std::filesystem;
 using namespace dialer;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-fs::path make_temp_dir(const fs::path& parent) {
-  std::string pattern = (parent / "bench-store-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary folder");
-  return pattern;
-}
 
 // A realistic queue item of about 300 bytes once encoded with its envelope.
 events::Event sample_event(int appender, std::uint64_t n) {
@@ -193,12 +188,12 @@ int main(int argc, char** argv) {
 
   std::string summary;
   for (int appenders : appender_counts) {
-    auto raw_dir = make_temp_dir(parent);
+    auto raw_dir = bench::make_temp_dir(parent, "bench-store");
     Measured by_model[2];
     double read_rate = 0;
     std::uint64_t read_count = 0;
     for (auto model : {Model::threads, Model::async}) {
-      auto store_dir = make_temp_dir(parent);
+      auto store_dir = bench::make_temp_dir(parent, "bench-store");
       by_model[static_cast<int>(model)] = measure_store(store_dir, model, appenders, seconds);
       if (model == Model::async) read_rate = measure_read(store_dir, read_count);
       fs::remove_all(store_dir);

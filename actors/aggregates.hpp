@@ -14,9 +14,18 @@ namespace dialer::actors {
 
 enum class Kind { agent, item, call, config, do_not_call };
 
-struct AgentTraits {
-  using State = domain::AgentState;
-  using Command = domain::agent::Command;
+// An aggregate's pure functions, as the domain defines them for its state and commands.
+template <class S, class C>
+struct PureAggregate {
+  using State = S;
+  using Command = C;
+  static auto decide(const State& s, const Command& c) { return domain::decide(s, c); }
+  static State evolve(State s, const events::Event& e, std::int64_t at) {
+    return domain::evolve(std::move(s), e, at);
+  }
+};
+
+struct AgentTraits : PureAggregate<domain::AgentState, domain::agent::Command> {
   static constexpr Kind kind = Kind::agent;
   static constexpr const char* name = "agent";
   static std::string stream(const std::string& id) { return "agent-" + id; }
@@ -24,10 +33,6 @@ struct AgentTraits {
     State state;
     state.user_id = id;
     return state;
-  }
-  static auto decide(const State& s, const Command& c) { return domain::decide(s, c); }
-  static State evolve(State s, const events::Event& e, std::int64_t at) {
-    return domain::evolve(std::move(s), e, at);
   }
   static bool may_passivate(const State& s) { return s.mode == domain::AgentMode::offline; }
   static void observe(Services& services, AggregateCore<AgentTraits>& core);
@@ -48,60 +53,36 @@ struct AgentTraits {
   }
 };
 
-struct ItemTraits {
-  using State = domain::QueueItemState;
-  using Command = domain::queue_item::Command;
+struct ItemTraits : PureAggregate<domain::QueueItemState, domain::queue_item::Command> {
   static constexpr Kind kind = Kind::item;
   static constexpr const char* name = "queue-item";
   static std::string stream(const std::string& id) { return "queue-" + id; }
   static State initial(const std::string&) { return {}; }
-  static auto decide(const State& s, const Command& c) { return domain::decide(s, c); }
-  static State evolve(State s, const events::Event& e, std::int64_t at) {
-    return domain::evolve(std::move(s), e, at);
-  }
   static bool may_passivate(const State&) { return true; }
   static void observe(Services& services, AggregateCore<ItemTraits>& core);
 };
 
-struct CallTraits {
-  using State = domain::CallState;
-  using Command = domain::call::Command;
+struct CallTraits : PureAggregate<domain::CallState, domain::call::Command> {
   static constexpr Kind kind = Kind::call;
   static constexpr const char* name = "call";
   static std::string stream(const std::string& id) { return "call-" + id; }
   static State initial(const std::string&) { return {}; }
-  static auto decide(const State& s, const Command& c) { return domain::decide(s, c); }
-  static State evolve(State s, const events::Event& e, std::int64_t at) {
-    return domain::evolve(std::move(s), e, at);
-  }
 };
 
-struct ConfigTraits {
-  using State = domain::ConfigState;
-  using Command = domain::ChangeSettings;
+struct ConfigTraits : PureAggregate<domain::ConfigState, domain::ChangeSettings> {
   static constexpr Kind kind = Kind::config;
   static constexpr const char* name = "config";
   static std::string stream(const std::string&) { return "config"; }
   static State initial(const std::string&) { return {}; }
-  static auto decide(const State& s, const Command& c) { return domain::decide(s, c); }
-  static State evolve(State s, const events::Event& e, std::int64_t at) {
-    return domain::evolve(std::move(s), e, at);
-  }
   static bool may_passivate(const State&) { return false; }
   static void observe(Services& services, AggregateCore<ConfigTraits>& core);
 };
 
-struct DoNotCallTraits {
-  using State = domain::DoNotCallState;
-  using Command = domain::do_not_call::Command;
+struct DoNotCallTraits : PureAggregate<domain::DoNotCallState, domain::do_not_call::Command> {
   static constexpr Kind kind = Kind::do_not_call;
   static constexpr const char* name = "do-not-call";
   static std::string stream(const std::string&) { return "do-not-call"; }
   static State initial(const std::string&) { return {}; }
-  static auto decide(const State& s, const Command& c) { return domain::decide(s, c); }
-  static State evolve(State s, const events::Event& e, std::int64_t at) {
-    return domain::evolve(std::move(s), e, at);
-  }
   static bool may_passivate(const State&) { return false; }
   static void observe(Services& services, AggregateCore<DoNotCallTraits>& core);
 };

@@ -1,9 +1,8 @@
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <rocksdb/db.h>
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,7 +15,8 @@ namespace dialer::testing {
 // Flips bits of one stored event behind the store's back, as a failing disk would.
 inline void damage_logged_event(const std::string& path, std::uint64_t seq, double where = 0.5) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const auto& name : storage::column_family_names()) families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
+  for (const auto& name : storage::column_family_names())
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions{});
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   REQUIRE(rocksdb::DB::Open(rocksdb::DBOptions{}, path, families, &handles, &raw).ok());

@@ -43,7 +43,6 @@ SettingSpec time_setting(std::string key, std::string name, std::string descript
 
 std::vector<SettingSpec> make_specs() {
   using T = ValueType;
-  using json = nlohmann::json;
   auto retry_on = setting("dialer.retryOn", "Retry on", "Call outcomes worth another attempt",
                           "dialer", T::outcome_list, json::array({"no-answer", "busy", "error"}));
   retry_on.possible_values = {"no-answer", "busy", "voicemail", "error"};

@@ -10,6 +10,9 @@ using Self = caf::stateful_actor<CallActorState>;
 using domain::CallPhase;
 
 constexpr std::int64_t kLookupSlackMs = 60'000;
+// An agent Aircall refused as unavailable (405) is not offered another call before this:
+// dialling again at once would only spend the company's API budget on more refusals.
+constexpr std::int64_t kUnavailableHoldMs = 30'000;
 
 // Sends a command to an aggregate actor and hands its answer to `then`; tries once more
 // with a fresh actor if the first was passivating.
@@ -69,7 +72,8 @@ void settle(Self* self, Services* services) {
     } else {
       for_item = domain::queue_item::Release{call_id, call.failure_code};
     }
-    for_agent = domain::agent::Release{call_id, call.failure_code};
+    auto hold = call.failure_code == "user_unavailable" ? now + kUnavailableHoldMs : 0;
+    for_agent = domain::agent::Release{call_id, call.failure_code, hold};
   } else if (call.phase == CallPhase::lost) {
     for_item = domain::queue_item::Release{call_id, "Aircall has no trace of the call"};
     for_agent = domain::agent::Release{call_id, "Aircall has no trace of the call"};

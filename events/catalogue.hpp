@@ -104,15 +104,18 @@ struct AgentCallEnded {
   bool operator==(const AgentCallEnded&) const = default;
 };
 
-// A reservation undone before a call took place (the start was refused, say).
+// A reservation undone before a call took place (the start was refused, say). An agent
+// Aircall refused as unavailable is held back until `hold_until_ms` (0: not held).
 struct AgentReleased {
   static constexpr std::string_view type = "agent.released";
   static constexpr std::uint32_t schema = 1;
   std::string call_id;
   std::string reason;
+  std::int64_t hold_until_ms = 0;
   static void describe(auto& self, auto&& field) {
     field("callId", self.call_id);
     field("reason", self.reason);
+    field("holdUntil", self.hold_until_ms);
   }
   bool operator==(const AgentReleased&) const = default;
 };

@@ -126,3 +126,11 @@ TEST_CASE("agent: a new session after a stop starts its counts afresh") {
   CHECK(s.session_started_ms == kNow + 2);
   CHECK(s.mock_mode);
 }
+
+TEST_CASE("agent: a release after Aircall refused the user holds the agent back") {
+  auto s = accept(started(), agent::Command{agent::Reserve{"c-1", "q-1", kNow}});
+  s = accept(s, agent::Command{agent::Release{"c-1", "user_unavailable", kNow + 30'000}});
+  CHECK(s.call_id.empty());
+  CHECK_FALSE(can_take_call(s, kNow + 29'999));
+  CHECK(can_take_call(s, kNow + 30'000));
+}

@@ -122,9 +122,11 @@ TEST_CASE("dialer: an agent Aircall reports unavailable is released and the item
   add_item(*f.dialer, "q1", "+33612345678");
   // The start is refused (405): nothing rang, so no attempt counts, and the item is pending.
   REQUIRE(eventually([&] {
-    return f.store->last_seq() > 0 && f.dialer->item("q1")->status == ItemStatus::pending &&
-           f.dialer->agent("agent-1")->call_id.empty() && f.telephony.records().empty();
+    auto agent = f.dialer->agent("agent-1");
+    return agent->wrap_up_until_ms > f.clock.now_ms() && agent->call_id.empty() &&
+           f.dialer->item("q1")->status == ItemStatus::pending;
   }));
+  CHECK(f.telephony.records().empty());
   // Aircall then says the user is closed: no further attempt is made.
   f.dialer->telephony_event(user_opened(101, false));
   REQUIRE(eventually([&] { return !f.dialer->agent("agent-1")->aircall_opened; }));
@@ -132,6 +134,13 @@ TEST_CASE("dialer: an agent Aircall reports unavailable is released and the item
   f.dialer->tick();
   CHECK(f.dialer->item("q1")->attempts == 0);
   f.dialer->telephony_event(user_opened(101, true));
+  // Refused once, the agent is held back half a minute before it is offered a call again.
+  REQUIRE(eventually([&] { return f.dialer->agent("agent-1")->aircall_opened; }));
+  f.clock.advance(29'000);
+  f.dialer->tick();
+  CHECK(f.telephony.records().empty());
+  f.clock.advance(1'000);
+  f.dialer->tick();
   REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::completed; }));
   CHECK(f.dialer->item("q1")->attempts == 1);
 }

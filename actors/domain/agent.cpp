@@ -1,5 +1,7 @@
 #include "actors/domain/agent.hpp"
 
+#include <algorithm>
+
 namespace dialer::domain {
 namespace {
 
@@ -66,7 +68,7 @@ struct AgentDecider {
   Result<Events> operator()(const agent::Release& c) const {
     if (s.call_id != c.call_id) return Events{};
     if (s.call_answered) return conflict("the call was answered; it ends, it is not released");
-    return Events{events::AgentReleased{c.call_id, c.reason}};
+    return Events{events::AgentReleased{c.call_id, c.reason, c.hold_until_ms}};
   }
 
   Result<Events> operator()(const agent::AircallStatus& c) const {
@@ -126,10 +128,11 @@ struct AgentEvolver {
     s.call_answered = false;
     s.wrap_up_until_ms = e.wrap_up_until_ms;
   }
-  void operator()(const events::AgentReleased&) const {
+  void operator()(const events::AgentReleased& e) const {
     s.call_id.clear();
     s.queue_item_id.clear();
     s.call_answered = false;
+    s.wrap_up_until_ms = std::max(s.wrap_up_until_ms, e.hold_until_ms);
   }
   void operator()(const auto&) const {}
 };

@@ -99,6 +99,7 @@ struct CallEnded {
 struct Release {
   std::string call_id;
   std::string reason;
+  std::int64_t hold_until_ms = 0;  // no call before then (Aircall said the user is unavailable)
 };
 struct AircallStatus {
   std::optional<bool> connected;

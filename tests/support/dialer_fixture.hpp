@@ -12,6 +12,7 @@
 #include "actors/dialer.hpp"
 #include "actors/simulated_telephony.hpp"
 #include "storage/event_store.hpp"
+#include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 
 namespace dialer::testing {
@@ -22,17 +23,6 @@ inline std::int64_t civil_ms(const char* zone, int y, unsigned m, unsigned d, in
       date::local_days{date::year{y} / m / d} + std::chrono::hours{hh} + std::chrono::minutes{mm};
   auto sys = date::locate_zone(zone)->to_sys(local);
   return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
-}
-
-// Polls `ready` until it holds or the deadline passes; true when it held.
-template <class P>
-bool eventually(P&& ready, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ready()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return ready();
 }
 
 inline caf::actor_system_config& two_threads(caf::actor_system_config& config) {

@@ -18,7 +18,7 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(AgentReserved{"c-1", "q-1"});
   out.push_back(AgentCallAnswered{"c-1"});
   out.push_back(AgentCallEnded{"c-1", 95, 1790000030000});
-  out.push_back(AgentReleased{"c-2", "user_unavailable"});
+  out.push_back(AgentReleased{"c-2", "user_unavailable", 1790000060000});
   out.push_back(QueueItemAdded{"q-1", "client-9", "Anna Gruber", "+43720880079", 3, 1790000000000,
                                "call after 10", R"({"tier":"gold"})", "Europe/Vienna", "agent-7"});
   out.push_back(QueueItemUpdated{"agent-8", 1, 1790000100000, true, "moved"});

@@ -9,6 +9,7 @@
 #include "actors/projections/projection_runner.hpp"
 #include "actors/projections/report_json.hpp"
 #include "storage/keys.hpp"
+#include "support/eventually.hpp"
 #include "support/raw_log.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/bench_log.hpp"
@@ -123,10 +124,7 @@ TEST_CASE("dialerctl: works beside a live writer, and checks the projection it k
   {
     auto runner = projections::ProjectionRunner::start(**store);
     REQUIRE(runner.ok());
-    auto deadline = std::chrono::steady_clock::now() + 30s;
-    while ((*runner)->checkpoint() < last && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(1ms);
-    REQUIRE((*runner)->checkpoint() == last);
+    REQUIRE(testing::eventually([&] { return (*runner)->checkpoint() == last; }, 30s));
   }
   // The server still holds the database open.
   auto verified = dialerctl(dir, "--db " + db + " verify");

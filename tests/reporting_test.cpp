@@ -5,6 +5,7 @@
 
 #include "actors/projections/projection_runner.hpp"
 #include "support/child_process.hpp"
+#include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/bench_log.hpp"
 
@@ -229,11 +230,7 @@ TEST_CASE(
   {
     auto runner = ProjectionRunner::start(**store);
     REQUIRE(runner.ok());
-    auto deadline = std::chrono::steady_clock::now() + 60s;
-    while ((*runner)->checkpoint() < last && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(1ms);
-    }
-    REQUIRE((*runner)->checkpoint() == last);
+    REQUIRE(testing::eventually([&] { return (*runner)->checkpoint() == last; }, 60s));
     REQUIRE_FALSE((*runner)->failure());
   }
   CHECK(stored_state(**store) == folded_state(**store));
@@ -251,10 +248,7 @@ TEST_CASE("reporting: replay up to a point equals what the live projection showe
   {
     auto runner = ProjectionRunner::start(**store);
     REQUIRE(runner.ok());
-    auto deadline = std::chrono::steady_clock::now() + 60s;
-    while ((*runner)->checkpoint() < then && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(1ms);
-    REQUIRE((*runner)->checkpoint() == then);
+    REQUIRE(testing::eventually([&] { return (*runner)->checkpoint() == then; }, 60s));
     live_then = query_stats((*runner)->view(), {});
   }
   bench::write_log(**store, {5'000, 0.5, 10, kT + 86'400'000});  // the day goes on
@@ -282,10 +276,7 @@ TEST_CASE("reporting: a projection rebuilt from zero equals a fresh fold") {
     auto runner = ProjectionRunner::start(**store, reset,
                                           [&](std::uint64_t checkpoint) { reached = checkpoint; });
     REQUIRE(runner.ok());
-    auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (reached < last && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(1ms);
-    REQUIRE(reached == last);
+    REQUIRE(testing::eventually([&] { return reached == last; }, 60s));
   };
   run_to_end(false);
   // Damage the stored state behind the projection's back; a rebuild puts it right.

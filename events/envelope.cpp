@@ -107,17 +107,21 @@ Result<EnvelopeView> decode_envelope_view(std::string_view bytes) {
 Result<Envelope> decode_envelope(std::string_view bytes) {
   auto view = decode_envelope_view(bytes);
   if (!view) return view.error();
-  return Envelope{view->seq,
-                  std::string{view->stream},
-                  view->stream_version,
-                  std::string{view->type},
-                  view->schema,
-                  view->recorded_at_ms,
-                  std::string{view->causation_id},
-                  std::string{view->correlation_id},
-                  std::string{view->payload},
-                  view->prev_hash,
-                  view->hash};
+  return owned(*view);
+}
+
+Envelope owned(const EnvelopeView& view) {
+  return Envelope{view.seq,
+                  std::string{view.stream},
+                  view.stream_version,
+                  std::string{view.type},
+                  view.schema,
+                  view.recorded_at_ms,
+                  std::string{view.causation_id},
+                  std::string{view.correlation_id},
+                  std::string{view.payload},
+                  view.prev_hash,
+                  view.hash};
 }
 
 }  // namespace dialer::events

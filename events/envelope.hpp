@@ -56,4 +56,7 @@ struct EnvelopeView {
 Result<EnvelopeView> decode_envelope_view(std::string_view bytes);
 Result<Envelope> decode_envelope(std::string_view bytes);
 
+// A copy that owns its text.
+Envelope owned(const EnvelopeView& view);
+
 }  // namespace dialer::events

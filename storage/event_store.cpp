@@ -135,23 +135,23 @@ Result<std::vector<Envelope>> EventStore::read_stream(std::string_view stream,
 
 Status EventStore::scan_log(std::uint64_t from_seq,
                             const std::function<bool(const Envelope&)>& visit) const {
-  rocksdb::ReadOptions options;
-  options.readahead_size = 4 << 20;
-  std::unique_ptr<rocksdb::Iterator> it{database_->db->NewIterator(options, database_->log)};
-  for (it->Seek(keys::be64(from_seq)); it->Valid(); it->Next()) {
-    auto envelope = decode_at(it->key(), it->value());
-    if (!envelope) return envelope.error();
-    if (!visit(*envelope)) break;
-  }
-  if (!it->status().ok()) return io_error(it->status(), "reading the log");
-  return ok_status();
+  // Recent reads (subscriptions) keep their blocks cached for the next reader.
+  return sweep(from_seq, true, [&](const events::EnvelopeView& envelope) {
+    return visit(events::owned(envelope));
+  });
 }
 
 Status EventStore::scan_log_views(
     std::uint64_t from_seq, const std::function<bool(const events::EnvelopeView&)>& visit) const {
+  // A sweep through history should not evict the live working set.
+  return sweep(from_seq, false, visit);
+}
+
+Status EventStore::sweep(std::uint64_t from_seq, bool fill_cache,
+                         const std::function<bool(const events::EnvelopeView&)>& visit) const {
   rocksdb::ReadOptions options;
   options.readahead_size = 4 << 20;
-  options.fill_cache = false;  // a sweep through history should not evict the live working set
+  options.fill_cache = fill_cache;
   std::unique_ptr<rocksdb::Iterator> it{database_->db->NewIterator(options, database_->log)};
   for (it->Seek(keys::be64(from_seq)); it->Valid(); it->Next()) {
     auto envelope = events::decode_envelope_view(view(it->value()));

@@ -158,6 +158,8 @@ class EventStore {
 
  private:
   EventStore() = default;
+  Status sweep(std::uint64_t from_seq, bool fill_cache,
+               const std::function<bool(const events::EnvelopeView&)>& visit) const;
 
   std::unique_ptr<Database> database_;
   std::shared_ptr<CommitSignal> signal_;

@@ -56,17 +56,16 @@ void settle(Self* self, Services* services) {
 
   domain::queue_item::Command for_item = domain::queue_item::Release{call_id, "no call took place"};
   domain::agent::Command for_agent = domain::agent::Release{call_id, "no call took place"};
+  const domain::RetryPolicy policy{settings->max_retries, settings->retry_delay_ms,
+                                   settings->retry_on};
   if (call.phase == CallPhase::ended) {
     const auto& ended = *call.ended;
-    domain::RetryPolicy policy{settings->max_retries, settings->retry_delay_ms, settings->retry_on};
     for_item = domain::queue_item::RecordOutcome{call_id, ended.outcome, now, policy};
     std::int64_t talk = call.answered_at_ms ? (ended.ended_at_ms - *call.answered_at_ms) / 1000 : 0;
     for_agent = domain::agent::CallEnded{call_id, std::max<std::int64_t>(talk, 0), now,
                                          settings->wrap_up_ms};
   } else if (call.phase == CallPhase::start_failed) {
     if (call.failure_code == "bad_number") {
-      domain::RetryPolicy policy{settings->max_retries, settings->retry_delay_ms,
-                                 settings->retry_on};
       for_item = domain::queue_item::RecordOutcome{call_id, events::CallOutcome::wrong_number, now,
                                                    policy};
     } else {

@@ -5,17 +5,14 @@
 
 #include "actors/rules/calling_window.hpp"
 #include "actors/rules/phone.hpp"
+#include "support/civil_time.hpp"
 
 using namespace dialer;
 using namespace dialer::rules;
 
 namespace {
-// UTC milliseconds of a civil time in `zone`.
 std::int64_t at(const char* zone, int y, unsigned m, unsigned d, int hh, int mm) {
-  auto local =
-      date::local_days{date::year{y} / m / d} + std::chrono::hours{hh} + std::chrono::minutes{mm};
-  auto sys = date::locate_zone(zone)->to_sys(local);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
+  return dialer::testing::civil_ms(zone, y, m, d, hh, mm);
 }
 
 BusinessHours always_open() {

@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "support/civil_time.hpp"
+
 using namespace dialer;
 using namespace dialer::dispatch;
 
@@ -14,10 +16,8 @@ constexpr std::int64_t kMinute = 60'000;
 
 // Friday 2026-11-27 12:00 in Paris: inside business hours and France's calling window.
 std::int64_t paris(int day, int hour, int minute = 0) {
-  auto local = date::local_days{date::year{2026} / 11 / day} + std::chrono::hours{hour} +
-               std::chrono::minutes{minute};
-  auto sys = date::locate_zone("Europe/Paris")->to_sys(local);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
+  return dialer::testing::civil_ms("Europe/Paris", 2026, 11, static_cast<unsigned>(day), hour,
+                                   minute);
 }
 const std::int64_t kNoon = paris(27, 12);
 

@@ -12,18 +12,11 @@
 #include "actors/dialer.hpp"
 #include "actors/simulated_telephony.hpp"
 #include "storage/event_store.hpp"
+#include "support/civil_time.hpp"
 #include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 
 namespace dialer::testing {
-
-// UTC milliseconds of a civil time in `zone`.
-inline std::int64_t civil_ms(const char* zone, int y, unsigned m, unsigned d, int hh, int mm = 0) {
-  auto local =
-      date::local_days{date::year{y} / m / d} + std::chrono::hours{hh} + std::chrono::minutes{mm};
-  auto sys = date::locate_zone(zone)->to_sys(local);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
-}
 
 inline caf::actor_system_config& two_threads(caf::actor_system_config& config) {
   config.set("scheduler.max-threads", 2);

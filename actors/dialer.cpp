@@ -154,6 +154,32 @@ Result<domain::QueueItemState> Dialer::item(const std::string& item_id,
 Result<domain::QueueItemState> Dialer::item(const std::string& item_id) {
   return ask<ItemTraits>(Kind::item, item_id, std::nullopt);
 }
+std::vector<Result<domain::QueueItemState>> Dialer::items(
+    std::vector<std::pair<std::string, domain::queue_item::Command>> commands) {
+  using State = domain::QueueItemState;
+  caf::scoped_actor self{*services_.system};
+  using Handle = decltype(self->request(caf::actor{}, options_.answer_timeout, command_atom::value,
+                                        commands.front().second));
+  std::vector<Handle> pending;
+  pending.reserve(commands.size());
+  for (auto& [id, command] : commands) {
+    pending.push_back(self->request(registry_.get(Kind::item, id), options_.answer_timeout,
+                                    command_atom::value, std::move(command)));
+  }
+  std::vector<Result<State>> answers;
+  answers.reserve(commands.size());
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    std::optional<Result<State>> answer;
+    pending[i].receive([&](Reply<State>& reply) { answer = std::move(reply.result); },
+                       [](caf::error&) {});
+    answers.push_back(
+        answer ? std::move(*answer)
+               : Result<State>{Error{ErrorCode::unavailable,
+                                     "queue item " + commands[i].first + " did not answer"}});
+  }
+  return answers;
+}
+
 Result<domain::CallState> Dialer::call(const std::string& call_id) {
   return ask<CallTraits>(Kind::call, call_id, std::nullopt);
 }

@@ -49,6 +49,10 @@ class Dialer {
   Result<domain::QueueItemState> item(const std::string& item_id,
                                       domain::queue_item::Command command);
   Result<domain::QueueItemState> item(const std::string& item_id);
+  // Many item commands at once, answered in their order: all are in flight together, so
+  // their appends share group commits.
+  std::vector<Result<domain::QueueItemState>> items(
+      std::vector<std::pair<std::string, domain::queue_item::Command>> commands);
   Result<domain::CallState> call(const std::string& call_id);
   Result<domain::ConfigState> configure(domain::ChangeSettings change);
   Result<domain::ConfigState> config();

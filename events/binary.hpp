@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,5 +48,9 @@ class Reader {
   std::size_t pos_ = 0;
   bool ok_ = true;
 };
+
+// Bytes as lowercase hex, and back (nullopt for text that is not such hex).
+std::string to_hex(std::string_view bytes);
+std::optional<std::string> from_hex(std::string_view text);
 
 }  // namespace dialer::events

@@ -50,14 +50,7 @@ Hash read_hash(Reader& r) {
 }  // namespace
 
 std::string to_hex(const Hash& hash) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(hash.size() * 2);
-  for (auto byte : hash) {
-    out.push_back(digits[byte >> 4]);
-    out.push_back(digits[byte & 0xf]);
-  }
-  return out;
+  return to_hex(std::string_view{reinterpret_cast<const char*>(hash.data()), hash.size()});
 }
 
 std::string seal_envelope(Envelope& envelope) {

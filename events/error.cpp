@@ -20,6 +20,14 @@ std::string_view to_string(ErrorCode code) {
       return "unavailable";
     case ErrorCode::io_error:
       return "io_error";
+    case ErrorCode::unauthenticated:
+      return "unauthenticated";
+    case ErrorCode::too_large:
+      return "too_large";
+    case ErrorCode::unsupported_media:
+      return "unsupported_media";
+    case ErrorCode::rate_limited:
+      return "rate_limited";
   }
   return "unknown";
 }

@@ -15,6 +15,11 @@ enum class ErrorCode {
   unsupported_version,  // a schema version newer than this build knows
   unavailable,          // a dependency is not ready or not reachable
   io_error,             // the storage engine failed
+  // Refusals at the edge, before a request reaches the domain.
+  unauthenticated,    // no credentials, or wrong ones
+  too_large,          // a body over the size limit
+  unsupported_media,  // a body that is not JSON
+  rate_limited,       // too many requests
 };
 
 std::string_view to_string(ErrorCode code);

@@ -27,6 +27,12 @@ concept NamedEnum = std::is_enum_v<E> && requires(E e, std::string_view s) {
   { from_string(s, e) } -> std::same_as<bool>;
 };
 
+// A record that lists its fields with a static `describe`: nested records travel whole.
+template <class T>
+concept Described = std::is_class_v<T> && requires(T& value) {
+  T::describe(value, [](std::string_view, auto&) {});
+};
+
 // ---- binary ----
 
 inline void put(Writer& w, const std::string& v) {
@@ -46,6 +52,10 @@ requires(!std::same_as<I, bool>) void put(Writer& w, I v) {
 template <NamedEnum E>
 void put(Writer& w, E v) {
   w.bytes(to_string(v));
+}
+template <Described T>
+void put(Writer& w, const T& v) {
+  T::describe(v, [&w](std::string_view, const auto& field) { put(w, field); });
 }
 template <class T>
 void put(Writer& w, const std::optional<T>& v) {
@@ -89,6 +99,10 @@ requires(!std::same_as<I, bool>) void get(Reader& r, I& v) {
 template <NamedEnum E>
 void get(Reader& r, E& v) {
   if (!from_string(r.bytes(), v)) r.fail();
+}
+template <Described T>
+void get(Reader& r, T& v) {
+  T::describe(v, [&r](std::string_view, auto& field) { get(r, field); });
 }
 template <class T>
 void get(Reader& r, std::optional<T>& v) {

@@ -67,7 +67,7 @@ TEST_CASE("queue item: a scheduled item waits for its time") {
         ErrorCode::conflict);
   CHECK(dialable(s, kNow + 30 * kMinute));
   s = accept(s, queue_item::Command{queue_item::Update{std::nullopt, std::nullopt, std::nullopt,
-                                                       true, std::nullopt}});
+                                                       true, std::nullopt, std::nullopt}});
   CHECK(dialable(s, kNow));
 }
 
@@ -83,7 +83,8 @@ TEST_CASE("queue item: a pinned item goes only to its agent") {
 TEST_CASE("queue item: while dialled it cannot be edited, cancelled or assigned again") {
   auto s = accept(added(), queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}, kNow);
   CHECK(refusal(s, queue_item::Command{queue_item::Update{std::nullopt, 1, std::nullopt, false,
-                                                          std::nullopt}}) == ErrorCode::conflict);
+                                                          std::nullopt, std::nullopt}}) ==
+        ErrorCode::conflict);
   CHECK(refusal(s, queue_item::Command{queue_item::Cancel{"x"}}) == ErrorCode::conflict);
   CHECK(refusal(s, queue_item::Command{queue_item::SetStatus{events::ManualStatus::skipped, ""}}) ==
         ErrorCode::conflict);
@@ -145,13 +146,13 @@ TEST_CASE("queue item: outcomes for another or a finished attempt change nothing
 }
 
 TEST_CASE("queue item: cancel, manual status and updates") {
-  auto s = accept(
-      added(), queue_item::Command{queue_item::Update{"agent-3", 1, std::nullopt, false, "vip"}});
+  auto s = accept(added(), queue_item::Command{queue_item::Update{"agent-3", 1, std::nullopt, false,
+                                                                  "vip", std::nullopt}});
   CHECK(s.details.assigned_to == "agent-3");
   CHECK(s.details.priority == 1);
   CHECK(s.details.notes == "vip");
   CHECK(refusal(s, queue_item::Command{queue_item::Update{std::nullopt, 5000, std::nullopt, false,
-                                                          std::nullopt}}) ==
+                                                          std::nullopt, std::nullopt}}) ==
         ErrorCode::invalid_argument);
 
   auto skipped =
@@ -177,4 +178,19 @@ TEST_CASE("queue item: the retry delay doubles and stops at a day") {
   CHECK(retry_delay_after(p, 1) == 60 * kMinute);
   CHECK(retry_delay_after(p, 2) == 120 * kMinute);
   CHECK(retry_delay_after(p, 9) == 24 * 60 * kMinute);
+}
+
+TEST_CASE("queue item: an update with a status is one decision") {
+  queue_item::Update update{std::nullopt, 2,       std::nullopt,
+                            false,        "moved", events::ManualStatus::skipped};
+  auto decided = events_of(added(), queue_item::Command{update});
+  REQUIRE(decided.size() == 2);
+  CHECK(std::holds_alternative<events::QueueItemUpdated>(decided[0]));
+  CHECK(std::holds_alternative<events::QueueItemStatusSet>(decided[1]));
+  auto s = accept(added(), queue_item::Command{update});
+  CHECK(s.details.priority == 2);
+  CHECK(s.status == ItemStatus::skipped);
+
+  update.priority = 5000;  // out of range: the status is not set either
+  CHECK(refusal(added(), queue_item::Command{update}) == ErrorCode::invalid_argument);
 }

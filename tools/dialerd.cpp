@@ -1,29 +1,39 @@
-// dialerd: the PowerDialer server. For now it opens the event store, reports its state,
-// and holds it open until SIGINT or SIGTERM.
+// dialerd: the PowerDialer server. Recovers the dialer from its event log and serves the
+// REST API until SIGINT or SIGTERM, then shuts down gracefully.
 
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdlib>
-#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
-#include "storage/event_store.hpp"
+#include "http/node.hpp"
+#include "http/node_config.hpp"
 
 namespace {
 
-std::string env_or(const char* name, std::string fallback) {
-  const char* value = std::getenv(name);
-  return value && *value ? value : std::move(fallback);
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in{path};
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"PowerDialer server"};
-  std::string db_path = env_or("DIALER_DB", "data/dialer.db");
+  std::string config_path;
+  std::optional<std::string> db_path, bind;
+  std::optional<int> port;
   bool verify_on_start = false;
+  app.add_option("--config", config_path, "JSON settings file (env DIALER_CONFIG)");
   app.add_option("--db", db_path, "event store folder (env DIALER_DB)");
+  app.add_option("--port", port, "port to listen on, 0 for any free one (env DIALER_PORT, PORT)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--bind", bind, "address to listen on (env DIALER_BIND)");
   app.add_flag("--verify", verify_on_start, "walk the whole log before serving");
   CLI11_PARSE(app, argc, argv);
 
@@ -33,29 +43,43 @@ int main(int argc, char** argv) {
   sigaddset(&shutdown_signals, SIGINT);
   sigaddset(&shutdown_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
+  // A client that goes away mid-answer must not end the process.
+  signal(SIGPIPE, SIG_IGN);
 
-  std::error_code ignored;
-  std::filesystem::create_directories(std::filesystem::path{db_path}.parent_path(), ignored);
-  auto store = dialer::storage::EventStore::open(db_path);
-  if (!store) {
-    std::cerr << "dialerd: " << store.error().message << "\n";
-    return 1;
-  }
-  std::cout << "dialerd: event store " << db_path << " open, " << (*store)->last_seq() << " events"
-            << std::endl;
-  if (verify_on_start) {
-    auto report = (*store)->verify();
-    if (!report.ok) {
-      std::cerr << "dialerd: log damaged at seq " << report.first_bad_seq << ": " << report.problem
-                << "\n";
+  auto env = dialer::http::process_environment();
+  if (config_path.empty()) config_path = env("DIALER_CONFIG").value_or("");
+  std::optional<std::string> file_text;
+  if (!config_path.empty()) {
+    file_text = read_file(config_path);
+    if (!file_text) {
+      std::cerr << "dialerd: cannot read the config file " << config_path << "\n";
       return 2;
     }
-    std::cout << "dialerd: log verified, " << report.events_checked << " events" << std::endl;
+  }
+  std::vector<std::string> notices;
+  auto options = dialer::http::resolve_node_options(file_text, env, notices);
+  if (!options) {
+    std::cerr << "dialerd: " << options.error().message << "\n";
+    return 2;
+  }
+  for (const auto& notice : notices) std::cout << "dialerd: " << notice << "\n";
+  if (db_path) options->db_path = *db_path;
+  if (port) options->server.port = *port;
+  if (bind) options->server.bind = *bind;
+  options->verify_on_start = verify_on_start;
+
+  auto node = dialer::http::Node::start(std::move(*options), std::cout);
+  if (!node) {
+    std::cerr << "dialerd: " << node.error().message << "\n";
+    return 1;
   }
   std::cout << "dialerd: ready; SIGINT or SIGTERM stops" << std::endl;
 
   int received = 0;
   sigwait(&shutdown_signals, &received);
-  std::cout << "dialerd: signal " << received << ", closing the store" << std::endl;
+  std::cout << "dialerd: signal " << received
+            << ", finishing the requests in flight and closing the store" << std::endl;
+  (*node)->stop();
+  std::cout << "dialerd: stopped" << std::endl;
   return 0;
 }

@@ -47,8 +47,10 @@ struct ItemDecider {
     if (c.priority && !priority_ok(*c.priority)) return check_priority(*c.priority);
     events::QueueItemUpdated update{c.assigned_to, c.priority, c.scheduled_for_ms, c.unschedule,
                                     c.notes};
-    if (update == events::QueueItemUpdated{}) return Events{};
-    return Events{std::move(update)};
+    Events out;
+    if (update != events::QueueItemUpdated{}) out.push_back(std::move(update));
+    if (c.status) out.push_back(events::QueueItemStatusSet{*c.status, "updated"});
+    return out;
   }
 
   Result<Events> operator()(const queue_item::SetStatus& c) const {
@@ -197,6 +199,17 @@ std::string_view to_string(ItemStatus status) {
       return "cancelled";
   }
   return "pending";
+}
+
+bool from_string(std::string_view text, ItemStatus& status) {
+  for (auto candidate : {ItemStatus::pending, ItemStatus::in_progress, ItemStatus::completed,
+                         ItemStatus::failed, ItemStatus::skipped, ItemStatus::cancelled}) {
+    if (to_string(candidate) == text) {
+      status = candidate;
+      return true;
+    }
+  }
+  return false;
 }
 
 std::int64_t QueueItemState::due_at_ms() const {

@@ -18,6 +18,7 @@ namespace dialer::domain {
 enum class ItemStatus { pending, in_progress, completed, failed, skipped, cancelled };
 
 std::string_view to_string(ItemStatus status);
+bool from_string(std::string_view text, ItemStatus& status);
 
 struct QueueItemState {
   bool exists = false;
@@ -36,6 +37,22 @@ struct QueueItemState {
   // When the item may next be dialled, calling rules aside.
   std::int64_t due_at_ms() const;
   bool operator==(const QueueItemState&) const = default;
+
+  // Every field, for the queue projection's records.
+  static void describe(auto& self, auto&& field) {
+    field("exists", self.exists);
+    field("details", self.details);
+    field("status", self.status);
+    field("attempts", self.attempts);
+    field("callId", self.call_id);
+    field("agentId", self.agent_id);
+    field("currentAttempt", self.current_attempt);
+    field("retryDue", self.retry_due_ms);
+    field("lastResult", self.last_result);
+    field("lastAttempt", self.last_attempt_ms);
+    field("createdAt", self.created_at_ms);
+    field("updatedAt", self.updated_at_ms);
+  }
 };
 
 // What the dispatcher needs to know of the retry policy.
@@ -56,6 +73,8 @@ struct Update {
   std::optional<std::int64_t> scheduled_for_ms;
   bool unschedule = false;
   std::optional<std::string> notes;
+  // Set in the same decision as the fields above: all of it is applied, or none.
+  std::optional<events::ManualStatus> status;
 };
 struct SetStatus {
   events::ManualStatus status = events::ManualStatus::pending;

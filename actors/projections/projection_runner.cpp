@@ -1,5 +1,6 @@
 #include "actors/projections/projection_runner.hpp"
 
+#include "actors/projections/queue_view.hpp"
 #include "actors/projections/reporting.hpp"
 
 namespace dialer::projections {
@@ -37,21 +38,36 @@ void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
   if (failure()) return;
   ReportingFold fold{kv_};
   for (const auto& envelope : batch) {
-    if (auto applied = fold.apply(envelope); !applied) {
+    auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
+    if (!event) {
       std::lock_guard lock{mutex_};
-      failure_ = applied.error();
+      failure_ = event.error();
       return;
     }
+    fold.apply(envelope.stream, envelope.recorded_at_ms, *event);
+    apply_queue(kv_, envelope.stream, envelope.recorded_at_ms, *event);
   }
   fold.flush();
   auto last = batch.back().seq;
   if (auto committed = kv_.commit(last); !committed) {
     std::lock_guard lock{mutex_};
     failure_ = committed.error();
+    advanced_.notify_all();
     return;
   }
-  checkpoint_ = last;
+  {
+    std::lock_guard lock{mutex_};
+    checkpoint_ = last;
+  }
+  advanced_.notify_all();
   if (on_commit_) on_commit_(last);
+}
+
+bool ProjectionRunner::wait_for(std::uint64_t seq, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock{mutex_};
+  return advanced_.wait_for(lock, timeout, [&] {
+    return checkpoint_.load() >= seq || failure_.has_value();
+  }) && !failure_;
 }
 
 }  // namespace dialer::projections

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -11,7 +13,7 @@
 
 namespace dialer::projections {
 
-// Keeps the reporting projection up with the log: follows the store's subscription from
+// Keeps the reporting and queue projections up with the log: follows the store's subscription from
 // its checkpoint, folds each delivered batch, and commits the batch's changes with the new
 // checkpoint in one write, so a crash anywhere resumes with neither gaps nor doubles.
 class ProjectionRunner {
@@ -25,6 +27,9 @@ class ProjectionRunner {
   ~ProjectionRunner();
 
   std::uint64_t checkpoint() const { return checkpoint_.load(); }
+  // Waits until everything up to `seq` is folded, so that a read follows the writes before
+  // it; false when `timeout` passed first or the projection failed.
+  bool wait_for(std::uint64_t seq, std::chrono::milliseconds timeout) const;
   std::optional<Error> failure() const;
   // The committed state, for queries.
   StoredView view() const { return StoredView{store_, kConsumer}; }
@@ -39,6 +44,7 @@ class ProjectionRunner {
   StoreKv kv_;
   std::atomic<std::uint64_t> checkpoint_{0};
   mutable std::mutex mutex_;
+  mutable std::condition_variable advanced_;
   std::optional<Error> failure_;
   std::function<void(std::uint64_t)> on_commit_;
   std::unique_ptr<storage::Subscription> subscription_;

@@ -490,6 +490,17 @@ StatsReport query_stats(const KvReader& kv, const StatsQuery& q) {
   return report;
 }
 
+std::map<std::string, std::string> known_agents(const KvReader& kv) {
+  std::map<std::string, std::string> agents;
+  auto prefix = key({"as", ""});
+  kv.scan(prefix, [&](std::string_view k, std::string_view v) {
+    if (!k.starts_with(prefix)) return false;
+    agents.emplace(k.substr(prefix.size()), v);
+    return true;
+  });
+  return agents;
+}
+
 StatsReport stats_from_history(const KvReader& kv, const StatsQuery& q) {
   auto report = realtime_only(kv);
   auto prefix = key({"r", ""});

@@ -95,6 +95,8 @@ struct StatsReport {
 };
 
 StatsReport query_stats(const KvReader& kv, const StatsQuery& query);
+// Every agent the log has seen, with the status the projection last folded for it.
+std::map<std::string, std::string> known_agents(const KvReader& kv);
 
 // The stats folded afresh from the history rows alone: what the stored stats must equal.
 StatsReport stats_from_history(const KvReader& kv, const StatsQuery& query);

@@ -32,7 +32,10 @@ int list_events(storage::EventStore& store, const EventFilter& filter, const std
                 Output& out);
 
 // The reporting projection folded afresh in memory, as far as `horizon` says.
-Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& horizon);
+// The reporting projection folded afresh; with `queue_view`, the queue listing too, as the
+// server keeps both in one projection.
+Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& horizon,
+                                     bool queue_view = false);
 
 int print_stats(const projections::KvReader& kv, const projections::StatsQuery& query,
                 const std::string& format, Output& out);

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <thread>
 
+#include "actors/projections/queue_view.hpp"
 #include "actors/projections/report_json.hpp"
 #include "tools/dialerctl/commands.hpp"
 
@@ -70,7 +71,8 @@ class BatchQueue {
 
 // Two stages on two cores: one thread reads, checks and decodes the log; this one folds,
 // in log order.
-Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& horizon) {
+Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& horizon,
+                                     bool queue_view) {
   constexpr std::size_t kBatch = 2048;
   auto total = horizon.until_seq ? horizon.until_seq : store.last_seq();
   // About one entry for every two events in a dialler's log.
@@ -84,7 +86,10 @@ Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& 
     auto scanned = store.scan_log_views(1, [&](const events::EnvelopeView& e) {
       if (horizon.until_seq && e.seq > horizon.until_seq) return false;
       if (horizon.until_ms && e.recorded_at_ms > *horizon.until_ms) return false;
-      if (!projections::ReportingFold::wants(e.type)) return true;
+      if (!projections::ReportingFold::wants(e.type) &&
+          !(queue_view && e.stream.starts_with("queue-"))) {
+        return true;
+      }
       auto event = events::decode(e.type, e.schema, e.payload);
       if (!event) {
         read_failure = event.error();
@@ -104,8 +109,10 @@ Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& 
   }};
   std::uint64_t since_flush = 0;
   while (auto batch = queue.pop()) {
-    for (const auto& entry : batch->entries)
+    for (const auto& entry : batch->entries) {
       fold.apply(entry.stream, entry.recorded_at_ms, entry.event);
+      if (queue_view) projections::apply_queue(kv, entry.stream, entry.recorded_at_ms, entry.event);
+    }
     progress.update(batch->last_seq);
     // Written out now and then, so that what stays decoded is bounded.
     if ((since_flush += batch->entries.size()) >= 200'000) {

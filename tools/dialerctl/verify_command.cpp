@@ -27,7 +27,7 @@ int verify(storage::EventStore& store, Output& out) {
   }
   // The stored projection must equal a fresh fold of the log up to its checkpoint, and its
   // stats a fresh sum of its own history.
-  auto fresh = replay(store, {*checkpoint, std::nullopt});
+  auto fresh = replay(store, {*checkpoint, std::nullopt}, /*queue_view=*/true);
   if (!fresh) {
     std::fprintf(stderr, "dialerctl: %s\n", fresh.error().message.c_str());
     return unreadable;

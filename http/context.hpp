@@ -1,0 +1,56 @@
+#pragma once
+
+// What the routes work with: the dialer's actors, the log, the projections, the clock and
+// the edge's own state. Owned by the node (http/node.hpp); routes hold a reference.
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+
+#include "actors/dialer.hpp"
+#include "actors/projections/projection_runner.hpp"
+#include "http/credentials.hpp"
+#include "http/metrics.hpp"
+#include "storage/event_store.hpp"
+
+namespace dialer::http {
+
+struct Context {
+  Context(actors::Dialer& dialer_, storage::EventStore& store_,
+          projections::ProjectionRunner& projections_, const domain::Clock& clock_,
+          Credentials& credentials_, Metrics& metrics_)
+      : dialer(dialer_),
+        store(store_),
+        projections(projections_),
+        clock(clock_),
+        credentials(credentials_),
+        metrics(metrics_) {}
+
+  actors::Dialer& dialer;
+  storage::EventStore& store;
+  projections::ProjectionRunner& projections;
+  const domain::Clock& clock;
+  Credentials& credentials;
+  Metrics& metrics;
+  bool mock_mode = false;
+  std::string telephony_name;  // "simulated", "aircall"
+
+  // How long a read waits for the projections to fold the writes before it.
+  std::chrono::milliseconds read_wait{std::chrono::seconds(2)};
+  // Queue adds one at a time, so that the duplicate check sees every earlier add.
+  std::mutex queue_adds;
+  // Set when the server is shutting down: live feeds end so that their threads are free.
+  std::atomic<bool> stopping{false};
+  std::atomic<std::uint64_t> webhooks_received{0};
+  std::atomic<std::uint64_t> webhooks_duplicate{0};
+  std::atomic<std::uint64_t> webhooks_applied{0};
+
+  std::int64_t now_ms() const { return clock.now_ms(); }
+  // Whether the projections hold every event written before this call.
+  bool caught_up() const { return projections.wait_for(store.last_seq(), read_wait); }
+  // Reads the secrets config holds into `credentials` (after start and each change).
+  void refresh_credentials(const domain::ConfigState& config);
+};
+
+}  // namespace dialer::http

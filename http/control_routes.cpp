@@ -1,0 +1,168 @@
+#include <algorithm>
+
+#include "actors/projections/queue_view.hpp"
+#include "actors/projections/reporting.hpp"
+#include "http/exchange.hpp"
+#include "http/routes.hpp"
+#include "http/views.hpp"
+
+namespace dialer::http {
+namespace {
+
+using nlohmann::json;
+
+Result<std::string> user_id_of(const httplib::Request& req) {
+  return plain_id(req.matches[req.matches.size() - 1].str(), "userId");
+}
+
+// The agent as it is now, or 404 when the dialer never ran for it.
+Result<domain::AgentState> known_agent(Context& context, const std::string& user_id) {
+  auto agent = context.dialer.agent(user_id);
+  if (!agent) return agent.error();
+  if (!agent->ever_started) {
+    return Error{ErrorCode::not_found, "the dialer never ran for agent " + user_id, "userId"};
+  }
+  return agent;
+}
+
+Result<std::int64_t> required_id(const json& body, const char* name) {
+  auto id = integer_field(body, name);
+  if (!id) return id.error();
+  if (!*id || **id <= 0) {
+    return Error{ErrorCode::invalid_argument, std::string{name} + " is required", name};
+  }
+  return **id;
+}
+
+void start(Context& context, const std::string& user_id, const httplib::Request& req,
+           httplib::Response& res) {
+  auto body = json_object(req);
+  if (!body) return reply_error(res, body.error());
+  auto aircall_user_id = required_id(*body, "aircallUserId");
+  if (!aircall_user_id) return reply_error(res, aircall_user_id.error());
+  auto number_id = required_id(*body, "numberId");
+  if (!number_id) return reply_error(res, number_id.error());
+  auto mock = body->value("useMockMode", json(context.mock_mode));
+  if (!mock.is_boolean()) {
+    return reply_error(res, Error{ErrorCode::invalid_argument, "useMockMode must be true or false",
+                                  "useMockMode"});
+  }
+  auto before = context.dialer.agent(user_id);
+  if (!before) return reply_error(res, before.error());
+  // Aircall's last word on this user, from its webhooks: a user it reports unavailable
+  // would only be refused (405) on every call.
+  if (before->aircall_user_id == *aircall_user_id && !domain::aircall_available(*before)) {
+    auto answer = error_json(
+        Error{ErrorCode::invalid_argument, "Agent is not available in Aircall", "aircallUserId"});
+    answer["status"] = before->aircall_opened ? "available" : "unavailable";
+    answer["available"] = false;
+    answer["connected"] = before->aircall_connected;
+    return reply(res, 400, std::move(answer));
+  }
+  auto agent = context.dialer.agent(
+      user_id, domain::agent::Start{*aircall_user_id, *number_id, mock.get<bool>()});
+  if (!agent) return reply_error(res, agent.error());
+  reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
+}
+
+void pause(Context& context, const std::string& user_id, const httplib::Request& req,
+           httplib::Response& res) {
+  auto body = json_object(req);
+  if (!body) return reply_error(res, body.error());
+  auto reason = text_field(*body, "reason");
+  if (!reason) return reply_error(res, reason.error());
+  if (auto known = known_agent(context, user_id); !known) return reply_error(res, known.error());
+  auto agent = context.dialer.agent(user_id, domain::agent::Pause{reason->value_or("busy")});
+  if (!agent) return reply_error(res, agent.error());
+  reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
+}
+
+void stop(Context& context, const std::string& user_id, httplib::Response& res) {
+  if (auto known = known_agent(context, user_id); !known) return reply_error(res, known.error());
+  auto agent = context.dialer.agent(user_id, domain::agent::Stop{});
+  if (!agent) return reply_error(res, agent.error());
+  reply_ok(res, {{"sessionStats", session_stats_json(*agent, context.now_ms())},
+                 {"userStatus", agent_json(*agent, context.now_ms())}});
+}
+
+json active_call(Context& context, const domain::AgentState& agent) {
+  if (agent.call_id.empty()) return nullptr;
+  auto call = context.dialer.call(agent.call_id);
+  if (!call) return nullptr;
+  std::string client;
+  if (auto item = context.dialer.item(agent.queue_item_id)) client = item->details.client_id;
+  return active_call_json(*call, client);
+}
+
+void status(Context& context, const std::string& user_id, httplib::Response& res) {
+  auto agent = known_agent(context, user_id);
+  if (!agent) return reply_error(res, agent.error());
+  auto now = context.now_ms();
+  auto pending = projections::query_queue(context.projections.view(),
+                                          {.owner = user_id, .status = "pending", .limit = 0});
+  reply_ok(res, {{"status", domain::status_label(*agent, now)},
+                 {"online", agent->mode != domain::AgentMode::offline},
+                 {"connected", agent->aircall_connected},
+                 {"activeCall", active_call(context, *agent)},
+                 {"sessionStats", session_stats_json(*agent, now)},
+                 {"pendingCallsCount", pending.total},
+                 {"userStatus", agent_json(*agent, now)}});
+}
+
+// Available agents first, then those with the fewest calls.
+void agents(Context& context, const httplib::Request& req, httplib::Response& res) {
+  auto wanted = text_param(req, "status");
+  auto now = context.now_ms();
+  context.caught_up();
+  std::vector<domain::AgentState> found;
+  for (const auto& [id, last_status] : projections::known_agents(context.projections.view())) {
+    auto agent = context.dialer.agent(id);
+    if (!agent || !agent->ever_started) continue;
+    if (!wanted.empty() && domain::status_label(*agent, now) != wanted) continue;
+    found.push_back(std::move(*agent));
+  }
+  std::stable_sort(found.begin(), found.end(), [now](const auto& a, const auto& b) {
+    bool a_free = domain::status_label(a, now) == "available";
+    bool b_free = domain::status_label(b, now) == "available";
+    if (a_free != b_free) return a_free;
+    return a.calls_completed < b.calls_completed;
+  });
+  json list = json::array();
+  for (const auto& agent : found) list.push_back(agent_json(agent, now));
+  reply_ok(res, {{"totalCount", list.size()}, {"agents", std::move(list)}});
+}
+
+}  // namespace
+
+void add_control_routes(Router& router, Context& context) {
+  router.post(R"(/api/dialer/(start)/([^/]+))", "POST /api/dialer/start/:userId",
+              [&context](const httplib::Request& req, httplib::Response& res) {
+                auto user = user_id_of(req);
+                if (!user) return reply_error(res, user.error());
+                start(context, *user, req, res);
+              });
+  router.post(R"(/api/dialer/(pause)/([^/]+))", "POST /api/dialer/pause/:userId",
+              [&context](const httplib::Request& req, httplib::Response& res) {
+                auto user = user_id_of(req);
+                if (!user) return reply_error(res, user.error());
+                pause(context, *user, req, res);
+              });
+  router.post(R"(/api/dialer/(stop)/([^/]+))", "POST /api/dialer/stop/:userId",
+              [&context](const httplib::Request& req, httplib::Response& res) {
+                auto user = user_id_of(req);
+                if (!user) return reply_error(res, user.error());
+                stop(context, *user, res);
+              });
+  router.get(R"(/api/dialer/(status)/([^/]+))", "GET /api/dialer/status/:userId",
+             [&context](const httplib::Request& req, httplib::Response& res) {
+               auto user = user_id_of(req);
+               if (!user) return reply_error(res, user.error());
+               status(context, *user, res);
+             });
+  router.get("/api/dialer/agents", "GET /api/dialer/agents",
+             [&context](const httplib::Request& req, httplib::Response& res) {
+               agents(context, req, res);
+             });
+}
+
+}  // namespace dialer::http

@@ -1,0 +1,76 @@
+#include "http/credentials.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+namespace dialer::http {
+namespace {
+
+template <class Digest>
+std::vector<Digest> digests(const std::vector<std::string>& secrets, Digest (*digest)(std::string_view)) {
+  std::vector<Digest> out;
+  for (const auto& secret : secrets) {
+    if (!secret.empty()) out.push_back(digest(secret));
+  }
+  return out;
+}
+
+}  // namespace
+
+Credentials::Credentials(std::vector<std::string> env_api_keys, std::string env_webhook_token)
+    : env_api_keys_(digests(env_api_keys, &Credentials::digest)),
+      env_tokens_(digests(std::vector{std::move(env_webhook_token)}, &Credentials::digest)) {}
+
+void Credentials::set_configured(const std::vector<std::string>& api_keys,
+                                 const std::string& webhook_token) {
+  auto keys = digests(api_keys, &Credentials::digest);
+  auto tokens = digests(std::vector{webhook_token}, &Credentials::digest);
+  std::lock_guard lock{mutex_};
+  configured_api_keys_ = std::move(keys);
+  configured_tokens_ = std::move(tokens);
+}
+
+bool Credentials::api_keys_required() const {
+  std::lock_guard lock{mutex_};
+  return !env_api_keys_.empty() || !configured_api_keys_.empty();
+}
+
+bool Credentials::accepts_api_key(std::string_view presented) const {
+  std::lock_guard lock{mutex_};
+  // Both lists are always walked, so the answer's timing does not say which one matched.
+  bool env = matches_any(env_api_keys_, presented);
+  bool configured = matches_any(configured_api_keys_, presented);
+  return env || configured;
+}
+
+bool Credentials::webhook_token_set() const {
+  std::lock_guard lock{mutex_};
+  return !env_tokens_.empty() || !configured_tokens_.empty();
+}
+
+bool Credentials::accepts_webhook_token(std::string_view presented) const {
+  std::lock_guard lock{mutex_};
+  bool env = matches_any(env_tokens_, presented);
+  bool configured = matches_any(configured_tokens_, presented);
+  return env || configured;
+}
+
+// Compared as digests: equal lengths, so CRYPTO_memcmp's constant time covers secrets of
+// any length.
+Credentials::Digest Credentials::digest(std::string_view text) {
+  Digest out{};
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), out.data(), &length, EVP_sha256(), nullptr);
+  return out;
+}
+
+bool Credentials::matches_any(const std::vector<Digest>& secrets, std::string_view presented) {
+  auto candidate = digest(presented);
+  bool found = false;
+  for (const auto& secret : secrets) {
+    found |= CRYPTO_memcmp(secret.data(), candidate.data(), candidate.size()) == 0;
+  }
+  return found;
+}
+
+}  // namespace dialer::http

@@ -1,0 +1,40 @@
+#pragma once
+
+// The secrets the edge checks: REST API keys (Authorization: Bearer) and Aircall's webhook
+// token. Each comes from the environment and from config; either source is accepted.
+// Comparisons take the same time whatever the presented value shares with a secret.
+
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dialer::http {
+
+class Credentials {
+ public:
+  Credentials(std::vector<std::string> env_api_keys, std::string env_webhook_token);
+
+  // The secrets config holds now (after start and after every config change).
+  void set_configured(const std::vector<std::string>& api_keys, const std::string& webhook_token);
+
+  bool api_keys_required() const;
+  bool accepts_api_key(std::string_view presented) const;
+  bool webhook_token_set() const;
+  bool accepts_webhook_token(std::string_view presented) const;
+
+ private:
+  using Digest = std::array<std::uint8_t, 32>;
+  static Digest digest(std::string_view text);
+  static bool matches_any(const std::vector<Digest>& secrets, std::string_view presented);
+
+  std::vector<Digest> env_api_keys_;
+  std::vector<Digest> env_tokens_;
+  mutable std::mutex mutex_;
+  std::vector<Digest> configured_api_keys_;
+  std::vector<Digest> configured_tokens_;
+};
+
+}  // namespace dialer::http

@@ -1,0 +1,178 @@
+#include "http/exchange.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <limits>
+
+#include "actors/projections/report_json.hpp"
+#include "events/binary.hpp"
+
+namespace dialer::http {
+namespace {
+
+using nlohmann::json;
+
+Error invalid(std::string message, std::string field) {
+  return Error{ErrorCode::invalid_argument, std::move(message), std::move(field)};
+}
+
+}  // namespace
+
+int status_of(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_argument:
+    case ErrorCode::corrupt_data:
+    case ErrorCode::unsupported_version:
+      return 400;
+    case ErrorCode::unauthenticated:
+      return 401;
+    case ErrorCode::not_found:
+      return 404;
+    case ErrorCode::conflict:
+      return 409;
+    case ErrorCode::too_large:
+      return 413;
+    case ErrorCode::unsupported_media:
+      return 415;
+    case ErrorCode::refused:
+      return 422;
+    case ErrorCode::rate_limited:
+      return 429;
+    case ErrorCode::unavailable:
+      return 503;
+    case ErrorCode::io_error:
+      return 500;
+  }
+  return 500;
+}
+
+json error_json(const Error& error) {
+  json detail{{"code", to_string(error.code)}};
+  if (!error.field.empty()) detail["field"] = error.field;
+  return json{{"success", false}, {"message", error.message}, {"error", std::move(detail)}};
+}
+
+void reply(httplib::Response& res, int status, json body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+void reply_ok(httplib::Response& res, json body, int status) {
+  body["success"] = true;
+  reply(res, status, std::move(body));
+}
+
+void reply_error(httplib::Response& res, const Error& error) {
+  reply(res, status_of(error.code), error_json(error));
+}
+
+Status declared_json(const httplib::Request& req) {
+  if (req.body.empty()) return Done{};
+  auto type = req.get_header_value("Content-Type");
+  if (!type.empty() && type.find("json") == std::string::npos) {
+    return Error{ErrorCode::unsupported_media, "the body must be JSON (application/json)",
+                 "Content-Type"};
+  }
+  return Done{};
+}
+
+Result<json> json_object(const httplib::Request& req) {
+  if (req.body.empty()) return json::object();
+  auto parsed = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return invalid("the body is not valid JSON", "body");
+  if (!parsed.is_object()) return invalid("the body must be a JSON object", "body");
+  return parsed;
+}
+
+Result<std::size_t> count_param(const httplib::Request& req, const char* name,
+                                std::size_t fallback, std::size_t max) {
+  if (!req.has_param(name)) return fallback;
+  auto text = req.get_param_value(name);
+  std::size_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value > max) {
+    return invalid(std::string{name} + " must be a whole number from 0 to " + std::to_string(max),
+                   name);
+  }
+  return value;
+}
+
+Result<std::optional<std::int64_t>> time_param(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name) || req.get_param_value(name).empty()) {
+    return std::optional<std::int64_t>{};
+  }
+  auto parsed = projections::parse_time(req.get_param_value(name));
+  if (!parsed) return invalid(std::string{name} + " must be an ISO-8601 time or date", name);
+  return parsed;
+}
+
+std::string text_param(const httplib::Request& req, const char* name) {
+  return req.has_param(name) ? req.get_param_value(name) : std::string{};
+}
+
+Result<std::optional<std::string>> text_field(const json& object, const char* name) {
+  auto found = object.find(name);
+  if (found == object.end() || found->is_null()) return std::optional<std::string>{};
+  if (found->is_string()) return std::optional{found->get<std::string>()};
+  if (found->is_number_integer()) return std::optional{std::to_string(found->get<std::int64_t>())};
+  return invalid(std::string{name} + " must be a string", name);
+}
+
+Result<std::optional<std::int64_t>> integer_field(const json& object, const char* name) {
+  auto found = object.find(name);
+  if (found == object.end() || found->is_null()) return std::optional<std::int64_t>{};
+  if (found->is_number_integer()) return std::optional{found->get<std::int64_t>()};
+  // Ids often arrive as strings of digits; the original accepted both.
+  if (found->is_string()) {
+    const auto& text = found->get_ref<const std::string&>();
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc{} && end == text.data() + text.size() && !text.empty()) {
+      return std::optional{value};
+    }
+  }
+  return invalid(std::string{name} + " must be a whole number", name);
+}
+
+Result<std::optional<std::int64_t>> time_field(const json& object, const char* name) {
+  auto found = object.find(name);
+  if (found == object.end() || found->is_null()) return std::optional<std::int64_t>{};
+  if (found->is_string()) {
+    if (auto parsed = projections::parse_time(found->get<std::string>())) return std::optional{*parsed};
+  }
+  return invalid(std::string{name} + " must be an ISO-8601 time", name);
+}
+
+Result<std::string> plain_id(std::string text, const char* field) {
+  bool plain = !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+  if (!plain) {
+    return invalid(std::string{field} + " must be 1 to 64 letters, digits, '-', '_' or '.'", field);
+  }
+  return text;
+}
+
+Result<std::optional<std::int32_t>> priority_field(const json& object) {
+  auto priority = integer_field(object, "priority");
+  if (!priority) return priority.error();
+  if (!*priority) return std::optional<std::int32_t>{};
+  if (**priority < std::numeric_limits<std::int32_t>::min() ||
+      **priority > std::numeric_limits<std::int32_t>::max()) {
+    return invalid("priority must be between 0 and 1000", "priority");
+  }
+  return std::optional{static_cast<std::int32_t>(**priority)};
+}
+
+std::string encode_cursor(std::string_view key) {
+  return events::to_hex(key);
+}
+
+Result<std::string> decode_cursor(std::string_view text) {
+  auto key = events::from_hex(text);
+  if (!key) return invalid("cursor is not one this server gave", "cursor");
+  return std::move(*key);
+}
+
+}  // namespace dialer::http

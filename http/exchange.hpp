@@ -1,0 +1,53 @@
+#pragma once
+
+// One request in, one JSON answer out: the helpers every route shares. Errors are values
+// (events/error.hpp) until here, where each code becomes its one HTTP status.
+
+#include <httplib.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "events/result.hpp"
+
+namespace dialer::http {
+
+int status_of(ErrorCode code);
+
+// {"success": false, "message", "error": {"code", "field"}}
+nlohmann::json error_json(const Error& error);
+
+void reply(httplib::Response& res, int status, nlohmann::json body);
+// A success: `body` gains "success": true.
+void reply_ok(httplib::Response& res, nlohmann::json body, int status = 200);
+void reply_error(httplib::Response& res, const Error& error);
+
+// A body declared as anything but JSON is refused (415) before it is routed.
+Status declared_json(const httplib::Request& req);
+// The request's JSON object (an empty body reads as {}): 400 when it does not parse or is
+// not an object.
+Result<nlohmann::json> json_object(const httplib::Request& req);
+
+// Query parameters, checked: a bad value is an invalid_argument error naming it.
+Result<std::size_t> count_param(const httplib::Request& req, const char* name,
+                                std::size_t fallback, std::size_t max);
+Result<std::optional<std::int64_t>> time_param(const httplib::Request& req, const char* name);
+std::string text_param(const httplib::Request& req, const char* name);
+
+// Typed fields of a JSON object, checked the same way; absent (or null) gives nullopt.
+Result<std::optional<std::string>> text_field(const nlohmann::json& object, const char* name);
+Result<std::optional<std::int64_t>> integer_field(const nlohmann::json& object, const char* name);
+Result<std::optional<std::int64_t>> time_field(const nlohmann::json& object, const char* name);
+
+// An id from a path: 1 to 64 letters, digits, '-', '_' or '.', or an error naming `field`.
+Result<std::string> plain_id(std::string text, const char* field);
+// A priority as the API takes it: a whole number that fits; the range is the domain's.
+Result<std::optional<std::int32_t>> priority_field(const nlohmann::json& object);
+
+// Cursors travel as hex so that they survive any URL and say nothing of the key layout.
+std::string encode_cursor(std::string_view key);
+Result<std::string> decode_cursor(std::string_view text);
+
+}  // namespace dialer::http

@@ -1,0 +1,126 @@
+#include "http/node.hpp"
+
+#include <filesystem>
+#include <ostream>
+
+namespace dialer::http {
+namespace {
+
+bool loopback(const std::string& address) {
+  return address == "127.0.0.1" || address == "::1" || address == "localhost" ||
+         address.starts_with("127.");
+}
+
+}  // namespace
+
+void Context::refresh_credentials(const domain::ConfigState& config) {
+  std::vector<std::string> keys;
+  const auto& configured = config.value("security.apiKeys");
+  if (configured.is_array()) {
+    for (const auto& key : configured) {
+      if (key.is_string()) keys.push_back(key.get<std::string>());
+    }
+  }
+  const auto& token = config.value("aircall.webhookToken");
+  credentials.set_configured(keys, token.is_string() ? token.get<std::string>() : std::string{});
+}
+
+Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& notices) {
+  std::unique_ptr<Node> node{new Node};
+  node->clock_ = options.clock ? options.clock : &node->system_clock_;
+
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path{options.db_path}.parent_path(),
+                                      ignored);
+  auto* clock = node->clock_;
+  auto store = storage::EventStore::open(
+      options.db_path, {storage::OpenMode::read_write, {}, [clock] { return clock->now_ms(); }, nullptr});
+  if (!store) return store.error();
+  node->store_ = std::move(store).value();
+  node->seq_at_start_ = node->store_->last_seq();
+  notices << "dialerd: event store " << options.db_path << " open, " << node->seq_at_start_
+          << " events" << std::endl;
+  if (options.verify_on_start) {
+    auto report = node->store_->verify();
+    if (!report.ok) {
+      return Error{ErrorCode::corrupt_data, "log damaged at seq " +
+                                                std::to_string(report.first_bad_seq) + ": " +
+                                                report.problem};
+    }
+    notices << "dialerd: log verified, " << report.events_checked << " events" << std::endl;
+  }
+
+  node->telephony_ = std::make_unique<actors::SimulatedTelephony>(*clock, options.simulation);
+  node->actor_config_ = std::make_unique<caf::actor_system_config>();
+  node->actor_system_ = std::make_unique<caf::actor_system>(*node->actor_config_);
+  auto dialer = actors::Dialer::start(*node->actor_system_, *node->store_, *node->telephony_, *clock);
+  if (!dialer) return dialer.error();
+  node->dialer_ = std::move(dialer).value();
+  const auto& recovered = node->dialer_->recovery();
+  notices << "dialerd: recovered " << recovered.events << " events in " << recovered.seconds
+          << " s: " << recovered.agents_live << " agents live, " << recovered.items_pending
+          << " items pending, " << recovered.calls_resumed << " calls followed" << std::endl;
+  node->telephony_->connect([d = node->dialer_.get()](actors::TelephonyEvent event) {
+    d->telephony_event(std::move(event));
+  });
+
+  auto runner = projections::ProjectionRunner::start(*node->store_);
+  if (!runner) return runner.error();
+  node->projections_ = std::move(runner).value();
+
+  node->credentials_ =
+      std::make_unique<Credentials>(options.api_keys, options.webhook_token);
+  node->context_ = std::make_unique<Context>(*node->dialer_, *node->store_, *node->projections_,
+                                             *clock, *node->credentials_, node->metrics_);
+  node->context_->mock_mode = options.mock_mode;
+  node->context_->telephony_name = "simulated";
+  auto config = node->dialer_->config();
+  if (!config) return config.error();
+  node->context_->refresh_credentials(*config);
+
+  auto server_options = options.server;
+  if (!node->credentials_->api_keys_required() && !loopback(server_options.bind)) {
+    notices << "dialerd: no API key is configured, so the API listens on 127.0.0.1 only, not "
+            << server_options.bind << " (set DIALER_API_KEYS or security.apiKeys)" << std::endl;
+    server_options.bind = "127.0.0.1";
+  }
+  if (!node->credentials_->webhook_token_set()) {
+    notices << "dialerd: no webhook token is configured; webhooks are refused until "
+               "AIRCALL_WEBHOOK_TOKEN or aircall.webhookToken is set"
+            << std::endl;
+  }
+  auto* raw = node.get();
+  auto server = ApiServer::start(server_options, *node->context_, [raw] { return raw->ready(); });
+  if (!server) return server.error();
+  node->server_ = std::move(server).value();
+  notices << "dialerd: serving " << (node->server_->tls() ? "https" : "http") << "://"
+          << server_options.bind << ":" << node->server_->port() << "/api/dialer (telephony: "
+          << (options.mock_mode ? "simulated, mock mode" : "simulated") << ")" << std::endl;
+  return node;
+}
+
+bool Node::ready() const {
+  // Ready once the projections have folded everything the log held at start; it stays so.
+  if (!caught_up_ && projections_->checkpoint() >= seq_at_start_) caught_up_ = true;
+  return caught_up_ && !context_->stopping;
+}
+
+void Node::stop() {
+  if (context_) context_->stopping = true;
+  if (server_) {
+    server_->stop();
+    server_.reset();
+  }
+  if (telephony_) telephony_->connect({});
+  projections_.reset();
+  dialer_.reset();
+  actor_system_.reset();
+  telephony_.reset();
+  store_.reset();
+}
+
+Node::~Node() {
+  stop();
+}
+
+}  // namespace dialer::http

@@ -1,0 +1,68 @@
+#pragma once
+
+// One dialer process: the event store, the actors recovered from it, the projections, the
+// telephony and the REST server over them, started in that order and stopped in reverse.
+
+#include <caf/all.hpp>
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/dialer.hpp"
+#include "actors/simulated_telephony.hpp"
+#include "http/context.hpp"
+#include "http/server.hpp"
+
+namespace dialer::http {
+
+struct NodeOptions {
+  std::string db_path = "data/dialer.db";
+  ServerOptions server;
+  std::vector<std::string> api_keys;  // besides security.apiKeys in config
+  std::string webhook_token;          // besides aircall.webhookToken in config
+  bool mock_mode = true;
+  actors::SimulationOptions simulation{2'000, 8'000, 0.6, 0.1, 0.1, 1};
+  bool verify_on_start = false;
+  const domain::Clock* clock = nullptr;  // the system clock when null
+};
+
+class Node {
+ public:
+  // Notices (what is bound where, what is ignored) go to `notices`.
+  static Result<std::unique_ptr<Node>> start(NodeOptions options, std::ostream& notices);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  int port() const { return server_->port(); }
+  bool ready() const;
+  // Graceful: stop accepting, finish requests in flight, stop the actors, close the store.
+  void stop();
+
+  storage::EventStore& store() { return *store_; }
+  actors::Dialer& dialer() { return *dialer_; }
+  Context& context() { return *context_; }
+  actors::SimulatedTelephony& telephony() { return *telephony_; }
+
+ private:
+  Node() = default;
+
+  domain::SystemClock system_clock_;
+  const domain::Clock* clock_ = nullptr;
+  std::unique_ptr<storage::EventStore> store_;
+  std::unique_ptr<actors::SimulatedTelephony> telephony_;
+  std::unique_ptr<caf::actor_system_config> actor_config_;
+  std::unique_ptr<caf::actor_system> actor_system_;
+  std::unique_ptr<actors::Dialer> dialer_;
+  std::unique_ptr<projections::ProjectionRunner> projections_;
+  std::unique_ptr<Credentials> credentials_;
+  Metrics metrics_;
+  std::unique_ptr<Context> context_;
+  std::unique_ptr<ApiServer> server_;
+  std::uint64_t seq_at_start_ = 0;
+  mutable std::atomic<bool> caught_up_{false};
+};
+
+}  // namespace dialer::http

@@ -1,0 +1,213 @@
+#include "http/node_config.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+namespace dialer::http {
+namespace {
+
+using nlohmann::json;
+
+Error invalid(const std::string& where, const std::string& why) {
+  return Error{ErrorCode::invalid_argument, where + " " + why, where};
+}
+
+Result<std::int64_t> integer_of(const std::string& where, const std::string& text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    return invalid(where, "must be a whole number, not \"" + text + "\"");
+  }
+  return value;
+}
+
+Result<bool> flag_of(const std::string& where, const std::string& text) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off" || text.empty()) return false;
+  return invalid(where, "must be true or false, not \"" + text + "\"");
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    auto part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    auto first = part.find_first_not_of(' ');
+    auto last = part.find_last_not_of(' ');
+    if (first != std::string::npos) out.push_back(part.substr(first, last - first + 1));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Settings as text, whichever source they came from, so that both go through one parser.
+using Settings = std::map<std::string, std::string>;
+
+Result<Settings> file_settings(const std::string& text) {
+  auto parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return Error{ErrorCode::invalid_argument, "the config file is not a JSON object", "config"};
+  }
+  Settings out;
+  for (const auto& [key, value] : parsed.items()) {
+    if (value.is_string()) {
+      out[key] = value.get<std::string>();
+    } else if (value.is_array()) {
+      std::string joined;
+      for (const auto& part : value) {
+        if (!part.is_string()) return invalid("config file: " + key, "must list strings");
+        joined += (joined.empty() ? "" : ",") + part.get<std::string>();
+      }
+      out[key] = joined;
+    } else if (value.is_boolean() || value.is_number_integer()) {
+      out[key] = value.dump();
+    } else {
+      return invalid("config file: " + key, "must be a string, a number, true/false or a list");
+    }
+  }
+  return out;
+}
+
+struct Source {
+  const char* file_key;
+  std::vector<const char*> env_names;  // the first set wins
+};
+
+// Every setting: its key in the file and its environment variables.
+const std::vector<std::pair<std::string, Source>>& sources() {
+  static const std::vector<std::pair<std::string, Source>> table{
+      {"db", {"db", {"DIALER_DB", "DATABASE_PATH"}}},
+      {"port", {"port", {"DIALER_PORT", "PORT"}}},
+      {"bind", {"bind", {"DIALER_BIND", "BIND_ADDRESS", "HOST"}}},
+      {"apiKeys", {"apiKeys", {"DIALER_API_KEYS", "API_KEYS"}}},
+      {"webhookToken", {"webhookToken", {"AIRCALL_WEBHOOK_TOKEN"}}},
+      {"aircallApiKey", {"aircallApiKey", {"AIRCALL_API_KEY", "AIRCALL_API_ID"}}},
+      {"aircallApiSecret", {"aircallApiSecret", {"AIRCALL_API_SECRET", "AIRCALL_API_TOKEN"}}},
+      {"mockMode", {"mockMode", {"ENABLE_MOCK_MODE"}}},
+      {"threads", {"threads", {"DIALER_HTTP_THREADS"}}},
+      {"maxBodyBytes", {"maxBodyBytes", {"DIALER_MAX_BODY_BYTES"}}},
+      {"tlsCertificate", {"tlsCertificate", {"DIALER_TLS_CERT"}}},
+      {"tlsPrivateKey", {"tlsPrivateKey", {"DIALER_TLS_KEY"}}},
+      {"accessLog", {"accessLog", {"DIALER_ACCESS_LOG"}}},
+      {"simRingMs", {"simRingMs", {"AIRCALL_SIM_RING_MS"}}},
+      {"simTalkMs", {"simTalkMs", {"AIRCALL_SIM_TALK_MS"}}},
+      {"simAnswerRate", {"simAnswerRate", {"AIRCALL_SIM_ANSWER_RATE"}}},
+      {"simSeed", {"simSeed", {"AIRCALL_SIM_SEED"}}},
+  };
+  return table;
+}
+
+}  // namespace
+
+Environment process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (!value) return std::nullopt;
+    return std::string{value};
+  };
+}
+
+Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_text,
+                                         const Environment& env,
+                                         std::vector<std::string>& notices) {
+  Settings settings;
+  if (file_text) {
+    auto from_file = file_settings(*file_text);
+    if (!from_file) return from_file.error();
+    for (const auto& [key, value] : *from_file) {
+      bool known = std::any_of(sources().begin(), sources().end(),
+                               [&](const auto& entry) { return entry.second.file_key == key; });
+      if (!known) return invalid("config file: " + key, "is not a setting dialerd knows");
+      settings[key] = value;
+    }
+  }
+  for (const auto& [key, source] : sources()) {
+    for (const char* name : source.env_names) {
+      if (auto value = env(name); value && !value->empty()) {
+        settings[key] = *value;
+        break;
+      }
+    }
+  }
+  for (const char* ignored : {"REDIS_HOST", "REDIS_PORT", "REDIS_URL", "MONGODB_URI"}) {
+    if (env(ignored)) {
+      notices.push_back(std::string{ignored} +
+                        " is accepted and ignored: the event log in RocksDB does that work");
+    }
+  }
+
+  NodeOptions options;
+  auto text = [&](const char* key) -> const std::string* {
+    auto found = settings.find(key);
+    return found == settings.end() ? nullptr : &found->second;
+  };
+  if (auto* db = text("db")) options.db_path = *db;
+  if (auto* bind = text("bind")) options.server.bind = *bind;
+  if (auto* port = text("port")) {
+    auto value = integer_of("port", *port);
+    if (!value) return value.error();
+    if (*value < 0 || *value > 65535) return invalid("port", "must be from 0 to 65535");
+    options.server.port = static_cast<int>(*value);
+  }
+  if (auto* keys = text("apiKeys")) options.api_keys = split_list(*keys);
+  if (auto* token = text("webhookToken")) options.webhook_token = *token;
+  if (auto* mock = text("mockMode")) {
+    auto value = flag_of("mockMode", *mock);
+    if (!value) return value.error();
+    options.mock_mode = *value;
+  }
+  if (auto* threads = text("threads")) {
+    auto value = integer_of("threads", *threads);
+    if (!value) return value.error();
+    if (*value < 4 || *value > 4096) return invalid("threads", "must be from 4 to 4096");
+    options.server.threads = static_cast<std::size_t>(*value);
+  }
+  if (auto* limit = text("maxBodyBytes")) {
+    auto value = integer_of("maxBodyBytes", *limit);
+    if (!value) return value.error();
+    if (*value < 1024) return invalid("maxBodyBytes", "must be at least 1024");
+    options.server.max_body_bytes = static_cast<std::size_t>(*value);
+  }
+  if (auto* cert = text("tlsCertificate")) options.server.tls_certificate = *cert;
+  if (auto* key = text("tlsPrivateKey")) options.server.tls_private_key = *key;
+  if (options.server.tls_certificate.empty() != options.server.tls_private_key.empty()) {
+    return invalid("tlsCertificate", "and tlsPrivateKey must be given together");
+  }
+  if (auto* log = text("accessLog")) {
+    auto value = flag_of("accessLog", *log);
+    if (!value) return value.error();
+    if (!*value) options.server.access_log = nullptr;
+  }
+  for (auto [key, target] : {std::pair{"simRingMs", &options.simulation.ring_ms},
+                             std::pair{"simTalkMs", &options.simulation.talk_ms}}) {
+    if (auto* ms = text(key)) {
+      auto value = integer_of(key, *ms);
+      if (!value) return value.error();
+      if (*value < 0) return invalid(key, "must not be negative");
+      *target = *value;
+    }
+  }
+  if (auto* rate = text("simAnswerRate")) {
+    char* end = nullptr;
+    double value = std::strtod(rate->c_str(), &end);
+    if (end != rate->c_str() + rate->size() || value < 0 || value > 1) {
+      return invalid("simAnswerRate", "must be a fraction from 0 to 1");
+    }
+    options.simulation.answer_rate = value;
+  }
+  if (auto* seed = text("simSeed")) {
+    auto value = integer_of("simSeed", *seed);
+    if (!value) return value.error();
+    options.simulation.seed = static_cast<std::uint64_t>(*value);
+  }
+  if (text("aircallApiKey") || text("aircallApiSecret")) {
+    notices.push_back(
+        "Aircall credentials are set; this build dials through the simulated telephony");
+  }
+  return options;
+}
+
+}  // namespace dialer::http

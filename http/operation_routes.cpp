@@ -1,0 +1,115 @@
+#include "actors/projections/report_json.hpp"
+#include "http/exchange.hpp"
+#include "http/openapi.hpp"
+#include "http/routes.hpp"
+
+namespace dialer::http {
+namespace {
+
+using nlohmann::json;
+
+json jobs_status(Context& context) {
+  auto stats = context.dialer.dispatcher_stats();
+  auto last = context.store.last_seq();
+  auto checkpoint = context.projections.checkpoint();
+  auto appends = context.store.append_stats();
+  auto settings = context.dialer.services().settings();
+  json timers{{"waitingItems", stats.index.waiting_items},
+              {"nextWakeAt", stats.next_wake_ms ? json(projections::iso_time(*stats.next_wake_ms))
+                                                : json(nullptr)}};
+  return {
+      {"timers", std::move(timers)},
+      {"webhooks",
+       {{"received", context.webhooks_received.load()},
+        {"duplicates", context.webhooks_duplicate.load()},
+        {"applied", context.webhooks_applied.load()},
+        // A delivery is routed to the actors as soon as it is durable.
+        {"inboxLag", 0}}},
+      {"projections",
+       {{"checkpoint", checkpoint}, {"lastSeq", last}, {"lag", last - std::min(last, checkpoint)}}},
+      {"dispatcher",
+       {{"freeAgents", stats.index.free_agents},
+        {"pacedAgents", stats.index.paced_agents},
+        {"readyItems", stats.index.ready_items},
+        {"waitingItems", stats.index.waiting_items},
+        {"matches", stats.index.matches},
+        {"callsStarted", stats.calls_started}}},
+      {"rateLimiter",
+       {{"requestsPerMinute", settings->requests_per_minute},
+        {"callsPerMinutePerAgent", settings->call_rate_limit_per_minute},
+        {"pacedAgents", stats.index.paced_agents}}},
+      {"store",
+       {{"batches", appends.batches}, {"requests", appends.requests}, {"events", appends.events}}}};
+}
+
+std::vector<Gauge> gauges(Context& context) {
+  auto stats = context.dialer.dispatcher_stats();
+  auto appends = context.store.append_stats();
+  auto last = context.store.last_seq();
+  auto checkpoint = context.projections.checkpoint();
+  auto per_batch = appends.batches == 0 ? 0.0
+                                        : static_cast<double>(appends.events) /
+                                              static_cast<double>(appends.batches);
+  return {
+      {"dialer_log_last_seq", "Sequence number of the last event in the log.",
+       static_cast<double>(last)},
+      {"dialer_append_batches_total", "Synced write batches since start.",
+       static_cast<double>(appends.batches), "counter"},
+      {"dialer_append_events_total", "Events written since start.",
+       static_cast<double>(appends.events), "counter"},
+      {"dialer_append_batch_events_avg", "Events per synced batch, on average since start.",
+       per_batch},
+      {"dialer_dispatcher_ready_items", "Items ready to dial, waiting for an agent.",
+       static_cast<double>(stats.index.ready_items)},
+      {"dialer_dispatcher_waiting_items", "Items waiting on time (schedule, retry, windows).",
+       static_cast<double>(stats.index.waiting_items)},
+      {"dialer_dispatcher_free_agents", "Agents free for a call.",
+       static_cast<double>(stats.index.free_agents)},
+      {"dialer_calls_started_total", "Calls the dispatcher started.",
+       static_cast<double>(stats.calls_started), "counter"},
+      {"dialer_projection_lag_events", "Events written but not yet folded into the projections.",
+       static_cast<double>(last - std::min(last, checkpoint))},
+      {"dialer_webhooks_received_total", "Webhook deliveries stored.",
+       static_cast<double>(context.webhooks_received.load()), "counter"},
+      {"dialer_webhooks_duplicate_total", "Webhook deliveries recognised as redeliveries.",
+       static_cast<double>(context.webhooks_duplicate.load()), "counter"},
+  };
+}
+
+}  // namespace
+
+void add_operation_routes(Router& router, Context& context, std::function<bool()> ready) {
+  router.get("/healthz", "GET /healthz", [](const httplib::Request&, httplib::Response& res) {
+    reply_ok(res, {{"status", "alive"}});
+  });
+  router.get("/readyz", "GET /readyz",
+             [&context, ready](const httplib::Request&, httplib::Response& res) {
+               auto last = context.store.last_seq();
+               auto checkpoint = context.projections.checkpoint();
+               if (!ready()) {
+                 return reply_error(res, Error{ErrorCode::unavailable, "not ready"});
+               }
+               if (auto failure = context.projections.failure()) {
+                 return reply_error(res, Error{ErrorCode::unavailable,
+                                               "projections stopped: " + failure->message});
+               }
+               reply_ok(res, {{"status", "ready"},
+                              {"lastSeq", last},
+                              {"projectionLag", last - std::min(last, checkpoint)}});
+             });
+  router.get("/metrics", "GET /metrics",
+             [&context](const httplib::Request&, httplib::Response& res) {
+               res.set_content(context.metrics.render(gauges(context)),
+                               "text/plain; version=0.0.4");
+             });
+  router.get("/api/dialer/openapi.json", "GET /api/dialer/openapi.json",
+             [](const httplib::Request&, httplib::Response& res) {
+               res.set_content(std::string{openapi_document()}, "application/json");
+             });
+  router.get("/api/dialer/jobs/status", "GET /api/dialer/jobs/status",
+             [&context](const httplib::Request&, httplib::Response& res) {
+               reply_ok(res, jobs_status(context));
+             });
+}
+
+}  // namespace dialer::http

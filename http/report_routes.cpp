@@ -1,0 +1,94 @@
+#include <set>
+
+#include "actors/projections/report_json.hpp"
+#include "actors/projections/reporting.hpp"
+#include "http/exchange.hpp"
+#include "http/routes.hpp"
+
+namespace dialer::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxPageSize = 1'000;
+const std::set<std::string> kRowStatuses{"completed", "missed",    "rejected", "no-answer",
+                                         "busy",      "failed",    "voicemail", "dialing",
+                                         "ringing",   "in-progress"};
+
+struct Period {
+  std::optional<std::int64_t> from_ms;
+  std::optional<std::int64_t> to_ms;
+};
+
+// startDate is inclusive, endDate exclusive; a bare date as endDate covers that whole day.
+Result<Period> period_of(const httplib::Request& req) {
+  auto from = time_param(req, "startDate");
+  if (!from) return from.error();
+  auto to = time_param(req, "endDate");
+  if (!to) return to.error();
+  Period period{*from, *to};
+  if (period.to_ms && text_param(req, "endDate").size() == 10) *period.to_ms += 24 * 3'600'000;
+  if (period.from_ms && period.to_ms && *period.from_ms >= *period.to_ms) {
+    return Error{ErrorCode::invalid_argument, "endDate must be after startDate", "endDate"};
+  }
+  return period;
+}
+
+void history(Context& context, const httplib::Request& req, httplib::Response& res) {
+  projections::HistoryQuery query;
+  query.agent = text_param(req, "userId");
+  query.client = text_param(req, "clientId");
+  query.status = text_param(req, "status");
+  if (!query.status.empty() && !kRowStatuses.contains(query.status)) {
+    return reply_error(res, Error{ErrorCode::invalid_argument,
+                                  "status must be one of completed, missed, rejected, no-answer, "
+                                  "busy, failed, voicemail",
+                                  "status"});
+  }
+  auto period = period_of(req);
+  if (!period) return reply_error(res, period.error());
+  query.from_ms = period->from_ms;
+  query.to_ms = period->to_ms;
+  auto limit = count_param(req, "limit", 50, kMaxPageSize);
+  if (!limit) return reply_error(res, limit.error());
+  auto skip = count_param(req, "skip", 0, SIZE_MAX);
+  if (!skip) return reply_error(res, skip.error());
+  query.limit = *limit;
+  query.skip = *skip;
+  if (auto cursor = text_param(req, "cursor"); !cursor.empty()) {
+    auto key = decode_cursor(cursor);
+    if (!key) return reply_error(res, key.error());
+    query.cursor = std::move(*key);
+  }
+  context.caught_up();
+  auto page = projections::query_history(context.projections.view(), query);
+  json rows = json::array();
+  for (const auto& row : page.rows) rows.push_back(projections::row_json(row));
+  reply_ok(res, {{"totalCount", page.total},
+                 {"callHistory", std::move(rows)},
+                 {"nextCursor", page.next_cursor.empty() ? json(nullptr)
+                                                         : json(encode_cursor(page.next_cursor))}});
+}
+
+void stats(Context& context, const httplib::Request& req, httplib::Response& res) {
+  auto period = period_of(req);
+  if (!period) return reply_error(res, period.error());
+  projections::StatsQuery query{text_param(req, "userId"), period->from_ms, period->to_ms};
+  context.caught_up();
+  reply_ok(res, projections::stats_json(projections::query_stats(context.projections.view(), query)));
+}
+
+}  // namespace
+
+void add_report_routes(Router& router, Context& context) {
+  router.get("/api/dialer/history", "GET /api/dialer/history",
+             [&context](const httplib::Request& req, httplib::Response& res) {
+               history(context, req, res);
+             });
+  router.get("/api/dialer/stats", "GET /api/dialer/stats",
+             [&context](const httplib::Request& req, httplib::Response& res) {
+               stats(context, req, res);
+             });
+}
+
+}  // namespace dialer::http

@@ -1,0 +1,202 @@
+#include "http/server.hpp"
+
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <chrono>
+
+#include "actors/projections/report_json.hpp"
+#include "http/exchange.hpp"
+#include "http/routes.hpp"
+
+namespace dialer::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// httplib listens with a backlog of 5, which drops connections when hundreds arrive at
+// once; listening again on the bound socket raises it.
+constexpr int kListenBacklog = 1024;
+
+template <class Base>
+class TunedServer final : public Base {
+ public:
+  using Base::Base;
+  void raise_backlog() { ::listen(this->svr_sock_, kListenBacklog); }
+};
+
+thread_local Clock::time_point request_started;
+
+bool is_public(const std::string& path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+         path == "/api/dialer/webhook" || path == "/api/dialer/openapi.json";
+}
+
+std::string bearer_of(const httplib::Request& req) {
+  auto header = req.get_header_value("Authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (header.size() <= kScheme.size() || !std::string_view{header}.starts_with(kScheme)) return {};
+  return header.substr(kScheme.size());
+}
+
+// Before routing: API keys for the REST paths, and JSON only for bodies.
+httplib::Server::HandlerResponse screen(Context& context, const httplib::Request& req,
+                                        httplib::Response& res) {
+  request_started = Clock::now();
+  Router::reset_current_route();
+  if (!is_public(req.path) && context.credentials.api_keys_required()) {
+    auto presented = bearer_of(req);
+    if (presented.empty()) {
+      res.set_header("WWW-Authenticate", "Bearer");
+      reply_error(res, Error{ErrorCode::unauthenticated,
+                             "an API key is required (Authorization: Bearer <key>)",
+                             "Authorization"});
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!context.credentials.accepts_api_key(presented)) {
+      reply_error(res, Error{ErrorCode::unauthenticated, "the API key is not valid",
+                             "Authorization"});
+      return httplib::Server::HandlerResponse::Handled;
+    }
+  }
+  if (auto declared = declared_json(req); !declared) {
+    reply_error(res, declared.error());
+    return httplib::Server::HandlerResponse::Handled;
+  }
+  return httplib::Server::HandlerResponse::Unhandled;
+}
+
+// A JSON body for the answers httplib gives on its own (no route, body too large, ...).
+void fill_error(const httplib::Request&, httplib::Response& res) {
+  if (!res.body.empty() || res.status < 400) return;
+  switch (res.status) {
+    case 404:
+      return reply_error(res, Error{ErrorCode::not_found, "no such path"});
+    case 413:
+      return reply_error(res, Error{ErrorCode::too_large, "the body is over the size limit", "body"});
+    case 400:
+      return reply_error(res, Error{ErrorCode::invalid_argument,
+                                    "malformed request (a POST or PUT without a body still needs "
+                                    "Content-Length: 0)"});
+    default:
+      reply(res, res.status,
+            error_json(Error{ErrorCode::invalid_argument, "the request could not be served"}));
+  }
+}
+
+void log_access(std::FILE* out, const httplib::Request& req, const httplib::Response& res,
+                const std::string& route, double seconds) {
+  nlohmann::json line{{"time", projections::iso_time(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                          std::chrono::system_clock::now().time_since_epoch())
+                                                          .count())},
+                      {"method", req.method},
+                      {"path", req.path},
+                      {"route", route},
+                      {"status", res.status},
+                      {"ms", seconds * 1000},
+                      {"bytes", res.body.size()},
+                      {"remote", req.remote_addr}};
+  auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  text.push_back('\n');
+  std::fwrite(text.data(), 1, text.size(), out);
+}
+
+void configure(httplib::Server& server, const ServerOptions& options, Context& context,
+               std::function<bool()> ready) {
+  auto threads = options.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_timeout(options.keep_alive_timeout.count());
+  server.set_keep_alive_max_count(options.keep_alive_max_requests);
+  server.set_read_timeout(options.read_timeout);
+  server.set_write_timeout(options.write_timeout);
+  server.set_payload_max_length(options.max_body_bytes);
+  server.set_pre_routing_handler(
+      [&context](const httplib::Request& req, httplib::Response& res) {
+        return screen(context, req, res);
+      });
+  server.set_error_handler(fill_error);
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+        std::string what = "internal error";
+        try {
+          if (error) std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        reply(res, 500, error_json(Error{ErrorCode::io_error, what}));
+      });
+  auto* log = options.access_log;
+  server.set_logger([&context, log](const httplib::Request& req, const httplib::Response& res) {
+    auto seconds = std::chrono::duration<double>(Clock::now() - request_started).count();
+    const auto& route = Router::current_route();
+    const std::string& name = route.empty() ? std::string{"unmatched"} : route;
+    context.metrics.record(name, res.status, seconds);
+    if (log) log_access(log, req, res, name, seconds);
+  });
+
+  Router router{server};
+  // The busiest routes first: httplib tries each pattern in turn.
+  add_webhook_routes(router, context);
+  add_operation_routes(router, context, std::move(ready));
+  add_control_routes(router, context);
+  add_queue_routes(router, context);
+  add_report_routes(router, context);
+  add_system_routes(router, context);
+  add_event_feed_route(router, context);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options,
+                                                    Context& context,
+                                                    std::function<bool()> ready) {
+  std::unique_ptr<ApiServer> api{new ApiServer};
+  bool tls = !options.tls_certificate.empty() || !options.tls_private_key.empty();
+  std::function<void()> raise_backlog;
+  if (tls) {
+    auto server = std::make_unique<TunedServer<httplib::SSLServer>>(
+        options.tls_certificate.c_str(), options.tls_private_key.c_str());
+    if (!server->is_valid()) {
+      return Error{ErrorCode::invalid_argument,
+                   "cannot load the TLS certificate " + options.tls_certificate + " and key " +
+                       options.tls_private_key};
+    }
+    raise_backlog = [s = server.get()] { s->raise_backlog(); };
+    api->server_ = std::move(server);
+  } else {
+    auto server = std::make_unique<TunedServer<httplib::Server>>();
+    raise_backlog = [s = server.get()] { s->raise_backlog(); };
+    api->server_ = std::move(server);
+  }
+  api->tls_ = tls;
+  configure(*api->server_, options, context, std::move(ready));
+  if (options.port == 0) {
+    api->port_ = api->server_->bind_to_any_port(options.bind);
+    if (api->port_ <= 0) {
+      return Error{ErrorCode::unavailable, "cannot listen on " + options.bind};
+    }
+  } else {
+    if (!api->server_->bind_to_port(options.bind, options.port)) {
+      return Error{ErrorCode::unavailable,
+                   "cannot listen on " + options.bind + ":" + std::to_string(options.port)};
+    }
+    api->port_ = options.port;
+  }
+  raise_backlog();
+  api->thread_ = std::thread{[server = api->server_.get()] { server->listen_after_bind(); }};
+  return api;
+}
+
+void ApiServer::stop() {
+  if (!thread_.joinable()) return;
+  server_->stop();
+  thread_.join();
+}
+
+ApiServer::~ApiServer() {
+  stop();
+}
+
+}  // namespace dialer::http

@@ -1,0 +1,60 @@
+#pragma once
+
+// The REST server: cpp-httplib with the routes of http/routes.hpp, API-key checks, body
+// limits, timeouts, metrics and an access log; HTTPS when given a certificate.
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "events/result.hpp"
+#include "http/context.hpp"
+
+namespace httplib {
+class Server;
+}
+
+namespace dialer::http {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";
+  int port = 8080;  // 0: any free port
+  // One thread serves one keep-alive connection at a time: enough of them that many idle
+  // connections cannot starve the rest, and a short keep-alive so idle ones let go.
+  std::size_t threads = 256;
+  std::chrono::seconds keep_alive_timeout{5};
+  std::size_t keep_alive_max_requests = 100'000;
+  std::size_t max_body_bytes = 4 << 20;
+  std::chrono::seconds read_timeout{10};
+  std::chrono::seconds write_timeout{10};
+  std::string tls_certificate;  // both set: HTTPS
+  std::string tls_private_key;
+  std::FILE* access_log = stdout;  // null: none
+};
+
+class ApiServer {
+ public:
+  // Binds and starts serving on a thread of its own; `ready` answers /readyz.
+  static Result<std::unique_ptr<ApiServer>> start(const ServerOptions& options, Context& context,
+                                                  std::function<bool()> ready);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  int port() const { return port_; }
+  bool tls() const { return tls_; }
+  // Stops accepting, lets the requests in flight finish, and returns when they have.
+  void stop();
+
+ private:
+  ApiServer() = default;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  bool tls_ = false;
+};
+
+}  // namespace dialer::http

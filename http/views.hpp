@@ -1,0 +1,22 @@
+#pragma once
+
+// Agents, calls and queue items in the REST contract's shapes (api.md).
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include "actors/domain/agent.hpp"
+#include "actors/domain/call.hpp"
+#include "actors/domain/queue_item.hpp"
+
+namespace dialer::http {
+
+// {userId, startTime, endTime, duration, callsCompleted, totalCallDuration}
+nlohmann::json session_stats_json(const domain::AgentState& agent, std::int64_t now_ms);
+// The UserStatus document: the agent's status words, ids and session.
+nlohmann::json agent_json(const domain::AgentState& agent, std::int64_t now_ms);
+// {callId, client, phoneNumber, startTime, status}
+nlohmann::json active_call_json(const domain::CallState& call, const std::string& client_id);
+nlohmann::json queue_item_json(const domain::QueueItemState& item, std::int64_t now_ms);
+
+}  // namespace dialer::http

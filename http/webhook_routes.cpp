@@ -1,0 +1,53 @@
+#include "http/aircall_webhook.hpp"
+#include "http/exchange.hpp"
+#include "http/routes.hpp"
+
+namespace dialer::http {
+namespace {
+
+constexpr const char* kWebhookStream = "webhooks";
+
+// Stored first, applied after: Aircall is answered 2xx only once the delivery is durable,
+// and a redelivery finds its key and is acknowledged without being applied again.
+void receive(Context& context, const httplib::Request& req, httplib::Response& res) {
+  auto delivery = parse_webhook(req.body);
+  if (!delivery) return reply_error(res, delivery.error());
+  if (!context.credentials.webhook_token_set()) {
+    return reply_error(res, Error{ErrorCode::unauthenticated,
+                                  "no webhook token is configured (AIRCALL_WEBHOOK_TOKEN or "
+                                  "aircall.webhookToken)",
+                                  "token"});
+  }
+  if (!context.credentials.accepts_webhook_token(delivery->token)) {
+    return reply_error(res, Error{ErrorCode::unauthenticated, "wrong webhook token", "token"});
+  }
+  events::WebhookReceived received{delivery->event, delivery->resource, delivery->sent_at_seconds,
+                                   req.body};
+  storage::AppendRequest append{kWebhookStream, storage::ExpectedVersion::any(),
+                                {storage::NewEvent::from(events::Event{std::move(received)})},
+                                webhook_idempotency_key(req.body)};
+  auto stored = context.store.append(std::move(append));
+  if (!stored) return reply_error(res, stored.error());
+  ++context.webhooks_received;
+  bool duplicate = stored->status == storage::AppendStatus::duplicate;
+  if (duplicate) {
+    ++context.webhooks_duplicate;
+  } else if (auto event = telephony_event_of(*delivery)) {
+    context.dialer.telephony_event(std::move(*event));
+    ++context.webhooks_applied;
+  }
+  reply_ok(res, {{"received", delivery->event},
+                 {"seq", std::to_string(stored->last_seq)},
+                 {"duplicate", duplicate}});
+}
+
+}  // namespace
+
+void add_webhook_routes(Router& router, Context& context) {
+  router.post("/api/dialer/webhook", "POST /api/dialer/webhook",
+              [&context](const httplib::Request& req, httplib::Response& res) {
+                receive(context, req, res);
+              });
+}
+
+}  // namespace dialer::http

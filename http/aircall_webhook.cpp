@@ -41,7 +41,8 @@ std::string_view without_version(std::string_view event) {
 
 events::CallOutcome outcome_of(const json& call) {
   if (seconds_as_ms(call, "answered_at")) return events::CallOutcome::connected;
-  auto reason = text_or_empty(call, "missed_call_reason") + " " + text_or_empty(call, "hangup_cause");
+  auto reason =
+      text_or_empty(call, "missed_call_reason") + " " + text_or_empty(call, "hangup_cause");
   if (reason.find("busy") != std::string::npos) return events::CallOutcome::busy;
   return events::CallOutcome::no_answer;
 }

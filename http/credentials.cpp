@@ -7,7 +7,8 @@ namespace dialer::http {
 namespace {
 
 template <class Digest>
-std::vector<Digest> digests(const std::vector<std::string>& secrets, Digest (*digest)(std::string_view)) {
+std::vector<Digest> digests(const std::vector<std::string>& secrets,
+                            Digest (*digest)(std::string_view)) {
   std::vector<Digest> out;
   for (const auto& secret : secrets) {
     if (!secret.empty()) out.push_back(digest(secret));

@@ -36,8 +36,8 @@ std::string frame_of(const storage::Envelope& envelope) {
             {"type", envelope.type},
             {"recordedAt", projections::iso_time(envelope.recorded_at_ms)},
             {"data", event ? events::to_json(*event) : json(nullptr)}};
-  return "id: " + std::to_string(envelope.seq) + "\nevent: " + envelope.type + "\ndata: " +
-         data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
+  return "id: " + std::to_string(envelope.seq) + "\nevent: " + envelope.type +
+         "\ndata: " + data.dump(-1, ' ', false, json::error_handler_t::replace) + "\n\n";
 }
 
 void open_feed(Context& context, const httplib::Request& req, httplib::Response& res) {
@@ -47,8 +47,8 @@ void open_feed(Context& context, const httplib::Request& req, httplib::Response&
   if (!resume.empty()) {
     auto parsed = std::strtoull(resume.c_str(), nullptr, 10);
     if (resume.find_first_not_of("0123456789") != std::string::npos) {
-      return reply_error(res, Error{ErrorCode::invalid_argument,
-                                    "after must be a sequence number", "after"});
+      return reply_error(
+          res, Error{ErrorCode::invalid_argument, "after must be a sequence number", "after"});
     }
     after = parsed;
   }

@@ -85,8 +85,8 @@ Result<json> json_object(const httplib::Request& req) {
   return parsed;
 }
 
-Result<std::size_t> count_param(const httplib::Request& req, const char* name,
-                                std::size_t fallback, std::size_t max) {
+Result<std::size_t> count_param(const httplib::Request& req, const char* name, std::size_t fallback,
+                                std::size_t max) {
   if (!req.has_param(name)) return fallback;
   auto text = req.get_param_value(name);
   std::size_t value = 0;
@@ -139,15 +139,17 @@ Result<std::optional<std::int64_t>> time_field(const json& object, const char* n
   auto found = object.find(name);
   if (found == object.end() || found->is_null()) return std::optional<std::int64_t>{};
   if (found->is_string()) {
-    if (auto parsed = projections::parse_time(found->get<std::string>())) return std::optional{*parsed};
+    if (auto parsed = projections::parse_time(found->get<std::string>()))
+      return std::optional{*parsed};
   }
   return invalid(std::string{name} + " must be an ISO-8601 time", name);
 }
 
 Result<std::string> plain_id(std::string text, const char* field) {
-  bool plain = !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-  });
+  bool plain =
+      !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      });
   if (!plain) {
     return invalid(std::string{field} + " must be 1 to 64 letters, digits, '-', '_' or '.'", field);
   }

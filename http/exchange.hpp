@@ -31,8 +31,8 @@ Status declared_json(const httplib::Request& req);
 Result<nlohmann::json> json_object(const httplib::Request& req);
 
 // Query parameters, checked: a bad value is an invalid_argument error naming it.
-Result<std::size_t> count_param(const httplib::Request& req, const char* name,
-                                std::size_t fallback, std::size_t max);
+Result<std::size_t> count_param(const httplib::Request& req, const char* name, std::size_t fallback,
+                                std::size_t max);
 Result<std::optional<std::int64_t>> time_param(const httplib::Request& req, const char* name);
 std::string text_param(const httplib::Request& req, const char* name);
 

@@ -20,7 +20,8 @@ std::string label(std::string_view value) {
 void Metrics::record(std::string_view route, int status, double seconds) {
   std::lock_guard lock{mutex_};
   auto by_status = requests_.find(route);
-  if (by_status == requests_.end()) by_status = requests_.emplace(std::string{route}, std::map<int, std::uint64_t>{}).first;
+  if (by_status == requests_.end())
+    by_status = requests_.emplace(std::string{route}, std::map<int, std::uint64_t>{}).first;
   ++by_status->second[status];
   auto latency = latency_.find(route);
   if (latency == latency_.end()) latency = latency_.emplace(std::string{route}, Latency{}).first;
@@ -57,8 +58,8 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
         out << "dialer_http_request_seconds_bucket{route=\"" << name << "\",le=\"" << kBuckets[i]
             << "\"} " << cumulative << "\n";
       }
-      out << "dialer_http_request_seconds_bucket{route=\"" << name << "\",le=\"+Inf\"} "
-          << l.count << "\n"
+      out << "dialer_http_request_seconds_bucket{route=\"" << name << "\",le=\"+Inf\"} " << l.count
+          << "\n"
           << "dialer_http_request_seconds_sum{route=\"" << name << "\"} " << l.sum << "\n"
           << "dialer_http_request_seconds_count{route=\"" << name << "\"} " << l.count << "\n";
     }

@@ -34,7 +34,8 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
                                       ignored);
   auto* clock = node->clock_;
   auto store = storage::EventStore::open(
-      options.db_path, {storage::OpenMode::read_write, {}, [clock] { return clock->now_ms(); }, nullptr});
+      options.db_path,
+      {storage::OpenMode::read_write, {}, [clock] { return clock->now_ms(); }, nullptr});
   if (!store) return store.error();
   node->store_ = std::move(store).value();
   node->seq_at_start_ = node->store_->last_seq();
@@ -43,9 +44,9 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   if (options.verify_on_start) {
     auto report = node->store_->verify();
     if (!report.ok) {
-      return Error{ErrorCode::corrupt_data, "log damaged at seq " +
-                                                std::to_string(report.first_bad_seq) + ": " +
-                                                report.problem};
+      return Error{
+          ErrorCode::corrupt_data,
+          "log damaged at seq " + std::to_string(report.first_bad_seq) + ": " + report.problem};
     }
     notices << "dialerd: log verified, " << report.events_checked << " events" << std::endl;
   }
@@ -53,7 +54,8 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   node->telephony_ = std::make_unique<actors::SimulatedTelephony>(*clock, options.simulation);
   node->actor_config_ = std::make_unique<caf::actor_system_config>();
   node->actor_system_ = std::make_unique<caf::actor_system>(*node->actor_config_);
-  auto dialer = actors::Dialer::start(*node->actor_system_, *node->store_, *node->telephony_, *clock);
+  auto dialer =
+      actors::Dialer::start(*node->actor_system_, *node->store_, *node->telephony_, *clock);
   if (!dialer) return dialer.error();
   node->dialer_ = std::move(dialer).value();
   const auto& recovered = node->dialer_->recovery();
@@ -68,8 +70,7 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   if (!runner) return runner.error();
   node->projections_ = std::move(runner).value();
 
-  node->credentials_ =
-      std::make_unique<Credentials>(options.api_keys, options.webhook_token);
+  node->credentials_ = std::make_unique<Credentials>(options.api_keys, options.webhook_token);
   node->context_ = std::make_unique<Context>(*node->dialer_, *node->store_, *node->projections_,
                                              *clock, *node->credentials_, node->metrics_);
   node->context_->mock_mode = options.mock_mode;

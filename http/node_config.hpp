@@ -21,7 +21,6 @@ Environment process_environment();
 // `file_text` is the config file's content, when there is one. What is accepted but has no
 // effect (REDIS_HOST, ...) is said in `notices`; secrets never are.
 Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_text,
-                                         const Environment& env,
-                                         std::vector<std::string>& notices);
+                                         const Environment& env, std::vector<std::string>& notices);
 
 }  // namespace dialer::http

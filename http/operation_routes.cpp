@@ -47,9 +47,9 @@ std::vector<Gauge> gauges(Context& context) {
   auto appends = context.store.append_stats();
   auto last = context.store.last_seq();
   auto checkpoint = context.projections.checkpoint();
-  auto per_batch = appends.batches == 0 ? 0.0
-                                        : static_cast<double>(appends.events) /
-                                              static_cast<double>(appends.batches);
+  auto per_batch = appends.batches == 0
+                       ? 0.0
+                       : static_cast<double>(appends.events) / static_cast<double>(appends.batches);
   return {
       {"dialer_log_last_seq", "Sequence number of the last event in the log.",
        static_cast<double>(last)},
@@ -82,26 +82,25 @@ void add_operation_routes(Router& router, Context& context, std::function<bool()
   router.get("/healthz", "GET /healthz", [](const httplib::Request&, httplib::Response& res) {
     reply_ok(res, {{"status", "alive"}});
   });
-  router.get("/readyz", "GET /readyz",
-             [&context, ready](const httplib::Request&, httplib::Response& res) {
-               auto last = context.store.last_seq();
-               auto checkpoint = context.projections.checkpoint();
-               if (!ready()) {
-                 return reply_error(res, Error{ErrorCode::unavailable, "not ready"});
-               }
-               if (auto failure = context.projections.failure()) {
-                 return reply_error(res, Error{ErrorCode::unavailable,
-                                               "projections stopped: " + failure->message});
-               }
-               reply_ok(res, {{"status", "ready"},
-                              {"lastSeq", last},
-                              {"projectionLag", last - std::min(last, checkpoint)}});
-             });
-  router.get("/metrics", "GET /metrics",
-             [&context](const httplib::Request&, httplib::Response& res) {
-               res.set_content(context.metrics.render(gauges(context)),
-                               "text/plain; version=0.0.4");
-             });
+  router.get(
+      "/readyz", "GET /readyz", [&context, ready](const httplib::Request&, httplib::Response& res) {
+        auto last = context.store.last_seq();
+        auto checkpoint = context.projections.checkpoint();
+        if (!ready()) {
+          return reply_error(res, Error{ErrorCode::unavailable, "not ready"});
+        }
+        if (auto failure = context.projections.failure()) {
+          return reply_error(
+              res, Error{ErrorCode::unavailable, "projections stopped: " + failure->message});
+        }
+        reply_ok(res, {{"status", "ready"},
+                       {"lastSeq", last},
+                       {"projectionLag", last - std::min(last, checkpoint)}});
+      });
+  router.get(
+      "/metrics", "GET /metrics", [&context](const httplib::Request&, httplib::Response& res) {
+        res.set_content(context.metrics.render(gauges(context)), "text/plain; version=0.0.4");
+      });
   router.get("/api/dialer/openapi.json", "GET /api/dialer/openapi.json",
              [](const httplib::Request&, httplib::Response& res) {
                res.set_content(std::string{openapi_document()}, "application/json");

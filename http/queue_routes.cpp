@@ -16,7 +16,7 @@ using nlohmann::json;
 constexpr std::size_t kMaxItemsPerRequest = 10'000;
 constexpr std::size_t kMaxPageSize = 1'000;
 const std::set<std::string> kListedStatuses{"pending", "in-progress", "completed", "failed",
-                                             "skipped"};
+                                            "skipped"};
 
 std::string new_item_id() {
   thread_local std::mt19937_64 random{std::random_device{}()};
@@ -65,7 +65,8 @@ Result<Defaults> defaults_of(const json& body) {
 // One client of the request as the item to add, or why it cannot be.
 Result<events::QueueItemAdded> item_of(const json& client, const Defaults& defaults) {
   if (client.is_string()) return item_of(json{{"phoneNumber", client}}, defaults);
-  if (!client.is_object()) return invalid("each client must be an object or a phone number", "clients");
+  if (!client.is_object())
+    return invalid("each client must be an object or a phone number", "clients");
   events::QueueItemAdded item;
   auto phone = text_field(client, "phoneNumber");
   if (!phone) return phone.error();
@@ -91,7 +92,8 @@ Result<events::QueueItemAdded> item_of(const json& client, const Defaults& defau
   auto zone = text_field(client, "timeZone");
   if (!zone) return zone.error();
   if (*zone && !(*zone)->empty()) {
-    if (auto found = rules::find_zone(**zone); !found) return invalid(found.error().message, "timeZone");
+    if (auto found = rules::find_zone(**zone); !found)
+      return invalid(found.error().message, "timeZone");
     item.time_zone = **zone;
   }
   if (auto metadata = client.find("metadata"); metadata != client.end() && !metadata->is_null()) {
@@ -111,9 +113,9 @@ void add(Context& context, const httplib::Request& req, httplib::Response& res) 
     return reply_error(res, invalid("clients or phoneNumbers must be a non-empty list", "clients"));
   }
   if (list.size() > kMaxItemsPerRequest) {
-    return reply_error(res, invalid("at most " + std::to_string(kMaxItemsPerRequest) +
-                                        " clients per request",
-                                    list_name));
+    return reply_error(
+        res, invalid("at most " + std::to_string(kMaxItemsPerRequest) + " clients per request",
+                     list_name));
   }
   auto defaults = defaults_of(*body);
   if (!defaults) return reply_error(res, defaults.error());
@@ -162,17 +164,16 @@ void add(Context& context, const httplib::Request& req, httplib::Response& res) 
       auto index = add_index[i];
       if (answers[i]) {
         ++created;
-        results[index] = {{"index", index}, {"success", true},
-                          {"queueItem", queue_item_json(*answers[i], now)}};
+        results[index] = {
+            {"index", index}, {"success", true}, {"queueItem", queue_item_json(*answers[i], now)}};
       } else {
-        results[index] = {{"index", index}, {"success", false},
-                          {"message", answers[i].error().message}};
+        results[index] = {
+            {"index", index}, {"success", false}, {"message", answers[i].error().message}};
       }
     }
   }
-  json answer{{"results", std::move(results)},
-              {"created", created},
-              {"failed", list.size() - created}};
+  json answer{
+      {"results", std::move(results)}, {"created", created}, {"failed", list.size() - created}};
   if (created == 0) {
     answer["success"] = false;
     answer["message"] = "no client was queued";
@@ -262,10 +263,9 @@ void remove(Context& context, const std::string& id, httplib::Response& res) {
 }  // namespace
 
 void add_queue_routes(Router& router, Context& context) {
-  router.post("/api/dialer/queue", "POST /api/dialer/queue",
-              [&context](const httplib::Request& req, httplib::Response& res) {
-                add(context, req, res);
-              });
+  router.post(
+      "/api/dialer/queue", "POST /api/dialer/queue",
+      [&context](const httplib::Request& req, httplib::Response& res) { add(context, req, res); });
   router.get("/api/dialer/queue", "GET /api/dialer/queue",
              [&context](const httplib::Request& req, httplib::Response& res) {
                list(context, "", req, res);

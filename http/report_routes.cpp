@@ -11,8 +11,8 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxPageSize = 1'000;
-const std::set<std::string> kRowStatuses{"completed", "missed",    "rejected", "no-answer",
-                                         "busy",      "failed",    "voicemail", "dialing",
+const std::set<std::string> kRowStatuses{"completed", "missed",     "rejected",  "no-answer",
+                                         "busy",      "failed",     "voicemail", "dialing",
                                          "ringing",   "in-progress"};
 
 struct Period {
@@ -75,7 +75,8 @@ void stats(Context& context, const httplib::Request& req, httplib::Response& res
   if (!period) return reply_error(res, period.error());
   projections::StatsQuery query{text_param(req, "userId"), period->from_ms, period->to_ms};
   context.caught_up();
-  reply_ok(res, projections::stats_json(projections::query_stats(context.projections.view(), query)));
+  reply_ok(res,
+           projections::stats_json(projections::query_stats(context.projections.view(), query)));
 }
 
 }  // namespace

@@ -48,14 +48,14 @@ httplib::Server::HandlerResponse screen(Context& context, const httplib::Request
     auto presented = bearer_of(req);
     if (presented.empty()) {
       res.set_header("WWW-Authenticate", "Bearer");
-      reply_error(res, Error{ErrorCode::unauthenticated,
-                             "an API key is required (Authorization: Bearer <key>)",
-                             "Authorization"});
+      reply_error(res,
+                  Error{ErrorCode::unauthenticated,
+                        "an API key is required (Authorization: Bearer <key>)", "Authorization"});
       return httplib::Server::HandlerResponse::Handled;
     }
     if (!context.credentials.accepts_api_key(presented)) {
-      reply_error(res, Error{ErrorCode::unauthenticated, "the API key is not valid",
-                             "Authorization"});
+      reply_error(res,
+                  Error{ErrorCode::unauthenticated, "the API key is not valid", "Authorization"});
       return httplib::Server::HandlerResponse::Handled;
     }
   }
@@ -73,7 +73,8 @@ void fill_error(const httplib::Request&, httplib::Response& res) {
     case 404:
       return reply_error(res, Error{ErrorCode::not_found, "no such path"});
     case 413:
-      return reply_error(res, Error{ErrorCode::too_large, "the body is over the size limit", "body"});
+      return reply_error(res,
+                         Error{ErrorCode::too_large, "the body is over the size limit", "body"});
     case 400:
       return reply_error(res, Error{ErrorCode::invalid_argument,
                                     "malformed request (a POST or PUT without a body still needs "
@@ -86,16 +87,17 @@ void fill_error(const httplib::Request&, httplib::Response& res) {
 
 void log_access(std::FILE* out, const httplib::Request& req, const httplib::Response& res,
                 const std::string& route, double seconds) {
-  nlohmann::json line{{"time", projections::iso_time(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                          std::chrono::system_clock::now().time_since_epoch())
-                                                          .count())},
-                      {"method", req.method},
-                      {"path", req.path},
-                      {"route", route},
-                      {"status", res.status},
-                      {"ms", seconds * 1000},
-                      {"bytes", res.body.size()},
-                      {"remote", req.remote_addr}};
+  nlohmann::json line{
+      {"time", projections::iso_time(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count())},
+      {"method", req.method},
+      {"path", req.path},
+      {"route", route},
+      {"status", res.status},
+      {"ms", seconds * 1000},
+      {"bytes", res.body.size()},
+      {"remote", req.remote_addr}};
   auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');
   std::fwrite(text.data(), 1, text.size(), out);
@@ -111,10 +113,9 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
   server.set_read_timeout(options.read_timeout);
   server.set_write_timeout(options.write_timeout);
   server.set_payload_max_length(options.max_body_bytes);
-  server.set_pre_routing_handler(
-      [&context](const httplib::Request& req, httplib::Response& res) {
-        return screen(context, req, res);
-      });
+  server.set_pre_routing_handler([&context](const httplib::Request& req, httplib::Response& res) {
+    return screen(context, req, res);
+  });
   server.set_error_handler(fill_error);
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
@@ -149,8 +150,7 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
 
 }  // namespace
 
-Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options,
-                                                    Context& context,
+Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options, Context& context,
                                                     std::function<bool()> ready) {
   std::unique_ptr<ApiServer> api{new ApiServer};
   bool tls = !options.tls_certificate.empty() || !options.tls_private_key.empty();
@@ -159,9 +159,9 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options
     auto server = std::make_unique<TunedServer<httplib::SSLServer>>(
         options.tls_certificate.c_str(), options.tls_private_key.c_str());
     if (!server->is_valid()) {
-      return Error{ErrorCode::invalid_argument,
-                   "cannot load the TLS certificate " + options.tls_certificate + " and key " +
-                       options.tls_private_key};
+      return Error{ErrorCode::invalid_argument, "cannot load the TLS certificate " +
+                                                    options.tls_certificate + " and key " +
+                                                    options.tls_private_key};
     }
     raise_backlog = [s = server.get()] { s->raise_backlog(); };
     api->server_ = std::move(server);

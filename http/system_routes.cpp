@@ -8,8 +8,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kMasked = "********";
-const std::vector<std::string> kCategories{"general",       "dialer",  "aircall", "scheduling",
-                                           "notifications", "security"};
+const std::vector<std::string> kCategories{"general",    "dialer",        "aircall",
+                                           "scheduling", "notifications", "security"};
 
 json options_json(const domain::SettingSpec& spec) {
   json options = json::object();
@@ -53,7 +53,8 @@ void read_config(Context& context, const httplib::Request& req, httplib::Respons
   if (!config) return reply_error(res, config.error());
   json configs = json::array();
   for (const auto& spec : domain::setting_specs()) {
-    if (category.empty() || spec.category == category) configs.push_back(setting_json(spec, *config));
+    if (category.empty() || spec.category == category)
+      configs.push_back(setting_json(spec, *config));
   }
   reply_ok(res, {{"totalCount", configs.size()}, {"configs", std::move(configs)}});
 }
@@ -88,7 +89,8 @@ void write_config(Context& context, const httplib::Request& req, httplib::Respon
   context.refresh_credentials(*config);
   json updated = json::array();
   for (const auto& [key, value] : changed_keys) {
-    if (const auto* spec = domain::find_setting(key)) updated.push_back(setting_json(*spec, *config));
+    if (const auto* spec = domain::find_setting(key))
+      updated.push_back(setting_json(*spec, *config));
   }
   if (many) return reply_ok(res, {{"configs", std::move(updated)}});
   reply_ok(res, {{"config", updated.at(0)}});
@@ -99,8 +101,10 @@ void initialize(Context& context, httplib::Response& res) {
   bool config_ok = context.dialer.config().ok();
   bool ready = database_ok && config_ok;
   json services{
-      {"aircall", {{"status", "ready"}, {"mockMode", context.mock_mode},
-                   {"telephony", context.telephony_name}}},
+      {"aircall",
+       {{"status", "ready"},
+        {"mockMode", context.mock_mode},
+        {"telephony", context.telephony_name}}},
       {"jobService", {{"status", config_ok ? "ready" : "unavailable"}}},
       {"database",
        {{"status", database_ok ? "ready" : "degraded"}, {"lastSeq", context.store.last_seq()}}}};
@@ -133,8 +137,7 @@ json numbers_json(const domain::DoNotCallState& state) {
   return {{"totalCount", state.numbers.size()}, {"numbers", state.numbers}};
 }
 
-void do_not_call(Context& context, const httplib::Request& req, httplib::Response& res,
-                 bool add) {
+void do_not_call(Context& context, const httplib::Request& req, httplib::Response& res, bool add) {
   auto body = json_object(req);
   if (!body) return reply_error(res, body.error());
   auto phone = phone_of(req, *body);
@@ -153,10 +156,9 @@ void do_not_call(Context& context, const httplib::Request& req, httplib::Respons
 }  // namespace
 
 void add_system_routes(Router& router, Context& context) {
-  router.post("/api/dialer/initialize", "POST /api/dialer/initialize",
-              [&context](const httplib::Request&, httplib::Response& res) {
-                initialize(context, res);
-              });
+  router.post(
+      "/api/dialer/initialize", "POST /api/dialer/initialize",
+      [&context](const httplib::Request&, httplib::Response& res) { initialize(context, res); });
   router.get("/api/dialer/config", "GET /api/dialer/config",
              [&context](const httplib::Request& req, httplib::Response& res) {
                read_config(context, req, res);

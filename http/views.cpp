@@ -21,32 +21,34 @@ json time_or_null(const std::optional<std::int64_t>& ms) {
 json session_stats_json(const domain::AgentState& agent, std::int64_t now_ms) {
   auto end = agent.mode == domain::AgentMode::offline ? agent.session_ended_ms : now_ms;
   auto duration = agent.session_started_ms > 0 ? (end - agent.session_started_ms) / 1000 : 0;
-  return {{"userId", agent.user_id},
-          {"startTime", time_or_null(agent.session_started_ms)},
-          {"endTime", agent.mode == domain::AgentMode::offline ? time_or_null(agent.session_ended_ms)
-                                                                : json(nullptr)},
-          {"duration", duration},
-          {"callsCompleted", agent.calls_completed},
-          {"totalCallDuration", agent.talk_seconds}};
+  return {
+      {"userId", agent.user_id},
+      {"startTime", time_or_null(agent.session_started_ms)},
+      {"endTime", agent.mode == domain::AgentMode::offline ? time_or_null(agent.session_ended_ms)
+                                                           : json(nullptr)},
+      {"duration", duration},
+      {"callsCompleted", agent.calls_completed},
+      {"totalCallDuration", agent.talk_seconds}};
 }
 
 json agent_json(const domain::AgentState& agent, std::int64_t now_ms) {
-  return {{"userId", agent.user_id},
-          {"status", domain::status_label(agent, now_ms)},
-          {"online", agent.mode != domain::AgentMode::offline},
-          {"connected", agent.aircall_connected},
-          {"available", domain::aircall_available(agent)},
-          {"aircallUserId", agent.aircall_user_id == 0 ? json(nullptr)
-                                                       : json(std::to_string(agent.aircall_user_id))},
-          {"numberId", agent.number_id == 0 ? json(nullptr) : json(std::to_string(agent.number_id))},
-          {"mockMode", agent.mock_mode},
-          {"pauseReason", agent.pause_reason.empty() ? json(nullptr) : json(agent.pause_reason)},
-          {"currentCallId", agent.call_id.empty() ? json(nullptr) : json(agent.call_id)},
-          {"currentQueueItemId",
-           agent.queue_item_id.empty() ? json(nullptr) : json(agent.queue_item_id)},
-          {"wrapUpUntil", agent.wrap_up_until_ms > now_ms ? time_or_null(agent.wrap_up_until_ms)
-                                                          : json(nullptr)},
-          {"sessionStats", session_stats_json(agent, now_ms)}};
+  return {
+      {"userId", agent.user_id},
+      {"status", domain::status_label(agent, now_ms)},
+      {"online", agent.mode != domain::AgentMode::offline},
+      {"connected", agent.aircall_connected},
+      {"available", domain::aircall_available(agent)},
+      {"aircallUserId",
+       agent.aircall_user_id == 0 ? json(nullptr) : json(std::to_string(agent.aircall_user_id))},
+      {"numberId", agent.number_id == 0 ? json(nullptr) : json(std::to_string(agent.number_id))},
+      {"mockMode", agent.mock_mode},
+      {"pauseReason", agent.pause_reason.empty() ? json(nullptr) : json(agent.pause_reason)},
+      {"currentCallId", agent.call_id.empty() ? json(nullptr) : json(agent.call_id)},
+      {"currentQueueItemId",
+       agent.queue_item_id.empty() ? json(nullptr) : json(agent.queue_item_id)},
+      {"wrapUpUntil",
+       agent.wrap_up_until_ms > now_ms ? time_or_null(agent.wrap_up_until_ms) : json(nullptr)},
+      {"sessionStats", session_stats_json(agent, now_ms)}};
 }
 
 json active_call_json(const domain::CallState& call, const std::string& client_id) {
@@ -56,8 +58,8 @@ json active_call_json(const domain::CallState& call, const std::string& client_i
           {"client", client_id},
           {"queueItemId", call.request.queue_item_id},
           {"phoneNumber", call.request.phone_number},
-          {"startTime", time_or_null(call.started_at_ms > 0 ? call.started_at_ms
-                                                            : call.requested_at_ms)},
+          {"startTime",
+           time_or_null(call.started_at_ms > 0 ? call.started_at_ms : call.requested_at_ms)},
           {"status", to_string(call.phase)}};
 }
 
@@ -78,8 +80,8 @@ json queue_item_json(const domain::QueueItemState& item, std::int64_t now_ms) {
           {"nextAttemptAt", time_or_null(item.retry_due_ms)},
           {"attempts", item.attempts},
           {"lastAttempt", time_or_null(item.last_attempt_ms)},
-          {"lastResult", item.last_result ? json(std::string{to_string(*item.last_result)})
-                                          : json(nullptr)},
+          {"lastResult",
+           item.last_result ? json(std::string{to_string(*item.last_result)}) : json(nullptr)},
           {"notes", d.notes},
           {"metadata", metadata.is_discarded() ? json(nullptr) : metadata},
           {"timeZone", d.time_zone.empty() ? json(nullptr) : json(d.time_zone)},

@@ -23,7 +23,8 @@ void receive(Context& context, const httplib::Request& req, httplib::Response& r
   }
   events::WebhookReceived received{delivery->event, delivery->resource, delivery->sent_at_seconds,
                                    req.body};
-  storage::AppendRequest append{kWebhookStream, storage::ExpectedVersion::any(),
+  storage::AppendRequest append{kWebhookStream,
+                                storage::ExpectedVersion::any(),
                                 {storage::NewEvent::from(events::Event{std::move(received)})},
                                 webhook_idempotency_key(req.body)};
   auto stored = context.store.append(std::move(append));

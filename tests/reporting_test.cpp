@@ -194,7 +194,7 @@ std::map<std::string, std::string> folded_state(const storage::EventStore& store
               .scan_log(1,
                         [&](const storage::Envelope& e) {
                           if (until && e.seq > until) return false;
-                          REQUIRE(apply(kv, e).ok());
+                          REQUIRE(fold_event(kv, e).ok());
                           return true;
                         })
               .ok());

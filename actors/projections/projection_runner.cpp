@@ -5,6 +5,16 @@
 
 namespace dialer::projections {
 
+Status fold_event(KvWriter& kv, const storage::Envelope& envelope) {
+  auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
+  if (!event) return event.error();
+  ReportingFold fold{kv};
+  fold.apply(envelope.stream, envelope.recorded_at_ms, *event);
+  fold.flush();
+  apply_queue(kv, envelope.stream, envelope.recorded_at_ms, *event);
+  return Done{};
+}
+
 Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(
     storage::EventStore& store, bool reset, std::function<void(std::uint64_t)> on_commit) {
   if (reset) {

@@ -13,6 +13,10 @@
 
 namespace dialer::projections {
 
+// Everything the runner keeps, folded from one event: the reporting keys and the queue
+// view. What a stored projection must equal, folded afresh.
+Status fold_event(KvWriter& kv, const storage::Envelope& envelope);
+
 // Keeps the reporting and queue projections up with the log: follows the store's subscription from
 // its checkpoint, folds each delivered batch, and commits the batch's changes with the new
 // checkpoint in one write, so a crash anywhere resumes with neither gaps nor doubles.

@@ -26,7 +26,8 @@ std::string order_of(const domain::QueueItemState& item) {
   auto priority = static_cast<std::uint64_t>(static_cast<std::int64_t>(item.details.priority) -
                                              std::numeric_limits<std::int32_t>::min());
   return storage::keys::be64(priority) +
-         storage::keys::be64(static_cast<std::uint64_t>(item.details.scheduled_for_ms.value_or(0))) +
+         storage::keys::be64(
+             static_cast<std::uint64_t>(item.details.scheduled_for_ms.value_or(0))) +
          storage::keys::be64(static_cast<std::uint64_t>(item.created_at_ms));
 }
 

@@ -68,7 +68,10 @@ void reply_error(httplib::Response& res, const Error& error) {
 }
 
 Status declared_json(const httplib::Request& req) {
-  if (req.body.empty()) return Done{};
+  // Called before the body is read: its headers say whether there is one.
+  bool has_body = !req.body.empty() || req.has_header("Transfer-Encoding") ||
+                  req.get_header_value<std::uint64_t>("Content-Length") > 0;
+  if (!has_body) return Done{};
   auto type = req.get_header_value("Content-Type");
   if (!type.empty() && type.find("json") == std::string::npos) {
     return Error{ErrorCode::unsupported_media, "the body must be JSON (application/json)",

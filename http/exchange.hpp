@@ -24,7 +24,7 @@ void reply(httplib::Response& res, int status, nlohmann::json body);
 void reply_ok(httplib::Response& res, nlohmann::json body, int status = 200);
 void reply_error(httplib::Response& res, const Error& error);
 
-// A body declared as anything but JSON is refused (415) before it is routed.
+// A body declared as anything but JSON is refused (415), before it is read.
 Status declared_json(const httplib::Request& req);
 // The request's JSON object (an empty body reads as {}): 400 when it does not parse or is
 // not an object.

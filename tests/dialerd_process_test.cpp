@@ -1,0 +1,73 @@
+// dialerd as its users run it: a process that serves, and on SIGTERM stops accepting,
+// finishes, closes its store and exits 0; started again, it finds everything.
+
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+// dialerd writes its notices to stdout; here stdout is the pipe on descriptor 3.
+struct Dialerd {
+  explicit Dialerd(const std::string& db)
+      : process({"/bin/sh", "-c", std::string{"exec "} + DIALERD_PATH + " --db " + db +
+                                      " --port 0 >&3 2>&3"}) {
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    std::smatch match;
+    static const std::regex serving{R"(serving http://127\.0\.0\.1:(\d+))"};
+    while (std::chrono::steady_clock::now() < deadline && process.read_some(output, 1s)) {
+      if (std::regex_search(output, match, serving) && output.find("ready;") != std::string::npos) {
+        port = std::stoi(match[1]);
+        return;
+      }
+    }
+    FAIL("dialerd did not start: " << output);
+  }
+  dialer::testing::ChildProcess process;
+  std::string output;
+  int port = 0;
+};
+
+}  // namespace
+
+TEST_CASE("dialerd: serves, stops gracefully on SIGTERM, and starts again on the same log") {
+  dialer::testing::TempDir dir;
+  auto db = dir.sub("db");
+  std::string item_id;
+  {
+    Dialerd server{db};
+    httplib::Client client{"127.0.0.1", server.port};
+    client.set_tcp_nodelay(true);
+    auto added = client.Post("/api/dialer/queue",
+                             json{{"clients", {{{"phoneNumber", "+33612345678"},
+                                                {"scheduledFor", "2030-01-01T00:00:00Z"}}}}}
+                                 .dump(),
+                             "application/json");
+    REQUIRE(added);
+    REQUIRE(added->status == 200);
+    item_id = json::parse(added->body)["results"][0]["queueItem"]["id"];
+    auto status = server.process.kill_and_wait(SIGTERM);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    server.output += server.process.read_all(5s);
+    CHECK(server.output.find("dialerd: stopped") != std::string::npos);
+  }
+  Dialerd again{db};
+  CHECK(again.output.find("1 items pending") != std::string::npos);
+  httplib::Client client{"127.0.0.1", again.port};
+  auto listed = client.Get("/api/dialer/queue");
+  REQUIRE(listed);
+  auto body = json::parse(listed->body);
+  REQUIRE(body["totalCount"] == 1);
+  CHECK(body["queueItems"][0]["id"] == item_id);
+}

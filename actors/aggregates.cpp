@@ -36,8 +36,10 @@ bool same(const std::optional<dispatch::PendingItem>& a,
 }  // namespace
 
 void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) {
+  services.agents.publish(core.id(), core.state());
   core.observe([&services, id = core.id()](const State& before, const State& after,
                                            const std::vector<events::Event>& changes) {
+    services.agents.publish(id, after);
     if (after.aircall_user_id != 0) services.link_aircall_user(after.aircall_user_id, id);
     bool stopped = std::any_of(changes.begin(), changes.end(), [](const events::Event& e) {
       return std::holds_alternative<events::AgentStopped>(e);

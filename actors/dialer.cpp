@@ -145,6 +145,7 @@ Result<domain::AgentState> Dialer::agent(const std::string& user_id,
   return ask<AgentTraits>(Kind::agent, user_id, std::move(command));
 }
 Result<domain::AgentState> Dialer::agent(const std::string& user_id) {
+  if (auto published = services_.agents.find(user_id)) return *published;
   return ask<AgentTraits>(Kind::agent, user_id, std::nullopt);
 }
 Result<domain::QueueItemState> Dialer::item(const std::string& item_id,

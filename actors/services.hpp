@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "actors/agent_board.hpp"
 #include "actors/domain/clock.hpp"
 #include "actors/domain/config.hpp"
 #include "actors/telephony.hpp"
@@ -31,6 +32,8 @@ struct Services {
   std::chrono::milliseconds passivate_after{std::chrono::seconds(30)};
   // How long a started call may go unseen before Aircall's call list is asked.
   std::chrono::milliseconds creation_timeout{std::chrono::seconds(20)};
+  // Agents' states as their actors last published them, for reads.
+  AgentBoard agents;
   // Observability: told, inside the agent's actor, the moment an agent's change that frees
   // it for a call is durable.
   std::function<void(const std::string& agent_id)> on_agent_free;

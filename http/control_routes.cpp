@@ -103,10 +103,10 @@ void status(Context& context, const std::string& user_id, httplib::Response& res
   reply_ok(res, {{"status", domain::status_label(*agent, now)},
                  {"online", agent->mode != domain::AgentMode::offline},
                  {"connected", agent->aircall_connected},
+                 {"available", domain::aircall_available(*agent)},
                  {"activeCall", active_call(context, *agent)},
                  {"sessionStats", session_stats_json(*agent, now)},
-                 {"pendingCallsCount", pending.total},
-                 {"userStatus", agent_json(*agent, now)}});
+                 {"pendingCallsCount", pending.total}});
 }
 
 // Available agents first, then those with the fewest calls.

@@ -53,6 +53,7 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
 
   node->telephony_ = std::make_unique<actors::SimulatedTelephony>(*clock, options.simulation);
   node->actor_config_ = std::make_unique<caf::actor_system_config>();
+  node->actor_config_->set("scheduler.policy", caf::atom("sharing"));
   node->actor_system_ = std::make_unique<caf::actor_system>(*node->actor_config_);
   auto dialer =
       actors::Dialer::start(*node->actor_system_, *node->store_, *node->telephony_, *clock);

@@ -20,8 +20,8 @@ using namespace std::chrono_literals;
 // dialerd writes its notices to stdout; here stdout is the pipe on descriptor 3.
 struct Dialerd {
   explicit Dialerd(const std::string& db)
-      : process({"/bin/sh", "-c", std::string{"exec "} + DIALERD_PATH + " --db " + db +
-                                      " --port 0 >&3 2>&3"}) {
+      : process({"/bin/sh", "-c",
+                 std::string{"exec "} + DIALERD_PATH + " --db " + db + " --port 0 >&3 2>&3"}) {
     auto deadline = std::chrono::steady_clock::now() + 30s;
     std::smatch match;
     static const std::regex serving{R"(serving http://127\.0\.0\.1:(\d+))"};
@@ -48,11 +48,12 @@ TEST_CASE("dialerd: serves, stops gracefully on SIGTERM, and starts again on the
     Dialerd server{db};
     httplib::Client client{"127.0.0.1", server.port};
     client.set_tcp_nodelay(true);
-    auto added = client.Post("/api/dialer/queue",
-                             json{{"clients", {{{"phoneNumber", "+33612345678"},
-                                                {"scheduledFor", "2030-01-01T00:00:00Z"}}}}}
-                                 .dump(),
-                             "application/json");
+    auto added = client.Post(
+        "/api/dialer/queue",
+        json{{"clients",
+              {{{"phoneNumber", "+33612345678"}, {"scheduledFor", "2030-01-01T00:00:00Z"}}}}}
+            .dump(),
+        "application/json");
     REQUIRE(added);
     REQUIRE(added->status == 200);
     item_id = json::parse(added->body)["results"][0]["queueItem"]["id"];

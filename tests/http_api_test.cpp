@@ -52,9 +52,10 @@ TEST_CASE("http: initialize, health, readiness, metrics and the OpenAPI document
   auto openapi = f.send("GET", "/api/dialer/openapi.json");
   REQUIRE(openapi.status == 200);
   CHECK(openapi.body["openapi"] == "3.0.3");
-  for (const auto* path : {"/api/dialer/start/{userId}", "/api/dialer/queue", "/api/dialer/queue/{id}",
-                           "/api/dialer/history", "/api/dialer/stats", "/api/dialer/webhook",
-                           "/api/dialer/events", "/api/dialer/jobs/status", "/api/dialer/config"}) {
+  for (const auto* path :
+       {"/api/dialer/start/{userId}", "/api/dialer/queue", "/api/dialer/queue/{id}",
+        "/api/dialer/history", "/api/dialer/stats", "/api/dialer/webhook", "/api/dialer/events",
+        "/api/dialer/jobs/status", "/api/dialer/config"}) {
     CHECK(openapi.body["paths"].contains(path));
   }
 
@@ -84,14 +85,15 @@ TEST_CASE("http: config is read by category and changed one key or several, all 
   CHECK(one.body["config"]["value"] == 5);
   CHECK(one.body["config"]["options"]["max"] == 10);
 
-  auto out_of_range =
-      f.refused(400, "POST", "/api/dialer/config", json{{"key", "dialer.maxRetries"}, {"value", 50}});
+  auto out_of_range = f.refused(400, "POST", "/api/dialer/config",
+                                json{{"key", "dialer.maxRetries"}, {"value", 50}});
   CHECK(out_of_range.body["error"]["field"] == "dialer.maxRetries");
   f.refused(400, "POST", "/api/dialer/config", json{{"key", "no.such.key"}, {"value", 1}});
   f.refused(400, "POST", "/api/dialer/config", json{{"key", "dialer.maxRetries"}});
   // One bad value refuses the whole change.
-  auto mixed = f.refused(400, "POST", "/api/dialer/config",
-                         json{{"settings", {{"dialer.retryDelay", 30}, {"dialer.callRateLimit", 99}}}});
+  auto mixed =
+      f.refused(400, "POST", "/api/dialer/config",
+                json{{"settings", {{"dialer.retryDelay", 30}, {"dialer.callRateLimit", 99}}}});
   CHECK(mixed.body["error"]["field"] == "dialer.callRateLimit");
   auto many = f.send("POST", "/api/dialer/config",
                      json{{"settings", {{"dialer.retryDelay", 30}, {"dialer.callRateLimit", 4}}}});
@@ -99,7 +101,8 @@ TEST_CASE("http: config is read by category and changed one key or several, all 
   CHECK(many.body["configs"].size() == 2);
 
   // Secrets are write-only.
-  REQUIRE(f.send("POST", "/api/dialer/config", json{{"key", "aircall.apiSecret"}, {"value", "s3cr3t-value"}})
+  REQUIRE(f.send("POST", "/api/dialer/config",
+                 json{{"key", "aircall.apiSecret"}, {"value", "s3cr3t-value"}})
               .status == 200);
   auto aircall = f.send("GET", "/api/dialer/config?category=aircall");
   CHECK(aircall.text.find("s3cr3t-value") == std::string::npos);
@@ -203,9 +206,8 @@ TEST_CASE("http: an agent Aircall reports closed is refused with its availabilit
   REQUIRE(f.send_raw("POST", "/api/dialer/webhook", dialer::testing::sample("user.closed.json"),
                      "application/json")
               .status == 200);
-  REQUIRE(dialer::testing::eventually([&] {
-    return f.send("GET", "/api/dialer/status/koen").body["userStatus"]["available"] == false;
-  }));
+  REQUIRE(dialer::testing::eventually(
+      [&] { return f.send("GET", "/api/dialer/status/koen").body["available"] == false; }));
   auto before = f.node->store().last_seq();
   auto answer = f.send("POST", "/api/dialer/start/koen", start_body(731416));
   CHECK(answer.status == 400);
@@ -218,18 +220,23 @@ TEST_CASE("http: an agent Aircall reports closed is refused with its availabilit
 
 TEST_CASE("http: queue add answers per item and never queues a number twice") {
   ServerFixture f;
-  REQUIRE(f.send("POST", "/api/dialer/do-not-call", json{{"phoneNumber", "+44 20 7946 0001"}})
-              .status == 200);
+  REQUIRE(
+      f.send("POST", "/api/dialer/do-not-call", json{{"phoneNumber", "+44 20 7946 0001"}}).status ==
+      200);
   json body{{"clients",
-             {{{"clientId", "c-1"}, {"phoneNumber", "+33 6 12 34 56 78"}, {"name", "Jean"},
-               {"priority", 3}, {"timeZone", "Europe/Paris"}, {"metadata", {{"crm", 42}}},
+             {{{"clientId", "c-1"},
+               {"phoneNumber", "+33 6 12 34 56 78"},
+               {"name", "Jean"},
+               {"priority", 3},
+               {"timeZone", "Europe/Paris"},
+               {"metadata", {{"crm", 42}}},
                {"scheduledFor", "2030-01-01T10:00:00+01:00"}},
               {{"clientId", "c-2"}, {"phoneNumber", "not a number"}},
               {{"clientId", "c-3"}, {"phoneNumber", "+442079460001"}},
               {{"clientId", "c-4"}, {"phoneNumber", "+33612345678"}},
               {{"clientId", "c-5"}, {"phoneNumber", "+4930901820"}, {"timeZone", "Mars/Base"}},
               {{"clientId", "c-6"}, {"phoneNumber", "+4930901820"}, {"priority", 5000}}}},
-           {"options", {{"notes", "campaign"}, {"scheduledFor", "2030-01-01T10:00:00Z"}}}};
+            {"options", {{"notes", "campaign"}, {"scheduledFor", "2030-01-01T10:00:00Z"}}}};
   auto added = f.send("POST", "/api/dialer/queue", body);
   REQUIRE(added.status == 200);
   CHECK(added.body["created"] == 1);
@@ -303,8 +310,8 @@ TEST_CASE("http: the queue lists by priority, filters, pages and follows each ag
   }
   CHECK(seen.size() == 14);
   auto skipped = f.send("GET", "/api/dialer/queue?limit=5&skip=5");
-  auto second = f.send("GET", "/api/dialer/queue?limit=5&cursor=" +
-                                  first.body["nextCursor"].get<std::string>());
+  auto second = f.send(
+      "GET", "/api/dialer/queue?limit=5&cursor=" + first.body["nextCursor"].get<std::string>());
   CHECK(skipped.body["queueItems"] == second.body["queueItems"]);
 
   auto alice = f.send("GET", "/api/dialer/queue/alice");
@@ -373,8 +380,8 @@ TEST_CASE("http: history and stats follow the calls the dialer made") {
               .status == 200);
   json clients = json::array();
   for (int i = 0; i < 6; ++i) {
-    clients.push_back(
-        {{"clientId", "c-" + std::to_string(i)}, {"phoneNumber", "+3361234570" + std::to_string(i)}});
+    clients.push_back({{"clientId", "c-" + std::to_string(i)},
+                       {"phoneNumber", "+3361234570" + std::to_string(i)}});
   }
   REQUIRE(f.send("POST", "/api/dialer/queue", json{{"clients", clients}}).body["created"] == 6);
   REQUIRE(f.send("POST", "/api/dialer/start/alice", start_body()).status == 200);

@@ -1,9 +1,9 @@
 // dialerd's settings from a file and the environment (the original system's names).
 
+#include "http/node_config.hpp"
+
 #include <catch2/catch.hpp>
 #include <map>
-
-#include "http/node_config.hpp"
 
 namespace {
 
@@ -63,8 +63,10 @@ TEST_CASE("node config: bad values are refused with the setting named") {
   REQUIRE_FALSE(port.ok());
   CHECK(port.error().field == "port");
   CHECK_FALSE(resolve_node_options(std::nullopt, env_of({{"PORT", "70000"}}), notices).ok());
-  CHECK_FALSE(resolve_node_options(std::nullopt, env_of({{"ENABLE_MOCK_MODE", "maybe"}}), notices).ok());
-  CHECK_FALSE(resolve_node_options(std::nullopt, env_of({{"DIALER_TLS_CERT", "c.pem"}}), notices).ok());
+  CHECK_FALSE(
+      resolve_node_options(std::nullopt, env_of({{"ENABLE_MOCK_MODE", "maybe"}}), notices).ok());
+  CHECK_FALSE(
+      resolve_node_options(std::nullopt, env_of({{"DIALER_TLS_CERT", "c.pem"}}), notices).ok());
   CHECK_FALSE(resolve_node_options(std::string{"[1]"}, env_of({}), notices).ok());
   auto unknown = resolve_node_options(std::string{R"({"colour": "blue"})"}, env_of({}), notices);
   REQUIRE_FALSE(unknown.ok());

@@ -44,25 +44,29 @@ TEST_CASE("webhook: each call and user event becomes what the actors need") {
   CHECK(event->outbound);
   CHECK(event->at_ms == 1646389735000);
 
-  auto ended = dialer::http::telephony_event_of(*dialer::http::parse_webhook(sample("call.ended.json")));
+  auto ended =
+      dialer::http::telephony_event_of(*dialer::http::parse_webhook(sample("call.ended.json")));
   REQUIRE(ended);
   REQUIRE(ended->ended);
   CHECK(ended->ended->outcome == dialer::events::CallOutcome::connected);
   CHECK(ended->ended->duration_seconds == 20);
   CHECK(ended->ended->answered_at_ms == 1646389740000);
 
-  auto missed = dialer::http::telephony_event_of(*dialer::http::parse_webhook(sample("call.ended.2.json")));
+  auto missed =
+      dialer::http::telephony_event_of(*dialer::http::parse_webhook(sample("call.ended.2.json")));
   REQUIRE(missed);
   CHECK(missed->ended->outcome == dialer::events::CallOutcome::no_answer);
   CHECK(missed->ended->missed_call_reason == "agents_did_not_answer");
   CHECK_FALSE(missed->outbound);
 
-  auto closed = dialer::http::telephony_event_of(*dialer::http::parse_webhook(sample("user.closed.json")));
+  auto closed =
+      dialer::http::telephony_event_of(*dialer::http::parse_webhook(sample("user.closed.json")));
   REQUIRE(closed);
   CHECK(closed->kind == TelephonyEvent::Kind::user_status);
   CHECK(closed->opened == false);
   CHECK_FALSE(closed->connected);
-  auto wrap = dialer::http::telephony_event_of(*dialer::http::parse_webhook(sample("user.wut_start.json")));
+  auto wrap =
+      dialer::http::telephony_event_of(*dialer::http::parse_webhook(sample("user.wut_start.json")));
   CHECK(wrap->wrapping_up == true);
 
   // Events the dialer does not use are not errors: they are simply not routed.
@@ -85,8 +89,9 @@ TEST_CASE("webhook: every sample is stored and acknowledged, and a redelivery is
   REQUIRE(names.size() >= 30);
   for (const auto& name : names) {
     INFO(name);
-    auto answer = f.send_raw("POST", "/api/dialer/webhook", with_token(sample(name), dialer::testing::kSampleToken),
-                             "application/json");
+    auto answer =
+        f.send_raw("POST", "/api/dialer/webhook",
+                   with_token(sample(name), dialer::testing::kSampleToken), "application/json");
     CHECK(answer.status == 200);
     CHECK(answer.body["duplicate"] == false);
   }
@@ -107,14 +112,15 @@ TEST_CASE("webhook: every sample is stored and acknowledged, and a redelivery is
 TEST_CASE("webhook: a wrong token, malformed JSON or a 10 MB body stores nothing") {
   ServerFixture f;
   auto before = f.node->store().last_seq();
-  auto wrong = f.send_raw("POST", "/api/dialer/webhook", with_token(sample("call.created.json"), "nope"),
-                          "application/json");
+  auto wrong = f.send_raw("POST", "/api/dialer/webhook",
+                          with_token(sample("call.created.json"), "nope"), "application/json");
   CHECK(wrong.status == 401);
   CHECK(wrong.body["error"]["field"] == "token");
   auto malformed = f.send_raw("POST", "/api/dialer/webhook", "{\"event\": \"call.created\", ",
                               "application/json");
   CHECK(malformed.status == 400);
-  auto huge = f.send_raw("POST", "/api/dialer/webhook", std::string(10 << 20, 'x'), "application/json");
+  auto huge =
+      f.send_raw("POST", "/api/dialer/webhook", std::string(10 << 20, 'x'), "application/json");
   CHECK(huge.status == 413);
   CHECK(f.node->store().last_seq() == before);
 }
@@ -124,7 +130,8 @@ TEST_CASE("webhook: without a configured token every delivery is refused") {
   options.webhook_token.clear();
   ServerFixture f{options};
   auto before = f.node->store().last_seq();
-  auto answer = f.send_raw("POST", "/api/dialer/webhook", sample("call.created.json"), "application/json");
+  auto answer =
+      f.send_raw("POST", "/api/dialer/webhook", sample("call.created.json"), "application/json");
   CHECK(answer.status == 401);
   CHECK(f.node->store().last_seq() == before);
   CHECK(f.notices.str().find("no webhook token") != std::string::npos);
@@ -140,16 +147,15 @@ TEST_CASE("webhook: Aircall's events for a call the dialer started carry it to i
   REQUIRE(f.send("POST", "/api/dialer/start/agent-1",
                  json{{"aircallUserId", 736640}, {"numberId", 404821}})
               .status == 200);
-  REQUIRE(dialer::testing::eventually([&] {
-    return f.send("GET", "/api/dialer/status/agent-1").body["status"] == "dialing";
-  }));
+  REQUIRE(dialer::testing::eventually(
+      [&] { return f.send("GET", "/api/dialer/status/agent-1").body["status"] == "dialing"; }));
   for (const auto* name : {"call.created.json", "call.answered.json", "call.hungup.json",
                            "call.ended.json", "call.ended.json"}) {
-    REQUIRE(f.send_raw("POST", "/api/dialer/webhook", sample(name), "application/json").status == 200);
+    REQUIRE(f.send_raw("POST", "/api/dialer/webhook", sample(name), "application/json").status ==
+            200);
   }
-  REQUIRE(dialer::testing::eventually([&] {
-    return f.send("GET", "/api/dialer/queue?status=completed").body["totalCount"] == 1;
-  }));
+  REQUIRE(dialer::testing::eventually(
+      [&] { return f.send("GET", "/api/dialer/queue?status=completed").body["totalCount"] == 1; }));
   auto history = f.send("GET", "/api/dialer/history").body;
   REQUIRE(history["totalCount"] == 1);
   CHECK(history["callHistory"][0]["callId"] == "780836699");

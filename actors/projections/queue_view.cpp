@@ -83,6 +83,10 @@ void list(KvWriter& kv, const domain::QueueItemState& item, const std::string& i
 
 }  // namespace
 
+bool is_queue_stream(std::string_view stream) {
+  return stream.starts_with(kStreamPrefix);
+}
+
 std::string owner_of(const domain::QueueItemState& item) {
   if (!item.details.assigned_to.empty()) return item.details.assigned_to;
   return item.status == domain::ItemStatus::in_progress ? item.agent_id : std::string{};
@@ -90,7 +94,7 @@ std::string owner_of(const domain::QueueItemState& item) {
 
 void apply_queue(KvWriter& kv, std::string_view stream, std::int64_t recorded_at_ms,
                  const events::Event& event) {
-  if (!stream.starts_with(kStreamPrefix)) return;
+  if (!is_queue_stream(stream)) return;
   std::string id{stream.substr(kStreamPrefix.size())};
   auto record_key = key({"qr", id});
   auto before = queue_item(kv, id).value_or(domain::QueueItemState{});
@@ -106,7 +110,7 @@ void apply_queue(KvWriter& kv, std::string_view stream, std::int64_t recorded_at
 }
 
 Status apply_queue(KvWriter& kv, const storage::Envelope& envelope) {
-  if (!envelope.stream.starts_with(kStreamPrefix)) return Done{};
+  if (!is_queue_stream(envelope.stream)) return Done{};
   auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
   if (!event) return event.error();
   apply_queue(kv, envelope.stream, envelope.recorded_at_ms, *event);

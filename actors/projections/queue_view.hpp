@@ -26,6 +26,9 @@ Status apply_queue(KvWriter& kv, const storage::Envelope& envelope);
 void apply_queue(KvWriter& kv, std::string_view stream, std::int64_t recorded_at_ms,
                  const events::Event& event);
 
+// Whether events of this stream change the queue view.
+bool is_queue_stream(std::string_view stream);
+
 // The agent an item belongs to: its pinned agent, else the one dialling it.
 std::string owner_of(const domain::QueueItemState& item);
 

@@ -2,6 +2,8 @@
 
 #include <date/date.h>
 
+#include <cstdio>
+
 #include "events/fields.hpp"
 
 namespace dialer::projections {
@@ -36,7 +38,18 @@ json bucket_json(const StatsBucket& b) {
 }  // namespace
 
 std::string iso_time(std::int64_t ms) {
-  return date::format("%FT%TZ", date::sys_time<Ms>{Ms{ms}});
+  // Formatted by hand: date::format goes through an ostream and a locale, and this runs for
+  // every time in every answer.
+  auto at = date::sys_time<Ms>{Ms{ms}};
+  auto day = date::floor<date::days>(at);
+  date::year_month_day ymd{day};
+  date::hh_mm_ss<Ms> time{at - day};
+  char text[40];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int{ymd.year()},
+                unsigned{ymd.month()}, unsigned{ymd.day()}, static_cast<int>(time.hours().count()),
+                static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
+                static_cast<int>(time.subseconds().count()));
+  return text;
 }
 
 std::optional<std::int64_t> parse_time(std::string_view text) {

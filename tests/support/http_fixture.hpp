@@ -82,7 +82,8 @@ class ServerFixture {
       result = client->Delete(path.c_str(), headers);
     }
     REQUIRE(result);
-    Answer answer{result->status, nlohmann::json::parse(result->body, nullptr, false), result->body};
+    Answer answer{result->status, nlohmann::json::parse(result->body, nullptr, false),
+                  result->body};
     return answer;
   }
 

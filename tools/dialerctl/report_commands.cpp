@@ -87,7 +87,7 @@ Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& 
       if (horizon.until_seq && e.seq > horizon.until_seq) return false;
       if (horizon.until_ms && e.recorded_at_ms > *horizon.until_ms) return false;
       if (!projections::ReportingFold::wants(e.type) &&
-          !(queue_view && e.stream.starts_with("queue-"))) {
+          !(queue_view && projections::is_queue_stream(e.stream))) {
         return true;
       }
       auto event = events::decode(e.type, e.schema, e.payload);

@@ -108,6 +108,12 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
   auto threads = options.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_tcp_nodelay(true);
+  // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port and
+  // take half its connections; SO_REUSEADDR alone allows a restart and refuses a twin.
+  server.set_socket_options([](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server.set_keep_alive_timeout(options.keep_alive_timeout.count());
   server.set_keep_alive_max_count(options.keep_alive_max_requests);
   server.set_read_timeout(options.read_timeout);

@@ -439,3 +439,16 @@ TEST_CASE("http: the live feed streams the log's events as Server-Sent Events") 
   CHECK(received.find("\"stream\":\"agent-alice\"") != std::string::npos);
   f.refused(400, "GET", "/api/dialer/events?after=abc");
 }
+
+TEST_CASE("http: a second server cannot take a port that is in use") {
+  ServerFixture f;
+  dialer::testing::TempDir other;
+  auto options = ServerFixture::fast_options();
+  options.db_path = other.sub("db");
+  options.server.port = f.node->port();
+  std::ostringstream notices;
+  auto second = dialer::http::Node::start(options, notices);
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.error().message.find(std::to_string(f.node->port())) != std::string::npos);
+  CHECK(f.send("GET", "/healthz").status == 200);
+}

@@ -452,3 +452,34 @@ TEST_CASE("http: a second server cannot take a port that is in use") {
   CHECK(second.error().message.find(std::to_string(f.node->port())) != std::string::npos);
   CHECK(f.send("GET", "/healthz").status == 200);
 }
+
+TEST_CASE("http: one JSON access-log line per request, secrets left out") {
+  auto options = ServerFixture::fast_options();
+  std::FILE* log = std::tmpfile();
+  REQUIRE(log);
+  options.server.access_log = log;
+  {
+    ServerFixture f{options};
+    f.bearer = "never-logged";
+    CHECK(f.send("GET", "/healthz").status == 200);
+    CHECK(f.send("GET", "/api/dialer/status/a%22b").status == 400);
+    CHECK(f.send("POST", "/api/dialer/start/alice", start_body()).status == 200);
+  }
+  std::fflush(log);
+  std::rewind(log);
+  std::vector<json> lines;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, log)) {
+    std::string text{buffer};
+    CHECK(text.find("never-logged") == std::string::npos);
+    lines.push_back(json::parse(text));
+  }
+  std::fclose(log);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0]["route"] == "GET /healthz");
+  CHECK(lines[0]["status"] == 200);
+  CHECK(lines[1]["path"] == "/api/dialer/status/a\"b");
+  CHECK(lines[1]["route"] == "GET /api/dialer/status/:userId");
+  CHECK(lines[2]["method"] == "POST");
+  CHECK(lines[2]["ms"].get<double>() > 0);
+}

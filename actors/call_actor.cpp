@@ -177,11 +177,14 @@ void resume(Self* self, Services* services) {
   if (call.phase == CallPhase::none || domain::finished(call)) return settle(self, services);
   if (call.aircall_call_id != 0) {
     caf::anon_send(services->router, known_atom::value, call.aircall_call_id, st.core->id());
-  } else {
-    caf::anon_send(services->router, expect_atom::value, call.request.aircall_user_id,
-                   rules::digits_only(call.request.phone_number), st.core->id());
+    // Known to Aircall: its call list says at once how far the call got meanwhile.
+    return lookup(self, services);
   }
-  lookup(self, services);
+  caf::anon_send(services->router, expect_atom::value, call.request.aircall_user_id,
+                 rules::digits_only(call.request.phone_number), st.core->id());
+  // Not seen yet: its call.created may be among the deliveries stored before the stop, or
+  // among those Aircall redelivers now. Aircall's list is asked if none comes in time.
+  arm_timeout(self, services);
 }
 
 void observe(Self* self, Services* services) {

@@ -24,7 +24,8 @@ caf::actor adopt(Services& services, const std::string& id,
 }
 
 // Every call that may be in flight: open calls, and calls an item or an agent still waits on.
-void resume_calls(Services& services, World& world, RecoveryReport& report) {
+void resume_calls(Services& services, World& world, RecoveryReport& report,
+                  std::vector<std::string>& resumed) {
   std::set<std::string> call_ids;
   for (const auto& [id, call] : world.calls) {
     if (!domain::finished(call.state)) call_ids.insert(id);
@@ -45,12 +46,15 @@ void resume_calls(Services& services, World& world, RecoveryReport& report) {
     std::optional<std::pair<domain::CallState, std::uint64_t>> adopted;
     if (auto found = world.calls.find(call_id); found != world.calls.end()) {
       adopted = std::pair{found->second.state, found->second.version};
+      auto& oldest = report.oldest_open_call_seq;
+      if (oldest == 0 || found->second.first_seq < oldest) oldest = found->second.first_seq;
     }
     auto actor =
         services.system->spawn(call_actor, &services,
                                CallTask::resume(call_id, std::move(adopted), item_of_call[call_id],
                                                 agent_of_call[call_id]));
     services.registry->put(Kind::call, call_id, actor);
+    resumed.push_back(call_id);
     ++report.calls_resumed;
   }
 }
@@ -100,7 +104,7 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
     adopt<AgentTraits>(services, id, agent);
     ++report.agents_live;
   }
-  resume_calls(services, *world, report);
+  resume_calls(services, *world, report, dialer->resumed_calls_);
 
   // The fold's states are gone now; give their memory back rather than keep it as RSS.
   world = Error{ErrorCode::not_found, "released"};
@@ -199,6 +203,13 @@ Result<domain::DoNotCallState> Dialer::do_not_call() {
 
 void Dialer::telephony_event(TelephonyEvent event) {
   caf::anon_send(services_.router, telephony_atom::value, std::move(event));
+}
+
+void Dialer::replay_telephony(std::vector<TelephonyEvent> events) {
+  // A call registers with the router as it starts; once it has answered a read, its
+  // registration is in the router's mailbox ahead of anything sent from here.
+  for (const auto& call_id : resumed_calls_) (void)call(call_id);
+  for (auto& event : events) telephony_event(std::move(event));
 }
 
 void Dialer::tick() {

@@ -30,6 +30,9 @@ struct RecoveryReport {
   std::size_t agents_live = 0;
   std::size_t items_pending = 0;
   std::size_t calls_resumed = 0;
+  // Where the oldest call still in flight began in the log (0: none). Telephony news stored
+  // from there on may not have reached its call before the process stopped.
+  std::uint64_t oldest_open_call_seq = 0;
   double seconds = 0;
 };
 
@@ -61,6 +64,9 @@ class Dialer {
 
   // An event from Aircall (webhook) or the simulator; answered asynchronously.
   void telephony_event(TelephonyEvent event);
+  // Telephony news stored before a restart, delivered again once every resumed call is
+  // listening; calls take a repeated event as no news.
+  void replay_telephony(std::vector<TelephonyEvent> events);
   // Asks the dispatcher to look at the clock again (tests move a manual clock).
   void tick();
   DispatcherStats dispatcher_stats();
@@ -78,6 +84,7 @@ class Dialer {
   Services services_;
   Registry registry_;
   RecoveryReport recovery_;
+  std::vector<std::string> resumed_calls_;
 };
 
 }  // namespace dialer::actors

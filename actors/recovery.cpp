@@ -5,6 +5,7 @@ namespace {
 
 template <class State>
 void apply(Folded<State>& folded, const events::Event& event, const storage::Envelope& envelope) {
+  if (folded.version == 0) folded.first_seq = envelope.seq;
   folded.state = domain::evolve(std::move(folded.state), event, envelope.recorded_at_ms);
   folded.version = envelope.stream_version;
 }

@@ -21,6 +21,7 @@ template <class State>
 struct Folded {
   State state{};
   std::uint64_t version = 0;
+  std::uint64_t first_seq = 0;  // where the stream began in the log
 };
 
 struct World {

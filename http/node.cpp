@@ -3,8 +3,32 @@
 #include <filesystem>
 #include <ostream>
 
+#include "http/aircall_webhook.hpp"
+
 namespace dialer::http {
 namespace {
+
+// The telephony news among the webhook deliveries stored from `from_seq` on.
+Result<std::vector<actors::TelephonyEvent>> stored_telephony_since(const storage::EventStore& store,
+                                                                   std::uint64_t from_seq) {
+  std::vector<actors::TelephonyEvent> found;
+  std::optional<Error> failure;
+  auto scanned = store.scan_log_views(from_seq, [&](const events::EnvelopeView& envelope) {
+    if (envelope.type != events::WebhookReceived::type) return true;
+    auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
+    if (!event) {
+      failure = event.error();
+      return false;
+    }
+    auto delivery = parse_webhook(std::get<events::WebhookReceived>(*event).body);
+    if (!delivery) return true;  // stored only once it parsed; nothing to apply otherwise
+    if (auto telephony = telephony_event_of(*delivery)) found.push_back(std::move(*telephony));
+    return true;
+  });
+  if (!scanned) return scanned.error();
+  if (failure) return *failure;
+  return found;
+}
 
 bool loopback(const std::string& address) {
   return address == "127.0.0.1" || address == "::1" || address == "localhost" ||
@@ -66,6 +90,16 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   node->telephony_->connect([d = node->dialer_.get()](actors::TelephonyEvent event) {
     d->telephony_event(std::move(event));
   });
+  // A delivery is acknowledged once stored, and routed just after: one stored before a stop
+  // may never have reached its call. Calls still in flight hear again what came since the
+  // oldest of them began.
+  if (auto from = recovered.oldest_open_call_seq; from > 0) {
+    auto stored = stored_telephony_since(*node->store_, from);
+    if (!stored) return stored.error();
+    notices << "dialerd: " << stored->size() << " stored Aircall events replayed to the "
+            << recovered.calls_resumed << " calls in flight" << std::endl;
+    node->dialer_->replay_telephony(std::move(*stored));
+  }
 
   auto runner = projections::ProjectionRunner::start(*node->store_);
   if (!runner) return runner.error();

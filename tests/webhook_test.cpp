@@ -164,3 +164,40 @@ TEST_CASE("webhook: Aircall's events for a call the dialer started carry it to i
   f.node->telephony().drop_pending();
   f.node->telephony().hold(false);
 }
+
+TEST_CASE("webhook: a delivery stored just before a stop still reaches its call") {
+  ServerFixture f;
+  f.node->telephony().hold(true);
+  REQUIRE(f.send("POST", "/api/dialer/queue",
+                 json{{"clients", {{{"clientId", "koen"}, {"phoneNumber", "+43 720 880079"}}}}})
+              .body["created"] == 1);
+  REQUIRE(f.send("POST", "/api/dialer/start/agent-1",
+                 json{{"aircallUserId", 736640}, {"numberId", 404821}})
+              .status == 200);
+  REQUIRE(dialer::testing::eventually(
+      [&] { return f.send("GET", "/api/dialer/status/agent-1").body["status"] == "dialing"; }));
+  // Stored as the intake stores them, and the process gone before it routed them.
+  for (const auto* name : {"call.created.json", "call.answered.json", "call.ended.json"}) {
+    auto body = sample(name);
+    auto delivery = dialer::http::parse_webhook(body);
+    REQUIRE(delivery.ok());
+    dialer::events::WebhookReceived received{delivery->event, delivery->resource,
+                                             delivery->sent_at_seconds, body};
+    auto stored = f.node->store().append(
+        {"webhooks",
+         dialer::storage::ExpectedVersion::any(),
+         {dialer::storage::NewEvent::from(dialer::events::Event{std::move(received)})},
+         dialer::http::webhook_idempotency_key(body)});
+    REQUIRE(stored.ok());
+  }
+  f.restart();
+  CHECK(f.notices.str().find("3 stored Aircall events replayed to the 1 calls in flight") !=
+        std::string::npos);
+  REQUIRE(dialer::testing::eventually(
+      [&] { return f.send("GET", "/api/dialer/queue?status=completed").body["totalCount"] == 1; }));
+  auto history = f.send("GET", "/api/dialer/history").body;
+  INFO(history.dump(1));
+  REQUIRE(history["totalCount"] == 1);
+  CHECK(history["callHistory"][0]["callId"] == "780836699");
+  CHECK(history["callHistory"][0]["status"] == "completed");
+}

@@ -42,14 +42,14 @@ inline std::string sample(const std::string& name) {
 class ServerFixture {
  public:
   explicit ServerFixture(http::NodeOptions options = fast_options()) : clock(kMondayTenUtc) {
-    options.db_path = dir.sub("db");
-    options.clock = &clock;
-    auto started = http::Node::start(std::move(options), notices);
-    REQUIRE(started.ok());
-    node = std::move(started).value();
-    client = std::make_unique<httplib::Client>("127.0.0.1", node->port());
-    client->set_tcp_nodelay(true);
-    client->set_read_timeout(std::chrono::seconds(20));
+    start(std::move(options));
+  }
+
+  // Stops the node as SIGTERM would and starts another on the same store.
+  void restart(http::NodeOptions options = fast_options()) {
+    client.reset();
+    node.reset();
+    start(std::move(options));
   }
 
   static http::NodeOptions fast_options() {
@@ -106,6 +106,17 @@ class ServerFixture {
       return true;
     });
     return count;
+  }
+
+  void start(http::NodeOptions options) {
+    options.db_path = dir.sub("db");
+    options.clock = &clock;
+    auto started = http::Node::start(std::move(options), notices);
+    REQUIRE(started.ok());
+    node = std::move(started).value();
+    client = std::make_unique<httplib::Client>("127.0.0.1", node->port());
+    client->set_tcp_nodelay(true);
+    client->set_read_timeout(std::chrono::seconds(20));
   }
 
   domain::ManualClock clock;

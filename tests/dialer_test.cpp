@@ -207,6 +207,8 @@ TEST_CASE("dialer: N agents and M items reach terminal states within every limit
   // Time moves in ten-second steps; at each, the dialer settles before time moves again.
   bool finished = false;
   for (int step = 0; step < 6 * 120 && !finished; ++step) {
+    INFO("step " << step << ": " << f.dialer->services().registry->count(Kind::call)
+                 << " call actors, " << f.telephony.active_calls() << " calls at the telephony");
     REQUIRE(eventually([&] { return settled(f); }));
     finished = all_terminal();
     f.clock.advance(10'000);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "support/http_fixture.hpp"
+#include "support/self_signed.hpp"
 
 namespace {
 
@@ -487,4 +488,53 @@ TEST_CASE("http: one JSON access-log line per request, secrets left out") {
   CHECK(lines[1]["route"] == "GET /api/dialer/status/:userId");
   CHECK(lines[2]["method"] == "POST");
   CHECK(lines[2]["ms"].get<double>() > 0);
+}
+
+TEST_CASE("http: the do-not-call list is read, added to and removed from") {
+  ServerFixture f;
+  auto empty = f.send("GET", "/api/dialer/do-not-call");
+  REQUIRE(empty.status == 200);
+  CHECK(empty.body["totalCount"] == 0);
+  auto added = f.send("POST", "/api/dialer/do-not-call",
+                      json{{"phoneNumber", "+33 6 12 34 56 78"}, {"reason", "asked"}});
+  REQUIRE(added.status == 200);
+  CHECK(added.body["numbers"] == json::array({"+33612345678"}));
+  auto invalid = f.refused(400, "POST", "/api/dialer/do-not-call", json{{"phoneNumber", "12"}});
+  CHECK(invalid.body["error"]["field"] == "phoneNumber");
+  f.refused(400, "POST", "/api/dialer/do-not-call", json::object());
+  auto removed = f.send("DELETE", "/api/dialer/do-not-call/%2B33612345678");
+  REQUIRE(removed.status == 200);
+  CHECK(removed.body["totalCount"] == 0);
+  f.refused(400, "DELETE", "/api/dialer/do-not-call/not-a-number");
+}
+
+TEST_CASE("http: with a certificate and key the API is served over HTTPS") {
+  dialer::testing::TempDir keys;
+  auto certificate = keys.sub("cert.pem");
+  auto key = keys.sub("key.pem");
+  dialer::testing::write_self_signed(certificate, key);
+
+  dialer::testing::TempDir db;
+  auto options = ServerFixture::fast_options();
+  options.db_path = db.sub("db");
+  options.server.tls_certificate = certificate;
+  options.server.tls_private_key = key;
+  std::ostringstream notices;
+  auto node = dialer::http::Node::start(options, notices);
+  REQUIRE(node.ok());
+  CHECK(notices.str().find("serving https://127.0.0.1:") != std::string::npos);
+  httplib::SSLClient client{"127.0.0.1", (*node)->port()};
+  client.enable_server_certificate_verification(false);
+  auto health = client.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  httplib::Client plain{"127.0.0.1", (*node)->port()};
+  CHECK_FALSE(plain.Get("/healthz"));  // plain HTTP gets no answer
+
+  options.server.tls_private_key = keys.sub("missing.pem");
+  dialer::testing::TempDir other;
+  options.db_path = other.sub("db");
+  auto refused = dialer::http::Node::start(options, notices);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("TLS") != std::string::npos);
 }

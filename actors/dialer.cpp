@@ -115,7 +115,7 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
 }
 
 Dialer::~Dialer() {
-  for (const auto& actor : registry_.all())
+  for (const auto& actor : registry_.close())
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(services_.dispatcher, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(services_.router, caf::exit_reason::user_shutdown);

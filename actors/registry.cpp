@@ -7,6 +7,7 @@ namespace dialer::actors {
 
 caf::actor Registry::get(Kind kind, const std::string& id) {
   std::lock_guard lock{mutex_};
+  if (closed_) return {};
   auto& actors = actors_[static_cast<std::size_t>(kind)];
   if (auto found = actors.find(id); found != actors.end()) return found->second;
   auto actor = spawn(kind, id);
@@ -16,6 +17,7 @@ caf::actor Registry::get(Kind kind, const std::string& id) {
 
 void Registry::put(Kind kind, const std::string& id, caf::actor actor) {
   std::lock_guard lock{mutex_};
+  if (closed_) return caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   actors_[static_cast<std::size_t>(kind)][id] = std::move(actor);
 }
 
@@ -32,8 +34,9 @@ std::size_t Registry::count(Kind kind) const {
   return actors_[static_cast<std::size_t>(kind)].size();
 }
 
-std::vector<caf::actor> Registry::all() const {
+std::vector<caf::actor> Registry::close() {
   std::lock_guard lock{mutex_};
+  closed_ = true;
   std::vector<caf::actor> out;
   for (const auto& actors : actors_) {
     for (const auto& [id, actor] : actors) out.push_back(actor);

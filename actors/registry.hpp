@@ -22,8 +22,10 @@ class Registry {
   // Removes the entry if it is still `who`'s.
   void forget(Kind kind, const std::string& id, const caf::actor_addr& who);
   std::size_t count(Kind kind) const;
-  // Every actor, so that they can be told to stop.
-  std::vector<caf::actor> all() const;
+  // Shutting down: hands back every actor so that it can be told to stop. From now on
+  // nothing is spawned (get answers an invalid handle, whose messages go nowhere) and an
+  // actor put here is told to stop at once, so none outlives the shutdown.
+  std::vector<caf::actor> close();
 
  private:
   caf::actor spawn(Kind kind, const std::string& id);
@@ -31,6 +33,7 @@ class Registry {
   Services& services_;
   mutable std::mutex mutex_;
   std::array<std::unordered_map<std::string, caf::actor>, 5> actors_;
+  bool closed_ = false;
 };
 
 }  // namespace dialer::actors

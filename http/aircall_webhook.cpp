@@ -47,7 +47,9 @@ events::CallOutcome outcome_of(const json& call) {
   return events::CallOutcome::no_answer;
 }
 
-events::CallEnded ended_of(const json& call) {
+}  // namespace
+
+events::CallEnded call_ended_of(const json& call) {
   events::CallEnded ended;
   ended.aircall_call_id = integer_or(call, "id");
   ended.started_at_ms = seconds_as_ms(call, "started_at").value_or(0);
@@ -65,6 +67,8 @@ events::CallEnded ended_of(const json& call) {
   }
   return ended;
 }
+
+namespace {
 
 std::optional<actors::TelephonyEvent> call_event(std::string_view event, const json& call) {
   actors::TelephonyEvent out;
@@ -84,7 +88,7 @@ std::optional<actors::TelephonyEvent> call_event(std::string_view event, const j
     out.at_ms = seconds_as_ms(call, "ended_at").value_or(0);
   } else if (event == "call.ended") {
     out.kind = Kind::ended;
-    out.ended = ended_of(call);
+    out.ended = call_ended_of(call);
     out.at_ms = out.ended->ended_at_ms;
   } else {
     return std::nullopt;

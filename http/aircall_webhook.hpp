@@ -30,6 +30,9 @@ Result<WebhookDelivery> parse_webhook(std::string_view body);
 // or agents' availability (contacts, numbers, tags, ...).
 std::optional<actors::TelephonyEvent> telephony_event_of(const WebhookDelivery& delivery);
 
+// An ended call as Aircall's Call object describes it (webhook `data`, or the call list).
+events::CallEnded call_ended_of(const nlohmann::json& call);
+
 // The same body delivered twice has the same key; two different bodies never do.
 std::string webhook_idempotency_key(std::string_view body);
 

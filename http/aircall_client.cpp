@@ -1,0 +1,258 @@
+#include "http/aircall_client.hpp"
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/rules/phone.hpp"
+#include "http/aircall_webhook.hpp"
+
+namespace dialer::http {
+namespace {
+
+using nlohmann::json;
+using SystemClock = std::chrono::system_clock;
+
+std::unique_ptr<httplib::Client> make_client(const AircallClientOptions& options) {
+  auto client = std::make_unique<httplib::Client>(options.base_url);
+  client->set_tcp_nodelay(true);
+  client->set_keep_alive(true);
+  client->set_basic_auth(options.api_id, options.api_token);
+  client->set_connection_timeout(options.timeout);
+  client->set_read_timeout(options.timeout);
+  client->set_write_timeout(options.timeout);
+  return client;
+}
+
+// Aircall's Reset header is a UNIX time, in seconds in every sample seen; a value above
+// 1e12 can only be milliseconds.
+std::optional<SystemClock::time_point> reset_time(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  try {
+    auto value = std::stoll(text);
+    auto ms = value > 1'000'000'000'000LL ? value : value * 1000;
+    return SystemClock::time_point{std::chrono::milliseconds{ms}};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string message_of(const AircallClient::Answer& answer) {
+  auto body = json::parse(answer.body, nullptr, false);
+  if (body.is_object()) {
+    for (const auto* key : {"error", "message"}) {
+      if (body.contains(key) && body[key].is_string()) return body[key].get<std::string>();
+    }
+  }
+  return answer.status == 0 ? "no answer from Aircall" : "HTTP " + std::to_string(answer.status);
+}
+
+actors::StartResult start_result_of(const AircallClient::Answer& answer) {
+  using S = actors::StartStatus;
+  auto message = message_of(answer);
+  switch (answer.status) {
+    case 200:
+    case 201:
+    case 204:
+      return {S::accepted, ""};
+    case 405:
+      return {S::user_unavailable, message};
+    case 400:
+      return {S::bad_number, message};
+    case 401:
+    case 403:
+    case 404:
+    case 422:
+      return {S::refused, message};
+    case 429:
+      return {S::rate_limited, message};
+    default:
+      // No answer, or a 5xx: the call may or may not exist. Never started again blindly.
+      return {S::unknown, message};
+  }
+}
+
+}  // namespace
+
+AircallClient::AircallClient(AircallClientOptions options)
+    : options_(std::move(options)), random_(options_.seed) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(options_.workers, 1); ++i) {
+    workers_.emplace_back([this] { run_worker(); });
+  }
+}
+
+AircallClient::~AircallClient() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& worker : workers_) worker.join();
+}
+
+void AircallClient::submit(Job job) {
+  {
+    std::lock_guard lock{mutex_};
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void AircallClient::run_worker() {
+  auto client = make_client(options_);
+  std::unique_lock lock{mutex_};
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+    if (stopping_) return;
+    auto job = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
+    job(*client);
+    lock.lock();
+  }
+}
+
+void AircallClient::wait_for_budget() {
+  std::unique_lock lock{mutex_};
+  while (!stopping_ && SystemClock::now() < blocked_until_) {
+    wake_.wait_until(lock, blocked_until_);
+  }
+}
+
+void AircallClient::note_limits(int status, const std::string& remaining,
+                                const std::string& reset) {
+  auto until = reset_time(reset);
+  std::lock_guard lock{mutex_};
+  // Out of budget, by Aircall's word: nothing more until the window resets.
+  if (status == 429 || remaining == "0") {
+    blocked_until_ = std::max(blocked_until_, until.value_or(SystemClock::now() + std::chrono::seconds(1)));
+  }
+}
+
+std::chrono::milliseconds AircallClient::backoff(int attempt) {
+  std::lock_guard lock{mutex_};
+  auto base = std::min<std::int64_t>(200LL << attempt, 5'000);
+  return std::chrono::milliseconds{
+      std::uniform_int_distribution<std::int64_t>{base / 2, base}(random_)};
+}
+
+AircallClient::Answer AircallClient::send(httplib::Client& client, const std::string& method,
+                                          const std::string& path, const std::string& body,
+                                          bool safe) {
+  Answer answer;
+  for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    wait_for_budget();
+    httplib::Result result{nullptr, httplib::Error::Unknown};
+    if (method == "GET") {
+      result = client.Get(path);
+    } else {
+      result = client.Post(path, body, "application/json");
+    }
+    if (!result) {
+      answer = Answer{0, {}};
+      if (!safe) return answer;
+    } else {
+      answer = Answer{result->status, result->body};
+      note_limits(result->status, result->get_header_value("X-AircallApi-Remaining"),
+                  result->get_header_value("X-AircallApi-Reset"));
+      // A 429 started nothing: waiting for the reset and asking again is safe for any request.
+      if (result->status == 429) continue;
+      if (result->status < 500 || !safe) return answer;
+    }
+    auto pause = backoff(attempt);
+    std::unique_lock lock{mutex_};
+    wake_.wait_for(lock, pause, [this] { return stopping_; });
+    if (stopping_) return answer;
+  }
+  return answer;
+}
+
+AircallClient::Answer AircallClient::blocking(const std::string& method, const std::string& path,
+                                              const std::string& body, bool safe) {
+  auto client = make_client(options_);
+  return send(*client, method, path, body, safe);
+}
+
+void AircallClient::start_call(const actors::StartCall& call,
+                               std::function<void(actors::StartResult)> done) {
+  auto path = "/v1/users/" + std::to_string(call.aircall_user_id) + "/calls";
+  auto body = json{{"number_id", call.number_id}, {"to", call.to}}.dump();
+  submit([this, path, body, done = std::move(done)](httplib::Client& client) {
+    done(start_result_of(send(client, "POST", path, body, /*safe=*/false)));
+  });
+}
+
+void AircallClient::find_call(
+    const actors::CallQuery& query,
+    std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
+  submit([this, query, done = std::move(done)](httplib::Client& client) {
+    auto digits = rules::digits_only(query.to);
+    auto from = query.since_ms / 1000;
+    for (int page = 1; page <= 20; ++page) {
+      auto answer = send(client, "GET",
+                         "/v1/calls?from=" + std::to_string(from) +
+                             "&order=asc&per_page=50&page=" + std::to_string(page),
+                         {}, /*safe=*/true);
+      if (answer.status != 200) {
+        return done(Error{ErrorCode::unavailable, "Aircall's call list: " + message_of(answer)});
+      }
+      auto body = json::parse(answer.body, nullptr, false);
+      if (!body.is_object() || !body.contains("calls") || !body["calls"].is_array()) {
+        return done(Error{ErrorCode::corrupt_data, "Aircall's call list is not a list of calls"});
+      }
+      for (const auto& call : body["calls"]) {
+        if (!call.is_object() || call.value("direction", "") != "outbound") continue;
+        const auto& user = call.value("user", json::object());
+        if (!user.is_object() || user.value("id", json(0)) != json(query.aircall_user_id)) continue;
+        if (rules::digits_only(call.value("raw_digits", "")) != digits) continue;
+        actors::FoundCall found;
+        found.aircall_call_id = call.value("id", json(0)).get<std::int64_t>();
+        found.started_at_ms = call.value("started_at", json(0)).get<std::int64_t>() * 1000;
+        if (call.contains("answered_at") && call["answered_at"].is_number_integer()) {
+          found.answered_at_ms = call["answered_at"].get<std::int64_t>() * 1000;
+        }
+        if (call.value("status", "") == "done") found.ended = call_ended_of(call);
+        return done(std::optional{found});
+      }
+      if (body.value("meta", json::object()).value("next_page_link", json(nullptr)).is_null()) break;
+    }
+    done(std::optional<actors::FoundCall>{});
+  });
+}
+
+Result<std::string> AircallClient::availability(std::int64_t aircall_user_id) {
+  auto answer = blocking("GET", "/v1/users/" + std::to_string(aircall_user_id) + "/availability",
+                         {}, /*safe=*/true);
+  auto body = json::parse(answer.body, nullptr, false);
+  if (answer.status != 200 || !body.is_object() || !body.contains("availability")) {
+    return Error{answer.status == 404 ? ErrorCode::not_found : ErrorCode::unavailable,
+                 "Aircall's availability: " + message_of(answer)};
+  }
+  return body["availability"].get<std::string>();
+}
+
+Result<std::string> AircallClient::subscribe_webhooks(const std::string& url,
+                                                      const std::vector<std::string>& events) {
+  auto answer = blocking("POST", "/v1/webhooks",
+                         json{{"url", url}, {"custom_name", "PowerDialer"}, {"events", events}}.dump(),
+                         /*safe=*/false);
+  auto body = json::parse(answer.body, nullptr, false);
+  if (answer.status != 201 && answer.status != 200) {
+    return Error{ErrorCode::unavailable, "Aircall's webhooks: " + message_of(answer)};
+  }
+  auto webhook = body.value("webhook", json::object());
+  if (!webhook.contains("token") || !webhook["token"].is_string()) {
+    return Error{ErrorCode::corrupt_data, "Aircall's webhook answer has no token"};
+  }
+  return webhook["token"].get<std::string>();
+}
+
+Status AircallClient::ping() {
+  auto answer = blocking("GET", "/v1/ping", {}, /*safe=*/true);
+  if (answer.status == 200) return Done{};
+  return Error{answer.status == 401 || answer.status == 403 ? ErrorCode::unauthenticated
+                                                            : ErrorCode::unavailable,
+               "Aircall: " + message_of(answer)};
+}
+
+}  // namespace dialer::http

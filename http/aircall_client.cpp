@@ -125,7 +125,8 @@ void AircallClient::note_limits(int status, const std::string& remaining,
   std::lock_guard lock{mutex_};
   // Out of budget, by Aircall's word: nothing more until the window resets.
   if (status == 429 || remaining == "0") {
-    blocked_until_ = std::max(blocked_until_, until.value_or(SystemClock::now() + std::chrono::seconds(1)));
+    blocked_until_ =
+        std::max(blocked_until_, until.value_or(SystemClock::now() + std::chrono::seconds(1)));
   }
 }
 
@@ -182,9 +183,8 @@ void AircallClient::start_call(const actors::StartCall& call,
   });
 }
 
-void AircallClient::find_call(
-    const actors::CallQuery& query,
-    std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
+void AircallClient::find_call(const actors::CallQuery& query,
+                              std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
   submit([this, query, done = std::move(done)](httplib::Client& client) {
     auto digits = rules::digits_only(query.to);
     auto from = query.since_ms / 1000;
@@ -214,7 +214,8 @@ void AircallClient::find_call(
         if (call.value("status", "") == "done") found.ended = call_ended_of(call);
         return done(std::optional{found});
       }
-      if (body.value("meta", json::object()).value("next_page_link", json(nullptr)).is_null()) break;
+      if (body.value("meta", json::object()).value("next_page_link", json(nullptr)).is_null())
+        break;
     }
     done(std::optional<actors::FoundCall>{});
   });
@@ -233,9 +234,10 @@ Result<std::string> AircallClient::availability(std::int64_t aircall_user_id) {
 
 Result<std::string> AircallClient::subscribe_webhooks(const std::string& url,
                                                       const std::vector<std::string>& events) {
-  auto answer = blocking("POST", "/v1/webhooks",
-                         json{{"url", url}, {"custom_name", "PowerDialer"}, {"events", events}}.dump(),
-                         /*safe=*/false);
+  auto answer =
+      blocking("POST", "/v1/webhooks",
+               json{{"url", url}, {"custom_name", "PowerDialer"}, {"events", events}}.dump(),
+               /*safe=*/false);
   auto body = json::parse(answer.body, nullptr, false);
   if (answer.status != 201 && answer.status != 200) {
     return Error{ErrorCode::unavailable, "Aircall's webhooks: " + message_of(answer)};

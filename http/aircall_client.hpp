@@ -30,9 +30,9 @@ struct AircallClientOptions {
   std::string api_id;
   std::string api_token;
   std::chrono::milliseconds timeout{std::chrono::seconds(5)};
-  int max_attempts = 4;       // per request, 429s and (for safe requests) 5xx and timeouts
-  std::size_t workers = 4;    // requests in flight at once
-  std::uint64_t seed = 1;     // for the jitter
+  int max_attempts = 4;     // per request, 429s and (for safe requests) 5xx and timeouts
+  std::size_t workers = 4;  // requests in flight at once
+  std::uint64_t seed = 1;   // for the jitter
 };
 
 class AircallClient final : public actors::TelephonyPort {

@@ -108,7 +108,7 @@ struct AircallSim::Impl {
     SteadyClock::time_point due;
     std::uint64_t order = 0;
     std::function<void()> step;  // a call's next step; empty for a delivery
-    std::string body;             // a delivery
+    std::string body;            // a delivery
     int attempt = 0;
     bool operator>(const Job& other) const {
       return std::tie(due, order) > std::tie(other.due, other.order);
@@ -136,7 +136,8 @@ struct AircallSim::Impl {
   void deliver_later(std::string body, milliseconds delay) {
     // Called with the mutex held.
     auto extra = options.max_delay_ms > 0
-                     ? milliseconds{std::uniform_int_distribution<std::int64_t>{0, options.max_delay_ms}(random)}
+                     ? milliseconds{std::uniform_int_distribution<std::int64_t>{
+                           0, options.max_delay_ms}(random)}
                      : milliseconds{0};
     if (options.reorder_rate > 0 && roll() < options.reorder_rate) extra += milliseconds{250};
     auto due = SteadyClock::now() + delay + extra;
@@ -223,9 +224,10 @@ struct AircallSim::Impl {
         ++stats.deliveries;
       } else if (job.attempt < 50) {
         // Not acknowledged: sent again later, as Aircall retries a failed delivery.
-        auto backoff = milliseconds{std::min<std::int64_t>(100LL << std::min(job.attempt, 6), 5'000)};
-        jobs.push(Job{SteadyClock::now() + backoff, order++, {}, std::move(job.body),
-                      job.attempt + 1});
+        auto backoff =
+            milliseconds{std::min<std::int64_t>(100LL << std::min(job.attempt, 6), 5'000)};
+        jobs.push(
+            Job{SteadyClock::now() + backoff, order++, {}, std::move(job.body), job.attempt + 1});
       }
     }
   }
@@ -247,7 +249,8 @@ struct AircallSim::Impl {
     calls[id] = call;
     announce_call("call.created", call);
     auto ring = milliseconds{busy ? 0 : options.ring_ms};
-    auto talk = milliseconds{machine ? std::min<std::int64_t>(options.talk_ms, 5'000) : options.talk_ms};
+    auto talk =
+        milliseconds{machine ? std::min<std::int64_t>(options.talk_ms, 5'000) : options.talk_ms};
     if (answered) {
       schedule_step(ring, [this, id] {
         auto& c = calls[id];
@@ -328,8 +331,8 @@ struct AircallSim::Impl {
       }
       auto to = rules::normalize_phone(body["to"].get<std::string>());
       if (!to) {
-        return reply(res, 400, {{"error", "Invalid phone number"},
-                                {"troubleshoot", "Use the E.164 format"}});
+        return reply(res, 400,
+                     {{"error", "Invalid phone number"}, {"troubleshoot", "Use the E.164 format"}});
       }
       std::int64_t number_id = body.value("number_id", json(0)).is_number_integer()
                                    ? body["number_id"].get<std::int64_t>()
@@ -337,22 +340,23 @@ struct AircallSim::Impl {
       std::lock_guard lock{mutex};
       if (unavailable_users.contains(user_id) || users_on_call.contains(user_id)) {
         ++stats.calls_refused;
-        return reply(res, 405, {{"error", "User not available"},
-                                {"troubleshoot", "The user is unavailable or already on a call"}});
+        return reply(res, 405,
+                     {{"error", "User not available"},
+                      {"troubleshoot", "The user is unavailable or already on a call"}});
       }
       start_call(user_id, number_id, *to);
       res.status = 204;
     });
-    server.Get(R"(/v1/users/(\d+)/availability)", [this](const httplib::Request& req,
-                                                        httplib::Response& res) {
-      if (!admit(req, res)) return;
-      auto user_id = std::stoll(req.matches[1]);
-      std::lock_guard lock{mutex};
-      auto availability = unavailable_users.contains(user_id) ? "offline"
-                          : users_on_call.contains(user_id)  ? "in_call"
-                                                             : "available";
-      reply(res, 200, {{"availability", availability}});
-    });
+    server.Get(R"(/v1/users/(\d+)/availability)",
+               [this](const httplib::Request& req, httplib::Response& res) {
+                 if (!admit(req, res)) return;
+                 auto user_id = std::stoll(req.matches[1]);
+                 std::lock_guard lock{mutex};
+                 auto availability = unavailable_users.contains(user_id) ? "offline"
+                                     : users_on_call.contains(user_id)   ? "in_call"
+                                                                         : "available";
+                 reply(res, 200, {{"availability", availability}});
+               });
     server.Get(R"(/v1/calls/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
       std::lock_guard lock{mutex};
@@ -391,9 +395,9 @@ struct AircallSim::Impl {
                 {"total", total},
                 {"current_page", page},
                 {"per_page", per_page},
-                {"next_page_link", first + per_page < total ? json("/v1/calls?page=" +
-                                                                    std::to_string(page + 1))
-                                                            : json(nullptr)},
+                {"next_page_link", first + per_page < total
+                                       ? json("/v1/calls?page=" + std::to_string(page + 1))
+                                       : json(nullptr)},
                 {"previous_page_link", nullptr}};
       reply(res, 200, {{"meta", meta}, {"calls", page_calls}});
     });
@@ -406,12 +410,13 @@ struct AircallSim::Impl {
       std::lock_guard lock{mutex};
       options.webhook_url = body["url"].get<std::string>();
       unpark();
-      reply(res, 201, {{"webhook",
-                        {{"webhook_id", "sim-webhook"},
-                         {"url", options.webhook_url},
-                         {"token", options.webhook_token},
-                         {"events", body.value("events", json::array())},
-                         {"active", true}}}});
+      reply(res, 201,
+            {{"webhook",
+              {{"webhook_id", "sim-webhook"},
+               {"url", options.webhook_url},
+               {"token", options.webhook_token},
+               {"events", body.value("events", json::array())},
+               {"active", true}}}});
     });
   }
 };
@@ -435,8 +440,8 @@ Result<std::unique_ptr<AircallSim>> AircallSim::start(SimOptions options) {
     impl->port = impl->options.port;
   }
   if (impl->port <= 0) {
-    return Error{ErrorCode::unavailable, "aircall-sim cannot listen on " + bind + ":" +
-                                             std::to_string(impl->options.port)};
+    return Error{ErrorCode::unavailable,
+                 "aircall-sim cannot listen on " + bind + ":" + std::to_string(impl->options.port)};
   }
   impl->server_thread = std::thread{[s = &server] { s->listen_after_bind(); }};
   impl->worker = std::thread{[i = impl.get()] { i->run_worker(); }};

@@ -21,7 +21,7 @@ struct SimOptions {
   int port = 0;  // 0: any free port
   std::string api_id = "sim-id";
   std::string api_token = "sim-token";
-  int requests_per_minute = 60;  // Aircall's company budget (the current reference: 120)
+  int requests_per_minute = 60;      // Aircall's company budget (the current reference: 120)
   std::int64_t window_seconds = 60;  // the budget's window: a minute, shorter in tests
   // Where webhooks go, with which token; deliveries wait until a URL is set.
   std::string webhook_url{};  // http://127.0.0.1:8080/api/dialer/webhook
@@ -35,19 +35,19 @@ struct SimOptions {
   double busy_rate = 0.1;                // refused at once; the rest ring out
   std::uint64_t seed = 1;
   // Faults.
-  double duplicate_rate = 0;  // of deliveries, sent twice
-  double reorder_rate = 0;    // of deliveries, held back so that later ones overtake them
+  double duplicate_rate = 0;      // of deliveries, sent twice
+  double reorder_rate = 0;        // of deliveries, held back so that later ones overtake them
   std::int64_t max_delay_ms = 0;  // extra delay, uniformly drawn, for every delivery
   double server_error_rate = 0;   // of API requests, answered 500 without acting
 };
 
 struct SimStats {
   std::uint64_t calls_started = 0;
-  std::uint64_t calls_refused = 0;  // 405
-  std::uint64_t rate_limited = 0;   // 429
-  std::uint64_t server_errors = 0;  // injected 500s
-  std::uint64_t deliveries = 0;     // webhook POSTs answered 2xx
-  std::uint64_t redeliveries = 0;   // POSTs after a failure
+  std::uint64_t calls_refused = 0;      // 405
+  std::uint64_t rate_limited = 0;       // 429
+  std::uint64_t server_errors = 0;      // injected 500s
+  std::uint64_t deliveries = 0;         // webhook POSTs answered 2xx
+  std::uint64_t redeliveries = 0;       // POSTs after a failure
   std::uint64_t overlapping_calls = 0;  // a start for a user or number already on a call
 };
 

@@ -1,8 +1,12 @@
 #include "http/node.hpp"
 
+#include <openssl/rand.h>
+
 #include <filesystem>
 #include <ostream>
 
+#include "events/binary.hpp"
+#include "http/aircall_client.hpp"
 #include "http/aircall_webhook.hpp"
 
 namespace dialer::http {
@@ -28,6 +32,12 @@ Result<std::vector<actors::TelephonyEvent>> stored_telephony_since(const storage
   if (!scanned) return scanned.error();
   if (failure) return *failure;
   return found;
+}
+
+std::string random_token() {
+  unsigned char bytes[16];
+  RAND_bytes(bytes, sizeof bytes);
+  return events::to_hex(std::string_view{reinterpret_cast<const char*>(bytes), sizeof bytes});
 }
 
 bool loopback(const std::string& address) {
@@ -75,7 +85,52 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
     notices << "dialerd: log verified, " << report.events_checked << " events" << std::endl;
   }
 
-  node->telephony_ = std::make_unique<actors::SimulatedTelephony>(*clock, options.simulation);
+  auto webhook_token = options.webhook_token;
+  std::string telephony_name;
+  if (options.telephony == TelephonyKind::in_process) {
+    auto simulated = std::make_unique<actors::SimulatedTelephony>(*clock, options.simulation);
+    node->simulated_ = simulated.get();
+    node->telephony_ = std::move(simulated);
+    telephony_name = "in-process simulation";
+  } else {
+    AircallClientOptions client;
+    client.base_url = options.aircall_base_url;
+    client.api_id = options.aircall_api_id;
+    client.api_token = options.aircall_api_token;
+    if (options.mock_mode) {
+      // Aircall's stand-in on loopback: the real client and the real webhook path run.
+      if (webhook_token.empty()) webhook_token = random_token();
+      SimOptions sim;
+      sim.api_id = client.api_id = "mock-id";
+      sim.api_token = client.api_token = random_token();
+      sim.webhook_token = webhook_token;
+      sim.ring_ms = options.simulation.ring_ms;
+      sim.talk_ms = options.simulation.talk_ms;
+      sim.ended_after_ms = std::min<std::int64_t>(30'000, options.simulation.talk_ms);
+      sim.answer_rate = options.simulation.answer_rate;
+      sim.voicemail_rate = options.simulation.voicemail_rate;
+      sim.busy_rate = options.simulation.busy_rate;
+      sim.seed = options.simulation.seed;
+      sim.duplicate_rate = options.mock_duplicate_rate;
+      sim.reorder_rate = options.mock_reorder_rate;
+      sim.server_error_rate = options.mock_server_error_rate;
+      sim.requests_per_minute = 100'000;  // the dialer keeps its own budget
+      auto started = AircallSim::start(sim);
+      if (!started) return started.error();
+      node->simulator_ = std::move(started).value();
+      client.base_url = node->simulator_->base_url();
+      telephony_name = "aircall-sim at " + client.base_url + " (mock mode)";
+    } else {
+      if (client.api_id.empty() || client.api_token.empty()) {
+        return Error{ErrorCode::invalid_argument,
+                     "no Aircall credentials: set AIRCALL_API_KEY and AIRCALL_API_SECRET, or "
+                     "ENABLE_MOCK_MODE=true",
+                     "aircallApiKey"};
+      }
+      telephony_name = "Aircall at " + client.base_url;
+    }
+    node->telephony_ = std::make_unique<AircallClient>(client);
+  }
   node->actor_config_ = std::make_unique<caf::actor_system_config>();
   node->actor_config_->set("scheduler.policy", caf::atom("sharing"));
   node->actor_system_ = std::make_unique<caf::actor_system>(*node->actor_config_);
@@ -87,9 +142,11 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   notices << "dialerd: recovered " << recovered.events << " events in " << recovered.seconds
           << " s: " << recovered.agents_live << " agents live, " << recovered.items_pending
           << " items pending, " << recovered.calls_resumed << " calls followed" << std::endl;
-  node->telephony_->connect([d = node->dialer_.get()](actors::TelephonyEvent event) {
-    d->telephony_event(std::move(event));
-  });
+  if (node->simulated_) {
+    node->simulated_->connect([d = node->dialer_.get()](actors::TelephonyEvent event) {
+      d->telephony_event(std::move(event));
+    });
+  }
   // A delivery is acknowledged once stored, and routed just after: one stored before a stop
   // may never have reached its call. Calls still in flight hear again what came since the
   // oldest of them began.
@@ -105,11 +162,11 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   if (!runner) return runner.error();
   node->projections_ = std::move(runner).value();
 
-  node->credentials_ = std::make_unique<Credentials>(options.api_keys, options.webhook_token);
+  node->credentials_ = std::make_unique<Credentials>(options.api_keys, webhook_token);
   node->context_ = std::make_unique<Context>(*node->dialer_, *node->store_, *node->projections_,
                                              *clock, *node->credentials_, node->metrics_);
   node->context_->mock_mode = options.mock_mode;
-  node->context_->telephony_name = "simulated";
+  node->context_->telephony_name = telephony_name;
   auto config = node->dialer_->config();
   if (!config) return config.error();
   node->context_->refresh_credentials(*config);
@@ -129,9 +186,13 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   auto server = ApiServer::start(server_options, *node->context_, [raw] { return raw->ready(); });
   if (!server) return server.error();
   node->server_ = std::move(server).value();
-  notices << "dialerd: serving " << (node->server_->tls() ? "https" : "http") << "://"
-          << server_options.bind << ":" << node->server_->port() << "/api/dialer (telephony: "
-          << (options.mock_mode ? "simulated, mock mode" : "simulated") << ")" << std::endl;
+  auto origin = std::string{node->server_->tls() ? "https" : "http"} + "://" + server_options.bind +
+                ":" + std::to_string(node->server_->port());
+  if (node->simulator_) {
+    node->simulator_->set_webhook_target(origin + "/api/dialer/webhook", webhook_token);
+  }
+  notices << "dialerd: serving " << origin << "/api/dialer (telephony: " << telephony_name << ")"
+          << std::endl;
   return node;
 }
 
@@ -147,11 +208,15 @@ void Node::stop() {
     server_->stop();
     server_.reset();
   }
-  if (telephony_) telephony_->connect({});
+  if (simulator_) simulator_->stop();
+  if (simulated_) simulated_->connect({});
   projections_.reset();
   dialer_.reset();
-  actor_system_.reset();
+  // After the actors, which call it, and before their system, which its answers reach.
   telephony_.reset();
+  simulated_ = nullptr;
+  actor_system_.reset();
+  simulator_.reset();
   store_.reset();
 }
 

@@ -12,18 +12,32 @@
 
 #include "actors/dialer.hpp"
 #include "actors/simulated_telephony.hpp"
+#include "http/aircall_sim.hpp"
 #include "http/context.hpp"
 #include "http/server.hpp"
 
 namespace dialer::http {
+
+// How calls are placed: through Aircall's API (the real one, or in mock mode aircall-sim
+// inside the process, reached over loopback by the same client), or, for tests, through
+// an in-process simulation with no HTTP at all.
+enum class TelephonyKind { aircall, in_process };
 
 struct NodeOptions {
   std::string db_path = "data/dialer.db";
   ServerOptions server;
   std::vector<std::string> api_keys;  // besides security.apiKeys in config
   std::string webhook_token;          // besides aircall.webhookToken in config
-  bool mock_mode = true;
+  TelephonyKind telephony = TelephonyKind::aircall;
+  bool mock_mode = false;
+  std::string aircall_base_url = "https://api.aircall.io";
+  std::string aircall_api_id;
+  std::string aircall_api_token;
+  // Calls in the in-process simulation, and in mock mode (with the simulator's faults).
   actors::SimulationOptions simulation{2'000, 8'000, 0.6, 0.1, 0.1, 1};
+  double mock_duplicate_rate = 0;
+  double mock_reorder_rate = 0;
+  double mock_server_error_rate = 0;
   bool verify_on_start = false;
   const domain::Clock* clock = nullptr;  // the system clock when null
 };
@@ -44,7 +58,10 @@ class Node {
   storage::EventStore& store() { return *store_; }
   actors::Dialer& dialer() { return *dialer_; }
   Context& context() { return *context_; }
-  actors::SimulatedTelephony& telephony() { return *telephony_; }
+  // The in-process simulation (TelephonyKind::in_process only).
+  actors::SimulatedTelephony& telephony() { return *simulated_; }
+  // The embedded aircall-sim (mock mode only).
+  AircallSim* simulator() { return simulator_.get(); }
 
  private:
   Node() = default;
@@ -52,7 +69,9 @@ class Node {
   domain::SystemClock system_clock_;
   const domain::Clock* clock_ = nullptr;
   std::unique_ptr<storage::EventStore> store_;
-  std::unique_ptr<actors::SimulatedTelephony> telephony_;
+  std::unique_ptr<AircallSim> simulator_;
+  std::unique_ptr<actors::TelephonyPort> telephony_;
+  actors::SimulatedTelephony* simulated_ = nullptr;
   std::unique_ptr<caf::actor_system_config> actor_config_;
   std::unique_ptr<caf::actor_system> actor_system_;
   std::unique_ptr<actors::Dialer> dialer_;

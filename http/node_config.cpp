@@ -87,6 +87,7 @@ const std::vector<std::pair<std::string, Source>>& sources() {
       {"aircallApiKey", {"aircallApiKey", {"AIRCALL_API_KEY", "AIRCALL_API_ID"}}},
       {"aircallApiSecret", {"aircallApiSecret", {"AIRCALL_API_SECRET", "AIRCALL_API_TOKEN"}}},
       {"mockMode", {"mockMode", {"ENABLE_MOCK_MODE"}}},
+      {"aircallBaseUrl", {"aircallBaseUrl", {"AIRCALL_BASE_URL"}}},
       {"threads", {"threads", {"DIALER_HTTP_THREADS"}}},
       {"maxBodyBytes", {"maxBodyBytes", {"DIALER_MAX_BODY_BYTES"}}},
       {"tlsCertificate", {"tlsCertificate", {"DIALER_TLS_CERT"}}},
@@ -203,10 +204,9 @@ Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_
     if (!value) return value.error();
     options.simulation.seed = static_cast<std::uint64_t>(*value);
   }
-  if (text("aircallApiKey") || text("aircallApiSecret")) {
-    notices.push_back(
-        "Aircall credentials are set; this build dials through the simulated telephony");
-  }
+  if (auto* id = text("aircallApiKey")) options.aircall_api_id = *id;
+  if (auto* token = text("aircallApiSecret")) options.aircall_api_token = *token;
+  if (auto* url = text("aircallBaseUrl")) options.aircall_base_url = *url;
   return options;
 }
 

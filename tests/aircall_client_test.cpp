@@ -1,6 +1,8 @@
 // The Aircall client against the simulator on loopback: credentials, availability, the
 // rate limit, server errors and a server that never answers.
 
+#include "http/aircall_client.hpp"
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -8,7 +10,6 @@
 #include <catch2/catch.hpp>
 #include <future>
 
-#include "http/aircall_client.hpp"
 #include "http/aircall_sim.hpp"
 
 namespace {
@@ -53,13 +54,15 @@ TEST_CASE("aircall client: a call starts, is found in the call list, and credent
   CHECK(sim->stats().calls_started == 1);
 
   std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> found;
-  client.find_call({101, "+33612345678", 0}, [&](auto result) { found.set_value(std::move(result)); });
+  client.find_call({101, "+33612345678", 0},
+                   [&](auto result) { found.set_value(std::move(result)); });
   auto call = found.get_future().get();
   REQUIRE(call.ok());
   REQUIRE(call->has_value());
   CHECK((*call)->aircall_call_id > 0);
   std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> other;
-  client.find_call({102, "+33612345678", 0}, [&](auto result) { other.set_value(std::move(result)); });
+  client.find_call({102, "+33612345678", 0},
+                   [&](auto result) { other.set_value(std::move(result)); });
   auto none = other.get_future().get();
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());

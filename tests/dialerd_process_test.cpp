@@ -21,7 +21,8 @@ using namespace std::chrono_literals;
 struct Dialerd {
   explicit Dialerd(const std::string& db)
       : process({"/bin/sh", "-c",
-                 std::string{"exec "} + DIALERD_PATH + " --db " + db + " --port 0 >&3 2>&3"}) {
+                 std::string{"ENABLE_MOCK_MODE=true exec "} + DIALERD_PATH + " --db " + db +
+                     " --port 0 >&3 2>&3"}) {
     auto deadline = std::chrono::steady_clock::now() + 30s;
     std::smatch match;
     static const std::regex serving{R"(serving http://127\.0\.0\.1:(\d+))"};

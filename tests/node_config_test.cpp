@@ -25,7 +25,7 @@ TEST_CASE("node config: defaults, then the file, then the environment") {
   REQUIRE(defaults.ok());
   CHECK(defaults->server.bind == "127.0.0.1");
   CHECK(defaults->server.port == 8080);
-  CHECK(defaults->mock_mode);
+  CHECK_FALSE(defaults->mock_mode);
   CHECK(notices.empty());
 
   auto file = R"({"db": "/srv/dialer", "port": 9000, "apiKeys": ["a", "b"], "mockMode": false})";

@@ -57,6 +57,8 @@ class ServerFixture {
     options.server.port = 0;
     options.server.access_log = nullptr;
     options.webhook_token = kSampleToken;
+    options.telephony = http::TelephonyKind::in_process;
+    options.mock_mode = true;
     options.simulation = {0, 0, 0.7, 0.1, 0.1, 7};
     return options;
   }

@@ -272,6 +272,13 @@ struct AircallSim::Impl {
     });
   }
 
+  void set_available(std::int64_t user_id, bool available) {
+    std::lock_guard lock{mutex};
+    bool changed =
+        available ? unavailable_users.erase(user_id) > 0 : unavailable_users.insert(user_id).second;
+    if (changed) announce_user(available ? "user.opened" : "user.closed", user_id);
+  }
+
   // --- the API ---
 
   // Basic auth, the rate limit and injected faults, in Aircall's order; false when answered.
@@ -401,6 +408,29 @@ struct AircallSim::Impl {
                 {"previous_page_link", nullptr}};
       reply(res, 200, {{"meta", meta}, {"calls", page_calls}});
     });
+    // Not Aircall's: what the simulator saw, for tests and benchmarks.
+    server.Get("/sim/stats", [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard lock{mutex};
+      reply(res, 200,
+            {{"callsStarted", stats.calls_started},
+             {"callsRefused", stats.calls_refused},
+             {"rateLimited", stats.rate_limited},
+             {"serverErrors", stats.server_errors},
+             {"deliveries", stats.deliveries},
+             {"redeliveries", stats.redeliveries},
+             {"overlappingCalls", stats.overlapping_calls},
+             {"callsLive", users_on_call.size()}});
+    });
+    // Not Aircall's: lets a test or a demo open and close a user, as the Workspace would.
+    server.Post(R"(/sim/users/(\d+)/availability)", [this](const httplib::Request& req,
+                                                           httplib::Response& res) {
+      auto body = json::parse(req.body, nullptr, false);
+      if (body.is_discarded() || !body.contains("available") || !body["available"].is_boolean()) {
+        return reply(res, 400, {{"error", "available (true or false) is required"}});
+      }
+      set_available(std::stoll(req.matches[1]), body["available"].get<bool>());
+      reply(res, 200, {{"available", body["available"]}});
+    });
     server.Post("/v1/webhooks", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
       auto body = json::parse(req.body, nullptr, false);
@@ -480,10 +510,7 @@ void AircallSim::set_webhook_target(std::string url, std::string token) {
 }
 
 void AircallSim::set_user_available(std::int64_t user_id, bool available) {
-  std::lock_guard lock{impl_->mutex};
-  bool changed = available ? impl_->unavailable_users.erase(user_id) > 0
-                           : impl_->unavailable_users.insert(user_id).second;
-  if (changed) impl_->announce_user(available ? "user.opened" : "user.closed", user_id);
+  impl_->set_available(user_id, available);
 }
 
 SimStats AircallSim::stats() const {

@@ -29,9 +29,11 @@ TEST_CASE("mock mode: calls flow through the client, the simulator and the webho
   REQUIRE(f.node->simulator());
   CHECK(f.notices.str().find("(mock mode)") != std::string::npos);
   REQUIRE(f.send("POST", "/api/dialer/config",
-                 json{{"settings", {{"dialer.wrapUpSeconds", 0}, {"dialer.maxRetries", 0},
-                                    {"dialer.callRateLimit", 20},
-                                    {"aircall.requestsPerMinute", 1000}}}})
+                 json{{"settings",
+                       {{"dialer.wrapUpSeconds", 0},
+                        {"dialer.maxRetries", 0},
+                        {"dialer.callRateLimit", 20},
+                        {"aircall.requestsPerMinute", 1000}}}})
               .status == 200);
   constexpr int kClients = 40;
   constexpr int kAgents = 4;

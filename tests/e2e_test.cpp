@@ -60,7 +60,8 @@ std::unique_ptr<Server> start_dialerd(const std::string& db, int sim_port) {
           DIALERD_PATH + " --db " + db + " --port 0",
       R"(ready;)");
   std::smatch match;
-  REQUIRE(std::regex_search(dialerd->output, match, std::regex{R"(serving http://127\.0\.0\.1:(\d+))"}));
+  REQUIRE(std::regex_search(dialerd->output, match,
+                            std::regex{R"(serving http://127\.0\.0\.1:(\d+))"}));
   dialerd->port = std::stoi(match[1]);
   // Aircall is told where to send webhooks, as an integration subscribes.
   httplib::Client sim{"127.0.0.1", sim_port};
@@ -79,7 +80,8 @@ std::unique_ptr<Server> start_dialerd(const std::string& db, int sim_port) {
 json call(int port, const std::string& method, const std::string& path, const json& body = {}) {
   httplib::Client client{"127.0.0.1", port};
   client.set_read_timeout(30s);
-  auto result = method == "GET" ? client.Get(path) : client.Post(path, body.dump(), "application/json");
+  auto result =
+      method == "GET" ? client.Get(path) : client.Post(path, body.dump(), "application/json");
   REQUIRE(result);
   INFO(method << " " << path << " -> " << result->status << " " << result->body);
   REQUIRE(result->status < 300);
@@ -129,8 +131,9 @@ void check_outcome(Server& dialerd, int sim_port, const std::string& db) {
   std::string cursor;
   int with_id = 0;
   do {
-    auto page = call(port, "GET", "/api/dialer/history?limit=1000" +
-                                      (cursor.empty() ? "" : "&cursor=" + cursor));
+    auto page =
+        call(port, "GET",
+             "/api/dialer/history?limit=1000" + (cursor.empty() ? "" : "&cursor=" + cursor));
     for (const auto& row : page["callHistory"]) {
       if (row["callId"].is_null()) continue;
       ++with_id;
@@ -145,7 +148,8 @@ void check_outcome(Server& dialerd, int sim_port, const std::string& db) {
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   dialer::testing::ChildProcess verify{
-      {"/bin/sh", "-c", std::string{"exec "} + DIALERCTL_PATH + " --db " + db + " verify >&3 2>&3"}};
+      {"/bin/sh", "-c",
+       std::string{"exec "} + DIALERCTL_PATH + " --db " + db + " verify >&3 2>&3"}};
   auto report = verify.read_all(120s);
   INFO(report);
   CHECK(WEXITSTATUS(verify.wait()) == 0);

@@ -1,13 +1,13 @@
 // aircall-sim: Aircall's API subset and webhooks on loopback, for mock mode, tests and
 // demos. See http/aircall_sim.hpp for what it speaks.
 
+#include "http/aircall_sim.hpp"
+
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
-
-#include "http/aircall_sim.hpp"
 
 namespace {
 
@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   app.add_option("--ring-ms", options.ring_ms, "ring time (env AIRCALL_SIM_RING_MS)");
   app.add_option("--talk-ms", options.talk_ms, "talk time (env AIRCALL_SIM_TALK_MS)");
   app.add_option("--ended-after-ms", options.ended_after_ms, "call.ended after call.hungup");
-  app.add_option("--answer-rate", options.answer_rate, "answered by a person (env AIRCALL_SIM_ANSWER_RATE)")
+  app.add_option("--answer-rate", options.answer_rate,
+                 "answered by a person (env AIRCALL_SIM_ANSWER_RATE)")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--voicemail-rate", options.voicemail_rate, "answered by a machine")
       ->check(CLI::Range(0.0, 1.0));

@@ -7,9 +7,9 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "support/child_process.hpp"
+#include "support/port_in_output.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -24,11 +24,10 @@ struct Dialerd {
                  std::string{"ENABLE_MOCK_MODE=true exec "} + DIALERD_PATH + " --db " + db +
                      " --port 0 >&3 2>&3"}) {
     auto deadline = std::chrono::steady_clock::now() + 30s;
-    std::smatch match;
-    static const std::regex serving{R"(serving http://127\.0\.0\.1:(\d+))"};
     while (std::chrono::steady_clock::now() < deadline && process.read_some(output, 1s)) {
-      if (std::regex_search(output, match, serving) && output.find("ready;") != std::string::npos) {
-        port = std::stoi(match[1]);
+      auto serving = dialer::testing::port_after(output, "serving http://127.0.0.1:");
+      if (serving && output.find("ready;") != std::string::npos) {
+        port = *serving;
         return;
       }
     }

@@ -49,11 +49,12 @@ TEST_CASE("mock mode: calls flow through the client, the simulator and the webho
                    json{{"aircallUserId", 1000 + a}, {"numberId", 7}})
                 .status == 200);
   }
-  auto pending_or_dialling = [&] {
-    return f.send("GET", "/api/dialer/queue?status=pending").body["totalCount"].get<int>() +
-           f.send("GET", "/api/dialer/queue?status=in-progress").body["totalCount"].get<int>();
+  // Final states only grow: two reads one after the other can undercount, never overcount.
+  auto final_items = [&] {
+    return f.send("GET", "/api/dialer/queue?status=completed").body["totalCount"].get<int>() +
+           f.send("GET", "/api/dialer/queue?status=failed").body["totalCount"].get<int>();
   };
-  REQUIRE(dialer::testing::eventually([&] { return pending_or_dialling() == 0; },
+  REQUIRE(dialer::testing::eventually([&] { return final_items() == kClients; },
                                       std::chrono::seconds(60)));
   auto stats = f.node->simulator()->stats();
   CHECK(stats.overlapping_calls == 0);

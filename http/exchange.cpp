@@ -170,6 +170,23 @@ Result<std::optional<std::int32_t>> priority_field(const json& object) {
   return std::optional{static_cast<std::int32_t>(**priority)};
 }
 
+Result<Paging> paging_params(const httplib::Request& req) {
+  constexpr std::size_t kMaxPageSize = 1'000;
+  Paging paging;
+  auto limit = count_param(req, "limit", 50, kMaxPageSize);
+  if (!limit) return limit.error();
+  auto skip = count_param(req, "skip", 0, SIZE_MAX);
+  if (!skip) return skip.error();
+  paging.limit = *limit;
+  paging.skip = *skip;
+  if (auto cursor = text_param(req, "cursor"); !cursor.empty()) {
+    auto key = decode_cursor(cursor);
+    if (!key) return key.error();
+    paging.cursor = std::move(*key);
+  }
+  return paging;
+}
+
 std::string encode_cursor(std::string_view key) {
   return events::to_hex(key);
 }

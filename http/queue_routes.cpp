@@ -14,7 +14,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxItemsPerRequest = 10'000;
-constexpr std::size_t kMaxPageSize = 1'000;
 const std::set<std::string> kListedStatuses{"pending", "in-progress", "completed", "failed",
                                             "skipped"};
 
@@ -193,17 +192,11 @@ void list(Context& context, const std::string& owner, const httplib::Request& re
                                     "failed, skipped",
                                     "status"));
   }
-  auto limit = count_param(req, "limit", 50, kMaxPageSize);
-  if (!limit) return reply_error(res, limit.error());
-  auto skip = count_param(req, "skip", 0, SIZE_MAX);
-  if (!skip) return reply_error(res, skip.error());
-  query.limit = *limit;
-  query.skip = *skip;
-  if (auto cursor = text_param(req, "cursor"); !cursor.empty()) {
-    auto key = decode_cursor(cursor);
-    if (!key) return reply_error(res, key.error());
-    query.cursor = std::move(*key);
-  }
+  auto paging = paging_params(req);
+  if (!paging) return reply_error(res, paging.error());
+  query.limit = paging->limit;
+  query.skip = paging->skip;
+  query.cursor = std::move(paging->cursor);
   context.caught_up();
   auto page = projections::query_queue(context.projections.view(), query);
   auto now = context.now_ms();

@@ -10,7 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxPageSize = 1'000;
 const std::set<std::string> kRowStatuses{"completed", "missed",     "rejected",  "no-answer",
                                          "busy",      "failed",     "voicemail", "dialing",
                                          "ringing",   "in-progress"};
@@ -49,17 +48,11 @@ void history(Context& context, const httplib::Request& req, httplib::Response& r
   if (!period) return reply_error(res, period.error());
   query.from_ms = period->from_ms;
   query.to_ms = period->to_ms;
-  auto limit = count_param(req, "limit", 50, kMaxPageSize);
-  if (!limit) return reply_error(res, limit.error());
-  auto skip = count_param(req, "skip", 0, SIZE_MAX);
-  if (!skip) return reply_error(res, skip.error());
-  query.limit = *limit;
-  query.skip = *skip;
-  if (auto cursor = text_param(req, "cursor"); !cursor.empty()) {
-    auto key = decode_cursor(cursor);
-    if (!key) return reply_error(res, key.error());
-    query.cursor = std::move(*key);
-  }
+  auto paging = paging_params(req);
+  if (!paging) return reply_error(res, paging.error());
+  query.limit = paging->limit;
+  query.skip = paging->skip;
+  query.cursor = std::move(paging->cursor);
   context.caught_up();
   auto page = projections::query_history(context.projections.view(), query);
   json rows = json::array();

@@ -10,7 +10,8 @@ std::optional<dispatch::FreeAgent> free_agent_of(const domain::AgentState& s) {
   if (s.mode != domain::AgentMode::active || !s.call_id.empty() || !domain::aircall_available(s)) {
     return std::nullopt;
   }
-  return dispatch::FreeAgent{s.user_id, s.aircall_user_id, s.number_id, s.wrap_up_until_ms};
+  return dispatch::FreeAgent{s.user_id, s.aircall_user_id, s.number_id, s.wrap_up_until_ms,
+                             s.mock_mode};
 }
 
 std::optional<dispatch::PendingItem> pending_item_of(const domain::QueueItemState& s) {
@@ -25,7 +26,7 @@ bool same(const std::optional<dispatch::FreeAgent>& a,
           const std::optional<dispatch::FreeAgent>& b) {
   if (!a || !b) return a.has_value() == b.has_value();
   return a->aircall_user_id == b->aircall_user_id && a->number_id == b->number_id &&
-         a->free_at_ms == b->free_at_ms;
+         a->free_at_ms == b->free_at_ms && a->mock_mode == b->mock_mode;
 }
 bool same(const std::optional<dispatch::PendingItem>& a,
           const std::optional<dispatch::PendingItem>& b) {

@@ -99,7 +99,7 @@ void lookup(Self* self, Services* services) {
   st.asking = true;
   const auto& request = st.core->state().request;
   CallQuery query{request.aircall_user_id, request.phone_number,
-                  st.core->state().requested_at_ms - kLookupSlackMs};
+                  st.core->state().requested_at_ms - kLookupSlackMs, request.mock_mode};
   services->telephony->find_call(
       query, [handle = caf::actor_cast<caf::actor>(self)](Result<std::optional<FoundCall>> found) {
         caf::anon_send(handle, found_atom::value, std::move(found));
@@ -117,7 +117,8 @@ void start_call(Self* self, Services* services) {
   // Armed now, not on the answer: a start that is never answered must be asked about too.
   arm_timeout(self, services);
   services->telephony->start_call(
-      StartCall{request.call_id, request.aircall_user_id, request.number_id, request.phone_number},
+      StartCall{request.call_id, request.aircall_user_id, request.number_id, request.phone_number,
+                request.mock_mode},
       [handle = caf::actor_cast<caf::actor>(self)](StartResult result) {
         caf::anon_send(handle, started_atom::value, std::move(result));
       });
@@ -161,7 +162,8 @@ void reserve(Self* self, Services* services) {
                                 st.agent.aircall_user_id,
                                 st.agent.number_id,
                                 st.item.phone_number,
-                                st.item.next_attempt};
+                                st.item.next_attempt,
+                                st.agent.mock_mode};
   st.core->submit(self, domain::call::Request{request},
                   [self, services](Result<domain::CallState> requested) {
                     self->state.requested = requested.ok();

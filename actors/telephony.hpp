@@ -18,7 +18,8 @@ struct StartCall {
   std::string call_id;  // ours, for logs; Aircall's answer carries no id
   std::int64_t aircall_user_id = 0;
   std::int64_t number_id = 0;
-  std::string to;  // E.164
+  std::string to;          // E.164
+  bool mock_mode = false;  // for the simulator inside dialerd, not Aircall
 };
 
 enum class StartStatus {
@@ -47,6 +48,7 @@ struct CallQuery {
   std::int64_t aircall_user_id = 0;
   std::string to;  // E.164
   std::int64_t since_ms = 0;
+  bool mock_mode = false;
 };
 
 // What Aircall reports, from its webhooks or the simulator.

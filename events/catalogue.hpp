@@ -259,9 +259,11 @@ struct QueueItemFailed {
 
 // ---- calls ----
 
+// Schema 2 added `mockMode`: the agent's calls go to the simulator inside dialerd, not to
+// Aircall. Schema 1 calls were all Aircall's (upcasters.cpp).
 struct CallRequested {
   static constexpr std::string_view type = "call.requested";
-  static constexpr std::uint32_t schema = 1;
+  static constexpr std::uint32_t schema = 2;
   std::string call_id;
   std::string queue_item_id;
   std::string agent_id;
@@ -269,6 +271,7 @@ struct CallRequested {
   std::int64_t number_id = 0;
   std::string phone_number;
   std::uint32_t attempt = 0;
+  bool mock_mode = false;
   static void describe(auto& self, auto&& field) {
     field("callId", self.call_id);
     field("queueItemId", self.queue_item_id);
@@ -277,6 +280,7 @@ struct CallRequested {
     field("numberId", self.number_id);
     field("phoneNumber", self.phone_number);
     field("attempt", self.attempt);
+    field("mockMode", self.mock_mode);
   }
   bool operator==(const CallRequested&) const = default;
 };

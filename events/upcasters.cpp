@@ -51,9 +51,40 @@ Result<std::string> queue_item_added_v1_to_v2(std::string_view payload) {
   return encode_fields(current);
 }
 
+// call.requested before agents could be started in mock mode.
+struct CallRequestedV1 {
+  std::string call_id;
+  std::string queue_item_id;
+  std::string agent_id;
+  std::int64_t aircall_user_id = 0;
+  std::int64_t number_id = 0;
+  std::string phone_number;
+  std::uint32_t attempt = 0;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("queueItemId", self.queue_item_id);
+    field("agentId", self.agent_id);
+    field("aircallUserId", self.aircall_user_id);
+    field("numberId", self.number_id);
+    field("phoneNumber", self.phone_number);
+    field("attempt", self.attempt);
+  }
+};
+
+Result<std::string> call_requested_v1_to_v2(std::string_view payload) {
+  CallRequestedV1 old;
+  if (!decode_fields(payload, old)) {
+    return Error{ErrorCode::corrupt_data, "call.requested v1 payload does not decode"};
+  }
+  return encode_fields(CallRequested{std::move(old.call_id), std::move(old.queue_item_id),
+                                     std::move(old.agent_id), old.aircall_user_id, old.number_id,
+                                     std::move(old.phone_number), old.attempt, false});
+}
+
 Upcasters make_catalogue_upcasters() {
   Upcasters upcasters;
   upcasters.add(QueueItemAdded::type, 1, queue_item_added_v1_to_v2);
+  upcasters.add(CallRequested::type, 1, call_requested_v1_to_v2);
   return upcasters;
 }
 

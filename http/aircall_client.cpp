@@ -47,6 +47,51 @@ std::string message_of(const AircallClient::Answer& answer) {
   return answer.status == 0 ? "no answer from Aircall" : "HTTP " + std::to_string(answer.status);
 }
 
+// What went wrong with a read of `what`: an unknown id, or Aircall not answering as asked.
+Error error_of(const AircallClient::Answer& answer, const std::string& what) {
+  return Error{answer.status == 404 ? ErrorCode::not_found : ErrorCode::unavailable,
+               "Aircall's " + what + ": " + message_of(answer)};
+}
+
+bool has_next_page(const json& list) {
+  auto meta = list.find("meta");
+  if (meta == list.end() || !meta->is_object()) return false;
+  auto next = meta->find("next_page_link");
+  return next != meta->end() && !next->is_null();
+}
+
+std::string text_of(const json& object, const char* key) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string{};
+}
+
+std::int64_t id_of(const json& object) {
+  auto found = object.find("id");
+  return found != object.end() && found->is_number_integer() ? found->get<std::int64_t>() : 0;
+}
+
+AircallNumber number_of(const json& number) {
+  return {id_of(number), text_of(number, "name"), text_of(number, "digits"),
+          text_of(number, "country"), text_of(number, "time_zone")};
+}
+
+AircallUser user_of(const json& user) {
+  AircallUser found{id_of(user),
+                    text_of(user, "name"),
+                    text_of(user, "email"),
+                    false,
+                    text_of(user, "availability_status"),
+                    {}};
+  if (auto available = user.find("available"); available != user.end() && available->is_boolean())
+    found.available = available->get<bool>();
+  if (auto numbers = user.find("numbers"); numbers != user.end() && numbers->is_array()) {
+    for (const auto& number : *numbers) {
+      if (number.is_object()) found.numbers.push_back(number_of(number));
+    }
+  }
+  return found;
+}
+
 actors::StartResult start_result_of(const AircallClient::Answer& answer) {
   using S = actors::StartStatus;
   auto message = message_of(answer);
@@ -214,8 +259,7 @@ void AircallClient::find_call(const actors::CallQuery& query,
         if (call.value("status", "") == "done") found.ended = call_ended_of(call);
         return done(std::optional{found});
       }
-      if (body.value("meta", json::object()).value("next_page_link", json(nullptr)).is_null())
-        break;
+      if (!has_next_page(body)) break;
     }
     done(std::optional<actors::FoundCall>{});
   });
@@ -224,12 +268,62 @@ void AircallClient::find_call(const actors::CallQuery& query,
 Result<std::string> AircallClient::availability(std::int64_t aircall_user_id) {
   auto answer = blocking("GET", "/v1/users/" + std::to_string(aircall_user_id) + "/availability",
                          {}, /*safe=*/true);
+  if (answer.status != 200) return error_of(answer, "availability");
   auto body = json::parse(answer.body, nullptr, false);
-  if (answer.status != 200 || !body.is_object() || !body.contains("availability")) {
-    return Error{answer.status == 404 ? ErrorCode::not_found : ErrorCode::unavailable,
-                 "Aircall's availability: " + message_of(answer)};
+  auto availability = body.is_object() ? text_of(body, "availability") : std::string{};
+  if (availability.empty()) {
+    return Error{ErrorCode::corrupt_data, "Aircall's availability answer has no availability"};
   }
-  return body["availability"].get<std::string>();
+  return availability;
+}
+
+Result<AircallUser> AircallClient::user(std::int64_t aircall_user_id) {
+  auto answer = blocking("GET", "/v1/users/" + std::to_string(aircall_user_id), {}, /*safe=*/true);
+  if (answer.status != 200) return error_of(answer, "user " + std::to_string(aircall_user_id));
+  auto body = json::parse(answer.body, nullptr, false);
+  if (!body.is_object() || !body.contains("user") || !body["user"].is_object()) {
+    return Error{ErrorCode::corrupt_data, "Aircall's user answer has no user"};
+  }
+  return user_of(body["user"]);
+}
+
+Result<std::vector<AircallUser>> AircallClient::users() {
+  auto listed = list("users");
+  if (!listed) return listed.error();
+  std::vector<AircallUser> users;
+  for (const auto& user : *listed) users.push_back(user_of(user));
+  return users;
+}
+
+Result<std::vector<AircallNumber>> AircallClient::numbers() {
+  auto listed = list("numbers");
+  if (!listed) return listed.error();
+  std::vector<AircallNumber> numbers;
+  for (const auto& number : *listed) numbers.push_back(number_of(number));
+  return numbers;
+}
+
+Result<std::vector<json>> AircallClient::list(const std::string& resource) {
+  // Aircall pages by 50 at most; a company's users and numbers fit in far fewer pages.
+  constexpr int kMaxPages = 200;
+  auto client = make_client(options_);
+  std::vector<json> found;
+  for (int page = 1; page <= kMaxPages; ++page) {
+    auto answer =
+        send(*client, "GET", "/v1/" + resource + "?per_page=50&page=" + std::to_string(page), {},
+             /*safe=*/true);
+    if (answer.status != 200) return error_of(answer, resource);
+    auto body = json::parse(answer.body, nullptr, false);
+    if (!body.is_object() || !body.contains(resource) || !body[resource].is_array()) {
+      return Error{ErrorCode::corrupt_data, "Aircall's " + resource + " answer is not a list"};
+    }
+    for (auto& item : body[resource]) {
+      if (item.is_object()) found.push_back(std::move(item));
+    }
+    if (!has_next_page(body)) return found;
+  }
+  return Error{ErrorCode::too_large,
+               "Aircall's " + resource + " run past " + std::to_string(kMaxPages) + " pages"};
 }
 
 Result<std::string> AircallClient::subscribe_webhooks(const std::string& url,

@@ -2,9 +2,9 @@
 
 // The telephony port over Aircall's public API: Basic auth; start a call (204 without an
 // id: the call is learnt from call.created, or from the call list when that does not
-// come); a user's availability; the webhook subscription. It keeps to the company's rate
-// limit, lowering its budget at once by what Aircall's headers and 429s say, and retries
-// 5xx and timeouts with backoff and jitter — except a call start whose outcome is unknown,
+// come); a user's availability; users and numbers; the webhook subscription. It keeps to the
+// company's rate limit, lowering its budget at once by what Aircall's headers and 429s say, and
+// retries 5xx and timeouts with backoff and jitter — except a call start whose outcome is unknown,
 // which is reported as such so that the call list is asked before anything else.
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json_fwd.hpp>
 #include <random>
 #include <string>
 #include <thread>
@@ -35,6 +36,23 @@ struct AircallClientOptions {
   std::uint64_t seed = 1;   // for the jitter
 };
 
+struct AircallNumber {
+  std::int64_t id = 0;
+  std::string name;
+  std::string digits;  // as Aircall shows them: "+44 20 7946 0007"
+  std::string country;
+  std::string time_zone;
+};
+
+struct AircallUser {
+  std::int64_t id = 0;
+  std::string name;
+  std::string email;
+  bool available = false;
+  std::string availability_status;
+  std::vector<AircallNumber> numbers;  // filled by user(id) only, as Aircall's list omits them
+};
+
 class AircallClient final : public actors::TelephonyPort {
  public:
   explicit AircallClient(AircallClientOptions options);
@@ -49,6 +67,9 @@ class AircallClient final : public actors::TelephonyPort {
 
   // Blocking: for the edge and for set-up, not for actors.
   Result<std::string> availability(std::int64_t aircall_user_id);
+  Result<AircallUser> user(std::int64_t aircall_user_id);
+  Result<std::vector<AircallUser>> users();
+  Result<std::vector<AircallNumber>> numbers();
   // Subscribes `url` to `events`; answers the token Aircall will put in each delivery.
   Result<std::string> subscribe_webhooks(const std::string& url,
                                          const std::vector<std::string>& events);
@@ -72,6 +93,8 @@ class AircallClient final : public actors::TelephonyPort {
   std::chrono::milliseconds backoff(int attempt);
   Answer blocking(const std::string& method, const std::string& path, const std::string& body,
                   bool safe);
+  // Every page of one of Aircall's lists, `resource` being its key ("users", "numbers").
+  Result<std::vector<nlohmann::json>> list(const std::string& resource);
 
   AircallClientOptions options_;
   std::mutex mutex_;

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "actors/rules/phone.hpp"
+#include "http/listen_thread.hpp"
 
 namespace dialer::http {
 namespace {
@@ -32,6 +33,80 @@ std::int64_t unix_seconds() {
 std::string displayed(const std::string& e164) {
   if (e164.size() < 4) return e164;
   return e164.substr(0, 3) + " " + e164.substr(3);
+}
+
+// Numbers in a range set aside for drama (020 7946 0xxx), so that none rings anybody.
+std::string number_digits(std::int64_t number_id) {
+  auto suffix = std::to_string(number_id % 1000);
+  return "+44 20 7946 0" + std::string(3 - suffix.size(), '0') + suffix;
+}
+
+json number_json(std::int64_t number_id) {
+  return {{"id", number_id},
+          {"direct_link", "https://api.aircall.io/v1/numbers/" + std::to_string(number_id)},
+          {"name", "Line " + std::to_string(number_id)},
+          {"digits", number_digits(number_id)},
+          {"country", "GB"},
+          {"time_zone", "Europe/London"},
+          {"open", true},
+          {"is_ivr", false}};
+}
+
+std::int64_t int_param(const httplib::Request& req, const char* name, std::int64_t fallback) {
+  if (!req.has_param(name)) return fallback;
+  try {
+    return std::stoll(req.get_param_value(name));
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+// An id in the path, or 0 when it is too long to be one.
+std::int64_t path_id(const httplib::Request& req) {
+  try {
+    return std::stoll(req.matches[1]);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+struct Paging {
+  std::int64_t page = 1;
+  std::int64_t per_page = 20;
+  std::int64_t first() const { return (page - 1) * per_page; }
+  std::int64_t end(std::int64_t total) const { return std::min(first() + per_page, total); }
+};
+
+Paging paging_of(const httplib::Request& req) {
+  return {std::max<std::int64_t>(int_param(req, "page", 1), 1),
+          std::clamp<std::int64_t>(int_param(req, "per_page", 20), 1, 50)};
+}
+
+// Aircall's list envelope: {"meta": {...}, "<resource>": [...]}.
+json list_json(const std::string& resource, const Paging& paging, json items, std::int64_t total) {
+  auto link = [&](std::int64_t page) {
+    return json("https://api.aircall.io/v1/" + resource + "?page=" + std::to_string(page) +
+                "&per_page=" + std::to_string(paging.per_page));
+  };
+  json meta{{"count", items.size()},
+            {"total", total},
+            {"current_page", paging.page},
+            {"per_page", paging.per_page},
+            {"next_page_link", paging.end(total) < total ? link(paging.page + 1) : json(nullptr)},
+            {"previous_page_link", paging.page > 1 ? link(paging.page - 1) : json(nullptr)}};
+  return {{"meta", std::move(meta)}, {resource, std::move(items)}};
+}
+
+json user_json(std::int64_t user_id, const std::string& availability) {
+  auto id = std::to_string(user_id);
+  return {{"id", user_id},
+          {"direct_link", "https://api.aircall.io/v1/users/" + id},
+          {"name", "Agent " + id},
+          {"email", "agent" + id + "@example.com"},
+          {"available", availability == "available"},
+          {"availability_status", availability == "offline" ? "unavailable" : "available"},
+          {"time_zone", "Europe/London"},
+          {"language", "en-GB"}};
 }
 
 struct SimCall {
@@ -70,12 +145,7 @@ json call_json(const SimCall& call) {
             {"name", "Agent " + std::to_string(call.user_id)},
             {"available", !call.ended_at},
             {"availability_status", "available"}}},
-          {"number",
-           {{"id", call.number_id},
-            {"direct_link", "https://api.aircall.io/v1/numbers/" + std::to_string(call.number_id)},
-            {"digits", "+44 330 818 6690"},
-            {"country", "GB"},
-            {"time_zone", "Europe/London"}}},
+          {"number", number_json(call.number_id)},
           {"archived", false},
           {"teams", json::array()},
           {"comments", json::array()},
@@ -87,7 +157,7 @@ json call_json(const SimCall& call) {
 struct AircallSim::Impl {
   SimOptions options;
   httplib::Server server;
-  std::thread server_thread;
+  ListenThread listener;
   int port = 0;
 
   mutable std::mutex mutex;
@@ -281,6 +351,14 @@ struct AircallSim::Impl {
 
   // --- the API ---
 
+  bool known_user(std::int64_t user_id) const { return user_id >= 1 && user_id <= options.users; }
+
+  // Called with the mutex held.
+  std::string availability_of(std::int64_t user_id) const {
+    if (unavailable_users.contains(user_id)) return "offline";
+    return users_on_call.contains(user_id) ? "in_call" : "available";
+  }
+
   // Basic auth, the rate limit and injected faults, in Aircall's order; false when answered.
   bool admit(const httplib::Request& req, httplib::Response& res) {
     auto header = req.get_header_value("Authorization");
@@ -330,7 +408,8 @@ struct AircallSim::Impl {
     server.Post(R"(/v1/users/(\d+)/calls)", [this](const httplib::Request& req,
                                                    httplib::Response& res) {
       if (!admit(req, res)) return;
-      auto user_id = std::stoll(req.matches[1]);
+      auto user_id = path_id(req);
+      if (!known_user(user_id)) return reply(res, 404, {{"error", "Not found"}});
       auto body = json::parse(req.body, nullptr, false);
       if (body.is_discarded() || !body.is_object() || !body.contains("to") ||
           !body["to"].is_string()) {
@@ -357,34 +436,23 @@ struct AircallSim::Impl {
     server.Get(R"(/v1/users/(\d+)/availability)",
                [this](const httplib::Request& req, httplib::Response& res) {
                  if (!admit(req, res)) return;
-                 auto user_id = std::stoll(req.matches[1]);
+                 auto user_id = path_id(req);
+                 if (!known_user(user_id)) return reply(res, 404, {{"error", "Not found"}});
                  std::lock_guard lock{mutex};
-                 auto availability = unavailable_users.contains(user_id) ? "offline"
-                                     : users_on_call.contains(user_id)   ? "in_call"
-                                                                         : "available";
-                 reply(res, 200, {{"availability", availability}});
+                 reply(res, 200, {{"availability", availability_of(user_id)}});
                });
     server.Get(R"(/v1/calls/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
       std::lock_guard lock{mutex};
-      auto found = calls.find(std::stoll(req.matches[1]));
+      auto found = calls.find(path_id(req));
       if (found == calls.end()) return reply(res, 404, {{"error", "Not found"}});
       reply(res, 200, {{"call", call_json(found->second)}});
     });
     server.Get("/v1/calls", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
-      auto number = [&](const char* name, std::int64_t fallback) -> std::int64_t {
-        if (!req.has_param(name)) return fallback;
-        try {
-          return std::stoll(req.get_param_value(name));
-        } catch (const std::exception&) {
-          return fallback;
-        }
-      };
-      auto from = number("from", 0);
-      auto to = number("to", INT64_MAX);
-      auto per_page = std::clamp<std::int64_t>(number("per_page", 20), 1, 50);
-      auto page = std::max<std::int64_t>(number("page", 1), 1);
+      auto from = int_param(req, "from", 0);
+      auto to = int_param(req, "to", INT64_MAX);
+      auto paging = paging_of(req);
       bool newest_first = req.get_param_value("order") == "desc";
       std::lock_guard lock{mutex};
       std::vector<const SimCall*> listed;
@@ -392,21 +460,40 @@ struct AircallSim::Impl {
         if (call.started_at >= from && call.started_at <= to) listed.push_back(&call);
       }
       if (newest_first) std::reverse(listed.begin(), listed.end());
-      json page_calls = json::array();
-      auto first = (page - 1) * per_page;
-      for (auto i = first; i < std::min<std::int64_t>(first + per_page, listed.size()); ++i) {
-        page_calls.push_back(call_json(*listed[i]));
-      }
       auto total = static_cast<std::int64_t>(listed.size());
-      json meta{{"count", page_calls.size()},
-                {"total", total},
-                {"current_page", page},
-                {"per_page", per_page},
-                {"next_page_link", first + per_page < total
-                                       ? json("/v1/calls?page=" + std::to_string(page + 1))
-                                       : json(nullptr)},
-                {"previous_page_link", nullptr}};
-      reply(res, 200, {{"meta", meta}, {"calls", page_calls}});
+      json page = json::array();
+      for (auto i = paging.first(); i < paging.end(total); ++i)
+        page.push_back(call_json(*listed[i]));
+      reply(res, 200, list_json("calls", paging, std::move(page), total));
+    });
+    server.Get("/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!admit(req, res)) return;
+      auto paging = paging_of(req);
+      std::lock_guard lock{mutex};
+      json page = json::array();
+      for (auto i = paging.first(); i < paging.end(options.users); ++i) {
+        page.push_back(user_json(i + 1, availability_of(i + 1)));
+      }
+      reply(res, 200, list_json("users", paging, std::move(page), options.users));
+    });
+    server.Get(R"(/v1/users/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!admit(req, res)) return;
+      auto user_id = path_id(req);
+      if (!known_user(user_id)) return reply(res, 404, {{"error", "Not found"}});
+      std::lock_guard lock{mutex};
+      auto user = user_json(user_id, availability_of(user_id));
+      user["numbers"] = json::array();
+      for (std::int64_t n = 1; n <= options.numbers; ++n) user["numbers"].push_back(number_json(n));
+      reply(res, 200, {{"user", std::move(user)}});
+    });
+    server.Get("/v1/numbers", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!admit(req, res)) return;
+      auto paging = paging_of(req);
+      json page = json::array();
+      for (auto i = paging.first(); i < paging.end(options.numbers); ++i) {
+        page.push_back(number_json(i + 1));
+      }
+      reply(res, 200, list_json("numbers", paging, std::move(page), options.numbers));
     });
     // Not Aircall's: what the simulator saw, for tests and benchmarks.
     server.Get("/sim/stats", [this](const httplib::Request&, httplib::Response& res) {
@@ -419,6 +506,7 @@ struct AircallSim::Impl {
              {"deliveries", stats.deliveries},
              {"redeliveries", stats.redeliveries},
              {"overlappingCalls", stats.overlapping_calls},
+             {"webhookSubscriptions", stats.webhook_subscriptions},
              {"callsLive", users_on_call.size()}});
     });
     // Not Aircall's: lets a test or a demo open and close a user, as the Workspace would.
@@ -428,7 +516,7 @@ struct AircallSim::Impl {
       if (body.is_discarded() || !body.contains("available") || !body["available"].is_boolean()) {
         return reply(res, 400, {{"error", "available (true or false) is required"}});
       }
-      set_available(std::stoll(req.matches[1]), body["available"].get<bool>());
+      set_available(path_id(req), body["available"].get<bool>());
       reply(res, 200, {{"available", body["available"]}});
     });
     server.Post("/v1/webhooks", [this](const httplib::Request& req, httplib::Response& res) {
@@ -438,6 +526,7 @@ struct AircallSim::Impl {
         return reply(res, 400, {{"error", "url is required"}});
       }
       std::lock_guard lock{mutex};
+      ++stats.webhook_subscriptions;
       options.webhook_url = body["url"].get<std::string>();
       unpark();
       reply(res, 201,
@@ -473,7 +562,7 @@ Result<std::unique_ptr<AircallSim>> AircallSim::start(SimOptions options) {
     return Error{ErrorCode::unavailable,
                  "aircall-sim cannot listen on " + bind + ":" + std::to_string(impl->options.port)};
   }
-  impl->server_thread = std::thread{[s = &server] { s->listen_after_bind(); }};
+  impl->listener.start(server);
   impl->worker = std::thread{[i = impl.get()] { i->run_worker(); }};
   return std::unique_ptr<AircallSim>{new AircallSim{std::move(impl)}};
 }
@@ -490,8 +579,7 @@ void AircallSim::stop() {
   }
   impl_->wake.notify_all();
   impl_->worker.join();
-  impl_->server.stop();
-  impl_->server_thread.join();
+  impl_->listener.stop();
 }
 
 int AircallSim::port() const {

@@ -2,7 +2,8 @@
 
 // A stand-in for Aircall on loopback: the subset of its public API a power dialer uses
 // (Basic auth, the company rate limit with its headers and 429, start-call answering 204
-// without an id, the call list, users' availability) and, for every call started, the
+// without an id, the call list, users and numbers, users' availability) and, for every call
+// started, the
 // webhooks Aircall would send, in its envelope and payload shapes. Outcomes, ring and talk
 // times are drawn from a seeded generator; faults (duplicate, reordered, delayed
 // deliveries, 5xx on the API, redelivery of what was not acknowledged) are injected on
@@ -26,6 +27,10 @@ struct SimOptions {
   // Where webhooks go, with which token; deliveries wait until a URL is set.
   std::string webhook_url{};  // http://127.0.0.1:8080/api/dialer/webhook
   std::string webhook_token = "sim-webhook-token";
+  // The company's directory: users 1..users and numbers 1..numbers, every number assigned
+  // to every user. Any other id is unknown (404).
+  std::int64_t users = 50;
+  std::int64_t numbers = 10;
   // Calls.
   std::int64_t ring_ms = 3'000;
   std::int64_t talk_ms = 20'000;
@@ -49,6 +54,7 @@ struct SimStats {
   std::uint64_t deliveries = 0;         // webhook POSTs answered 2xx
   std::uint64_t redeliveries = 0;       // POSTs after a failure
   std::uint64_t overlapping_calls = 0;  // a start for a user or number already on a call
+  std::uint64_t webhook_subscriptions = 0;
 };
 
 class AircallSim {

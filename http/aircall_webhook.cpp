@@ -149,6 +149,29 @@ std::optional<actors::TelephonyEvent> telephony_event_of(const WebhookDelivery& 
   return std::nullopt;
 }
 
+std::optional<domain::agent::AircallStatus> aircall_status_of(std::string_view availability) {
+  using Status = domain::agent::AircallStatus;
+  const std::string source{"availability." + std::string{availability}};
+  if (availability == "available" || availability == "in_call") {
+    return Status{true, true, false, source};
+  }
+  if (availability == "after_call_work") return Status{true, true, true, source};
+  if (availability == "do_not_disturb") return Status{true, false, std::nullopt, source};
+  if (availability == "offline") return Status{false, std::nullopt, std::nullopt, source};
+  return std::nullopt;
+}
+
+bool can_take_calls(std::string_view availability) {
+  return availability != "offline" && availability != "do_not_disturb";
+}
+
+const std::vector<std::string>& subscribed_webhook_events() {
+  static const std::vector<std::string> events{
+      "call.created",      "call.answered", "call.hungup", "call.ended",     "user.connected",
+      "user.disconnected", "user.opened",   "user.closed", "user.wut_start", "user.wut_end"};
+  return events;
+}
+
 std::string webhook_idempotency_key(std::string_view body) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;

@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "actors/domain/agent.hpp"
 #include "actors/telephony.hpp"
 #include "events/result.hpp"
 
@@ -32,6 +34,17 @@ std::optional<actors::TelephonyEvent> telephony_event_of(const WebhookDelivery& 
 
 // An ended call as Aircall's Call object describes it (webhook `data`, or the call list).
 events::CallEnded call_ended_of(const nlohmann::json& call);
+
+// A user's live availability (`GET /v1/users/:id/availability`: available, in_call,
+// after_call_work, do_not_disturb, offline) as the agent's view of Aircall; nothing for a
+// word Aircall may add later.
+std::optional<domain::agent::AircallStatus> aircall_status_of(std::string_view availability);
+// Whether a user with that availability can be given calls at all (offline and do not
+// disturb cannot; on a call or wrapping up, soon).
+bool can_take_calls(std::string_view availability);
+
+// The events the dialer subscribes to: those `telephony_event_of` understands.
+const std::vector<std::string>& subscribed_webhook_events();
 
 // The same body delivered twice has the same key; two different bodies never do.
 std::string webhook_idempotency_key(std::string_view body);

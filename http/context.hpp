@@ -16,6 +16,8 @@
 
 namespace dialer::http {
 
+class AircallLines;
+
 struct Context {
   Context(actors::Dialer& dialer_, storage::EventStore& store_,
           projections::ProjectionRunner& projections_, const domain::Clock& clock_,
@@ -34,7 +36,8 @@ struct Context {
   Credentials& credentials;
   Metrics& metrics;
   bool mock_mode = false;
-  std::string telephony_name;  // "simulated", "aircall"
+  AircallLines* lines = nullptr;  // Aircall's API and the mock line; none in-process
+  std::string telephony_name;     // "simulated", "aircall"
 
   // How long a read waits for the projections to fold the writes before it.
   std::chrono::milliseconds read_wait{std::chrono::seconds(2)};

@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 namespace dialer::http {
 namespace {
 
@@ -31,6 +33,15 @@ void Credentials::set_configured(const std::vector<std::string>& api_keys,
   configured_tokens_ = std::move(tokens);
 }
 
+void Credentials::accept_simulator_token(const std::string& token) {
+  if (token.empty()) return;
+  auto accepted = digest(token);
+  std::lock_guard lock{mutex_};
+  if (std::find(simulator_tokens_.begin(), simulator_tokens_.end(), accepted) ==
+      simulator_tokens_.end())
+    simulator_tokens_.push_back(accepted);
+}
+
 bool Credentials::api_keys_required() const {
   std::lock_guard lock{mutex_};
   return !env_api_keys_.empty() || !configured_api_keys_.empty();
@@ -49,11 +60,17 @@ bool Credentials::webhook_token_set() const {
   return !env_tokens_.empty() || !configured_tokens_.empty();
 }
 
+bool Credentials::webhooks_accepted() const {
+  std::lock_guard lock{mutex_};
+  return !env_tokens_.empty() || !configured_tokens_.empty() || !simulator_tokens_.empty();
+}
+
 bool Credentials::accepts_webhook_token(std::string_view presented) const {
   std::lock_guard lock{mutex_};
   bool env = matches_any(env_tokens_, presented);
   bool configured = matches_any(configured_tokens_, presented);
-  return env || configured;
+  bool simulator = matches_any(simulator_tokens_, presented);
+  return env || configured || simulator;
 }
 
 // Compared as digests: equal lengths, so CRYPTO_memcmp's constant time covers secrets of

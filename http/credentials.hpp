@@ -20,9 +20,15 @@ class Credentials {
   // The secrets config holds now (after start and after every config change).
   void set_configured(const std::vector<std::string>& api_keys, const std::string& webhook_token);
 
+  // The token of the simulator inside dialerd (mock mode): accepted for as long as it runs.
+  void accept_simulator_token(const std::string& token);
+
   bool api_keys_required() const;
   bool accepts_api_key(std::string_view presented) const;
+  // Whether the Aircall account's webhook token is known (the simulator's does not count).
   bool webhook_token_set() const;
+  // Whether any webhook token, the account's or the simulator's, is accepted.
+  bool webhooks_accepted() const;
   bool accepts_webhook_token(std::string_view presented) const;
 
  private:
@@ -35,6 +41,7 @@ class Credentials {
   mutable std::mutex mutex_;
   std::vector<Digest> configured_api_keys_;
   std::vector<Digest> configured_tokens_;
+  std::vector<Digest> simulator_tokens_;
 };
 
 }  // namespace dialer::http

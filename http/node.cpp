@@ -1,12 +1,10 @@
 #include "http/node.hpp"
 
-#include <openssl/rand.h>
-
 #include <filesystem>
 #include <ostream>
 
 #include "events/binary.hpp"
-#include "http/aircall_client.hpp"
+#include "http/aircall_lines.hpp"
 #include "http/aircall_webhook.hpp"
 
 namespace dialer::http {
@@ -34,10 +32,49 @@ Result<std::vector<actors::TelephonyEvent>> stored_telephony_since(const storage
   return found;
 }
 
-std::string random_token() {
-  unsigned char bytes[16];
-  RAND_bytes(bytes, sizeof bytes);
-  return events::to_hex(std::string_view{reinterpret_cast<const char*>(bytes), sizeof bytes});
+SimOptions mock_simulator_options(const NodeOptions& options) {
+  SimOptions sim;
+  sim.ring_ms = options.simulation.ring_ms;
+  sim.talk_ms = options.simulation.talk_ms;
+  sim.ended_after_ms = std::min<std::int64_t>(30'000, options.simulation.talk_ms);
+  sim.answer_rate = options.simulation.answer_rate;
+  sim.voicemail_rate = options.simulation.voicemail_rate;
+  sim.busy_rate = options.simulation.busy_rate;
+  sim.seed = options.simulation.seed;
+  sim.duplicate_rate = options.mock_duplicate_rate;
+  sim.reorder_rate = options.mock_reorder_rate;
+  sim.server_error_rate = options.mock_server_error_rate;
+  sim.requests_per_minute = 100'000;  // the dialer keeps its own budget
+  return sim;
+}
+
+// Subscribes `url` at Aircall and keeps the token its answer carries in config, once: with a
+// token already known the subscription is taken to exist. A failure is reported, not fatal:
+// the API serves on, and webhooks are refused until a token is set.
+void subscribe_at_aircall(Node& node, const std::string& url, std::ostream& notices) {
+  auto& context = node.context();
+  if (context.credentials.webhook_token_set()) {
+    notices << "dialerd: a webhook token is set, so " << url
+            << " is taken to be subscribed at Aircall already" << std::endl;
+    return;
+  }
+  auto line = context.lines->line(false);
+  auto token = line ? (*line)->subscribe_webhooks(url, subscribed_webhook_events())
+                    : Result<std::string>{line.error()};
+  if (token) {
+    domain::ChangeSettings change;
+    change.settings["aircall.webhookToken"] = *token;
+    auto config = context.dialer.configure(std::move(change));
+    if (config) {
+      context.refresh_credentials(*config);
+      notices << "dialerd: subscribed " << url
+              << " to Aircall's webhooks; the token is kept in config" << std::endl;
+      return;
+    }
+    token = config.error();
+  }
+  notices << "dialerd: could not subscribe " << url
+          << " to Aircall's webhooks: " << token.error().message << std::endl;
 }
 
 bool loopback(const std::string& address) {
@@ -85,7 +122,7 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
     notices << "dialerd: log verified, " << report.events_checked << " events" << std::endl;
   }
 
-  auto webhook_token = options.webhook_token;
+  node->credentials_ = std::make_unique<Credentials>(options.api_keys, options.webhook_token);
   std::string telephony_name;
   if (options.telephony == TelephonyKind::in_process) {
     auto simulated = std::make_unique<actors::SimulatedTelephony>(*clock, options.simulation);
@@ -93,43 +130,34 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
     node->telephony_ = std::move(simulated);
     telephony_name = "in-process simulation";
   } else {
-    AircallClientOptions client;
-    client.base_url = options.aircall_base_url;
-    client.api_id = options.aircall_api_id;
-    client.api_token = options.aircall_api_token;
-    if (options.mock_mode) {
-      // Aircall's stand-in on loopback: the real client and the real webhook path run.
-      if (webhook_token.empty()) webhook_token = random_token();
-      SimOptions sim;
-      sim.api_id = client.api_id = "mock-id";
-      sim.api_token = client.api_token = random_token();
-      sim.webhook_token = webhook_token;
-      sim.ring_ms = options.simulation.ring_ms;
-      sim.talk_ms = options.simulation.talk_ms;
-      sim.ended_after_ms = std::min<std::int64_t>(30'000, options.simulation.talk_ms);
-      sim.answer_rate = options.simulation.answer_rate;
-      sim.voicemail_rate = options.simulation.voicemail_rate;
-      sim.busy_rate = options.simulation.busy_rate;
-      sim.seed = options.simulation.seed;
-      sim.duplicate_rate = options.mock_duplicate_rate;
-      sim.reorder_rate = options.mock_reorder_rate;
-      sim.server_error_rate = options.mock_server_error_rate;
-      sim.requests_per_minute = 100'000;  // the dialer keeps its own budget
-      auto started = AircallSim::start(sim);
-      if (!started) return started.error();
-      node->simulator_ = std::move(started).value();
-      client.base_url = node->simulator_->base_url();
-      telephony_name = "aircall-sim at " + client.base_url + " (mock mode)";
-    } else {
-      if (client.api_id.empty() || client.api_token.empty()) {
-        return Error{ErrorCode::invalid_argument,
-                     "no Aircall credentials: set AIRCALL_API_KEY and AIRCALL_API_SECRET, or "
-                     "ENABLE_MOCK_MODE=true",
-                     "aircallApiKey"};
-      }
-      telephony_name = "Aircall at " + client.base_url;
+    std::optional<AircallClientOptions> aircall;
+    if (!options.aircall_api_id.empty() && !options.aircall_api_token.empty()) {
+      aircall = AircallClientOptions{};
+      aircall->base_url = options.aircall_base_url;
+      aircall->api_id = options.aircall_api_id;
+      aircall->api_token = options.aircall_api_token;
+      telephony_name = "Aircall at " + options.aircall_base_url;
+    } else if (!options.mock_mode) {
+      return Error{ErrorCode::invalid_argument,
+                   "no Aircall credentials: set AIRCALL_API_KEY and AIRCALL_API_SECRET, or "
+                   "ENABLE_MOCK_MODE=true",
+                   "aircallApiKey"};
     }
-    node->telephony_ = std::make_unique<AircallClient>(client);
+    auto lines = std::make_unique<AircallLines>(
+        aircall, mock_simulator_options(options),
+        [credentials = node->credentials_.get()](const std::string& token) {
+          credentials->accept_simulator_token(token);
+        });
+    if (options.mock_mode) {
+      // Started now, so that a newcomer's first call does not wait for it.
+      auto mock = lines->line(true);
+      if (!mock) return mock.error();
+      auto simulator = lines->simulator()->base_url() + " (mock mode)";
+      telephony_name = telephony_name.empty() ? "aircall-sim at " + simulator
+                                              : telephony_name + ", aircall-sim at " + simulator;
+    }
+    node->lines_ = lines.get();
+    node->telephony_ = std::move(lines);
   }
   node->actor_config_ = std::make_unique<caf::actor_system_config>();
   node->actor_config_->set("scheduler.policy", caf::atom("sharing"));
@@ -162,10 +190,10 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   if (!runner) return runner.error();
   node->projections_ = std::move(runner).value();
 
-  node->credentials_ = std::make_unique<Credentials>(options.api_keys, webhook_token);
   node->context_ = std::make_unique<Context>(*node->dialer_, *node->store_, *node->projections_,
                                              *clock, *node->credentials_, node->metrics_);
   node->context_->mock_mode = options.mock_mode;
+  node->context_->lines = node->lines_;
   node->context_->telephony_name = telephony_name;
   auto config = node->dialer_->config();
   if (!config) return config.error();
@@ -177,7 +205,10 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
             << server_options.bind << " (set DIALER_API_KEYS or security.apiKeys)" << std::endl;
     server_options.bind = "127.0.0.1";
   }
-  if (!node->credentials_->webhook_token_set()) {
+  if (node->lines_ && node->lines_->has_aircall() && !options.webhook_url.empty()) {
+    subscribe_at_aircall(*node, options.webhook_url, notices);
+  }
+  if (!node->credentials_->webhook_token_set() && (!node->lines_ || node->lines_->has_aircall())) {
     notices << "dialerd: no webhook token is configured; webhooks are refused until "
                "AIRCALL_WEBHOOK_TOKEN or aircall.webhookToken is set"
             << std::endl;
@@ -188,8 +219,15 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   node->server_ = std::move(server).value();
   auto origin = std::string{node->server_->tls() ? "https" : "http"} + "://" + server_options.bind +
                 ":" + std::to_string(node->server_->port());
-  if (node->simulator_) {
-    node->simulator_->set_webhook_target(origin + "/api/dialer/webhook", webhook_token);
+  if (node->lines_) {
+    // The simulator reaches this server over loopback, whatever address it listens on.
+    auto local = std::string{node->server_->tls() ? "https" : "http"} +
+                 "://127.0.0.1:" + std::to_string(node->server_->port());
+    if (auto subscribed = node->lines_->set_webhook_url(local + "/api/dialer/webhook");
+        !subscribed) {
+      return Error{subscribed.error().code,
+                   "the simulator's webhook subscription: " + subscribed.error().message};
+    }
   }
   notices << "dialerd: serving " << origin << "/api/dialer (telephony: " << telephony_name << ")"
           << std::endl;
@@ -208,15 +246,15 @@ void Node::stop() {
     server_->stop();
     server_.reset();
   }
-  if (simulator_) simulator_->stop();
+  if (lines_) lines_->stop_simulator();
   if (simulated_) simulated_->connect({});
   projections_.reset();
   dialer_.reset();
   // After the actors, which call it, and before their system, which its answers reach.
   telephony_.reset();
   simulated_ = nullptr;
+  lines_ = nullptr;
   actor_system_.reset();
-  simulator_.reset();
   store_.reset();
 }
 

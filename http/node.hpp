@@ -12,15 +12,15 @@
 
 #include "actors/dialer.hpp"
 #include "actors/simulated_telephony.hpp"
-#include "http/aircall_sim.hpp"
+#include "http/aircall_lines.hpp"
 #include "http/context.hpp"
 #include "http/server.hpp"
 
 namespace dialer::http {
 
-// How calls are placed: through Aircall's API (the real one, or in mock mode aircall-sim
-// inside the process, reached over loopback by the same client), or, for tests, through
-// an in-process simulation with no HTTP at all.
+// How calls are placed: through Aircall's API (the real one, or for agents in mock mode
+// aircall-sim inside the process, reached over loopback by the same client), or, for
+// tests, through an in-process simulation with no HTTP at all.
 enum class TelephonyKind { aircall, in_process };
 
 struct NodeOptions {
@@ -33,6 +33,8 @@ struct NodeOptions {
   std::string aircall_base_url = "https://api.aircall.io";
   std::string aircall_api_id;
   std::string aircall_api_token;
+  // Where Aircall delivers webhooks (a public URL); subscribed at start unless a token is set.
+  std::string webhook_url;
   // Calls in the in-process simulation, and in mock mode (with the simulator's faults).
   actors::SimulationOptions simulation{2'000, 8'000, 0.6, 0.1, 0.1, 1};
   double mock_duplicate_rate = 0;
@@ -60,8 +62,8 @@ class Node {
   Context& context() { return *context_; }
   // The in-process simulation (TelephonyKind::in_process only).
   actors::SimulatedTelephony& telephony() { return *simulated_; }
-  // The embedded aircall-sim (mock mode only).
-  AircallSim* simulator() { return simulator_.get(); }
+  // The aircall-sim inside the process, once an agent in mock mode needed it.
+  AircallSim* simulator() { return lines_ ? lines_->simulator() : nullptr; }
 
  private:
   Node() = default;
@@ -69,8 +71,8 @@ class Node {
   domain::SystemClock system_clock_;
   const domain::Clock* clock_ = nullptr;
   std::unique_ptr<storage::EventStore> store_;
-  std::unique_ptr<AircallSim> simulator_;
   std::unique_ptr<actors::TelephonyPort> telephony_;
+  AircallLines* lines_ = nullptr;  // the telephony, when it is Aircall's API
   actors::SimulatedTelephony* simulated_ = nullptr;
   std::unique_ptr<caf::actor_system_config> actor_config_;
   std::unique_ptr<caf::actor_system> actor_system_;

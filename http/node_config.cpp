@@ -88,6 +88,7 @@ const std::vector<std::pair<std::string, Source>>& sources() {
       {"aircallApiSecret", {"aircallApiSecret", {"AIRCALL_API_SECRET", "AIRCALL_API_TOKEN"}}},
       {"mockMode", {"mockMode", {"ENABLE_MOCK_MODE"}}},
       {"aircallBaseUrl", {"aircallBaseUrl", {"AIRCALL_BASE_URL"}}},
+      {"webhookUrl", {"webhookUrl", {"DIALER_WEBHOOK_URL"}}},
       {"threads", {"threads", {"DIALER_HTTP_THREADS"}}},
       {"maxBodyBytes", {"maxBodyBytes", {"DIALER_MAX_BODY_BYTES"}}},
       {"tlsCertificate", {"tlsCertificate", {"DIALER_TLS_CERT"}}},
@@ -207,6 +208,12 @@ Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_
   if (auto* id = text("aircallApiKey")) options.aircall_api_id = *id;
   if (auto* token = text("aircallApiSecret")) options.aircall_api_token = *token;
   if (auto* url = text("aircallBaseUrl")) options.aircall_base_url = *url;
+  if (auto* url = text("webhookUrl")) {
+    if (!url->starts_with("https://") && !url->starts_with("http://")) {
+      return invalid("webhookUrl", "must be an http:// or https:// URL");
+    }
+    options.webhook_url = *url;
+  }
   return options;
 }
 

@@ -8,6 +8,7 @@
 
 #include "actors/projections/report_json.hpp"
 #include "http/exchange.hpp"
+#include "http/listen_thread.hpp"
 #include "http/routes.hpp"
 
 namespace dialer::http {
@@ -174,6 +175,7 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
   add_webhook_routes(router, context);
   add_operation_routes(router, context, std::move(ready));
   add_control_routes(router, context);
+  add_aircall_routes(router, context);
   add_queue_routes(router, context);
   add_report_routes(router, context);
   add_system_routes(router, context);
@@ -217,14 +219,13 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options
     api->port_ = options.port;
   }
   raise_backlog();
-  api->thread_ = std::thread{[server = api->server_.get()] { server->listen_after_bind(); }};
+  api->listener_ = std::make_unique<ListenThread>();
+  api->listener_->start(*api->server_);
   return api;
 }
 
 void ApiServer::stop() {
-  if (!thread_.joinable()) return;
-  server_->stop();
-  thread_.join();
+  if (listener_) listener_->stop();
 }
 
 ApiServer::~ApiServer() {

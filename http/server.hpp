@@ -8,7 +8,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "events/result.hpp"
 #include "http/context.hpp"
@@ -18,6 +17,8 @@ class Server;
 }
 
 namespace dialer::http {
+
+class ListenThread;
 
 struct ServerOptions {
   std::string bind = "127.0.0.1";
@@ -52,7 +53,7 @@ class ApiServer {
  private:
   ApiServer() = default;
   std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  std::unique_ptr<ListenThread> listener_;
   int port_ = 0;
   bool tls_ = false;
 };

@@ -12,7 +12,7 @@ constexpr const char* kWebhookStream = "webhooks";
 void receive(Context& context, const httplib::Request& req, httplib::Response& res) {
   auto delivery = parse_webhook(req.body);
   if (!delivery) return reply_error(res, delivery.error());
-  if (!context.credentials.webhook_token_set()) {
+  if (!context.credentials.webhooks_accepted()) {
     return reply_error(res, Error{ErrorCode::unauthenticated,
                                   "no webhook token is configured (AIRCALL_WEBHOOK_TOKEN or "
                                   "aircall.webhookToken)",

@@ -49,19 +49,19 @@ TEST_CASE("aircall client: a call starts, is found in the call list, and credent
   auto sim = simulator({.ring_ms = 0, .talk_ms = 0, .ended_after_ms = 0, .answer_rate = 1.0});
   AircallClient client{client_of(*sim)};
   CHECK(client.ping().ok());
-  auto started = start(client, 101, "+33612345678");
+  auto started = start(client, 11, "+33612345678");
   CHECK(started.status == StartStatus::accepted);
   CHECK(sim->stats().calls_started == 1);
 
   std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> found;
-  client.find_call({101, "+33612345678", 0},
+  client.find_call({11, "+33612345678", 0},
                    [&](auto result) { found.set_value(std::move(result)); });
   auto call = found.get_future().get();
   REQUIRE(call.ok());
   REQUIRE(call->has_value());
   CHECK((*call)->aircall_call_id > 0);
   std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> other;
-  client.find_call({102, "+33612345678", 0},
+  client.find_call({12, "+33612345678", 0},
                    [&](auto result) { other.set_value(std::move(result)); });
   auto none = other.get_future().get();
   REQUIRE(none.ok());
@@ -71,7 +71,7 @@ TEST_CASE("aircall client: a call starts, is found in the call list, and credent
   options.api_token = "wrong";
   AircallClient wrong{options};
   CHECK(wrong.ping().error().code == dialer::ErrorCode::unauthenticated);
-  auto refused = start(wrong, 103, "+33612345679");
+  auto refused = start(wrong, 13, "+33612345679");
   CHECK(refused.status == StartStatus::refused);
   CHECK(sim->stats().calls_started == 1);
 }
@@ -79,13 +79,44 @@ TEST_CASE("aircall client: a call starts, is found in the call list, and credent
 TEST_CASE("aircall client: an unavailable user and a bad number are refused, not retried") {
   auto sim = simulator();
   AircallClient client{client_of(*sim)};
-  sim->set_user_available(201, false);
-  CHECK(start(client, 201, "+33612345678").status == StartStatus::user_unavailable);
-  CHECK(client.availability(201).value() == "offline");
-  CHECK(client.availability(202).value() == "available");
-  CHECK(start(client, 202, "12").status == StartStatus::bad_number);
+  sim->set_user_available(21, false);
+  CHECK(start(client, 21, "+33612345678").status == StartStatus::user_unavailable);
+  CHECK(client.availability(21).value() == "offline");
+  CHECK(client.availability(22).value() == "available");
+  CHECK(start(client, 22, "12").status == StartStatus::bad_number);
   CHECK(sim->stats().calls_started == 0);
   CHECK(sim->stats().calls_refused == 1);
+}
+
+TEST_CASE("aircall client: users and numbers are read across pages, an unknown user is 404") {
+  auto sim = simulator({.users = 120, .numbers = 3});
+  AircallClient client{client_of(*sim)};
+  auto users = client.users();
+  REQUIRE(users.ok());
+  REQUIRE(users->size() == 120);  // three pages of at most 50
+  CHECK(users->front().id == 1);
+  CHECK(users->back().id == 120);
+  CHECK(users->back().available);
+  CHECK(users->back().numbers.empty());  // the list leaves them out, as Aircall's does
+
+  sim->set_user_available(7, false);
+  auto user = client.user(7);
+  REQUIRE(user.ok());
+  CHECK(user->name == "Agent 7");
+  CHECK_FALSE(user->available);
+  REQUIRE(user->numbers.size() == 3);
+  CHECK(user->numbers[2].id == 3);
+  CHECK(user->numbers[2].digits == "+44 20 7946 0003");
+
+  auto numbers = client.numbers();
+  REQUIRE(numbers.ok());
+  REQUIRE(numbers->size() == 3);
+  CHECK(numbers->front().time_zone == "Europe/London");
+
+  CHECK(client.user(121).error().code == dialer::ErrorCode::not_found);
+  CHECK(client.availability(121).error().code == dialer::ErrorCode::not_found);
+  CHECK(start(client, 121, "+33612345678").status == StartStatus::refused);
+  CHECK(sim->stats().calls_started == 0);
 }
 
 TEST_CASE("aircall client: a 429 storm is waited out, and every call starts once") {
@@ -96,7 +127,7 @@ TEST_CASE("aircall client: a 429 storm is waited out, and every call starts once
   for (int user = 0; user < 8; ++user) {
     auto promise = std::make_shared<std::promise<StartResult>>();
     answers.push_back(promise->get_future());
-    client.start_call({"c", 300 + user, 7, "+3361234560" + std::to_string(user)},
+    client.start_call({"c", 30 + user, 7, "+3361234560" + std::to_string(user)},
                       [promise](StartResult result) { promise->set_value(std::move(result)); });
     promises.push_back(promise);
   }
@@ -111,14 +142,14 @@ TEST_CASE("aircall client: a 429 storm is waited out, and every call starts once
 TEST_CASE("aircall client: 5xx is retried where it is safe, and a start it hides is unknown") {
   auto sim = simulator({.server_error_rate = 1.0});
   AircallClient client{client_of(*sim)};
-  CHECK(start(client, 401, "+33612345678").status == StartStatus::unknown);
+  CHECK(start(client, 41, "+33612345678").status == StartStatus::unknown);
   CHECK(sim->stats().server_errors == 1);  // a start is never sent twice blindly
-  CHECK_FALSE(client.availability(401).ok());
+  CHECK_FALSE(client.availability(41).ok());
   CHECK(sim->stats().server_errors == 5);  // a read is retried: four attempts
 
   auto flaky = simulator({.seed = 3, .server_error_rate = 0.5});
   AircallClient retried{client_of(*flaky)};
-  for (int i = 0; i < 5; ++i) CHECK(retried.availability(500 + i).ok());
+  for (int i = 0; i < 5; ++i) CHECK(retried.availability(i + 1).ok());
   CHECK(flaky->stats().server_errors > 0);
 }
 

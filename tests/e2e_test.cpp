@@ -104,7 +104,7 @@ void prepare(int port) {
   REQUIRE(call(port, "POST", "/api/dialer/queue", {{"clients", clients}})["created"] == kClients);
   for (int a = 0; a < kAgents; ++a) {
     call(port, "POST", "/api/dialer/start/agent-" + std::to_string(a),
-         {{"aircallUserId", 5000 + a}, {"numberId", 7}});
+         {{"aircallUserId", a + 1}, {"numberId", 7}});
   }
 }
 

@@ -121,6 +121,35 @@ TEST_CASE("queue.item_added v1 is upcast to v2 on read") {
   CHECK_FALSE(std::get<QueueItemAdded>(*unscheduled).scheduled_for_ms.has_value());
 }
 
+namespace {
+// call.requested as schema 1 laid it out: before agents could be started in mock mode.
+struct LegacyCallRequested {
+  std::string call_id, queue_item_id, agent_id;
+  std::int64_t aircall_user_id = 0, number_id = 0;
+  std::string phone_number;
+  std::uint32_t attempt = 0;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("queueItemId", self.queue_item_id);
+    field("agentId", self.agent_id);
+    field("aircallUserId", self.aircall_user_id);
+    field("numberId", self.number_id);
+    field("phoneNumber", self.phone_number);
+    field("attempt", self.attempt);
+  }
+};
+}  // namespace
+
+TEST_CASE("call.requested v1 is upcast to v2 as a call through Aircall") {
+  LegacyCallRequested v1{"call-1", "q-1", "agent-7", 736640, 404821, "+43720880079", 2};
+  auto decoded = decode(CallRequested::type, 1, encode_fields(v1));
+  REQUIRE(decoded.ok());
+  const auto& request = std::get<CallRequested>(*decoded);
+  CHECK(request ==
+        CallRequested{"call-1", "q-1", "agent-7", 736640, 404821, "+43720880079", 2, false});
+  CHECK_FALSE(decode(CallRequested::type, 1, encode_fields(v1).substr(1)).ok());
+}
+
 TEST_CASE("a v1 payload that does not decode is corrupt, not upcast") {
   auto decoded = decode(QueueItemAdded::type, 1, "\x05q");
   REQUIRE_FALSE(decoded.ok());

@@ -60,9 +60,13 @@ TEST_CASE("http: initialize, health, readiness, metrics and the OpenAPI document
   for (const auto* path :
        {"/api/dialer/start/{userId}", "/api/dialer/queue", "/api/dialer/queue/{id}",
         "/api/dialer/history", "/api/dialer/stats", "/api/dialer/webhook", "/api/dialer/events",
-        "/api/dialer/jobs/status", "/api/dialer/config"}) {
+        "/api/dialer/jobs/status", "/api/dialer/config", "/api/dialer/aircall/users",
+        "/api/dialer/aircall/users/{id}", "/api/dialer/aircall/numbers"}) {
     CHECK(openapi.body["paths"].contains(path));
   }
+
+  // This server places calls in-process: there is no Aircall directory to read.
+  CHECK(f.send("GET", "/api/dialer/aircall/users").status == 503);
 
   auto jobs = f.send("GET", "/api/dialer/jobs/status");
   CHECK(jobs.status == 200);

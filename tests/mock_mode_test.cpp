@@ -3,12 +3,15 @@
 
 #include <set>
 
+#include "support/free_port.hpp"
 #include "support/http_fixture.hpp"
 
 namespace {
 
+using dialer::testing::eventually;
 using dialer::testing::ServerFixture;
 using nlohmann::json;
+using namespace std::chrono_literals;
 
 dialer::http::NodeOptions mock_options() {
   auto options = ServerFixture::fast_options();
@@ -46,7 +49,7 @@ TEST_CASE("mock mode: calls flow through the client, the simulator and the webho
           kClients);
   for (int a = 0; a < kAgents; ++a) {
     REQUIRE(f.send("POST", "/api/dialer/start/agent-" + std::to_string(a),
-                   json{{"aircallUserId", 1000 + a}, {"numberId", 7}})
+                   json{{"aircallUserId", a + 1}, {"numberId", 7}})
                 .status == 200);
   }
   // Final states only grow: two reads one after the other can undercount, never overcount.
@@ -75,4 +78,152 @@ TEST_CASE("mock mode: calls flow through the client, the simulator and the webho
             f.send("GET", "/api/dialer/queue?status=failed").body["totalCount"].get<int>() ==
         kClients);
   CHECK(f.events_of_type("webhook.received") > 0);
+}
+
+TEST_CASE("mock mode: Aircall's users and numbers are read through the dialer") {
+  ServerFixture f{mock_options()};
+  auto users = f.send("GET", "/api/dialer/aircall/users");
+  REQUIRE(users.status == 200);
+  CHECK(users.body["totalCount"] == 50);
+  CHECK(users.body["users"][0]["id"] == "1");
+  auto user = f.send("GET", "/api/dialer/aircall/users/3");
+  REQUIRE(user.status == 200);
+  CHECK(user.body["user"]["available"] == true);
+  CHECK(user.body["user"]["numbers"].size() == 10);
+  CHECK(f.send("GET", "/api/dialer/aircall/users/51").status == 404);
+  auto numbers = f.send("GET", "/api/dialer/aircall/numbers");
+  REQUIRE(numbers.status == 200);
+  CHECK(numbers.body["numbers"][6]["id"] == "7");
+  CHECK(f.send("GET", "/api/dialer/aircall/numbers?mockMode=false").status == 400);
+  CHECK(f.send("GET", "/api/dialer/aircall/numbers?mockMode=maybe").status == 400);
+}
+
+TEST_CASE("mock mode: a start asks Aircall's live word on the user and the number") {
+  ServerFixture f{mock_options()};
+  auto* sim = f.node->simulator();
+  REQUIRE(sim);
+  auto unknown_user = f.refused(400, "POST", "/api/dialer/start/agent-1",
+                                json{{"aircallUserId", 999}, {"numberId", 7}});
+  CHECK(unknown_user.body["error"]["field"] == "aircallUserId");
+  CHECK(unknown_user.body["message"] == "Aircall has no user 999");
+  auto unknown_number = f.refused(400, "POST", "/api/dialer/start/agent-1",
+                                  json{{"aircallUserId", 1}, {"numberId", 99}});
+  CHECK(unknown_number.body["error"]["field"] == "numberId");
+  auto no_aircall = f.refused(400, "POST", "/api/dialer/start/agent-1",
+                              json{{"aircallUserId", 1}, {"numberId", 7}, {"useMockMode", false}});
+  CHECK(no_aircall.body["error"]["field"] == "useMockMode");
+
+  sim->set_user_available(3, false);
+  // Its user.closed webhook is stored first, so that the refusal below is seen to store none.
+  REQUIRE(eventually([&] { return f.events_of_type("webhook.received") == 1; }, 10s));
+  auto offline = f.refused(400, "POST", "/api/dialer/start/agent-3",
+                           json{{"aircallUserId", 3}, {"numberId", 7}});
+  CHECK(offline.body["message"] == "Agent is not available in Aircall");
+  CHECK(offline.body["status"] == "offline");
+  CHECK(offline.body["connected"] == false);
+
+  // Aircall's webhooks said the user closed; the live word, asked at start, says available.
+  REQUIRE(f.send("POST", "/api/dialer/start/agent-4", json{{"aircallUserId", 4}, {"numberId", 7}})
+              .status == 200);
+  dialer::actors::TelephonyEvent closed;
+  closed.kind = dialer::actors::TelephonyEvent::Kind::user_status;
+  closed.aircall_user_id = 4;
+  closed.opened = false;
+  closed.source_event = "user.closed";
+  f.node->dialer().telephony_event(closed);
+  REQUIRE(eventually(
+      [&] { return f.send("GET", "/api/dialer/status/agent-4").body["available"] == false; }, 10s));
+  REQUIRE(f.send("POST", "/api/dialer/stop/agent-4").status == 200);
+  auto restarted =
+      f.send("POST", "/api/dialer/start/agent-4", json{{"aircallUserId", 4}, {"numberId", 7}});
+  REQUIRE(restarted.status == 200);
+  CHECK(restarted.body["userStatus"]["status"] == "available");
+}
+
+namespace {
+
+// A node with Aircall credentials, "Aircall" being a simulator of its own, the node's
+// webhook URL known before it starts so that it can subscribe itself.
+struct AircallAccount {
+  std::unique_ptr<dialer::http::AircallSim> aircall;
+  dialer::http::NodeOptions options;
+
+  AircallAccount() {
+    auto sim = dialer::http::AircallSim::start(
+        {.ring_ms = 0, .talk_ms = 0, .ended_after_ms = 0, .seed = 21});
+    REQUIRE(sim.ok());
+    aircall = std::move(sim).value();
+    options = mock_options();
+    options.mock_mode = false;
+    options.aircall_base_url = aircall->base_url();
+    options.aircall_api_id = "sim-id";
+    options.aircall_api_token = "sim-token";
+    options.server.port = dialer::testing::free_loopback_port();
+    options.webhook_url =
+        "http://127.0.0.1:" + std::to_string(options.server.port) + "/api/dialer/webhook";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("with Aircall credentials, dialerd subscribes its webhook once and keeps the token") {
+  AircallAccount account;
+  ServerFixture f{account.options};
+  CHECK(account.aircall->stats().webhook_subscriptions == 1);
+  CHECK(f.notices.str().find("subscribed " + account.options.webhook_url) != std::string::npos);
+  CHECK(f.node->simulator() == nullptr);  // no agent in mock mode yet: no simulator inside
+  auto config = f.send("GET", "/api/dialer/config?category=aircall").body;
+  bool token_kept = false;
+  for (const auto& setting : config["configs"]) {
+    if (setting["key"] == "aircall.webhookToken") token_kept = setting["value"].is_string();
+  }
+  CHECK(token_kept);
+
+  f.restart(account.options);
+  CHECK(account.aircall->stats().webhook_subscriptions == 1);
+  CHECK(f.notices.str().find("taken to be subscribed") != std::string::npos);
+}
+
+TEST_CASE("an agent started with useMockMode calls through the simulator, the others Aircall") {
+  AircallAccount account;
+  ServerFixture f{account.options};
+  REQUIRE(f.send("POST", "/api/dialer/config",
+                 json{{"settings",
+                       {{"dialer.wrapUpSeconds", 0},
+                        {"dialer.maxRetries", 0},
+                        {"dialer.callRateLimit", 20},
+                        {"aircall.requestsPerMinute", 1000}}}})
+              .status == 200);
+  constexpr int kEach = 6;
+  int next_client = 0;
+  for (const auto* agent : {"agent-real", "agent-mock"}) {
+    json pinned = json::array();
+    for (int i = 0; i < kEach; ++i, ++next_client) {
+      pinned.push_back({{"clientId", "c-" + std::to_string(next_client)},
+                        {"phoneNumber", "+336123458" + std::to_string(10 + next_client)}});
+    }
+    REQUIRE(f.send("POST", "/api/dialer/queue",
+                   json{{"clients", pinned}, {"options", {{"assignedTo", agent}}}})
+                .body["created"] == kEach);
+  }
+  REQUIRE(
+      f.send("POST", "/api/dialer/start/agent-real", json{{"aircallUserId", 1}, {"numberId", 7}})
+          .status == 200);
+  auto mock = f.send("POST", "/api/dialer/start/agent-mock",
+                     json{{"aircallUserId", 2}, {"numberId", 7}, {"useMockMode", true}});
+  REQUIRE(mock.status == 200);
+  CHECK(mock.body["userStatus"]["mockMode"] == true);
+  REQUIRE(f.node->simulator());
+  auto final_items = [&] {
+    return f.send("GET", "/api/dialer/queue?status=completed").body["totalCount"].get<int>() +
+           f.send("GET", "/api/dialer/queue?status=failed").body["totalCount"].get<int>();
+  };
+  REQUIRE(eventually([&] { return final_items() == 2 * kEach; }, 60s));
+  CHECK(account.aircall->stats().calls_started == kEach);
+  CHECK(f.node->simulator()->stats().calls_started == kEach);
+  auto history = [&](const char* agent) {
+    return f.send("GET", std::string{"/api/dialer/history?userId="} + agent).body["totalCount"];
+  };
+  CHECK(history("agent-real") == kEach);
+  CHECK(history("agent-mock") == kEach);
 }

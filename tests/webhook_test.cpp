@@ -32,6 +32,38 @@ std::string with_token(const std::string& body, const std::string& token) {
 
 }  // namespace
 
+TEST_CASE("webhook: every event the dialer subscribes to is one it acts on") {
+  for (const auto& name : dialer::http::subscribed_webhook_events()) {
+    INFO(name);
+    bool call = name.starts_with("call.");
+    json data = call ? json{{"id", 1},
+                            {"direction", "outbound"},
+                            {"raw_digits", "+33 6 12 34 56 78"},
+                            {"started_at", 1},
+                            {"user", {{"id", 2}}}}
+                     : json{{"id", 2}};
+    dialer::http::WebhookDelivery delivery{name, call ? "call" : "user", 1, "t", data};
+    CHECK(dialer::http::telephony_event_of(delivery).has_value());
+  }
+}
+
+TEST_CASE("webhook: a user's live availability as the agent's view of Aircall") {
+  using dialer::http::aircall_status_of;
+  using dialer::http::can_take_calls;
+  auto available = aircall_status_of("available");
+  REQUIRE(available);
+  CHECK((available->connected == true && available->opened == true &&
+         available->wrapping_up == false));
+  CHECK(aircall_status_of("after_call_work")->wrapping_up == true);
+  CHECK(aircall_status_of("do_not_disturb")->opened == false);
+  CHECK(aircall_status_of("offline")->connected == false);
+  CHECK_FALSE(aircall_status_of("on_the_moon"));
+  CHECK(can_take_calls("in_call"));
+  CHECK(can_take_calls("after_call_work"));
+  CHECK_FALSE(can_take_calls("offline"));
+  CHECK_FALSE(can_take_calls("do_not_disturb"));
+}
+
 TEST_CASE("webhook: each call and user event becomes what the actors need") {
   auto created = dialer::http::parse_webhook(sample("call.created.json"));
   REQUIRE(created.ok());

@@ -41,6 +41,10 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--webhook-url", options.webhook_url, "where webhooks go");
   app.add_option("--webhook-token", options.webhook_token, "the token each webhook carries");
+  app.add_option("--users", options.users, "users in the directory, ids 1..N")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--numbers", options.numbers, "numbers in the directory, ids 1..N")
+      ->check(CLI::PositiveNumber);
   app.add_option("--ring-ms", options.ring_ms, "ring time (env AIRCALL_SIM_RING_MS)");
   app.add_option("--talk-ms", options.talk_ms, "talk time (env AIRCALL_SIM_TALK_MS)");
   app.add_option("--ended-after-ms", options.ended_after_ms, "call.ended after call.hungup");

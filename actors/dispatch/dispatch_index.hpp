@@ -27,6 +27,7 @@ struct FreeAgent {
   std::int64_t aircall_user_id = 0;
   std::int64_t number_id = 0;
   std::int64_t free_at_ms = 0;  // wrap-up end; the agent waits in line from then on
+  bool mock_mode = false;       // its calls go to the simulator inside dialerd
 };
 
 struct PendingItem {

@@ -29,7 +29,7 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(QueueItemCompleted{"c-1", CallOutcome::connected});
   out.push_back(QueueItemRetryScheduled{"c-3", CallOutcome::busy, 1790003600000});
   out.push_back(QueueItemFailed{"c-4", CallOutcome::no_answer, "attempts exhausted"});
-  out.push_back(CallRequested{"c-1", "q-1", "agent-7", 123456, 987654, "+43720880079", 2});
+  out.push_back(CallRequested{"c-1", "q-1", "agent-7", 123456, 987654, "+43720880079", 2, true});
   out.push_back(CallStartAccepted{});
   out.push_back(CallStartFailed{"user_unavailable", "User not available"});
   out.push_back(CallCreated{812345678901, 1790000001000});

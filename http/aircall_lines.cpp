@@ -1,0 +1,98 @@
+#include "http/aircall_lines.hpp"
+
+#include <openssl/rand.h>
+
+#include "events/binary.hpp"
+#include "http/aircall_webhook.hpp"
+
+namespace dialer::http {
+namespace {
+
+std::string random_token() {
+  unsigned char bytes[16];
+  RAND_bytes(bytes, sizeof bytes);
+  return events::to_hex(std::string_view{reinterpret_cast<const char*>(bytes), sizeof bytes});
+}
+
+}  // namespace
+
+AircallLines::AircallLines(std::optional<AircallClientOptions> aircall, SimOptions mock,
+                           std::function<void(const std::string&)> accept_token)
+    : mock_options_(std::move(mock)), accept_token_(std::move(accept_token)) {
+  if (aircall) aircall_ = std::make_unique<AircallClient>(std::move(*aircall));
+}
+
+AircallLines::~AircallLines() {
+  stop_simulator();
+}
+
+void AircallLines::start_call(const actors::StartCall& call,
+                              std::function<void(actors::StartResult)> done) {
+  auto client = line(call.mock_mode);
+  if (!client) return done({actors::StartStatus::refused, client.error().message});
+  (*client)->start_call(call, std::move(done));
+}
+
+void AircallLines::find_call(
+    const actors::CallQuery& query,
+    std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
+  auto client = line(query.mock_mode);
+  if (!client) return done(client.error());
+  (*client)->find_call(query, std::move(done));
+}
+
+Result<AircallClient*> AircallLines::line(bool mock_mode) {
+  if (!mock_mode && aircall_) return aircall_.get();
+  std::lock_guard lock{mutex_};
+  if (auto started = start_simulator(); !started) return started.error();
+  return mock_.get();
+}
+
+Status AircallLines::set_webhook_url(std::string url) {
+  std::lock_guard lock{mutex_};
+  webhook_url_ = std::move(url);
+  return mock_ ? subscribe() : Status{Done{}};
+}
+
+AircallSim* AircallLines::simulator() {
+  std::lock_guard lock{mutex_};
+  return simulator_.get();
+}
+
+void AircallLines::stop_simulator() {
+  std::lock_guard lock{mutex_};
+  if (simulator_) simulator_->stop();
+}
+
+Status AircallLines::start_simulator() {
+  if (simulator_) return Done{};
+  auto options = mock_options_;
+  options.api_id = "mock-" + random_token().substr(0, 8);
+  options.api_token = random_token();
+  options.webhook_token = random_token();
+  options.webhook_url.clear();  // deliveries wait for the subscription
+  auto started = AircallSim::start(options);
+  if (!started) return started.error();
+  simulator_ = std::move(started).value();
+  AircallClientOptions client;
+  client.base_url = simulator_->base_url();
+  client.api_id = options.api_id;
+  client.api_token = options.api_token;
+  mock_ = std::make_unique<AircallClient>(client);
+  // Accepted before subscribing, so that the first deliveries are not refused.
+  accept_token_(options.webhook_token);
+  return webhook_url_.empty() ? Status{Done{}} : subscribe();
+}
+
+Status AircallLines::subscribe() {
+  // The simulator may be injecting 5xx; subscribing the same URL again is harmless there.
+  Result<std::string> token = Error{ErrorCode::unavailable, "not subscribed"};
+  for (int attempt = 0; attempt < 10 && !token; ++attempt) {
+    token = mock_->subscribe_webhooks(webhook_url_, subscribed_webhook_events());
+  }
+  if (!token) return token.error();
+  accept_token_(*token);
+  return Done{};
+}
+
+}  // namespace dialer::http

@@ -1,0 +1,60 @@
+#pragma once
+
+// The lines a node dials through: Aircall's API, and aircall-sim inside the process for
+// agents started in mock mode (for every agent when the node has no Aircall credentials).
+// Both are reached by the same client over HTTP, so mock mode runs the real client and
+// the real webhook path. The simulator starts on first need, on a free loopback port, and
+// subscribes the node's webhook URL as an integration subscribes at Aircall.
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "actors/telephony.hpp"
+#include "http/aircall_client.hpp"
+#include "http/aircall_sim.hpp"
+
+namespace dialer::http {
+
+class AircallLines final : public actors::TelephonyPort {
+ public:
+  // `aircall`: the account's API, or nothing when the node has no credentials. `mock`: the
+  // simulator's outcomes and faults; its credentials and webhook token are drawn at random.
+  // `accept_token` learns each webhook token the simulator's subscription answers.
+  AircallLines(std::optional<AircallClientOptions> aircall, SimOptions mock,
+               std::function<void(const std::string& token)> accept_token);
+  ~AircallLines() override;
+  AircallLines(const AircallLines&) = delete;
+  AircallLines& operator=(const AircallLines&) = delete;
+
+  void start_call(const actors::StartCall& call,
+                  std::function<void(actors::StartResult)> done) override;
+  void find_call(const actors::CallQuery& query,
+                 std::function<void(Result<std::optional<actors::FoundCall>>)> done) override;
+
+  bool has_aircall() const { return aircall_ != nullptr; }
+  // The client for an agent's calls; the simulator is started on the first mock one.
+  Result<AircallClient*> line(bool mock_mode);
+  // Where the simulator delivers, once the node's server listens.
+  Status set_webhook_url(std::string url);
+  // The simulator, once started (for its statistics and controls).
+  AircallSim* simulator();
+  // Stops the simulator's deliveries; the clients stay until destruction.
+  void stop_simulator();
+
+ private:
+  Status start_simulator();  // with mutex_ held
+  Status subscribe();        // with mutex_ held
+
+  std::unique_ptr<AircallClient> aircall_;
+  SimOptions mock_options_;
+  std::function<void(const std::string&)> accept_token_;
+  std::mutex mutex_;
+  std::string webhook_url_;
+  std::unique_ptr<AircallSim> simulator_;
+  std::unique_ptr<AircallClient> mock_;
+};
+
+}  // namespace dialer::http

@@ -122,6 +122,11 @@ Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples) 
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   simulator.connect({});
+  auto appended = (*store)->append_stats();
+  std::printf("  synced batches=%llu requests=%llu events=%llu\n",
+              static_cast<unsigned long long>(appended.batches),
+              static_cast<unsigned long long>(appended.requests),
+              static_cast<unsigned long long>(appended.events));
   std::vector<double> latencies;
   {
     std::lock_guard lock{telephony.mutex};

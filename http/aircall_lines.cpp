@@ -33,9 +33,8 @@ void AircallLines::start_call(const actors::StartCall& call,
   (*client)->start_call(call, std::move(done));
 }
 
-void AircallLines::find_call(
-    const actors::CallQuery& query,
-    std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
+void AircallLines::find_call(const actors::CallQuery& query,
+                             std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
   auto client = line(query.mock_mode);
   if (!client) return done(client.error());
   (*client)->find_call(query, std::move(done));

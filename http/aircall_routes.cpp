@@ -11,8 +11,10 @@ namespace {
 using nlohmann::json;
 
 json number_json(const AircallNumber& number) {
-  return {{"id", std::to_string(number.id)}, {"name", number.name},
-          {"digits", number.digits},         {"country", number.country},
+  return {{"id", std::to_string(number.id)},
+          {"name", number.name},
+          {"digits", number.digits},
+          {"country", number.country},
           {"timeZone", number.time_zone}};
 }
 
@@ -35,8 +37,7 @@ Result<AircallClient*> line_of(Context& context, const httplib::Request& req) {
   }
   bool mock_mode = mock.empty() ? !context.lines->has_aircall() : mock == "true";
   if (!mock_mode && !context.lines->has_aircall()) {
-    return Error{ErrorCode::invalid_argument, "this server has no Aircall credentials",
-                 "mockMode"};
+    return Error{ErrorCode::invalid_argument, "this server has no Aircall credentials", "mockMode"};
   }
   return context.lines->line(mock_mode);
 }
@@ -85,10 +86,9 @@ void add_aircall_routes(Router& router, Context& context) {
              [&context](const httplib::Request& req, httplib::Response& res) {
                users(context, req, res);
              });
-  router.get(R"(/api/dialer/aircall/users/(\d+))", "GET /api/dialer/aircall/users/:id",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               user(context, req, res);
-             });
+  router.get(
+      R"(/api/dialer/aircall/users/(\d+))", "GET /api/dialer/aircall/users/:id",
+      [&context](const httplib::Request& req, httplib::Response& res) { user(context, req, res); });
   router.get("/api/dialer/aircall/numbers", "GET /api/dialer/aircall/numbers",
              [&context](const httplib::Request& req, httplib::Response& res) {
                numbers(context, req, res);

@@ -25,12 +25,8 @@ dialer::http::NodeOptions mock_options() {
   return options;
 }
 
-}  // namespace
-
-TEST_CASE("mock mode: calls flow through the client, the simulator and the webhooks") {
-  ServerFixture f{mock_options()};
-  REQUIRE(f.node->simulator());
-  CHECK(f.notices.str().find("(mock mode)") != std::string::npos);
+// No wrap-up, no retries, and paces well above what the test's calls need.
+void dial_without_pauses(ServerFixture& f) {
   REQUIRE(f.send("POST", "/api/dialer/config",
                  json{{"settings",
                        {{"dialer.wrapUpSeconds", 0},
@@ -38,6 +34,21 @@ TEST_CASE("mock mode: calls flow through the client, the simulator and the webho
                         {"dialer.callRateLimit", 20},
                         {"aircall.requestsPerMinute", 1000}}}})
               .status == 200);
+}
+
+// Final states only grow: two reads one after the other can undercount, never overcount.
+int final_items(ServerFixture& f) {
+  return f.send("GET", "/api/dialer/queue?status=completed").body["totalCount"].get<int>() +
+         f.send("GET", "/api/dialer/queue?status=failed").body["totalCount"].get<int>();
+}
+
+}  // namespace
+
+TEST_CASE("mock mode: calls flow through the client, the simulator and the webhooks") {
+  ServerFixture f{mock_options()};
+  REQUIRE(f.node->simulator());
+  CHECK(f.notices.str().find("(mock mode)") != std::string::npos);
+  dial_without_pauses(f);
   constexpr int kClients = 40;
   constexpr int kAgents = 4;
   json clients = json::array();
@@ -52,12 +63,7 @@ TEST_CASE("mock mode: calls flow through the client, the simulator and the webho
                    json{{"aircallUserId", a + 1}, {"numberId", 7}})
                 .status == 200);
   }
-  // Final states only grow: two reads one after the other can undercount, never overcount.
-  auto final_items = [&] {
-    return f.send("GET", "/api/dialer/queue?status=completed").body["totalCount"].get<int>() +
-           f.send("GET", "/api/dialer/queue?status=failed").body["totalCount"].get<int>();
-  };
-  REQUIRE(dialer::testing::eventually([&] { return final_items() == kClients; },
+  REQUIRE(dialer::testing::eventually([&] { return final_items(f) == kClients; },
                                       std::chrono::seconds(60)));
   auto stats = f.node->simulator()->stats();
   CHECK(stats.overlapping_calls == 0);
@@ -74,9 +80,7 @@ TEST_CASE("mock mode: calls flow through the client, the simulator and the webho
   }
   CHECK(with_aircall_id == static_cast<int>(stats.calls_started));
   CHECK(aircall_ids.size() == stats.calls_started);
-  CHECK(f.send("GET", "/api/dialer/queue?status=completed").body["totalCount"].get<int>() +
-            f.send("GET", "/api/dialer/queue?status=failed").body["totalCount"].get<int>() ==
-        kClients);
+  CHECK(final_items(f) == kClients);
   CHECK(f.events_of_type("webhook.received") > 0);
 }
 
@@ -187,13 +191,7 @@ TEST_CASE("with Aircall credentials, dialerd subscribes its webhook once and kee
 TEST_CASE("an agent started with useMockMode calls through the simulator, the others Aircall") {
   AircallAccount account;
   ServerFixture f{account.options};
-  REQUIRE(f.send("POST", "/api/dialer/config",
-                 json{{"settings",
-                       {{"dialer.wrapUpSeconds", 0},
-                        {"dialer.maxRetries", 0},
-                        {"dialer.callRateLimit", 20},
-                        {"aircall.requestsPerMinute", 1000}}}})
-              .status == 200);
+  dial_without_pauses(f);
   constexpr int kEach = 6;
   int next_client = 0;
   for (const auto* agent : {"agent-real", "agent-mock"}) {
@@ -214,11 +212,7 @@ TEST_CASE("an agent started with useMockMode calls through the simulator, the ot
   REQUIRE(mock.status == 200);
   CHECK(mock.body["userStatus"]["mockMode"] == true);
   REQUIRE(f.node->simulator());
-  auto final_items = [&] {
-    return f.send("GET", "/api/dialer/queue?status=completed").body["totalCount"].get<int>() +
-           f.send("GET", "/api/dialer/queue?status=failed").body["totalCount"].get<int>();
-  };
-  REQUIRE(eventually([&] { return final_items() == 2 * kEach; }, 60s));
+  REQUIRE(eventually([&] { return final_items(f) == 2 * kEach; }, 60s));
   CHECK(account.aircall->stats().calls_started == kEach);
   CHECK(f.node->simulator()->stats().calls_started == kEach);
   auto history = [&](const char* agent) {

@@ -43,7 +43,8 @@ TEST_CASE("node config: defaults, then the file, then the environment") {
                      {"AIRCALL_SIM_RING_MS", "0"},
                      {"AIRCALL_SIM_ANSWER_RATE", "0.5"},
                      {"REDIS_HOST", "redis"},
-                     {"REDIS_PORT", "6379"}});
+                     {"REDIS_PORT", "6379"},
+                     {"DIALER_WEBHOOK_URL", "https://dialer.example.com/api/dialer/webhook"}});
   auto from_env = resolve_node_options(file, env, notices);
   REQUIRE(from_env.ok());
   CHECK(from_env->server.port == 7000);
@@ -52,6 +53,7 @@ TEST_CASE("node config: defaults, then the file, then the environment") {
   CHECK(from_env->api_keys == std::vector<std::string>{"k1", "k2"});
   CHECK(from_env->simulation.ring_ms == 0);
   CHECK(from_env->simulation.answer_rate == 0.5);
+  CHECK(from_env->webhook_url == "https://dialer.example.com/api/dialer/webhook");
   REQUIRE(notices.size() == 2);
   CHECK(notices[0].find("REDIS_HOST is accepted and ignored") == 0);
   for (const auto& notice : notices) CHECK(notice.find("tok") == std::string::npos);
@@ -68,6 +70,10 @@ TEST_CASE("node config: bad values are refused with the setting named") {
   CHECK_FALSE(
       resolve_node_options(std::nullopt, env_of({{"DIALER_TLS_CERT", "c.pem"}}), notices).ok());
   CHECK_FALSE(resolve_node_options(std::string{"[1]"}, env_of({}), notices).ok());
+  auto url = resolve_node_options(std::nullopt, env_of({{"DIALER_WEBHOOK_URL", "dialer:80"}}),
+                                  notices);
+  REQUIRE_FALSE(url.ok());
+  CHECK(url.error().field == "webhookUrl");
   auto unknown = resolve_node_options(std::string{R"({"colour": "blue"})"}, env_of({}), notices);
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().message.find("colour") != std::string::npos);

@@ -108,7 +108,12 @@ void SimulatedTelephony::start_call(const StartCall& call, std::function<void(St
         answered.kind = K::answered;
         schedule(ring, answered);
       }
-      auto end_at = ring + milliseconds{picked_up ? options_.talk_ms : 0};
+      auto talk = milliseconds{picked_up ? options_.talk_ms : 0};
+      if (picked_up && options_.talk_spread_ms > 0) {
+        talk += milliseconds{
+            std::uniform_int_distribution<std::int64_t>{0, options_.talk_spread_ms}(random_)};
+      }
+      auto end_at = ring + talk;
       auto hungup = base;
       hungup.kind = K::hungup;
       schedule(end_at, hungup);

@@ -27,6 +27,9 @@ struct SimulationOptions {
   double voicemail_rate = 0.1;  // answered by a voicemail
   double busy_rate = 0.1;       // the rest ring out unanswered
   std::uint64_t seed = 1;
+  // A call picked up talks talk_ms plus a uniform draw up to this, so that agents free up
+  // at scattered times as on a working day, not in step.
+  std::int64_t talk_spread_ms = 0;
 };
 
 class SimulatedTelephony final : public TelephonyPort {

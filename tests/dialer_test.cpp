@@ -477,3 +477,26 @@ TEST_CASE("dialer: stopping leaves a live call to the agent, or hangs up where t
     simulator.connect({});
   }
 }
+
+TEST_CASE("simulated telephony: answered calls talk for a spread of times when asked") {
+  domain::SystemClock clock;
+  SimulatedTelephony telephony{clock, {.answer_rate = 1.0, .talk_spread_ms = 400}};
+  std::mutex mutex;
+  std::vector<std::chrono::steady_clock::time_point> hung_up;
+  telephony.connect([&](TelephonyEvent event) {
+    if (event.kind != TelephonyEvent::Kind::hungup) return;
+    std::lock_guard lock{mutex};
+    hung_up.push_back(std::chrono::steady_clock::now());
+  });
+  for (int user = 1; user <= 8; ++user) {
+    telephony.start_call({"c" + std::to_string(user), user, 7, french_number(user)},
+                         [](StartResult result) { CHECK(result.status == StartStatus::accepted); });
+  }
+  REQUIRE(eventually([&] {
+    std::lock_guard lock{mutex};
+    return hung_up.size() == 8;
+  }));
+  telephony.connect({});
+  auto [first, last] = std::minmax_element(hung_up.begin(), hung_up.end());
+  CHECK(*last - *first >= std::chrono::milliseconds(50));
+}

@@ -70,8 +70,8 @@ TEST_CASE("node config: bad values are refused with the setting named") {
   CHECK_FALSE(
       resolve_node_options(std::nullopt, env_of({{"DIALER_TLS_CERT", "c.pem"}}), notices).ok());
   CHECK_FALSE(resolve_node_options(std::string{"[1]"}, env_of({}), notices).ok());
-  auto url = resolve_node_options(std::nullopt, env_of({{"DIALER_WEBHOOK_URL", "dialer:80"}}),
-                                  notices);
+  auto url =
+      resolve_node_options(std::nullopt, env_of({{"DIALER_WEBHOOK_URL", "dialer:80"}}), notices);
   REQUIRE_FALSE(url.ok());
   CHECK(url.error().field == "webhookUrl");
   auto unknown = resolve_node_options(std::string{R"({"colour": "blue"})"}, env_of({}), notices);

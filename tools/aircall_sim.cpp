@@ -3,11 +3,11 @@
 
 #include "http/aircall_sim.hpp"
 
-#include <signal.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+
+#include "tools/shutdown_signals.hpp"
 
 namespace {
 
@@ -64,12 +64,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   CLI11_PARSE(app, argc, argv);
 
-  sigset_t shutdown_signals;
-  sigemptyset(&shutdown_signals);
-  sigaddset(&shutdown_signals, SIGINT);
-  sigaddset(&shutdown_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  dialer::tools::ShutdownSignals shutdown;
 
   auto sim = dialer::http::AircallSim::start(options);
   if (!sim) {
@@ -77,8 +72,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << "aircall-sim: listening on " << (*sim)->base_url() << "/v1" << std::endl;
-  int received = 0;
-  sigwait(&shutdown_signals, &received);
+  shutdown.wait();
   (*sim)->stop();
   auto stats = (*sim)->stats();
   std::cout << "aircall-sim: stopped; " << stats.calls_started << " calls started, "

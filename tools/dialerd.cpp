@@ -1,8 +1,6 @@
 // dialerd: the PowerDialer server. Recovers the dialer from its event log and serves the
 // REST API until SIGINT or SIGTERM, then shuts down gracefully.
 
-#include <signal.h>
-
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -10,6 +8,7 @@
 
 #include "http/node.hpp"
 #include "http/node_config.hpp"
+#include "tools/shutdown_signals.hpp"
 
 namespace {
 
@@ -37,14 +36,7 @@ int main(int argc, char** argv) {
   app.add_flag("--verify", verify_on_start, "walk the whole log before serving");
   CLI11_PARSE(app, argc, argv);
 
-  // Block the shutdown signals before any thread starts, so that only sigwait sees them.
-  sigset_t shutdown_signals;
-  sigemptyset(&shutdown_signals);
-  sigaddset(&shutdown_signals, SIGINT);
-  sigaddset(&shutdown_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &shutdown_signals, nullptr);
-  // A client that goes away mid-answer must not end the process.
-  signal(SIGPIPE, SIG_IGN);
+  dialer::tools::ShutdownSignals shutdown;
 
   auto env = dialer::http::process_environment();
   if (config_path.empty()) config_path = env("DIALER_CONFIG").value_or("");
@@ -75,8 +67,7 @@ int main(int argc, char** argv) {
   }
   std::cout << "dialerd: ready; SIGINT or SIGTERM stops" << std::endl;
 
-  int received = 0;
-  sigwait(&shutdown_signals, &received);
+  auto received = shutdown.wait();
   std::cout << "dialerd: signal " << received
             << ", finishing the requests in flight and closing the store" << std::endl;
   (*node)->stop();

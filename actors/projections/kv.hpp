@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,20 @@
 #include <vector>
 
 namespace dialer::projections {
+
+// Between the parts of a key: below every printable character, so that a key sorts before
+// the longer keys it is a prefix of.
+inline constexpr char kKeySeparator = '\x1f';
+
+// The parts joined: key({"r", call_id}).
+inline std::string key(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto part : parts) {
+    if (!out.empty()) out.push_back(kKeySeparator);
+    out.append(part);
+  }
+  return out;
+}
 
 class KvReader {
  public:

@@ -7,18 +7,8 @@
 namespace dialer::projections {
 namespace {
 
-constexpr char kSep = '\x1f';
 constexpr std::string_view kStreamPrefix = "queue-";
 constexpr std::string_view kAll = "*";
-
-std::string key(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto part : parts) {
-    if (!out.empty()) out.push_back(kSep);
-    out.append(part);
-  }
-  return out;
-}
 
 // Priority first (lower is sooner), then the scheduled time (unscheduled first), then the
 // order items were added in.
@@ -149,7 +139,7 @@ QueuePage query_queue(const KvReader& kv, const QueueQuery& q) {
       page.next_cursor = last_key;
       return false;
     }
-    auto item = queue_item(kv, k.substr(k.rfind(kSep) + 1));
+    auto item = queue_item(kv, k.substr(k.rfind(kKeySeparator) + 1));
     if (!item) return true;
     page.items.push_back(std::move(*item));
     last_key = k;

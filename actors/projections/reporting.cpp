@@ -9,7 +9,6 @@
 namespace dialer::projections {
 namespace {
 
-constexpr char kSep = '\x1f';
 constexpr std::int64_t kHourMs = 3'600'000;
 constexpr std::int64_t kDayMs = 24 * kHourMs;
 
@@ -23,15 +22,6 @@ struct ItemInfo {
     field("metadata", self.metadata_json);
   }
 };
-
-std::string key(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto part : parts) {
-    if (!out.empty()) out.push_back(kSep);
-    out.append(part);
-  }
-  return out;
-}
 
 std::string newest_first(std::int64_t ms) {
   return storage::keys::be64(UINT64_MAX - static_cast<std::uint64_t>(ms));
@@ -353,7 +343,7 @@ StatsReport realtime_only(const KvReader& kv) {
   kv.scan(prefix, [&](std::string_view k, std::string_view v) {
     if (!k.starts_with(prefix)) return false;
     auto rest = k.substr(prefix.size());
-    auto split = rest.find(kSep);
+    auto split = rest.find(kKeySeparator);
     auto kind = rest.substr(0, split);
     auto status = std::string{rest.substr(split + 1)};
     auto count = std::stoll(std::string{v});
@@ -443,7 +433,7 @@ HistoryPage query_history(const KvReader& kv, const HistoryQuery& q) {
   kv.scan(start, [&](std::string_view k, std::string_view) {
     if (!k.starts_with(prefix)) return false;
     if (!stop.empty() && k.substr(0, stop.size()) > stop) return false;
-    auto call_id = k.substr(k.rfind(kSep) + 1);
+    auto call_id = k.substr(k.rfind(kKeySeparator) + 1);
     auto row = read<HistoryRow>(kv, key({"r", call_id}));
     if (!row) return true;
     if ((!q.agent.empty() && row->agent_id != q.agent) ||

@@ -98,7 +98,7 @@ void lookup(Self* self, Services* services) {
   if (st.asking) return;
   st.asking = true;
   const auto& request = st.core->state().request;
-  CallQuery query{request.aircall_user_id, request.phone_number,
+  CallQuery query{st.core->state().aircall_call_id, request.aircall_user_id, request.phone_number,
                   st.core->state().requested_at_ms - kLookupSlackMs, request.mock_mode};
   services->telephony->find_call(
       query, [handle = caf::actor_cast<caf::actor>(self)](Result<std::optional<FoundCall>> found) {
@@ -108,6 +108,14 @@ void lookup(Self* self, Services* services) {
 
 void arm_timeout(Self* self, Services* services) {
   self->delayed_send(self, services->creation_timeout, timeout_atom::value);
+}
+
+// One check at a time, for as long as Aircall knows the call and has not said it ended.
+void arm_live_check(Self* self, Services* services) {
+  const auto& call = self->state.core->state();
+  if (self->state.check_armed || call.aircall_call_id == 0 || domain::finished(call)) return;
+  self->state.check_armed = true;
+  self->delayed_send(self, services->live_call_check, check_atom::value);
 }
 
 void start_call(Self* self, Services* services) {
@@ -180,7 +188,8 @@ void resume(Self* self, Services* services) {
   if (call.aircall_call_id != 0) {
     caf::anon_send(services->router, known_atom::value, call.aircall_call_id, st.core->id());
     // Known to Aircall: its call list says at once how far the call got meanwhile.
-    return lookup(self, services);
+    lookup(self, services);
+    return arm_live_check(self, services);
   }
   caf::anon_send(services->router, expect_atom::value, call.request.aircall_user_id,
                  rules::digits_only(call.request.phone_number), st.core->id());
@@ -196,6 +205,7 @@ void observe(Self* self, Services* services) {
     auto& st = self->state;
     if (after.aircall_call_id != 0 && before.aircall_call_id == 0) {
       caf::anon_send(services->router, known_atom::value, after.aircall_call_id, st.core->id());
+      arm_live_check(self, services);
       if (st.hang_up_on_creation && !domain::finished(after))
         services->telephony->hang_up(after.aircall_call_id);
     }
@@ -284,6 +294,12 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
       [self, services](timeout_atom) {
         auto phase = self->state.core->state().phase;
         if (phase == CallPhase::requested || phase == CallPhase::accepted) lookup(self, services);
+      },
+      [self, services](check_atom) {
+        self->state.check_armed = false;
+        if (domain::finished(self->state.core->state())) return;
+        lookup(self, services);
+        arm_live_check(self, services);
       },
       [self, services](found_atom, Result<std::optional<FoundCall>>& found) {
         self->state.asking = false;

@@ -60,8 +60,9 @@ struct CallActorState {
   bool agent_reserved = false;
   bool requested = false;
   std::string refusal;
-  bool asking = false;    // a call-list lookup is under way
-  bool settling = false;  // the item and the agent are being told the end
+  bool asking = false;       // a call-list lookup is under way
+  bool check_armed = false;  // a live-call check is due
+  bool settling = false;     // the item and the agent are being told the end
   bool hang_up_on_creation = false;
   std::uint64_t activity = 0;
   static inline const char* name = "call";

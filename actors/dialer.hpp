@@ -21,6 +21,7 @@ namespace dialer::actors {
 struct DialerOptions {
   std::chrono::milliseconds passivate_after{std::chrono::seconds(30)};
   std::chrono::milliseconds creation_timeout{std::chrono::seconds(20)};
+  std::chrono::milliseconds live_call_check{std::chrono::minutes(10)};  // see Services
   std::chrono::milliseconds answer_timeout{std::chrono::seconds(10)};
   std::function<void(const std::string& agent_id)> on_agent_free;  // see Services
 };

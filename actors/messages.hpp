@@ -43,6 +43,7 @@ using forget_atom = caf::atom_constant<caf::atom("forget")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
 using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
+using check_atom = caf::atom_constant<caf::atom("livecheck")>;
 using hang_up_atom = caf::atom_constant<caf::atom("hangup")>;
 
 // The answer to a command: the state after it, or why it was refused.

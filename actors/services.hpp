@@ -32,6 +32,9 @@ struct Services {
   std::chrono::milliseconds passivate_after{std::chrono::seconds(30)};
   // How long a started call may go unseen before Aircall's call list is asked.
   std::chrono::milliseconds creation_timeout{std::chrono::seconds(20)};
+  // How often a call Aircall knows of, and has not yet said ended, is looked up: a lost
+  // call.ended (a webhook Aircall gave up on) must not hold its agent for ever.
+  std::chrono::milliseconds live_call_check{std::chrono::minutes(10)};
   // Agents' states as their actors last published them, for reads.
   AgentBoard agents;
   // Observability: told, inside the agent's actor, the moment an agent's change that frees

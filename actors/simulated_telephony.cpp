@@ -136,10 +136,11 @@ void SimulatedTelephony::find_call(const CallQuery& query,
   {
     std::lock_guard lock{mutex_};
     for (const auto& [id, live] : calls_) {
-      if (live.aircall_user_id == query.aircall_user_id && live.to == query.to &&
-          live.started_at_ms >= query.since_ms) {
-        found = FoundCall{id, live.started_at_ms, live.answered_at_ms, live.ended};
-      }
+      bool match = query.aircall_call_id != 0
+                       ? id == query.aircall_call_id
+                       : live.aircall_user_id == query.aircall_user_id && live.to == query.to &&
+                             live.started_at_ms >= query.since_ms;
+      if (match) found = FoundCall{id, live.started_at_ms, live.answered_at_ms, live.ended};
     }
   }
   done(std::move(found));

@@ -45,6 +45,7 @@ struct FoundCall {
 };
 
 struct CallQuery {
+  std::int64_t aircall_call_id = 0;  // when known: that call, whatever the rest says
   std::int64_t aircall_user_id = 0;
   std::string to;  // E.164
   std::int64_t since_ms = 0;

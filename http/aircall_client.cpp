@@ -92,6 +92,19 @@ AircallUser user_of(const json& user) {
   return found;
 }
 
+actors::FoundCall found_call_of(const json& call) {
+  actors::FoundCall found;
+  found.aircall_call_id = id_of(call);
+  if (auto started = call.find("started_at"); started != call.end() && started->is_number_integer())
+    found.started_at_ms = started->get<std::int64_t>() * 1000;
+  if (auto answered = call.find("answered_at");
+      answered != call.end() && answered->is_number_integer()) {
+    found.answered_at_ms = answered->get<std::int64_t>() * 1000;
+  }
+  if (text_of(call, "status") == "done") found.ended = call_ended_of(call);
+  return found;
+}
+
 actors::StartResult start_result_of(const AircallClient::Answer& answer) {
   using S = actors::StartStatus;
   auto message = message_of(answer);
@@ -230,6 +243,7 @@ void AircallClient::start_call(const actors::StartCall& call,
 
 void AircallClient::find_call(const actors::CallQuery& query,
                               std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
+  if (query.aircall_call_id != 0) return find_known_call(query.aircall_call_id, std::move(done));
   submit([this, query, done = std::move(done)](httplib::Client& client) {
     auto digits = rules::digits_only(query.to);
     auto from = query.since_ms / 1000;
@@ -250,18 +264,27 @@ void AircallClient::find_call(const actors::CallQuery& query,
         const auto& user = call.value("user", json::object());
         if (!user.is_object() || user.value("id", json(0)) != json(query.aircall_user_id)) continue;
         if (rules::digits_only(call.value("raw_digits", "")) != digits) continue;
-        actors::FoundCall found;
-        found.aircall_call_id = call.value("id", json(0)).get<std::int64_t>();
-        found.started_at_ms = call.value("started_at", json(0)).get<std::int64_t>() * 1000;
-        if (call.contains("answered_at") && call["answered_at"].is_number_integer()) {
-          found.answered_at_ms = call["answered_at"].get<std::int64_t>() * 1000;
-        }
-        if (call.value("status", "") == "done") found.ended = call_ended_of(call);
-        return done(std::optional{found});
+        return done(std::optional{found_call_of(call)});
       }
       if (!has_next_page(body)) break;
     }
     done(std::optional<actors::FoundCall>{});
+  });
+}
+
+void AircallClient::find_known_call(
+    std::int64_t aircall_call_id,
+    std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
+  submit([this, aircall_call_id, done = std::move(done)](httplib::Client& client) {
+    auto answer =
+        send(client, "GET", "/v1/calls/" + std::to_string(aircall_call_id), {}, /*safe=*/true);
+    if (answer.status == 404) return done(std::optional<actors::FoundCall>{});
+    if (answer.status != 200) return done(error_of(answer, "call"));
+    auto body = json::parse(answer.body, nullptr, false);
+    if (!body.is_object() || !body.contains("call") || !body["call"].is_object()) {
+      return done(Error{ErrorCode::corrupt_data, "Aircall's call answer has no call"});
+    }
+    done(std::optional{found_call_of(body["call"])});
   });
 }
 

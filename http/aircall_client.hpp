@@ -88,6 +88,8 @@ class AircallClient final : public actors::TelephonyPort {
   // no answer came, any request on 429.
   Answer send(httplib::Client& client, const std::string& method, const std::string& path,
               const std::string& body, bool safe);
+  void find_known_call(std::int64_t aircall_call_id,
+                       std::function<void(Result<std::optional<actors::FoundCall>>)> done);
   void wait_for_budget();
   void note_limits(int status, const std::string& remaining, const std::string& reset);
   std::chrono::milliseconds backoff(int attempt);

@@ -54,18 +54,32 @@ TEST_CASE("aircall client: a call starts, is found in the call list, and credent
   CHECK(sim->stats().calls_started == 1);
 
   std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> found;
-  client.find_call({11, "+33612345678", 0},
+  client.find_call({0, 11, "+33612345678", 0},
                    [&](auto result) { found.set_value(std::move(result)); });
   auto call = found.get_future().get();
   REQUIRE(call.ok());
   REQUIRE(call->has_value());
   CHECK((*call)->aircall_call_id > 0);
   std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> other;
-  client.find_call({12, "+33612345678", 0},
+  client.find_call({0, 12, "+33612345678", 0},
                    [&](auto result) { other.set_value(std::move(result)); });
   auto none = other.get_future().get();
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());
+
+  // Known by its id, the call is read directly, and an id Aircall does not know is no call.
+  std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> by_id;
+  client.find_call({(*call)->aircall_call_id, 0, "", 0},
+                   [&](auto result) { by_id.set_value(std::move(result)); });
+  auto known = by_id.get_future().get();
+  REQUIRE(known.ok());
+  REQUIRE(known->has_value());
+  CHECK((*known)->aircall_call_id == (*call)->aircall_call_id);
+  std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> unknown_id;
+  client.find_call({1, 0, "", 0}, [&](auto result) { unknown_id.set_value(std::move(result)); });
+  auto unknown = unknown_id.get_future().get();
+  REQUIRE(unknown.ok());
+  CHECK_FALSE(unknown->has_value());
 
   auto options = client_of(*sim);
   options.api_token = "wrong";

@@ -500,3 +500,23 @@ TEST_CASE("simulated telephony: answered calls talk for a spread of times when a
   auto [first, last] = std::minmax_element(hung_up.begin(), hung_up.end());
   CHECK(*last - *first >= std::chrono::milliseconds(50));
 }
+
+TEST_CASE("dialer: a live call whose end never arrives is looked up and closed") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  f.stop();
+  auto options = DialerFixture::fast_options();
+  options.live_call_check = std::chrono::milliseconds(200);
+  f.start(options);
+  // Aircall's call.hungup and call.ended never come: the webhook gave up.
+  f.telephony.connect([d = f.dialer.get()](TelephonyEvent event) {
+    if (event.kind == TelephonyEvent::Kind::hungup || event.kind == TelephonyEvent::Kind::ended)
+      return;
+    d->telephony_event(std::move(event));
+  });
+  configure(*f.dialer, {});
+  start_agent(*f.dialer, "agent-1", 101);
+  add_item(*f.dialer, "q1", "+33612345678");
+  REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::completed; }));
+  CHECK(f.telephony.records().size() == 1);
+  REQUIRE(eventually([&] { return f.dialer->agent("agent-1")->call_id.empty(); }));
+}

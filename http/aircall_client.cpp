@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/rules/phone.hpp"
+#include "http/aircall_json.hpp"
 #include "http/aircall_webhook.hpp"
 
 namespace dialer::http {
@@ -60,27 +61,17 @@ bool has_next_page(const json& list) {
   return next != meta->end() && !next->is_null();
 }
 
-std::string text_of(const json& object, const char* key) {
-  auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string{};
-}
-
-std::int64_t id_of(const json& object) {
-  auto found = object.find("id");
-  return found != object.end() && found->is_number_integer() ? found->get<std::int64_t>() : 0;
-}
-
 AircallNumber number_of(const json& number) {
-  return {id_of(number), text_of(number, "name"), text_of(number, "digits"),
-          text_of(number, "country"), text_of(number, "time_zone")};
+  return {integer_or(number, "id"), text_or_empty(number, "name"), text_or_empty(number, "digits"),
+          text_or_empty(number, "country"), text_or_empty(number, "time_zone")};
 }
 
 AircallUser user_of(const json& user) {
-  AircallUser found{id_of(user),
-                    text_of(user, "name"),
-                    text_of(user, "email"),
+  AircallUser found{integer_or(user, "id"),
+                    text_or_empty(user, "name"),
+                    text_or_empty(user, "email"),
                     false,
-                    text_of(user, "availability_status"),
+                    text_or_empty(user, "availability_status"),
                     {}};
   if (auto available = user.find("available"); available != user.end() && available->is_boolean())
     found.available = available->get<bool>();
@@ -94,14 +85,10 @@ AircallUser user_of(const json& user) {
 
 actors::FoundCall found_call_of(const json& call) {
   actors::FoundCall found;
-  found.aircall_call_id = id_of(call);
-  if (auto started = call.find("started_at"); started != call.end() && started->is_number_integer())
-    found.started_at_ms = started->get<std::int64_t>() * 1000;
-  if (auto answered = call.find("answered_at");
-      answered != call.end() && answered->is_number_integer()) {
-    found.answered_at_ms = answered->get<std::int64_t>() * 1000;
-  }
-  if (text_of(call, "status") == "done") found.ended = call_ended_of(call);
+  found.aircall_call_id = integer_or(call, "id");
+  found.started_at_ms = seconds_as_ms(call, "started_at").value_or(0);
+  found.answered_at_ms = seconds_as_ms(call, "answered_at");
+  if (text_or_empty(call, "status") == "done") found.ended = call_ended_of(call);
   return found;
 }
 
@@ -260,10 +247,9 @@ void AircallClient::find_call(const actors::CallQuery& query,
         return done(Error{ErrorCode::corrupt_data, "Aircall's call list is not a list of calls"});
       }
       for (const auto& call : body["calls"]) {
-        if (!call.is_object() || call.value("direction", "") != "outbound") continue;
-        const auto& user = call.value("user", json::object());
-        if (!user.is_object() || user.value("id", json(0)) != json(query.aircall_user_id)) continue;
-        if (rules::digits_only(call.value("raw_digits", "")) != digits) continue;
+        if (!call.is_object() || text_or_empty(call, "direction") != "outbound") continue;
+        if (user_id_of(call) != query.aircall_user_id) continue;
+        if (rules::digits_only(text_or_empty(call, "raw_digits")) != digits) continue;
         return done(std::optional{found_call_of(call)});
       }
       if (!has_next_page(body)) break;
@@ -293,7 +279,7 @@ Result<std::string> AircallClient::availability(std::int64_t aircall_user_id) {
                          {}, /*safe=*/true);
   if (answer.status != 200) return error_of(answer, "availability");
   auto body = json::parse(answer.body, nullptr, false);
-  auto availability = body.is_object() ? text_of(body, "availability") : std::string{};
+  auto availability = body.is_object() ? text_or_empty(body, "availability") : std::string{};
   if (availability.empty()) {
     return Error{ErrorCode::corrupt_data, "Aircall's availability answer has no availability"};
   }

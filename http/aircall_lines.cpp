@@ -47,6 +47,17 @@ Result<AircallClient*> AircallLines::line(bool mock_mode) {
   return mock_.get();
 }
 
+Result<AircallClient*> AircallLines::requested_line(bool mock_mode, const char* field) {
+  if (!mock_mode && !aircall_) {
+    return Error{ErrorCode::invalid_argument,
+                 "this server has no Aircall credentials (AIRCALL_API_KEY and "
+                 "AIRCALL_API_SECRET): ask for the simulator with " +
+                     std::string{field},
+                 field};
+  }
+  return line(mock_mode);
+}
+
 Status AircallLines::set_webhook_url(std::string url) {
   std::lock_guard lock{mutex_};
   webhook_url_ = std::move(url);

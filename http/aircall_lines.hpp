@@ -37,6 +37,9 @@ class AircallLines final : public actors::TelephonyPort {
   bool has_aircall() const { return aircall_ != nullptr; }
   // The client for an agent's calls; the simulator is started on the first mock one.
   Result<AircallClient*> line(bool mock_mode);
+  // The line a request asks for: as line(), except that asking for Aircall's own on a server
+  // without credentials is refused, naming the request's `field`.
+  Result<AircallClient*> requested_line(bool mock_mode, const char* field);
   // Where the simulator delivers, once the node's server listens.
   Status set_webhook_url(std::string url);
   // The simulator, once started (for its statistics and controls).

@@ -36,10 +36,7 @@ Result<AircallClient*> line_of(Context& context, const httplib::Request& req) {
     return Error{ErrorCode::invalid_argument, "mockMode must be true or false", "mockMode"};
   }
   bool mock_mode = mock.empty() ? !context.lines->has_aircall() : mock == "true";
-  if (!mock_mode && !context.lines->has_aircall()) {
-    return Error{ErrorCode::invalid_argument, "this server has no Aircall credentials", "mockMode"};
-  }
-  return context.lines->line(mock_mode);
+  return context.lines->requested_line(mock_mode, "mockMode");
 }
 
 void users(Context& context, const httplib::Request& req, httplib::Response& res) {

@@ -6,32 +6,13 @@
 
 #include "actors/rules/phone.hpp"
 #include "events/binary.hpp"
+#include "http/aircall_json.hpp"
 
 namespace dialer::http {
 namespace {
 
 using nlohmann::json;
 using Kind = actors::TelephonyEvent::Kind;
-
-std::int64_t integer_or(const json& object, const char* name, std::int64_t fallback = 0) {
-  auto found = object.find(name);
-  if (found == object.end() || !found->is_number_integer()) return fallback;
-  return found->get<std::int64_t>();
-}
-std::string text_or_empty(const json& object, const char* name) {
-  auto found = object.find(name);
-  if (found == object.end() || !found->is_string()) return {};
-  return found->get<std::string>();
-}
-std::optional<std::int64_t> seconds_as_ms(const json& object, const char* name) {
-  auto found = object.find(name);
-  if (found == object.end() || !found->is_number_integer()) return std::nullopt;
-  return found->get<std::int64_t>() * 1000;
-}
-std::int64_t user_id_of(const json& call) {
-  auto user = call.find("user");
-  return user != call.end() && user->is_object() ? integer_or(*user, "id") : 0;
-}
 
 // "user.opened.v2" → "user.opened": the current form carries the same meaning.
 std::string_view without_version(std::string_view event) {

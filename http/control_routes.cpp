@@ -51,14 +51,7 @@ json unavailable_json(const std::string& status, bool connected) {
 std::optional<std::string> live_availability(Context& context, std::int64_t aircall_user_id,
                                              std::int64_t number_id, bool mock_mode,
                                              httplib::Response& res) {
-  if (!mock_mode && !context.lines->has_aircall()) {
-    reply_error(res, Error{ErrorCode::invalid_argument,
-                           "this server has no Aircall credentials: start with useMockMode, or set "
-                           "AIRCALL_API_KEY and AIRCALL_API_SECRET",
-                           "useMockMode"});
-    return std::nullopt;
-  }
-  auto line = context.lines->line(mock_mode);
+  auto line = context.lines->requested_line(mock_mode, "useMockMode");
   if (!line) {
     reply_error(res, line.error());
     return std::nullopt;

@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <ostream>
 
-#include "events/binary.hpp"
 #include "http/aircall_lines.hpp"
 #include "http/aircall_webhook.hpp"
 
@@ -217,13 +216,15 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   auto server = ApiServer::start(server_options, *node->context_, [raw] { return raw->ready(); });
   if (!server) return server.error();
   node->server_ = std::move(server).value();
-  auto origin = std::string{node->server_->tls() ? "https" : "http"} + "://" + server_options.bind +
-                ":" + std::to_string(node->server_->port());
+  auto origin_at = [&](const std::string& host) {
+    return std::string{node->server_->tls() ? "https" : "http"} + "://" + host + ":" +
+           std::to_string(node->server_->port());
+  };
+  auto origin = origin_at(server_options.bind);
   if (node->lines_) {
     // The simulator reaches this server over loopback, whatever address it listens on.
-    auto local = std::string{node->server_->tls() ? "https" : "http"} +
-                 "://127.0.0.1:" + std::to_string(node->server_->port());
-    if (auto subscribed = node->lines_->set_webhook_url(local + "/api/dialer/webhook");
+    if (auto subscribed =
+            node->lines_->set_webhook_url(origin_at("127.0.0.1") + "/api/dialer/webhook");
         !subscribed) {
       return Error{subscribed.error().code,
                    "the simulator's webhook subscription: " + subscribed.error().message};

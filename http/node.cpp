@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "actors/scheduler.hpp"
 #include "http/aircall_lines.hpp"
 #include "http/aircall_webhook.hpp"
 
@@ -159,7 +160,7 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
     node->telephony_ = std::move(lines);
   }
   node->actor_config_ = std::make_unique<caf::actor_system_config>();
-  node->actor_config_->set("scheduler.policy", caf::atom("sharing"));
+  actors::use_dialer_scheduler(*node->actor_config_);
   node->actor_system_ = std::make_unique<caf::actor_system>(*node->actor_config_);
   auto dialer =
       actors::Dialer::start(*node->actor_system_, *node->store_, *node->telephony_, *clock);

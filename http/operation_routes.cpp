@@ -8,6 +8,14 @@ namespace {
 
 using nlohmann::json;
 
+double milliseconds(std::chrono::microseconds duration) {
+  return static_cast<double>(duration.count()) / 1000.0;
+}
+
+double seconds(std::chrono::microseconds duration) {
+  return static_cast<double>(duration.count()) / 1e6;
+}
+
 json jobs_status(Context& context) {
   auto stats = context.dialer.dispatcher_stats();
   auto last = context.store.last_seq();
@@ -39,7 +47,12 @@ json jobs_status(Context& context) {
         {"callsPerMinutePerAgent", settings->call_rate_limit_per_minute},
         {"pacedAgents", stats.index.paced_agents}}},
       {"store",
-       {{"batches", appends.batches}, {"requests", appends.requests}, {"events", appends.events}}}};
+       {{"batches", appends.batches},
+        {"requests", appends.requests},
+        {"events", appends.events},
+        {"syncP50Ms", milliseconds(appends.sync_p50)},
+        {"syncP99Ms", milliseconds(appends.sync_p99)},
+        {"syncLongestMs", milliseconds(appends.sync_longest)}}}};
 }
 
 std::vector<Gauge> gauges(Context& context) {
@@ -59,6 +72,12 @@ std::vector<Gauge> gauges(Context& context) {
        static_cast<double>(appends.events), "counter"},
       {"dialer_append_batch_events_avg", "Events per synced batch, on average since start.",
        per_batch},
+      {"dialer_append_sync_p50_seconds",
+       "Median time of a synced write batch (write and fsync) since start.",
+       seconds(appends.sync_p50)},
+      {"dialer_append_sync_p99_seconds",
+       "99th percentile time of a synced write batch (write and fsync) since start.",
+       seconds(appends.sync_p99)},
       {"dialer_dispatcher_ready_items", "Items ready to dial, waiting for an agent.",
        static_cast<double>(stats.index.ready_items)},
       {"dialer_dispatcher_waiting_items", "Items waiting on time (schedule, retry, windows).",

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -86,6 +87,11 @@ struct AppendStats {
   std::uint64_t batches = 0;   // synced WriteBatches
   std::uint64_t requests = 0;  // append requests answered
   std::uint64_t events = 0;    // events written
+  // How long a synced WriteBatch took, its write and its fsync: what the disk costs every
+  // append, and what an append waits for once more when it arrives during one.
+  std::chrono::microseconds sync_p50{0};
+  std::chrono::microseconds sync_p99{0};
+  std::chrono::microseconds sync_longest{0};
 };
 
 struct OpenOptions {

@@ -1,6 +1,7 @@
 #include "storage/group_commit.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "storage/keys.hpp"
 
@@ -157,6 +158,7 @@ void GroupCommitWriter::write(Batch& batch) {
   if (batch.writes.Count() > 0) {
     rocksdb::WriteOptions options;
     options.sync = true;
+    auto began = std::chrono::steady_clock::now();
     auto status = database_.db->Write(options, &batch.writes);
     if (!status.ok()) {
       // Nothing of this batch is durable, and the open batch was staged on top of it:
@@ -182,6 +184,8 @@ void GroupCommitWriter::write(Batch& batch) {
       }
       for (auto& [stream, version] : batch.versions) version_cache_[stream] = version;
     }
+    sync_times_.record(std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - began));
     batches_.fetch_add(1, std::memory_order_relaxed);
     events_.fetch_add(batch.events, std::memory_order_relaxed);
     signal_.publish(batch.tail.seq);
@@ -201,8 +205,12 @@ void GroupCommitWriter::write(Batch& batch) {
 }
 
 AppendStats GroupCommitWriter::stats() const {
-  return {batches_.load(std::memory_order_relaxed), requests_.load(std::memory_order_relaxed),
-          events_.load(std::memory_order_relaxed)};
+  return {batches_.load(std::memory_order_relaxed),
+          requests_.load(std::memory_order_relaxed),
+          events_.load(std::memory_order_relaxed),
+          sync_times_.percentile(0.50),
+          sync_times_.percentile(0.99),
+          sync_times_.longest()};
 }
 
 Result<std::uint64_t> GroupCommitWriter::version_of(const std::string& stream) {

@@ -16,6 +16,7 @@
 #include "storage/commit_signal.hpp"
 #include "storage/database.hpp"
 #include "storage/event_store.hpp"
+#include "storage/latency_histogram.hpp"
 
 namespace dialer::storage {
 
@@ -101,6 +102,7 @@ class GroupCommitWriter {
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> requests_{0};
   std::atomic<std::uint64_t> events_{0};
+  LatencyHistogram sync_times_;
   std::thread syncer_;
   std::thread notifier_;
 };

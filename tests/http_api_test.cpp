@@ -73,6 +73,16 @@ TEST_CASE("http: initialize, health, readiness, metrics and the OpenAPI document
   CHECK(jobs.body["projections"].contains("lag"));
   CHECK(jobs.body["dispatcher"].contains("readyItems"));
   CHECK(jobs.body["rateLimiter"]["requestsPerMinute"] == 60);
+  CHECK(jobs.body["store"]["batches"] == 0);
+  CHECK(jobs.body["store"]["syncP99Ms"] == 0);
+  // A change is a synced append: the disk's time for it is reported.
+  REQUIRE(f.send("POST", "/api/dialer/config", json{{"key", "dialer.maxRetries"}, {"value", 5}})
+              .status == 200);
+  jobs = f.send("GET", "/api/dialer/jobs/status");
+  CHECK(jobs.body["store"]["batches"].get<int>() > 0);
+  CHECK(jobs.body["store"]["syncP50Ms"].get<double>() > 0);
+  CHECK(jobs.body["store"]["syncP99Ms"].get<double>() >=
+        jobs.body["store"]["syncP50Ms"].get<double>());
 
   auto unknown = f.send("GET", "/api/dialer/nothing-here");
   CHECK(unknown.status == 404);

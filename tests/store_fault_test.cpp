@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -16,47 +18,66 @@ using namespace dialer::storage;
 
 namespace {
 
-// A file system whose write-ahead-log appends fail while `failing` is set, as a full or
-// broken disk would make them.
-class FailingWalFileSystem : public rocksdb::FileSystemWrapper {
+using WalFile = std::unique_ptr<rocksdb::FSWritableFile>;
+
+// A file system that hands every write-ahead-log file it opens to `wrap`, for a test to
+// play a disk that misbehaves.
+class WalFileSystem : public rocksdb::FileSystemWrapper {
  public:
-  explicit FailingWalFileSystem(std::shared_ptr<std::atomic<bool>> failing)
-      : FileSystemWrapper(rocksdb::FileSystem::Default()), failing_(std::move(failing)) {}
-  const char* Name() const override { return "FailingWalFileSystem"; }
+  explicit WalFileSystem(std::function<WalFile(WalFile)> wrap)
+      : FileSystemWrapper(rocksdb::FileSystem::Default()), wrap_(std::move(wrap)) {}
+  const char* Name() const override { return "WalFileSystem"; }
 
   rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
-                                    std::unique_ptr<rocksdb::FSWritableFile>* file,
-                                    rocksdb::IODebugContext* debug) override {
+                                    WalFile* file, rocksdb::IODebugContext* debug) override {
     auto status = target()->NewWritableFile(name, options, file, debug);
-    if (status.ok() && name.ends_with(".log")) {
-      *file = std::make_unique<FailingFile>(std::move(*file), failing_);
-    }
+    if (status.ok() && name.ends_with(".log")) *file = wrap_(std::move(*file));
     return status;
   }
 
  private:
-  class FailingFile : public rocksdb::FSWritableFileOwnerWrapper {
-   public:
-    FailingFile(std::unique_ptr<rocksdb::FSWritableFile> file,
-                std::shared_ptr<std::atomic<bool>> failing)
-        : FSWritableFileOwnerWrapper(std::move(file)), failing_(std::move(failing)) {}
-    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
-                             rocksdb::IODebugContext* debug) override {
-      if (*failing_) return rocksdb::IOStatus::IOError("injected: disk write failed");
-      return FSWritableFileOwnerWrapper::Append(data, options, debug);
-    }
-    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
-                             const rocksdb::DataVerificationInfo& info,
-                             rocksdb::IODebugContext* debug) override {
-      if (*failing_) return rocksdb::IOStatus::IOError("injected: disk write failed");
-      return FSWritableFileOwnerWrapper::Append(data, options, info, debug);
-    }
+  std::function<WalFile(WalFile)> wrap_;
+};
 
-   private:
-    std::shared_ptr<std::atomic<bool>> failing_;
-  };
+// Appends fail while `failing` is set, as a full or broken disk would make them.
+class FailingFile : public rocksdb::FSWritableFileOwnerWrapper {
+ public:
+  FailingFile(WalFile file, std::shared_ptr<std::atomic<bool>> failing)
+      : FSWritableFileOwnerWrapper(std::move(file)), failing_(std::move(failing)) {}
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                           rocksdb::IODebugContext* debug) override {
+    if (*failing_) return rocksdb::IOStatus::IOError("injected: disk write failed");
+    return FSWritableFileOwnerWrapper::Append(data, options, debug);
+  }
+  rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                           const rocksdb::DataVerificationInfo& info,
+                           rocksdb::IODebugContext* debug) override {
+    if (*failing_) return rocksdb::IOStatus::IOError("injected: disk write failed");
+    return FSWritableFileOwnerWrapper::Append(data, options, info, debug);
+  }
 
+ private:
   std::shared_ptr<std::atomic<bool>> failing_;
+};
+
+// Every sync takes at least `delay`, as a slow disk's would.
+class SlowSyncFile : public rocksdb::FSWritableFileOwnerWrapper {
+ public:
+  SlowSyncFile(WalFile file, std::chrono::milliseconds delay)
+      : FSWritableFileOwnerWrapper(std::move(file)), delay_(delay) {}
+  rocksdb::IOStatus Sync(const rocksdb::IOOptions& options,
+                         rocksdb::IODebugContext* debug) override {
+    std::this_thread::sleep_for(delay_);
+    return FSWritableFileOwnerWrapper::Sync(options, debug);
+  }
+  rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
+                          rocksdb::IODebugContext* debug) override {
+    std::this_thread::sleep_for(delay_);
+    return FSWritableFileOwnerWrapper::Fsync(options, debug);
+  }
+
+ private:
+  std::chrono::milliseconds delay_;
 };
 
 }  // namespace
@@ -65,7 +86,8 @@ TEST_CASE("when the disk fails, failed appends leave nothing behind and acknowle
   testing::TempDir dir;
   auto path = dir.sub("db");
   auto failing = std::make_shared<std::atomic<bool>>(false);
-  auto env = rocksdb::NewCompositeEnv(std::make_shared<FailingWalFileSystem>(failing));
+  auto env = rocksdb::NewCompositeEnv(std::make_shared<WalFileSystem>(
+      [failing](WalFile file) { return std::make_unique<FailingFile>(std::move(file), failing); }));
 
   struct Answers {
     std::set<std::uint64_t> acknowledged;
@@ -123,4 +145,28 @@ TEST_CASE("when the disk fails, failed appends leave nothing behind and acknowle
   REQUIRE(next.ok());
   CHECK(next->first_seq == result.acknowledged.size() + 1);
   CHECK((*store)->verify().ok);
+}
+
+TEST_CASE("the store reports how long its synced writes take") {
+  testing::TempDir dir;
+  constexpr std::chrono::milliseconds kSlowSync{3};
+  auto env = rocksdb::NewCompositeEnv(std::make_shared<WalFileSystem>(
+      [&](WalFile file) { return std::make_unique<SlowSyncFile>(std::move(file), kSlowSync); }));
+  auto store = EventStore::open(dir.sub("db"), {OpenMode::read_write, {}, {}, env.get()});
+  REQUIRE(store.ok());
+  CHECK((*store)->append_stats().sync_p50 == std::chrono::microseconds{0});
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE((*store)
+                ->append({"agent-1",
+                          ExpectedVersion::any(),
+                          {NewEvent::from(events::AgentPaused{std::to_string(i)})},
+                          {}})
+                .ok());
+  }
+  auto stats = (*store)->append_stats();
+  CHECK(stats.batches == 20);
+  CHECK(stats.sync_p50 >= kSlowSync);
+  CHECK(stats.sync_p99 >= stats.sync_p50);
+  CHECK(stats.sync_longest >= kSlowSync);
+  CHECK(stats.sync_longest + std::chrono::microseconds{10} >= stats.sync_p99);
 }

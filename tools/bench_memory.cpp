@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "actors/dialer.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/simulated_telephony.hpp"
 #include "tools/bench_log.hpp"
 
@@ -51,8 +52,7 @@ int main(int argc, char** argv) {
     domain::SystemClock clock;
     actors::SimulatedTelephony telephony{clock, {}};
     caf::actor_system_config config;
-    config.set("scheduler.max-threads", 2);
-    caf::actor_system system{config};
+    caf::actor_system system{actors::use_dialer_scheduler(config, 2)};
     before = bench::rss_mib();
     auto store = storage::EventStore::open(db);
     if (!store) return std::fprintf(stderr, "%s\n", store.error().message.c_str()), 1;

@@ -10,6 +10,7 @@
 
 #include "actors/dialer.hpp"
 #include "actors/recovery.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/simulated_telephony.hpp"
 #include "tools/bench_log.hpp"
 
@@ -68,8 +69,7 @@ int main(int argc, char** argv) {
   domain::SystemClock clock;
   actors::SimulatedTelephony telephony{clock, {}};
   caf::actor_system_config config;
-  config.set("scheduler.max-threads", 2);
-  caf::actor_system system{config};
+  caf::actor_system system{actors::use_dialer_scheduler(config, 2)};
   auto start = Clock::now();
   auto store = storage::EventStore::open(db.string());
   if (!store) return std::fprintf(stderr, "%s\n", store.error().message.c_str()), 1;

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "actors/dialer.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/simulated_telephony.hpp"
 #include "storage/event_store.hpp"
 #include "support/civil_time.hpp"
@@ -19,8 +20,7 @@
 namespace dialer::testing {
 
 inline caf::actor_system_config& two_threads(caf::actor_system_config& config) {
-  config.set("scheduler.max-threads", 2);
-  return config;
+  return actors::use_dialer_scheduler(config, 2);
 }
 
 // A store, an actor system, a simulated telephony and a dialer over them, on a clock the

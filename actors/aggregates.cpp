@@ -54,7 +54,7 @@ void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) 
     auto now = free_agent_of(after);
     if (same(was, now)) return;
     if (now) {
-      if (services.on_agent_free) services.on_agent_free(id);
+      if (services.on_agent_free) services.on_agent_free(id, now->free_at_ms);
       caf::anon_send(services.dispatcher, agent_free_atom::value, *now);
     } else {
       caf::anon_send(services.dispatcher, agent_gone_atom::value, id);

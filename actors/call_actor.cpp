@@ -132,12 +132,28 @@ void start_call(Self* self, Services* services) {
       });
 }
 
+// A call reserved ahead of its agent's wrap-up starts the moment that ends, if the agent is
+// still there to take it; if not, the reservation is given back.
+void start_when_due(Self* self, Services* services) {
+  auto& st = self->state;
+  auto agent = services->agents.find(st.agent_id);
+  if (!agent || agent->mode != domain::AgentMode::active || agent->call_id != st.core->id()) {
+    return submit(
+        self, domain::call::StartFailed{"agent_left", "the agent left before the call started"});
+  }
+  auto wait = std::chrono::microseconds{st.start_at_ms * 1000 - services->clock->now_us()};
+  if (wait.count() > 0) return self->delayed_send(self, wait, go_atom::value);
+  start_call(self, services);
+}
+
 // The reservations and the request all answered: start the call, or, if either side
 // refused, close the request and give back what was reserved.
 void reserved(Self* self, Services* services) {
   auto& st = self->state;
   if (--st.replies_due > 0) return;
-  if (st.item_reserved && st.agent_reserved && st.requested) return start_call(self, services);
+  if (st.item_reserved && st.agent_reserved && st.requested) {
+    return start_when_due(self, services);
+  }
   if (!st.item_reserved) st.item_id.clear();
   if (!st.agent_reserved) st.agent_id.clear();
   if (st.requested) {
@@ -149,7 +165,8 @@ void reserved(Self* self, Services* services) {
 
 void reserve(Self* self, Services* services) {
   auto& st = self->state;
-  auto now = services->clock->now_ms();
+  // Ahead of the agent's wrap-up end, both are reserved for when the call is to start.
+  auto now = std::max(services->clock->now_ms(), st.start_at_ms);
   const auto& call_id = st.core->id();
   st.replies_due = 3;
   ask<ItemTraits>(self, services, st.item_id, domain::queue_item::Assign{st.agent_id, call_id, now},
@@ -230,6 +247,7 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
       st.agent_id = task.plan.agent.agent_id;
       st.agent = std::move(task.plan.agent);
       st.item = std::move(task.plan.item);
+      st.start_at_ms = task.plan.start_at_ms;
       reserve(self, services);
       break;
     case CallTask::Mode::resume:
@@ -254,6 +272,11 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
   return {
       [self](appended_atom, Result<storage::AppendOutcome>& outcome) {
         self->state.core->appended(self, std::move(outcome));
+      },
+      [self, services](go_atom) {
+        if (self->state.core->state().phase == CallPhase::requested) {
+          start_when_due(self, services);
+        }
       },
       [self, services](get_atom) -> Reply<domain::CallState> {
         auto& call = self->state;

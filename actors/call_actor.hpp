@@ -53,8 +53,9 @@ struct CallActorState {
   std::unique_ptr<AggregateCore<CallTraits>> core;
   std::string item_id;
   std::string agent_id;
-  dispatch::FreeAgent agent;   // dial
-  dispatch::PendingItem item;  // dial
+  dispatch::FreeAgent agent;     // dial
+  dispatch::PendingItem item;    // dial
+  std::int64_t start_at_ms = 0;  // dial: not before
   int replies_due = 0;
   bool item_reserved = false;
   bool agent_reserved = false;

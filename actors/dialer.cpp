@@ -75,6 +75,7 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
   services.passivate_after = options.passivate_after;
   services.creation_timeout = options.creation_timeout;
   services.live_call_check = options.live_call_check;
+  services.reserve_ahead = options.reserve_ahead;
   services.on_agent_free = options.on_agent_free;
 
   auto world = fold_log(store);

@@ -23,7 +23,9 @@ struct DialerOptions {
   std::chrono::milliseconds creation_timeout{std::chrono::seconds(20)};
   std::chrono::milliseconds live_call_check{std::chrono::minutes(10)};  // see Services
   std::chrono::milliseconds answer_timeout{std::chrono::seconds(10)};
-  std::function<void(const std::string& agent_id)> on_agent_free;  // see Services
+  std::chrono::milliseconds reserve_ahead{50};  // see Services
+  std::function<void(const std::string& agent_id, std::int64_t free_at_ms)>
+      on_agent_free;  // see Services
 };
 
 struct RecoveryReport {

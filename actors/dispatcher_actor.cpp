@@ -33,9 +33,10 @@ void match(Self* self, Services* services) {
   auto now = services->clock->now_ms();
   for (auto& pair : st.index.take_matches(now)) {
     auto call_id = new_call_id(st.random);
-    auto call = services->system->spawn(
-        call_actor, services,
-        CallTask::dial(CallPlan{call_id, std::move(pair.agent), std::move(pair.item)}));
+    auto call =
+        services->system->spawn(call_actor, services,
+                                CallTask::dial(CallPlan{call_id, std::move(pair.agent),
+                                                        std::move(pair.item), pair.start_at_ms}));
     services->registry->put(Kind::call, call_id, call);
     ++st.calls_started;
   }
@@ -52,6 +53,7 @@ void match(Self* self, Services* services) {
 caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed seed) {
   auto& index = self->state.index;
   index.configure(seed.settings);
+  index.set_reserve_ahead(services->reserve_ahead.count());
   index.set_do_not_call(std::move(seed.do_not_call));
   for (auto& agent : seed.agents) index.agent_free(std::move(agent));
   for (auto& item : seed.items) index.item_pending(std::move(item));

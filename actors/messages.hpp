@@ -45,6 +45,7 @@ using step_atom = caf::atom_constant<caf::atom("step")>;
 using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using check_atom = caf::atom_constant<caf::atom("livecheck")>;
 using hang_up_atom = caf::atom_constant<caf::atom("hangup")>;
+using go_atom = caf::atom_constant<caf::atom("go")>;
 
 // The answer to a command: the state after it, or why it was refused.
 template <class State>
@@ -57,6 +58,7 @@ struct CallPlan {
   std::string call_id;
   dispatch::FreeAgent agent;
   dispatch::PendingItem item;
+  std::int64_t start_at_ms = 0;  // not before; see dispatch::Match
 };
 
 struct DispatcherStats {

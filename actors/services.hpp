@@ -35,11 +35,14 @@ struct Services {
   // How often a call Aircall knows of, and has not yet said ended, is looked up: a lost
   // call.ended (a webhook Aircall gave up on) must not hold its agent for ever.
   std::chrono::milliseconds live_call_check{std::chrono::minutes(10)};
+  // How long before an agent's wrap-up (or pace) lets it call, its next call is reserved:
+  // the reservation's synced appends are done by then, and the call starts on time.
+  std::chrono::milliseconds reserve_ahead{50};
   // Agents' states as their actors last published them, for reads.
   AgentBoard agents;
   // Observability: told, inside the agent's actor, the moment an agent's change that frees
-  // it for a call is durable.
-  std::function<void(const std::string& agent_id)> on_agent_free;
+  // it for a call is durable, and from when (its wrap-up's end) it may take one.
+  std::function<void(const std::string& agent_id, std::int64_t free_at_ms)> on_agent_free;
 
   void link_aircall_user(std::int64_t aircall_user_id, const std::string& agent_id) {
     std::lock_guard lock{links_mutex_};

@@ -114,6 +114,69 @@ TEST_CASE("dialer: a paused agent gets no call; started again, it does") {
   REQUIRE(eventually([&] { return f.dialer->item("q1")->status == ItemStatus::completed; }));
 }
 
+// One call made and ended: the agent is in its wrap-up, a second item waits. Answers when
+// the wrap-up ends.
+std::int64_t first_call_then_wrap_up(DialerFixture& f) {
+  configure(*f.dialer, {{"dialer.wrapUpSeconds", 10}});
+  start_agent(*f.dialer, "agent-1", 101);
+  add_item(*f.dialer, "q1", "+33612345678");
+  REQUIRE(eventually([&] {
+    return f.dialer->item("q1")->status == ItemStatus::completed &&
+           f.dialer->agent("agent-1")->call_id.empty();
+  }));
+  add_item(*f.dialer, "q2", "+33612345679");
+  return f.dialer->agent("agent-1")->wrap_up_until_ms;
+}
+
+TEST_CASE("dialer: the next call is reserved before the wrap-up ends and starts when it ends") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  auto wrap_up_end = first_call_then_wrap_up(f);
+  REQUIRE(wrap_up_end > f.clock.now_ms());
+
+  // Further from the end than the head start: nothing is reserved yet.
+  f.clock.set(wrap_up_end - 60);
+  f.dialer->tick();
+  CHECK(f.dialer->dispatcher_stats().index.ready_items == 1);
+  CHECK(f.dialer->agent("agent-1")->call_id.empty());
+
+  // Within it: the item and the agent are reserved and the request is durable...
+  f.clock.set(wrap_up_end - 30);
+  f.dialer->tick();
+  REQUIRE(eventually([&] {
+    return !f.dialer->agent("agent-1")->call_id.empty() &&
+           f.dialer->item("q2")->status == ItemStatus::in_progress;
+  }));
+  auto agent = *f.dialer->agent("agent-1");
+  CHECK(status_label(agent, f.clock.now_ms()) == "wrap-up");
+  // ...but nothing rings before the wrap-up ends.
+  CHECK(f.telephony.records().size() == 1);
+
+  f.clock.set(wrap_up_end);
+  REQUIRE(eventually([&] { return f.telephony.records().size() == 2; }));
+  CHECK(f.telephony.records()[1].call.to == "+33612345679");
+  REQUIRE(eventually([&] { return f.dialer->item("q2")->status == ItemStatus::completed; }));
+}
+
+TEST_CASE("dialer: an agent who pauses while the next call waits for the wrap-up is not called") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  auto wrap_up_end = first_call_then_wrap_up(f);
+  f.clock.set(wrap_up_end - 30);
+  f.dialer->tick();
+  REQUIRE(eventually([&] { return !f.dialer->agent("agent-1")->call_id.empty(); }));
+  REQUIRE(f.dialer->agent("agent-1", agent::Command{agent::Pause{"break"}}).ok());
+  f.clock.set(wrap_up_end);
+
+  // The reservation is given back: the item waits for the next agent, no attempt spent.
+  REQUIRE(eventually([&] {
+    return f.dialer->agent("agent-1")->call_id.empty() &&
+           f.dialer->item("q2")->status == ItemStatus::pending;
+  }));
+  INFO(f.log_text());
+  CHECK(f.dialer->item("q2")->attempts == 0);
+  REQUIRE(eventually([&] { return settled(f); }));
+  CHECK(f.telephony.records().size() == 1);
+}
+
 TEST_CASE("dialer: an agent Aircall reports unavailable is released and the item waits") {
   DialerFixture f{kNoon, {.answer_rate = 1.0}};
   configure(*f.dialer, {});

@@ -108,6 +108,81 @@ TEST_CASE("dispatch: a scheduled item and an agent in wrap-up wait for their tim
   CHECK(index.take_matches(kNoon + 11 * kMinute).size() == 1);
 }
 
+TEST_CASE("dispatch: an agent in wrap-up is matched a head start early, its call set for the end") {
+  DispatchIndex index;
+  index.configure(settings());
+  index.set_reserve_ahead(50);
+  auto wrap_up_end = kNoon + kMinute;
+  index.agent_free(agent("a", wrap_up_end));
+  index.item_pending(item("q"));
+  CHECK(index.take_matches(wrap_up_end - 51).empty());
+  CHECK(index.next_wake() == wrap_up_end - 50);
+  auto matches = index.take_matches(wrap_up_end - 50);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].start_at_ms == wrap_up_end);
+
+  // An agent free already starts at once.
+  index.agent_free(agent("b", kNoon));
+  index.item_pending(item("r"));
+  matches = index.take_matches(kNoon + 2 * kMinute);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].start_at_ms == kNoon + 2 * kMinute);
+}
+
+TEST_CASE("dispatch: a call set to start ahead counts in the budget's windows from its start") {
+  auto s = settings();
+  s.requests_per_minute = 1;
+  DispatchIndex index;
+  index.configure(s);
+  index.set_reserve_ahead(50);
+  index.agent_free(agent("a", kNoon + 40));
+  index.item_pending(item("q1"));
+  REQUIRE(index.take_matches(kNoon).size() == 1);  // starts at noon + 40 ms
+
+  // Before that start, it already fills the budget: no call now, and the next one a minute
+  // after it.
+  index.agent_free(agent("b", kNoon));
+  index.item_pending(item("q2"));
+  CHECK(index.take_matches(kNoon + 10).empty());
+  CHECK(index.next_wake() == kNoon + 40 + kMinute);
+  CHECK(index.take_matches(kNoon + 39 + kMinute).empty());
+  CHECK(index.take_matches(kNoon + 40 + kMinute).size() == 1);
+}
+
+TEST_CASE("dispatch: an agent held by its pace is matched a head start before the pace allows") {
+  auto s = settings();
+  s.call_rate_limit_per_minute = 2;
+  DispatchIndex index;
+  index.configure(s);
+  index.set_reserve_ahead(50);
+  for (int i = 0; i < 3; ++i) index.item_pending(item("q" + std::to_string(i)));
+  index.agent_free(agent("a", kNoon));
+  REQUIRE(index.take_matches(kNoon).size() == 1);
+  index.agent_free(agent("a", kNoon + 1000));
+  REQUIRE(index.take_matches(kNoon + 1000).size() == 1);
+  index.agent_free(agent("a", kNoon + 2000));
+  CHECK(index.take_matches(kNoon + 2000).empty());
+  CHECK(index.next_wake() == kNoon + kMinute - 50);
+  // Woken early, the pace is still full now but not when the call starts.
+  auto matches = index.take_matches(kNoon + kMinute - 50);
+  REQUIRE(matches.size() == 1);
+  CHECK(matches[0].start_at_ms == kNoon + kMinute);
+}
+
+TEST_CASE("dispatch: a call is not set ahead to start after the business hours close") {
+  DispatchIndex index;
+  index.configure(settings());
+  index.set_reserve_ahead(50);
+  auto closing = paris(27, 17);
+  index.agent_free(agent("a", closing + 20));
+  index.item_pending(item("q"));
+  CHECK(index.take_matches(closing - 10).empty());
+  auto wake = index.next_wake();
+  REQUIRE(wake);
+  CHECK(*wake == paris(30, 9));  // Monday morning
+  CHECK(index.take_matches(*wake).size() == 1);
+}
+
 TEST_CASE("dispatch: the company budget holds in every 60-second window") {
   auto s = settings();
   s.requests_per_minute = 5;
@@ -192,4 +267,14 @@ TEST_CASE("dispatch: items and agents that leave are not matched") {
   index.agent_gone("a");
   CHECK(index.take_matches(kNoon).empty());
   CHECK(index.stats().ready_items == 1);
+}
+
+TEST_CASE("rate window: a call recorded ahead of one that starts sooner keeps the bound exact") {
+  RateWindow window{2, kMinute};
+  window.record(kNoon + 40);  // set ahead
+  window.record(kNoon + 10);  // started sooner, recorded later
+  CHECK_FALSE(window.allows(kNoon + 20));
+  // The window must pass the earlier of the two before a third call.
+  CHECK(window.next_allowed(kNoon + 20) == kNoon + 10 + kMinute);
+  CHECK(window.allows(kNoon + 10 + kMinute));
 }

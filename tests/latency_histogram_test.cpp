@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "storage/latency_histogram.hpp"
+
+#include <catch2/catch.hpp>
 
 using dialer::storage::LatencyHistogram;
 using std::chrono::microseconds;

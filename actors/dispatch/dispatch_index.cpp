@@ -148,11 +148,12 @@ void DispatchIndex::wake_items(std::int64_t now_ms) {
 }
 
 void DispatchIndex::wake_agents(std::int64_t now_ms) {
-  while (!aside_.empty() && aside_.begin()->first <= now_ms) {
-    auto [since, id] = *aside_.begin();
+  while (!aside_.empty() && aside_.begin()->first <= now_ms + reserve_ahead_ms_) {
+    auto [until, id] = *aside_.begin();
     aside_.erase(aside_.begin());
     auto& slot = agents_.at(id);
     slot.in_line = true;
+    slot.may_call_ms = until;
     slot.key_ms = slot.agent.free_at_ms;
     free_line_.emplace(slot.key_ms, id);
   }
@@ -203,6 +204,12 @@ std::optional<std::int64_t> DispatchIndex::dialable_from(const std::string& zone
 bool DispatchIndex::try_match(const std::string& agent_id, ReadySet& ready, std::int64_t now_ms,
                               std::vector<Match>& out) {
   auto& agent = agents_.at(agent_id);
+  auto start_at = std::max(now_ms, agent.may_call_ms);
+  // Matched ahead of its time, the call starts then: the rules must allow it then.
+  if (start_at > now_ms && !rules::business_open(start_at, business_)) {
+    business_wake_ = rules::next_dialable(start_at, business_, {}, callee_window_);
+    return false;
+  }
   auto pinned = ready_pinned_.find(agent_id);
   for (;;) {
     // The better of the open items and those pinned to this agent.
@@ -220,22 +227,22 @@ bool DispatchIndex::try_match(const std::string& agent_id, ReadySet& ready, std:
       items_.erase(id);
       continue;
     }
-    if (!rules::window_open(now_ms, zones_for(slot.zone_key), callee_window_)) {
+    if (!rules::window_open(start_at, zones_for(slot.zone_key), callee_window_)) {
       source->erase(source->begin());
-      place(slot, now_ms);  // back to waiting until its window opens
+      place(slot, start_at);  // back to waiting until its window opens
       continue;
     }
     auto& pace =
         agent_pace_.try_emplace(agent_id, settings_.call_rate_limit_per_minute).first->second;
-    if (!pace.allows(now_ms)) {
+    if (!pace.allows(now_ms, start_at)) {
       set_aside(agent, pace.next_allowed(now_ms));
       return false;
     }
-    pace.record(now_ms);
-    company_budget_.record(now_ms);
+    pace.record(start_at);
+    company_budget_.record(start_at);
     source->erase(source->begin());
     if (pinned != ready_pinned_.end() && pinned->second.empty()) ready_pinned_.erase(pinned);
-    out.push_back({agent.agent, std::move(slot.item)});
+    out.push_back({agent.agent, std::move(slot.item), start_at});
     items_.erase(id);
     free_line_.erase({agent.key_ms, agent_id});
     agents_.erase(agent_id);
@@ -281,7 +288,7 @@ std::optional<std::int64_t> DispatchIndex::next_wake() const {
     if (at && (!wake || *at < *wake)) wake = at;
   };
   if (!waiting_.empty()) consider(std::get<0>(*waiting_.begin()));
-  if (!aside_.empty()) consider(aside_.begin()->first);
+  if (!aside_.empty()) consider(aside_.begin()->first - reserve_ahead_ms_);
   consider(budget_wake_);
   consider(business_wake_);
   return wake;

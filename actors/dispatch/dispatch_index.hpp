@@ -43,6 +43,9 @@ struct PendingItem {
 struct Match {
   FreeAgent agent;
   PendingItem item;
+  // When the call may start: now, or, for an agent matched ahead of its wrap-up's or its
+  // pace's end, that moment.
+  std::int64_t start_at_ms = 0;
 };
 
 struct IndexStats {
@@ -58,6 +61,9 @@ class DispatchIndex {
   DispatchIndex();
 
   void configure(const domain::DialerSettings& settings);
+  // How long before an agent may call it is matched: time for the reservation to become
+  // durable, so that the call starts the moment the agent may take it.
+  void set_reserve_ahead(std::int64_t ms) { reserve_ahead_ms_ = ms; }
   void set_do_not_call(std::set<std::string> numbers);
 
   void agent_free(FreeAgent agent);
@@ -92,11 +98,13 @@ class DispatchIndex {
     Where where = Where::waiting;
     std::int64_t wake_ms = 0;  // while waiting
   };
-  // A free agent waits in the line, or aside until its wrap-up or pace allows a call.
+  // A free agent waits in the line, or aside until its wrap-up or pace allows a call
+  // (less the reservation's head start).
   struct AgentSlot {
     FreeAgent agent;
     bool in_line = false;
-    std::int64_t key_ms = 0;  // free since (in line), or may call from (aside)
+    std::int64_t key_ms = 0;       // free since (in line), or may call from (aside)
+    std::int64_t may_call_ms = 0;  // in line: when its wrap-up and pace allow a call
   };
   using ReadySet = std::map<ReadyKey, std::string>;
 
@@ -113,6 +121,7 @@ class DispatchIndex {
                  std::vector<Match>& out);
 
   domain::DialerSettings settings_;
+  std::int64_t reserve_ahead_ms_ = 0;
   rules::BusinessHours business_;
   rules::DailyWindow callee_window_;
   std::set<std::string> do_not_call_;

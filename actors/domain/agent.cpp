@@ -180,7 +180,11 @@ bool can_take_call(const AgentState& s, std::int64_t now_ms) {
 }
 
 std::string status_label(const AgentState& s, std::int64_t now_ms) {
-  if (!s.call_id.empty()) return s.call_answered ? "in-call" : "dialing";
+  if (!s.call_id.empty()) {
+    if (s.call_answered) return "in-call";
+    // Its next call is reserved ahead and starts when the wrap-up ends.
+    return now_ms < s.wrap_up_until_ms ? "wrap-up" : "dialing";
+  }
   switch (s.mode) {
     case AgentMode::offline:
       return "offline";

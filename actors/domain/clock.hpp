@@ -12,6 +12,8 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual std::int64_t now_ms() const = 0;
+  // Finer, for waiting until a moment given in ms: the wait is not a millisecond late.
+  virtual std::int64_t now_us() const { return now_ms() * 1000; }
 };
 
 class SystemClock final : public Clock {
@@ -19,6 +21,10 @@ class SystemClock final : public Clock {
   std::int64_t now_ms() const override {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
+  std::int64_t now_us() const override {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
   }
 };
 

@@ -378,10 +378,12 @@ TEST_CASE("http: queue items are updated and deleted, never while dialled") {
   f.node->telephony().hold(true);
   REQUIRE(f.send("PUT", "/api/dialer/queue/" + id, json{{"scheduledFor", nullptr}}).status == 200);
   REQUIRE(f.send("POST", "/api/dialer/start/alice", start_body()).status == 200);
-  // The item and the agent are reserved in the same round, each by its own actor.
+  // The item and the agent are reserved in the same round, each by its own actor; the
+  // telephony's acceptance of the start is the last event until its news is let through.
   REQUIRE(dialer::testing::eventually([&] {
     return f.send("GET", "/api/dialer/queue?status=in-progress").body["totalCount"] == 1 &&
-           f.send("GET", "/api/dialer/status/alice").body["status"] == "dialing";
+           f.send("GET", "/api/dialer/status/alice").body["status"] == "dialing" &&
+           f.events_of_type("call.start_accepted") == 1;
   }));
   auto status = f.send("GET", "/api/dialer/status/alice");
   CHECK(status.body["activeCall"]["phoneNumber"] == "+33612345601");

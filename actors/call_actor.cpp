@@ -137,7 +137,8 @@ void start_call(Self* self, Services* services) {
 void start_when_due(Self* self, Services* services) {
   auto& st = self->state;
   auto agent = services->agents.find(st.agent_id);
-  if (!agent || agent->mode != domain::AgentMode::active || agent->call_id != st.core->id()) {
+  if (!agent || agent->mode != domain::AgentMode::active || agent->call_id != st.core->id() ||
+      !domain::aircall_available(*agent)) {
     return submit(
         self, domain::call::StartFailed{"agent_left", "the agent left before the call started"});
   }

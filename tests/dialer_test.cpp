@@ -177,6 +177,26 @@ TEST_CASE("dialer: an agent who pauses while the next call waits for the wrap-up
   CHECK(f.telephony.records().size() == 1);
 }
 
+TEST_CASE(
+    "dialer: an agent Aircall closes while the next call waits for the wrap-up is not called") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  auto wrap_up_end = first_call_then_wrap_up(f);
+  f.clock.set(wrap_up_end - 30);
+  f.dialer->tick();
+  REQUIRE(eventually([&] { return !f.dialer->agent("agent-1")->call_id.empty(); }));
+  f.dialer->telephony_event(user_opened(101, false));
+  REQUIRE(eventually([&] { return !f.dialer->agent("agent-1")->aircall_opened; }));
+  f.clock.set(wrap_up_end);
+
+  REQUIRE(eventually([&] {
+    return f.dialer->agent("agent-1")->call_id.empty() &&
+           f.dialer->item("q2")->status == ItemStatus::pending;
+  }));
+  CHECK(f.dialer->item("q2")->attempts == 0);
+  REQUIRE(eventually([&] { return settled(f); }));
+  CHECK(f.telephony.records().size() == 1);
+}
+
 TEST_CASE("dialer: an agent Aircall reports unavailable is released and the item waits") {
   DialerFixture f{kNoon, {.answer_rate = 1.0}};
   configure(*f.dialer, {});

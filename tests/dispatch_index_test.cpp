@@ -38,6 +38,14 @@ FreeAgent agent(std::string id, std::int64_t free_at = 0) {
   return {std::move(id), 1, 2, free_at};
 }
 
+// An index that matches an agent 50 ms before its wrap-up or its pace lets it call.
+DispatchIndex reserving_ahead(const domain::DialerSettings& s = settings()) {
+  DispatchIndex index;
+  index.configure(s);
+  index.set_reserve_ahead(50);
+  return index;
+}
+
 std::vector<std::string> items_of(const std::vector<Match>& matches) {
   std::vector<std::string> ids;
   for (const auto& m : matches) ids.push_back(m.item.item_id);
@@ -109,9 +117,7 @@ TEST_CASE("dispatch: a scheduled item and an agent in wrap-up wait for their tim
 }
 
 TEST_CASE("dispatch: an agent in wrap-up is matched a head start early, its call set for the end") {
-  DispatchIndex index;
-  index.configure(settings());
-  index.set_reserve_ahead(50);
+  auto index = reserving_ahead();
   auto wrap_up_end = kNoon + kMinute;
   index.agent_free(agent("a", wrap_up_end));
   index.item_pending(item("q"));
@@ -132,9 +138,7 @@ TEST_CASE("dispatch: an agent in wrap-up is matched a head start early, its call
 TEST_CASE("dispatch: a call set to start ahead counts in the budget's windows from its start") {
   auto s = settings();
   s.requests_per_minute = 1;
-  DispatchIndex index;
-  index.configure(s);
-  index.set_reserve_ahead(50);
+  auto index = reserving_ahead(s);
   index.agent_free(agent("a", kNoon + 40));
   index.item_pending(item("q1"));
   REQUIRE(index.take_matches(kNoon).size() == 1);  // starts at noon + 40 ms
@@ -152,9 +156,7 @@ TEST_CASE("dispatch: a call set to start ahead counts in the budget's windows fr
 TEST_CASE("dispatch: an agent held by its pace is matched a head start before the pace allows") {
   auto s = settings();
   s.call_rate_limit_per_minute = 2;
-  DispatchIndex index;
-  index.configure(s);
-  index.set_reserve_ahead(50);
+  auto index = reserving_ahead(s);
   for (int i = 0; i < 3; ++i) index.item_pending(item("q" + std::to_string(i)));
   index.agent_free(agent("a", kNoon));
   REQUIRE(index.take_matches(kNoon).size() == 1);
@@ -170,9 +172,7 @@ TEST_CASE("dispatch: an agent held by its pace is matched a head start before th
 }
 
 TEST_CASE("dispatch: a call is not set ahead to start after the business hours close") {
-  DispatchIndex index;
-  index.configure(settings());
-  index.set_reserve_ahead(50);
+  auto index = reserving_ahead();
   auto closing = paris(27, 17);
   index.agent_free(agent("a", closing + 20));
   index.item_pending(item("q"));

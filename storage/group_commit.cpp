@@ -160,6 +160,8 @@ void GroupCommitWriter::write(Batch& batch) {
     options.sync = true;
     auto began = std::chrono::steady_clock::now();
     auto status = database_.db->Write(options, &batch.writes);
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - began);
     if (!status.ok()) {
       // Nothing of this batch is durable, and the open batch was staged on top of it:
       // both fail, and staging starts again from the last durable event.
@@ -184,8 +186,7 @@ void GroupCommitWriter::write(Batch& batch) {
       }
       for (auto& [stream, version] : batch.versions) version_cache_[stream] = version;
     }
-    sync_times_.record(std::chrono::duration_cast<std::chrono::microseconds>(
-        std::chrono::steady_clock::now() - began));
+    sync_times_.record(took);
     batches_.fetch_add(1, std::memory_order_relaxed);
     events_.fetch_add(batch.events, std::memory_order_relaxed);
     signal_.publish(batch.tail.seq);

@@ -1,5 +1,6 @@
 #include "actors/call_actor.hpp"
 
+#include "actors/domain/settlement.hpp"
 #include "actors/registry.hpp"
 #include "actors/rules/phone.hpp"
 
@@ -10,9 +11,6 @@ using Self = caf::stateful_actor<CallActorState>;
 using domain::CallPhase;
 
 constexpr std::int64_t kLookupSlackMs = 60'000;
-// An agent Aircall refused as unavailable (405) is not offered another call before this:
-// dialling again at once would only spend the company's API budget on more refusals.
-constexpr std::int64_t kUnavailableHoldMs = 30'000;
 
 // Sends a command to an aggregate actor and hands its answer to `then`; tries once more
 // with a fresh actor if the first was passivating.
@@ -43,40 +41,16 @@ void settled_reply(Self* self, Services* services) {
   if (--self->state.replies_due == 0) done(self, services);
 }
 
-// The end is known: tell the item its outcome and the agent it is free again.
+// The end is known: tell the item its outcome and the agent it is free again, as the
+// domain's settlement says.
 void settle(Self* self, Services* services) {
   auto& st = self->state;
   if (st.settling) return;
   st.settling = true;
-  const auto& call = st.core->state();
   const auto& call_id = st.core->id();
-  auto settings = services->settings();
-  auto now = services->clock->now_ms();
   caf::anon_send(services->router, forget_atom::value, call_id);
-
-  domain::queue_item::Command for_item = domain::queue_item::Release{call_id, "no call took place"};
-  domain::agent::Command for_agent = domain::agent::Release{call_id, "no call took place"};
-  const domain::RetryPolicy policy{settings->max_retries, settings->retry_delay_ms,
-                                   settings->retry_on};
-  if (call.phase == CallPhase::ended) {
-    const auto& ended = *call.ended;
-    for_item = domain::queue_item::RecordOutcome{call_id, ended.outcome, now, policy};
-    std::int64_t talk = call.answered_at_ms ? (ended.ended_at_ms - *call.answered_at_ms) / 1000 : 0;
-    for_agent = domain::agent::CallEnded{call_id, std::max<std::int64_t>(talk, 0), now,
-                                         settings->wrap_up_ms};
-  } else if (call.phase == CallPhase::start_failed) {
-    if (call.failure_code == "bad_number") {
-      for_item = domain::queue_item::RecordOutcome{call_id, events::CallOutcome::wrong_number, now,
-                                                   policy};
-    } else {
-      for_item = domain::queue_item::Release{call_id, call.failure_code};
-    }
-    auto hold = call.failure_code == "user_unavailable" ? now + kUnavailableHoldMs : 0;
-    for_agent = domain::agent::Release{call_id, call.failure_code, hold};
-  } else if (call.phase == CallPhase::lost) {
-    for_item = domain::queue_item::Release{call_id, "Aircall has no trace of the call"};
-    for_agent = domain::agent::Release{call_id, "Aircall has no trace of the call"};
-  }
+  auto [for_item, for_agent] =
+      domain::settle(call_id, st.core->state(), *services->settings(), services->clock->now_ms());
   st.replies_due = 0;
   if (!st.item_id.empty()) {
     ++st.replies_due;
@@ -139,8 +113,8 @@ void start_when_due(Self* self, Services* services) {
   auto agent = services->agents.find(st.agent_id);
   if (!agent || agent->mode != domain::AgentMode::active || agent->call_id != st.core->id() ||
       !domain::aircall_available(*agent)) {
-    return submit(
-        self, domain::call::StartFailed{"agent_left", "the agent left before the call started"});
+    return submit(self, domain::call::StartFailed{events::CallFailure::agent_left,
+                                                  "the agent left before the call started"});
   }
   auto wait = std::chrono::microseconds{st.start_at_ms * 1000 - services->clock->now_us()};
   if (wait.count() > 0) return self->delayed_send(self, wait, go_atom::value);
@@ -159,7 +133,7 @@ void reserved(Self* self, Services* services) {
   if (!st.agent_reserved) st.agent_id.clear();
   if (st.requested) {
     // Closing the request settles the call, which releases whichever side was reserved.
-    return submit(self, domain::call::StartFailed{"not_reserved", st.refusal});
+    return submit(self, domain::call::StartFailed{events::CallFailure::not_reserved, st.refusal});
   }
   settle(self, services);
 }
@@ -294,25 +268,24 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
           done(self, services);
         }
       },
-      [self, services](started_atom, StartResult& result) {
+      [self](started_atom, StartResult& result) {
+        using events::CallFailure;
+        auto fail = [&](CallFailure code) {
+          submit(self, domain::call::StartFailed{code, std::move(result.message)});
+        };
         switch (result.status) {
           case StartStatus::accepted:
-            submit(self, domain::call::StartAccepted{});
-            break;
+            return submit(self, domain::call::StartAccepted{});
           case StartStatus::unknown:
-            break;  // the timeout armed at the start asks Aircall
+            return;  // the timeout armed at the start asks Aircall
           case StartStatus::user_unavailable:
-            submit(self, domain::call::StartFailed{"user_unavailable", result.message});
-            break;
+            return fail(CallFailure::user_unavailable);
           case StartStatus::bad_number:
-            submit(self, domain::call::StartFailed{"bad_number", result.message});
-            break;
+            return fail(CallFailure::bad_number);
           case StartStatus::refused:
-            submit(self, domain::call::StartFailed{"refused", result.message});
-            break;
+            return fail(CallFailure::refused);
           case StartStatus::rate_limited:
-            submit(self, domain::call::StartFailed{"rate_limited", result.message});
-            break;
+            return fail(CallFailure::rate_limited);
         }
       },
       [self, services](timeout_atom) {

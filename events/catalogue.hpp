@@ -106,11 +106,12 @@ struct AgentCallEnded {
 
 // A reservation undone before a call took place (the start was refused, say). An agent
 // Aircall refused as unavailable is held back until `hold_until_ms` (0: not held).
+// Schema 2 typed the reason, free text before (upcasters.cpp).
 struct AgentReleased {
   static constexpr std::string_view type = "agent.released";
-  static constexpr std::uint32_t schema = 1;
+  static constexpr std::uint32_t schema = 2;
   std::string call_id;
-  std::string reason;
+  CallFailure reason = CallFailure::not_requested;
   std::int64_t hold_until_ms = 0;
   static void describe(auto& self, auto&& field) {
     field("callId", self.call_id);
@@ -204,12 +205,13 @@ struct QueueItemAssigned {
   bool operator==(const QueueItemAssigned&) const = default;
 };
 
-// An assignment undone without an attempt counted: no call reached Aircall.
+// An assignment undone without an attempt counted: no call reached Aircall. Schema 2
+// typed the reason, free text before (upcasters.cpp).
 struct QueueItemReleased {
   static constexpr std::string_view type = "queue.item_released";
-  static constexpr std::uint32_t schema = 1;
+  static constexpr std::uint32_t schema = 2;
   std::string call_id;
-  std::string reason;
+  CallFailure reason = CallFailure::not_requested;
   static void describe(auto& self, auto&& field) {
     field("callId", self.call_id);
     field("reason", self.reason);
@@ -296,7 +298,7 @@ struct CallStartAccepted {
 struct CallStartFailed {
   static constexpr std::string_view type = "call.start_failed";
   static constexpr std::uint32_t schema = 1;
-  std::string code;  // user_unavailable, bad_number, unauthorized, rate_limited, ...
+  CallFailure code = CallFailure::refused;
   std::string message;
   static void describe(auto& self, auto&& field) {
     field("code", self.code);

@@ -1,35 +1,29 @@
 #include "events/error.hpp"
 
+#include "events/names.hpp"
+
 namespace dialer {
+namespace {
+
+constexpr NameTable<ErrorCode, 12> kErrorNames{{
+    {ErrorCode::invalid_argument, "invalid_argument"},
+    {ErrorCode::not_found, "not_found"},
+    {ErrorCode::conflict, "conflict"},
+    {ErrorCode::refused, "refused"},
+    {ErrorCode::corrupt_data, "corrupt_data"},
+    {ErrorCode::unsupported_version, "unsupported_version"},
+    {ErrorCode::unavailable, "unavailable"},
+    {ErrorCode::io_error, "io_error"},
+    {ErrorCode::unauthenticated, "unauthenticated"},
+    {ErrorCode::too_large, "too_large"},
+    {ErrorCode::unsupported_media, "unsupported_media"},
+    {ErrorCode::rate_limited, "rate_limited"},
+}};
+
+}  // namespace
 
 std::string_view to_string(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::invalid_argument:
-      return "invalid_argument";
-    case ErrorCode::not_found:
-      return "not_found";
-    case ErrorCode::conflict:
-      return "conflict";
-    case ErrorCode::refused:
-      return "refused";
-    case ErrorCode::corrupt_data:
-      return "corrupt_data";
-    case ErrorCode::unsupported_version:
-      return "unsupported_version";
-    case ErrorCode::unavailable:
-      return "unavailable";
-    case ErrorCode::io_error:
-      return "io_error";
-    case ErrorCode::unauthenticated:
-      return "unauthenticated";
-    case ErrorCode::too_large:
-      return "too_large";
-    case ErrorCode::unsupported_media:
-      return "unsupported_media";
-    case ErrorCode::rate_limited:
-      return "rate_limited";
-  }
-  return "unknown";
+  return name_in(kErrorNames, code);
 }
 
 }  // namespace dialer

@@ -1,43 +1,26 @@
+// The catalogue's upcasters: each reads one schema version's payload and writes the next.
+
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "events/catalogue.hpp"
 #include "events/fields.hpp"
+#include "events/legacy_layouts.hpp"
 #include "events/upcast.hpp"
 
 namespace dialer::events {
 namespace {
 
-// queue.item_added as first written: no time zone, schedule in whole seconds.
-struct QueueItemAddedV1 {
-  std::string item_id;
-  std::string client_id;
-  std::string name;
-  std::string phone_number;
-  std::int32_t priority = 10;
-  std::optional<std::int64_t> scheduled_for_seconds;
-  std::string notes;
-  std::string metadata_json;
-  std::string assigned_to;
-  static void describe(auto& self, auto&& field) {
-    field("itemId", self.item_id);
-    field("clientId", self.client_id);
-    field("name", self.name);
-    field("phoneNumber", self.phone_number);
-    field("priority", self.priority);
-    field("scheduledFor", self.scheduled_for_seconds);
-    field("notes", self.notes);
-    field("metadata", self.metadata_json);
-    field("assignedTo", self.assigned_to);
-  }
-};
+using namespace legacy;
+
+Error undecodable(std::string_view what) {
+  return Error{ErrorCode::corrupt_data, std::string{what} + " payload does not decode"};
+}
 
 Result<std::string> queue_item_added_v1_to_v2(std::string_view payload) {
   QueueItemAddedV1 old;
-  if (!decode_fields(payload, old)) {
-    return Error{ErrorCode::corrupt_data, "queue.item_added v1 payload does not decode"};
-  }
+  if (!decode_fields(payload, old)) return undecodable("queue.item_added v1");
   QueueItemAdded current;
   current.item_id = std::move(old.item_id);
   current.client_id = std::move(old.client_id);
@@ -51,40 +34,46 @@ Result<std::string> queue_item_added_v1_to_v2(std::string_view payload) {
   return encode_fields(current);
 }
 
-// call.requested before agents could be started in mock mode.
-struct CallRequestedV1 {
-  std::string call_id;
-  std::string queue_item_id;
-  std::string agent_id;
-  std::int64_t aircall_user_id = 0;
-  std::int64_t number_id = 0;
-  std::string phone_number;
-  std::uint32_t attempt = 0;
-  static void describe(auto& self, auto&& field) {
-    field("callId", self.call_id);
-    field("queueItemId", self.queue_item_id);
-    field("agentId", self.agent_id);
-    field("aircallUserId", self.aircall_user_id);
-    field("numberId", self.number_id);
-    field("phoneNumber", self.phone_number);
-    field("attempt", self.attempt);
-  }
-};
-
 Result<std::string> call_requested_v1_to_v2(std::string_view payload) {
   CallRequestedV1 old;
-  if (!decode_fields(payload, old)) {
-    return Error{ErrorCode::corrupt_data, "call.requested v1 payload does not decode"};
-  }
+  if (!decode_fields(payload, old)) return undecodable("call.requested v1");
   return encode_fields(CallRequested{std::move(old.call_id), std::move(old.queue_item_id),
                                      std::move(old.agent_id), old.aircall_user_id, old.number_id,
                                      std::move(old.phone_number), old.attempt, false});
+}
+
+// A v1 release reason: a start failure's code, or one of the two sentences written when no
+// call took place.
+std::optional<CallFailure> failure_of_text(std::string_view text) {
+  if (text == kNoCallTookPlace) return CallFailure::not_requested;
+  if (text == kNoTraceAtAircall) return CallFailure::lost;
+  CallFailure failure{};
+  if (from_string(text, failure)) return failure;
+  return std::nullopt;
+}
+
+Result<std::string> queue_item_released_v1_to_v2(std::string_view payload) {
+  QueueItemReleasedV1 old;
+  if (!decode_fields(payload, old)) return undecodable("queue.item_released v1");
+  auto reason = failure_of_text(old.reason);
+  if (!reason) return undecodable("queue.item_released v1 reason '" + old.reason + "'");
+  return encode_fields(QueueItemReleased{std::move(old.call_id), *reason});
+}
+
+Result<std::string> agent_released_v1_to_v2(std::string_view payload) {
+  AgentReleasedV1 old;
+  if (!decode_fields(payload, old)) return undecodable("agent.released v1");
+  auto reason = failure_of_text(old.reason);
+  if (!reason) return undecodable("agent.released v1 reason '" + old.reason + "'");
+  return encode_fields(AgentReleased{std::move(old.call_id), *reason, old.hold_until_ms});
 }
 
 Upcasters make_catalogue_upcasters() {
   Upcasters upcasters;
   upcasters.add(QueueItemAdded::type, 1, queue_item_added_v1_to_v2);
   upcasters.add(CallRequested::type, 1, call_requested_v1_to_v2);
+  upcasters.add(QueueItemReleased::type, 1, queue_item_released_v1_to_v2);
+  upcasters.add(AgentReleased::type, 1, agent_released_v1_to_v2);
   return upcasters;
 }
 

@@ -1,31 +1,11 @@
 #include "events/vocabulary.hpp"
 
-#include <array>
-#include <utility>
+#include "events/names.hpp"
 
 namespace dialer::events {
 namespace {
 
-template <class E, std::size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [candidate, name] : names)
-    if (candidate == value) return name;
-  return "unknown";
-}
-
-template <class E, std::size_t N>
-bool parse(const std::array<std::pair<E, std::string_view>, N>& names, std::string_view text,
-           E& value) {
-  for (const auto& [candidate, name] : names) {
-    if (name == text) {
-      value = candidate;
-      return true;
-    }
-  }
-  return false;
-}
-
-constexpr std::array<std::pair<CallOutcome, std::string_view>, 6> outcome_names{{
+constexpr NameTable<CallOutcome, 6> kOutcomeNames{{
     {CallOutcome::connected, "connected"},
     {CallOutcome::no_answer, "no-answer"},
     {CallOutcome::busy, "busy"},
@@ -34,27 +14,45 @@ constexpr std::array<std::pair<CallOutcome, std::string_view>, 6> outcome_names{
     {CallOutcome::error, "error"},
 }};
 
-constexpr std::array<std::pair<ManualStatus, std::string_view>, 4> manual_status_names{{
+constexpr NameTable<ManualStatus, 4> kManualStatusNames{{
     {ManualStatus::pending, "pending"},
     {ManualStatus::skipped, "skipped"},
     {ManualStatus::completed, "completed"},
     {ManualStatus::failed, "failed"},
 }};
 
+constexpr NameTable<CallFailure, 8> kFailureNames{{
+    {CallFailure::user_unavailable, "user_unavailable"},
+    {CallFailure::bad_number, "bad_number"},
+    {CallFailure::refused, "refused"},
+    {CallFailure::rate_limited, "rate_limited"},
+    {CallFailure::agent_left, "agent_left"},
+    {CallFailure::not_reserved, "not_reserved"},
+    {CallFailure::not_requested, "not_requested"},
+    {CallFailure::lost, "lost"},
+}};
+
 }  // namespace
 
 std::string_view to_string(CallOutcome outcome) {
-  return name_of(outcome_names, outcome);
+  return name_in(kOutcomeNames, outcome);
 }
 bool from_string(std::string_view text, CallOutcome& outcome) {
-  return parse(outcome_names, text, outcome);
+  return value_in(kOutcomeNames, text, outcome);
 }
 
 std::string_view to_string(ManualStatus status) {
-  return name_of(manual_status_names, status);
+  return name_in(kManualStatusNames, status);
 }
 bool from_string(std::string_view text, ManualStatus& status) {
-  return parse(manual_status_names, text, status);
+  return value_in(kManualStatusNames, text, status);
+}
+
+std::string_view to_string(CallFailure failure) {
+  return name_in(kFailureNames, failure);
+}
+bool from_string(std::string_view text, CallFailure& failure) {
+  return value_in(kFailureNames, text, failure);
 }
 
 }  // namespace dialer::events

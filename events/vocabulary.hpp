@@ -1,5 +1,8 @@
 #pragma once
 
+// The words the log and the API share: enumerations that events carry, each with its wire
+// names (events/names.hpp), which are what the log stores.
+
 #include <string_view>
 
 namespace dialer::events {
@@ -15,5 +18,21 @@ enum class ManualStatus { pending, skipped, completed, failed };
 
 std::string_view to_string(ManualStatus status);
 bool from_string(std::string_view text, ManualStatus& status);
+
+// Why an attempt took place without a call: why its start failed, and why the item and
+// the agent reserved for it were given back.
+enum class CallFailure {
+  user_unavailable,  // Aircall refused the start (405): the user is unavailable or on a call
+  bad_number,        // Aircall refused the number (400)
+  refused,           // Aircall refused the request (401, 403, 422)
+  rate_limited,      // Aircall's rate limit held, past the client's own waiting
+  agent_left,        // the agent paused, stopped or went unavailable before the call started
+  not_reserved,      // the item or the agent could not be reserved; Aircall was never asked
+  not_requested,     // the call's request was never recorded; nothing was dialled
+  lost,              // Aircall has no trace of the call, even in its call list
+};
+
+std::string_view to_string(CallFailure failure);
+bool from_string(std::string_view text, CallFailure& failure);
 
 }  // namespace dialer::events

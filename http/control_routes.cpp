@@ -161,8 +161,8 @@ void status(Context& context, const std::string& user_id, httplib::Response& res
   auto agent = known_agent(context, user_id);
   if (!agent) return reply_error(res, agent.error());
   auto now = context.now_ms();
-  auto pending = projections::query_queue(context.projections.view(),
-                                          {.owner = user_id, .status = "pending", .limit = 0});
+  auto pending = projections::query_queue(
+      context.projections.view(), {.owner = user_id, .status = "pending", .page = {.limit = 0}});
   reply_ok(res, {{"status", domain::status_label(*agent, now)},
                  {"online", agent->mode != domain::AgentMode::offline},
                  {"connected", agent->aircall_connected},

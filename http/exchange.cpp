@@ -170,9 +170,9 @@ Result<std::optional<std::int32_t>> priority_field(const json& object) {
   return std::optional{static_cast<std::int32_t>(**priority)};
 }
 
-Result<Paging> paging_params(const httplib::Request& req) {
+Result<projections::PageRequest> paging_params(const httplib::Request& req) {
   constexpr std::size_t kMaxPageSize = 1'000;
-  Paging paging;
+  projections::PageRequest paging;
   auto limit = count_param(req, "limit", 50, kMaxPageSize);
   if (!limit) return limit.error();
   auto skip = count_param(req, "skip", 0, SIZE_MAX);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "actors/projections/paging.hpp"
 #include "events/result.hpp"
 
 namespace dialer::http {
@@ -46,13 +47,9 @@ Result<std::string> plain_id(std::string text, const char* field);
 // A priority as the API takes it: a whole number that fits; the range is the domain's.
 Result<std::optional<std::int32_t>> priority_field(const nlohmann::json& object);
 
-// limit (50 by default, at most 1000), skip and cursor, as every list takes them.
-struct Paging {
-  std::size_t limit = 50;
-  std::size_t skip = 0;
-  std::string cursor;  // decoded: the key the previous page ended on
-};
-Result<Paging> paging_params(const httplib::Request& req);
+// limit (50 by default, at most 1000), skip and cursor (decoded: the key the previous page
+// ended on), as every list takes them.
+Result<projections::PageRequest> paging_params(const httplib::Request& req);
 
 // Cursors travel as hex so that they survive any URL and say nothing of the key layout.
 std::string encode_cursor(std::string_view key);

@@ -194,9 +194,7 @@ void list(Context& context, const std::string& owner, const httplib::Request& re
   }
   auto paging = paging_params(req);
   if (!paging) return reply_error(res, paging.error());
-  query.limit = paging->limit;
-  query.skip = paging->skip;
-  query.cursor = std::move(paging->cursor);
+  query.page = std::move(*paging);
   context.caught_up();
   auto page = projections::query_queue(context.projections.view(), query);
   auto now = context.now_ms();

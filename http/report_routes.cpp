@@ -50,9 +50,7 @@ void history(Context& context, const httplib::Request& req, httplib::Response& r
   query.to_ms = period->to_ms;
   auto paging = paging_params(req);
   if (!paging) return reply_error(res, paging.error());
-  query.limit = paging->limit;
-  query.skip = paging->skip;
-  query.cursor = std::move(paging->cursor);
+  query.page = std::move(*paging);
   context.caught_up();
   auto page = projections::query_history(context.projections.view(), query);
   json rows = json::array();

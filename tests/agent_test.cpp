@@ -74,7 +74,8 @@ TEST_CASE("agent: one call at a time, a wrap-up after it, then available again")
   CHECK(status_label(s, kNow) == "in-call");
   CHECK(events_of(s, agent::Command{agent::CallAnswered{"c-1"}}).empty());
   CHECK(events_of(s, agent::Command{agent::CallAnswered{"c-9"}}).empty());
-  CHECK(refusal(s, agent::Command{agent::Release{"c-1", "x"}}) == ErrorCode::conflict);
+  CHECK(refusal(s, agent::Command{agent::Release{"c-1", events::CallFailure::refused}}) ==
+        ErrorCode::conflict);
 
   s = accept(s, agent::Command{agent::CallEnded{"c-1", 95, kNow + 100'000, 30'000}});
   CHECK(s.calls_completed == 1);
@@ -87,11 +88,11 @@ TEST_CASE("agent: one call at a time, a wrap-up after it, then available again")
 
 TEST_CASE("agent: a reservation whose call never started is released") {
   auto s = accept(started(), agent::Command{agent::Reserve{"c-1", "q-1", kNow}});
-  s = accept(s, agent::Command{agent::Release{"c-1", "user_unavailable"}});
+  s = accept(s, agent::Command{agent::Release{"c-1", events::CallFailure::user_unavailable}});
   CHECK(s.call_id.empty());
   CHECK(s.calls_completed == 0);
   CHECK(can_take_call(s, kNow));
-  CHECK(events_of(s, agent::Command{agent::Release{"c-1", "again"}}).empty());
+  CHECK(events_of(s, agent::Command{agent::Release{"c-1", events::CallFailure::refused}}).empty());
 }
 
 TEST_CASE("agent: an agent Aircall reports unavailable gets no call") {
@@ -129,7 +130,8 @@ TEST_CASE("agent: a new session after a stop starts its counts afresh") {
 
 TEST_CASE("agent: a release after Aircall refused the user holds the agent back") {
   auto s = accept(started(), agent::Command{agent::Reserve{"c-1", "q-1", kNow}});
-  s = accept(s, agent::Command{agent::Release{"c-1", "user_unavailable", kNow + 30'000}});
+  s = accept(s, agent::Command{
+                    agent::Release{"c-1", events::CallFailure::user_unavailable, kNow + 30'000}});
   CHECK(s.call_id.empty());
   CHECK_FALSE(can_take_call(s, kNow + 29'999));
   CHECK(can_take_call(s, kNow + 30'000));

@@ -66,7 +66,8 @@ TEST_CASE("call: a request needs its parts and is made once") {
 }
 
 TEST_CASE("call: a refused start ends it, and later news changes nothing") {
-  auto s = accept(requested(), call::Command{call::StartFailed{"user_unavailable", "405"}});
+  auto s = accept(requested(),
+                  call::Command{call::StartFailed{events::CallFailure::user_unavailable, "405"}});
   CHECK(s.phase == CallPhase::start_failed);
   CHECK(finished(s));
   CHECK(events_of(s, call::Command{call::StartAccepted{}}).empty());

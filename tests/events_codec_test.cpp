@@ -3,6 +3,7 @@
 
 #include "events/codec.hpp"
 #include "events/fields.hpp"
+#include "events/legacy_layouts.hpp"
 #include "support/sample_events.hpp"
 
 using namespace dialer;
@@ -82,30 +83,9 @@ TEST_CASE("an unknown event type is an error the caller sees") {
   CHECK(decoded.error().code == ErrorCode::unsupported_version);
 }
 
-namespace {
-// queue.item_added exactly as schema 1 laid it out: schedule in seconds, no time zone.
-struct LegacyQueueItemAdded {
-  std::string item_id, client_id, name, phone_number;
-  std::int32_t priority = 0;
-  std::optional<std::int64_t> scheduled_for_seconds;
-  std::string notes, metadata_json, assigned_to;
-  static void describe(auto& self, auto&& field) {
-    field("itemId", self.item_id);
-    field("clientId", self.client_id);
-    field("name", self.name);
-    field("phoneNumber", self.phone_number);
-    field("priority", self.priority);
-    field("scheduledFor", self.scheduled_for_seconds);
-    field("notes", self.notes);
-    field("metadata", self.metadata_json);
-    field("assignedTo", self.assigned_to);
-  }
-};
-}  // namespace
-
 TEST_CASE("queue.item_added v1 is upcast to v2 on read") {
-  LegacyQueueItemAdded v1{"q-1",      "client-9", "Anna", "+43720880079", 4,
-                          1790000000, "notes",    "{}",   "agent-7"};
+  legacy::QueueItemAddedV1 v1{"q-1",      "client-9", "Anna", "+43720880079", 4,
+                              1790000000, "notes",    "{}",   "agent-7"};
   auto decoded = decode(QueueItemAdded::type, 1, encode_fields(v1));
   REQUIRE(decoded.ok());
   const auto& item = std::get<QueueItemAdded>(*decoded);
@@ -121,33 +101,55 @@ TEST_CASE("queue.item_added v1 is upcast to v2 on read") {
   CHECK_FALSE(std::get<QueueItemAdded>(*unscheduled).scheduled_for_ms.has_value());
 }
 
-namespace {
-// call.requested as schema 1 laid it out: before agents could be started in mock mode.
-struct LegacyCallRequested {
-  std::string call_id, queue_item_id, agent_id;
-  std::int64_t aircall_user_id = 0, number_id = 0;
-  std::string phone_number;
-  std::uint32_t attempt = 0;
-  static void describe(auto& self, auto&& field) {
-    field("callId", self.call_id);
-    field("queueItemId", self.queue_item_id);
-    field("agentId", self.agent_id);
-    field("aircallUserId", self.aircall_user_id);
-    field("numberId", self.number_id);
-    field("phoneNumber", self.phone_number);
-    field("attempt", self.attempt);
-  }
-};
-}  // namespace
-
 TEST_CASE("call.requested v1 is upcast to v2 as a call through Aircall") {
-  LegacyCallRequested v1{"call-1", "q-1", "agent-7", 736640, 404821, "+43720880079", 2};
+  legacy::CallRequestedV1 v1{"call-1", "q-1", "agent-7", 736640, 404821, "+43720880079", 2};
   auto decoded = decode(CallRequested::type, 1, encode_fields(v1));
   REQUIRE(decoded.ok());
   const auto& request = std::get<CallRequested>(*decoded);
   CHECK(request ==
         CallRequested{"call-1", "q-1", "agent-7", 736640, 404821, "+43720880079", 2, false});
   CHECK_FALSE(decode(CallRequested::type, 1, encode_fields(v1).substr(1)).ok());
+}
+
+TEST_CASE("release reasons of v1, in words, are upcast to the failures they name") {
+  auto item = decode(
+      QueueItemReleased::type, 1,
+      encode_fields(legacy::QueueItemReleasedV1{"call-1", std::string{legacy::kNoCallTookPlace}}));
+  REQUIRE(item.ok());
+  CHECK(std::get<QueueItemReleased>(*item) ==
+        QueueItemReleased{"call-1", CallFailure::not_requested});
+  auto lost = decode(
+      QueueItemReleased::type, 1,
+      encode_fields(legacy::QueueItemReleasedV1{"call-2", std::string{legacy::kNoTraceAtAircall}}));
+  REQUIRE(lost.ok());
+  CHECK(std::get<QueueItemReleased>(*lost).reason == CallFailure::lost);
+  auto agent = decode(AgentReleased::type, 1,
+                      encode_fields(legacy::AgentReleasedV1{"call-3", "user_unavailable", 42}));
+  REQUIRE(agent.ok());
+  CHECK(std::get<AgentReleased>(*agent) ==
+        AgentReleased{"call-3", CallFailure::user_unavailable, 42});
+  auto unknown =
+      decode(AgentReleased::type, 1, encode_fields(legacy::AgentReleasedV1{"call-4", "why", 0}));
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().code == ErrorCode::corrupt_data);
+}
+
+namespace {
+// call.start_failed as builds before the typed code wrote it.
+struct StartFailedAsText {
+  std::string code, message;
+  static void describe(auto& self, auto&& field) {
+    field("code", self.code);
+    field("message", self.message);
+  }
+};
+}  // namespace
+
+TEST_CASE("a start failure's code is stored as the word it always was") {
+  auto encoded = encode(Event{CallStartFailed{CallFailure::bad_number, "400"}});
+  StartFailedAsText text;
+  REQUIRE(decode_fields(encoded.payload, text));
+  CHECK(text.code == "bad_number");
 }
 
 TEST_CASE("a v1 payload that does not decode is corrupt, not upcast") {

@@ -125,7 +125,7 @@ TEST_CASE("queue item: outcomes not worth a retry end it at once") {
 
 TEST_CASE("queue item: a released attempt is not counted and the item is ready again") {
   auto s = accept(added(), queue_item::Command{queue_item::Assign{"agent-1", "c-1", kNow}}, kNow);
-  s = accept(s, queue_item::Command{queue_item::Release{"c-1", "agent unavailable"}});
+  s = accept(s, queue_item::Command{queue_item::Release{"c-1", events::CallFailure::not_reserved}});
   CHECK(s.status == ItemStatus::pending);
   CHECK(s.attempts == 0);
   CHECK(dialable(s, kNow));

@@ -113,27 +113,27 @@ TEST_CASE("reporting: history filters, newest first, pages and cursors") {
     one_call(log, "c" + std::to_string(i), "q" + std::to_string(i), agent, kT + i * 60'000, answer,
              30'000, outcome);
   }
-  auto all = query_history(log.kv, {.limit = 100});
+  auto all = query_history(log.kv, {.page = {.limit = 100}});
   REQUIRE(all.total == 30);
   for (std::size_t i = 1; i < all.rows.size(); ++i)
     CHECK(all.rows[i - 1].requested_at_ms > all.rows[i].requested_at_ms);
 
-  auto agent_a = query_history(log.kv, {.agent = "agent-a", .limit = 100});
+  auto agent_a = query_history(log.kv, {.agent = "agent-a", .page = {.limit = 100}});
   CHECK(agent_a.total == 10);
-  auto missed = query_history(log.kv, {.status = "no-answer", .limit = 100});
+  auto missed = query_history(log.kv, {.status = "no-answer", .page = {.limit = 100}});
   CHECK(missed.total == 15);
-  auto window =
-      query_history(log.kv, {.from_ms = kT + 10 * 60'000, .to_ms = kT + 20 * 60'000, .limit = 100});
+  auto window = query_history(
+      log.kv, {.from_ms = kT + 10 * 60'000, .to_ms = kT + 20 * 60'000, .page = {.limit = 100}});
   CHECK(window.total == 10);
   CHECK(window.rows.front().call_id == "c19");
   CHECK(window.rows.back().call_id == "c10");
 
-  auto first = query_history(log.kv, {.limit = 7});
+  auto first = query_history(log.kv, {.page = {.limit = 7}});
   CHECK(first.rows.size() == 7);
   REQUIRE_FALSE(first.next_cursor.empty());
-  auto second = query_history(log.kv, {.limit = 7, .cursor = first.next_cursor});
+  auto second = query_history(log.kv, {.page = {.limit = 7, .cursor = first.next_cursor}});
   CHECK(second.rows.front().call_id == "c22");
-  auto skipped = query_history(log.kv, {.limit = 7, .skip = 7});
+  auto skipped = query_history(log.kv, {.page = {.limit = 7, .skip = 7}});
   CHECK(skipped.rows.front().call_id == second.rows.front().call_id);
 }
 
@@ -165,11 +165,11 @@ TEST_CASE("reporting: a request closed before Aircall was asked leaves no row") 
   Log log;
   log.add("call-c1", events::CallRequested{"c1", "q1", "agent-1", 101, 7, "+33612345678", 1}, kT);
   CHECK(query_stats(log.kv, {}).realtime.calls_in_progress == 1);
-  log.add("call-c1", events::CallStartFailed{"not_reserved", "agent busy"}, kT);
+  log.add("call-c1", events::CallStartFailed{events::CallFailure::not_reserved, "agent busy"}, kT);
   CHECK(query_history(log.kv, {}).total == 0);
   CHECK(query_stats(log.kv, {}).realtime.calls_in_progress == 0);
   log.add("call-c2", events::CallRequested{"c2", "q1", "agent-1", 101, 7, "+33612345678", 1}, kT);
-  log.add("call-c2", events::CallStartFailed{"user_unavailable", "405"}, kT);
+  log.add("call-c2", events::CallStartFailed{events::CallFailure::user_unavailable, "405"}, kT);
   auto page = query_history(log.kv, {});
   REQUIRE(page.total == 1);
   CHECK(page.rows[0].status == "failed");

@@ -2,10 +2,26 @@
 
 #include <algorithm>
 
+#include "events/names.hpp"
+
 namespace dialer::domain {
 namespace {
 
 using Events = std::vector<events::Event>;
+
+// The status words of the API (api.md), besides a pause's own reason.
+constexpr std::string_view kOffline = "offline";
+constexpr std::string_view kAvailable = "available";
+constexpr std::string_view kBusy = "busy";
+constexpr std::string_view kDialing = "dialing";
+constexpr std::string_view kInCall = "in-call";
+constexpr std::string_view kWrapUp = "wrap-up";
+
+constexpr NameTable<AgentMode, 3> kModeNames{{
+    {AgentMode::offline, "offline"},
+    {AgentMode::active, "active"},
+    {AgentMode::paused, "paused"},
+}};
 
 Error conflict(const std::string& why) {
   return Error{ErrorCode::conflict, why};
@@ -140,25 +156,11 @@ struct AgentEvolver {
 }  // namespace
 
 std::string_view to_string(AgentMode mode) {
-  switch (mode) {
-    case AgentMode::offline:
-      return "offline";
-    case AgentMode::active:
-      return "active";
-    case AgentMode::paused:
-      return "paused";
-  }
-  return "offline";
+  return name_in(kModeNames, mode, "offline");
 }
 
 bool from_string(std::string_view text, AgentMode& mode) {
-  for (auto candidate : {AgentMode::offline, AgentMode::active, AgentMode::paused}) {
-    if (to_string(candidate) == text) {
-      mode = candidate;
-      return true;
-    }
-  }
-  return false;
+  return value_in(kModeNames, text, mode);
 }
 
 Result<Events> decide(const AgentState& state, const agent::Command& command) {
@@ -181,21 +183,44 @@ bool can_take_call(const AgentState& s, std::int64_t now_ms) {
 
 std::string status_label(const AgentState& s, std::int64_t now_ms) {
   if (!s.call_id.empty()) {
-    if (s.call_answered) return "in-call";
+    if (s.call_answered) return std::string{kInCall};
     // Its next call is reserved ahead and starts when the wrap-up ends.
-    return now_ms < s.wrap_up_until_ms ? "wrap-up" : "dialing";
+    return std::string{now_ms < s.wrap_up_until_ms ? kWrapUp : kDialing};
   }
   switch (s.mode) {
     case AgentMode::offline:
-      return "offline";
+      return std::string{kOffline};
     case AgentMode::paused:
       return s.pause_reason;
     case AgentMode::active:
       break;
   }
-  if (now_ms < s.wrap_up_until_ms || s.aircall_wrapping_up) return "wrap-up";
-  if (!aircall_available(s)) return "busy";
-  return "available";
+  if (now_ms < s.wrap_up_until_ms || s.aircall_wrapping_up) return std::string{kWrapUp};
+  if (!aircall_available(s)) return std::string{kBusy};
+  return std::string{kAvailable};
+}
+
+std::optional<std::string> agent_status_after(const events::Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::optional<std::string> {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, events::AgentStarted> ||
+                      std::is_same_v<T, events::AgentCallEnded> ||
+                      std::is_same_v<T, events::AgentReleased>) {
+          return std::string{kAvailable};
+        } else if constexpr (std::is_same_v<T, events::AgentPaused>) {
+          return e.reason;
+        } else if constexpr (std::is_same_v<T, events::AgentStopped>) {
+          return std::string{kOffline};
+        } else if constexpr (std::is_same_v<T, events::AgentReserved>) {
+          return std::string{kDialing};
+        } else if constexpr (std::is_same_v<T, events::AgentCallAnswered>) {
+          return std::string{kInCall};
+        } else {
+          return std::nullopt;
+        }
+      },
+      event);
 }
 
 }  // namespace dialer::domain

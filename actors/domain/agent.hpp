@@ -98,7 +98,7 @@ struct CallEnded {
 };
 struct Release {
   std::string call_id;
-  std::string reason;
+  events::CallFailure reason = events::CallFailure::not_requested;
   std::int64_t hold_until_ms = 0;  // no call before then (Aircall said the user is unavailable)
 };
 struct AircallStatus {
@@ -123,5 +123,8 @@ bool aircall_available(const AgentState& state);
 bool can_take_call(const AgentState& state, std::int64_t now_ms);
 // The API's status word: offline, available, busy/break/..., dialing, in-call, wrap-up.
 std::string status_label(const AgentState& state, std::int64_t now_ms);
+// The status word an agent has just after this event, as far as the event alone tells
+// (the wrap-up's end and Aircall's word aside); nothing for an event that does not move it.
+std::optional<std::string> agent_status_after(const events::Event& event);
 
 }  // namespace dialer::domain

@@ -1,9 +1,23 @@
 #include "actors/domain/call.hpp"
 
+#include "events/names.hpp"
+
 namespace dialer::domain {
 namespace {
 
 using Events = std::vector<events::Event>;
+
+constexpr NameTable<CallPhase, 9> kPhaseNames{{
+    {CallPhase::none, "none"},
+    {CallPhase::requested, "requested"},
+    {CallPhase::accepted, "accepted"},
+    {CallPhase::created, "ringing"},
+    {CallPhase::answered, "answered"},
+    {CallPhase::hung_up, "hungup"},
+    {CallPhase::ended, "ended"},
+    {CallPhase::start_failed, "start-failed"},
+    {CallPhase::lost, "lost"},
+}};
 
 bool awaiting_creation(CallPhase phase) {
   return phase == CallPhase::requested || phase == CallPhase::accepted;
@@ -102,7 +116,7 @@ struct CallEvolver {
   }
   void operator()(const events::CallStartFailed& e) const {
     s.phase = CallPhase::start_failed;
-    s.failure_code = e.code;
+    s.failure = e.code;
     s.failure_message = e.message;
   }
   void operator()(const events::CallCreated& e) const {
@@ -126,6 +140,7 @@ struct CallEvolver {
   }
   void operator()(const events::CallLost& e) const {
     s.phase = CallPhase::lost;
+    s.failure = events::CallFailure::lost;
     s.failure_message = e.reason;
   }
   void operator()(const auto&) const {}
@@ -134,27 +149,7 @@ struct CallEvolver {
 }  // namespace
 
 std::string_view to_string(CallPhase phase) {
-  switch (phase) {
-    case CallPhase::none:
-      return "none";
-    case CallPhase::requested:
-      return "requested";
-    case CallPhase::accepted:
-      return "accepted";
-    case CallPhase::created:
-      return "ringing";
-    case CallPhase::answered:
-      return "answered";
-    case CallPhase::hung_up:
-      return "hungup";
-    case CallPhase::ended:
-      return "ended";
-    case CallPhase::start_failed:
-      return "start-failed";
-    case CallPhase::lost:
-      return "lost";
-  }
-  return "none";
+  return name_in(kPhaseNames, phase, "none");
 }
 
 Result<Events> decide(const CallState& state, const call::Command& command) {

@@ -40,7 +40,8 @@ struct CallState {
   std::optional<std::int64_t> answered_at_ms;
   std::int64_t hungup_at_ms = 0;
   std::optional<events::CallEnded> ended;
-  std::string failure_code;
+  // start_failed and lost: why no call took place.
+  std::optional<events::CallFailure> failure;
   std::string failure_message;
 
   bool operator==(const CallState&) const = default;
@@ -53,7 +54,7 @@ struct Request {
 };
 struct StartAccepted {};
 struct StartFailed {
-  std::string code;
+  events::CallFailure code = events::CallFailure::refused;
   std::string message;
 };
 struct Created {

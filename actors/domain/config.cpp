@@ -6,10 +6,25 @@
 #include <algorithm>
 #include <set>
 
+#include "events/names.hpp"
+
 namespace dialer::domain {
 namespace {
 
 using nlohmann::json;
+
+// The type words of the original's config documents.
+constexpr NameTable<ValueType, 9> kTypeNames{{
+    {ValueType::string, "string"},
+    {ValueType::integer, "number"},
+    {ValueType::boolean, "boolean"},
+    {ValueType::time_of_day, "time"},
+    {ValueType::time_zone, "timezone"},
+    {ValueType::integer_list, "number[]"},
+    {ValueType::date_list, "date[]"},
+    {ValueType::outcome_list, "string[]"},
+    {ValueType::string_list, "string[]"},
+}};
 
 // One builder a kind of setting, so that the table below reads as a table.
 SettingSpec setting(std::string key, std::string name, std::string description,
@@ -141,27 +156,7 @@ Result<json> check_integer(const SettingSpec& spec, const json& value) {
 }  // namespace
 
 std::string_view to_string(ValueType type) {
-  switch (type) {
-    case ValueType::string:
-      return "string";
-    case ValueType::integer:
-      return "number";
-    case ValueType::boolean:
-      return "boolean";
-    case ValueType::time_of_day:
-      return "time";
-    case ValueType::time_zone:
-      return "timezone";
-    case ValueType::integer_list:
-      return "number[]";
-    case ValueType::date_list:
-      return "date[]";
-    case ValueType::outcome_list:
-      return "string[]";
-    case ValueType::string_list:
-      return "string[]";
-  }
-  return "string";
+  return name_in(kTypeNames, type, "string");
 }
 
 const std::vector<SettingSpec>& setting_specs() {

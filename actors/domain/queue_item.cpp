@@ -2,12 +2,23 @@
 
 #include <algorithm>
 
+#include "events/names.hpp"
+
 namespace dialer::domain {
 namespace {
 
 using Events = std::vector<events::Event>;
 constexpr std::int64_t kMaxRetryDelayMs = 24LL * 60 * 60'000;
 constexpr std::int32_t kMaxPriority = 1000;
+
+constexpr NameTable<ItemStatus, 6> kStatusNames{{
+    {ItemStatus::pending, "pending"},
+    {ItemStatus::in_progress, "in-progress"},
+    {ItemStatus::completed, "completed"},
+    {ItemStatus::failed, "failed"},
+    {ItemStatus::skipped, "skipped"},
+    {ItemStatus::cancelled, "cancelled"},
+}};
 
 Error conflict(const std::string& why) {
   return Error{ErrorCode::conflict, why};
@@ -106,6 +117,7 @@ struct ItemDecider {
   }
 };
 
+// The fields each event changes; the status comes from item_status_after.
 struct ItemEvolver {
   QueueItemState& s;
   std::int64_t at;
@@ -120,7 +132,6 @@ struct ItemEvolver {
   void operator()(const events::QueueItemAdded& e) const {
     s.exists = true;
     s.details = e;
-    s.status = ItemStatus::pending;
     s.created_at_ms = at;
   }
   void operator()(const events::QueueItemUpdated& e) const {
@@ -133,26 +144,8 @@ struct ItemEvolver {
     }
     if (e.notes) s.details.notes = *e.notes;
   }
-  void operator()(const events::QueueItemStatusSet& e) const {
-    switch (e.status) {
-      case events::ManualStatus::pending:
-        s.status = ItemStatus::pending;
-        break;
-      case events::ManualStatus::skipped:
-        s.status = ItemStatus::skipped;
-        break;
-      case events::ManualStatus::completed:
-        s.status = ItemStatus::completed;
-        break;
-      case events::ManualStatus::failed:
-        s.status = ItemStatus::failed;
-        break;
-    }
-    s.retry_due_ms.reset();
-  }
-  void operator()(const events::QueueItemCancelled&) const { s.status = ItemStatus::cancelled; }
+  void operator()(const events::QueueItemStatusSet&) const { s.retry_due_ms.reset(); }
   void operator()(const events::QueueItemAssigned& e) const {
-    s.status = ItemStatus::in_progress;
     s.call_id = e.call_id;
     s.agent_id = e.agent_id;
     s.current_attempt = e.attempt;
@@ -160,56 +153,41 @@ struct ItemEvolver {
     s.retry_due_ms.reset();
   }
   void operator()(const events::QueueItemReleased&) const {
-    s.status = ItemStatus::pending;
     s.current_attempt = s.attempts;
     s.call_id.clear();
     s.agent_id.clear();
   }
-  void operator()(const events::QueueItemCompleted& e) const {
-    end_attempt(e.outcome);
-    s.status = ItemStatus::completed;
-  }
+  void operator()(const events::QueueItemCompleted& e) const { end_attempt(e.outcome); }
   void operator()(const events::QueueItemRetryScheduled& e) const {
     end_attempt(e.outcome);
-    s.status = ItemStatus::pending;
     s.retry_due_ms = e.due_at_ms;
   }
-  void operator()(const events::QueueItemFailed& e) const {
-    end_attempt(e.outcome);
-    s.status = ItemStatus::failed;
-  }
+  void operator()(const events::QueueItemFailed& e) const { end_attempt(e.outcome); }
   void operator()(const auto&) const {}
 };
+
+ItemStatus status_of(events::ManualStatus status) {
+  switch (status) {
+    case events::ManualStatus::pending:
+      return ItemStatus::pending;
+    case events::ManualStatus::skipped:
+      return ItemStatus::skipped;
+    case events::ManualStatus::completed:
+      return ItemStatus::completed;
+    case events::ManualStatus::failed:
+      return ItemStatus::failed;
+  }
+  return ItemStatus::pending;
+}
 
 }  // namespace
 
 std::string_view to_string(ItemStatus status) {
-  switch (status) {
-    case ItemStatus::pending:
-      return "pending";
-    case ItemStatus::in_progress:
-      return "in-progress";
-    case ItemStatus::completed:
-      return "completed";
-    case ItemStatus::failed:
-      return "failed";
-    case ItemStatus::skipped:
-      return "skipped";
-    case ItemStatus::cancelled:
-      return "cancelled";
-  }
-  return "pending";
+  return name_in(kStatusNames, status, "pending");
 }
 
 bool from_string(std::string_view text, ItemStatus& status) {
-  for (auto candidate : {ItemStatus::pending, ItemStatus::in_progress, ItemStatus::completed,
-                         ItemStatus::failed, ItemStatus::skipped, ItemStatus::cancelled}) {
-    if (to_string(candidate) == text) {
-      status = candidate;
-      return true;
-    }
-  }
-  return false;
+  return value_in(kStatusNames, text, status);
 }
 
 std::int64_t QueueItemState::due_at_ms() const {
@@ -221,9 +199,35 @@ Result<Events> decide(const QueueItemState& state, const queue_item::Command& co
   return std::visit(ItemDecider{state}, command);
 }
 
+std::optional<ItemStatus> item_status_after(const events::Event& event) {
+  return std::visit(
+      [](const auto& e) -> std::optional<ItemStatus> {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, events::QueueItemAdded> ||
+                      std::is_same_v<T, events::QueueItemReleased> ||
+                      std::is_same_v<T, events::QueueItemRetryScheduled>) {
+          return ItemStatus::pending;
+        } else if constexpr (std::is_same_v<T, events::QueueItemAssigned>) {
+          return ItemStatus::in_progress;
+        } else if constexpr (std::is_same_v<T, events::QueueItemCompleted>) {
+          return ItemStatus::completed;
+        } else if constexpr (std::is_same_v<T, events::QueueItemFailed>) {
+          return ItemStatus::failed;
+        } else if constexpr (std::is_same_v<T, events::QueueItemCancelled>) {
+          return ItemStatus::cancelled;
+        } else if constexpr (std::is_same_v<T, events::QueueItemStatusSet>) {
+          return status_of(e.status);
+        } else {
+          return std::nullopt;
+        }
+      },
+      event);
+}
+
 QueueItemState evolve(QueueItemState state, const events::Event& event,
                       std::int64_t recorded_at_ms) {
   std::visit(ItemEvolver{state, recorded_at_ms}, event);
+  if (auto status = item_status_after(event)) state.status = *status;
   if (state.exists) state.updated_at_ms = recorded_at_ms;
   return state;
 }

@@ -90,7 +90,7 @@ struct Assign {
 };
 struct Release {
   std::string call_id;
-  std::string reason;
+  events::CallFailure reason = events::CallFailure::not_requested;
 };
 struct RecordOutcome {
   std::string call_id;
@@ -108,6 +108,8 @@ Result<std::vector<events::Event>> decide(const QueueItemState& state,
 QueueItemState evolve(QueueItemState state, const events::Event& event,
                       std::int64_t recorded_at_ms);
 
+// The status an item has just after this event; nothing for an event that does not move it.
+std::optional<ItemStatus> item_status_after(const events::Event& event);
 // Ready for an agent: pending and due (calling rules are the dispatcher's).
 bool dialable(const QueueItemState& state, std::int64_t now_ms);
 // The API's phase word: scheduled, retry-wait, dialing, or empty when ready or done.

@@ -125,17 +125,17 @@ QueuePage query_queue(const KvReader& kv, const QueueQuery& q) {
   if (auto count = kv.get(key({"qc", owner, status}))) page.total = std::stoull(*count);
   auto prefix = key({"ql", owner, status, ""});
   // A cursor is the last key of the previous page: the scan starts just after it.
-  auto start = q.cursor.empty() ? prefix : q.cursor + '\0';
-  if (!q.cursor.starts_with(prefix)) start = prefix;
+  auto start = q.page.cursor.empty() ? prefix : q.page.cursor + '\0';
+  if (!q.page.cursor.starts_with(prefix)) start = prefix;
   std::size_t skipped = 0;
   std::string last_key;
   kv.scan(start, [&](std::string_view k, std::string_view) {
     if (!k.starts_with(prefix)) return false;
-    if (skipped < q.skip) {
+    if (skipped < q.page.skip) {
       ++skipped;
       return true;
     }
-    if (page.items.size() == q.limit) {
+    if (page.items.size() == q.page.limit) {
       page.next_cursor = last_key;
       return false;
     }

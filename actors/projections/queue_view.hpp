@@ -17,6 +17,7 @@
 
 #include "actors/domain/queue_item.hpp"
 #include "actors/projections/kv.hpp"
+#include "actors/projections/paging.hpp"
 #include "storage/event_store.hpp"
 
 namespace dialer::projections {
@@ -35,9 +36,7 @@ std::string owner_of(const domain::QueueItemState& item);
 struct QueueQuery {
   std::string owner{};   // empty: every item
   std::string status{};  // empty: every status
-  std::size_t limit = 50;
-  std::size_t skip = 0;
-  std::string cursor{};  // from a previous page: continue after it
+  PageRequest page{};
 };
 
 struct QueuePage {

@@ -18,20 +18,20 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(AgentReserved{"c-1", "q-1"});
   out.push_back(AgentCallAnswered{"c-1"});
   out.push_back(AgentCallEnded{"c-1", 95, 1790000030000});
-  out.push_back(AgentReleased{"c-2", "user_unavailable", 1790000060000});
+  out.push_back(AgentReleased{"c-2", CallFailure::user_unavailable, 1790000060000});
   out.push_back(QueueItemAdded{"q-1", "client-9", "Anna Gruber", "+43720880079", 3, 1790000000000,
                                "call after 10", R"({"tier":"gold"})", "Europe/Vienna", "agent-7"});
   out.push_back(QueueItemUpdated{"agent-8", 1, 1790000100000, true, "moved"});
   out.push_back(QueueItemStatusSet{ManualStatus::skipped, "duplicate lead"});
   out.push_back(QueueItemCancelled{"deleted by operator"});
   out.push_back(QueueItemAssigned{"agent-7", "c-1", 2});
-  out.push_back(QueueItemReleased{"c-2", "agent unavailable"});
+  out.push_back(QueueItemReleased{"c-2", CallFailure::not_reserved});
   out.push_back(QueueItemCompleted{"c-1", CallOutcome::connected});
   out.push_back(QueueItemRetryScheduled{"c-3", CallOutcome::busy, 1790003600000});
   out.push_back(QueueItemFailed{"c-4", CallOutcome::no_answer, "attempts exhausted"});
   out.push_back(CallRequested{"c-1", "q-1", "agent-7", 123456, 987654, "+43720880079", 2, true});
   out.push_back(CallStartAccepted{});
-  out.push_back(CallStartFailed{"user_unavailable", "User not available"});
+  out.push_back(CallStartFailed{CallFailure::user_unavailable, "User not available"});
   out.push_back(CallCreated{812345678901, 1790000001000});
   out.push_back(CallAnswered{1790000009000});
   out.push_back(CallHungUp{1790000100000});

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "actors/projections/projection_runner.hpp"
 #include "actors/projections/store_kv.hpp"
 #include "tools/dialerctl/commands.hpp"
 
@@ -144,9 +145,9 @@ int main(int argc, char** argv) {
 
   // History and stats: the stored projection when it is up to date, else a fresh fold.
   bool whole_log = o.until_seq == 0 && !horizon.until_ms;
-  auto checkpoint = store.checkpoint(projections::kReportingConsumer);
+  auto checkpoint = store.checkpoint(projections::ProjectionRunner::kConsumer);
   std::optional<projections::MemoryKv> folded;
-  projections::StoredView stored{store, projections::kReportingConsumer};
+  projections::StoredView stored{store, projections::ProjectionRunner::kConsumer};
   const projections::KvReader* view = &stored;
   if (replay_cmd->parsed() || !whole_log || !checkpoint || *checkpoint != store.last_seq()) {
     auto replayed = replay(store, horizon);

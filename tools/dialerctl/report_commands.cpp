@@ -175,7 +175,7 @@ int print_history(const projections::KvReader& kv, projections::HistoryQuery que
           "requestedAt,startTime,endTime,duration,waitSeconds,talkSeconds,tags\n";
   }
   // Page through it all, newest first.
-  query.limit = 1000;
+  query.page.limit = 1000;
   for (;;) {
     auto page = projections::query_history(kv, query);
     for (const auto& row : page.rows) {
@@ -200,8 +200,8 @@ int print_history(const projections::KvReader& kv, projections::HistoryQuery que
       }
     }
     if (page.next_cursor.empty()) break;
-    query.cursor = page.next_cursor;
-    query.skip = 0;
+    query.page.cursor = page.next_cursor;
+    query.page.skip = 0;
   }
   return out.good() ? ok : unwritable;
 }

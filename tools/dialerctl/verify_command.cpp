@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "actors/projections/projection_runner.hpp"
 #include "actors/projections/store_kv.hpp"
 #include "tools/dialerctl/commands.hpp"
 
@@ -15,7 +16,7 @@ int verify(storage::EventStore& store, Output& out) {
   os << "log: " << report.events_checked
      << " events, sequence, stream index and hash chain intact\n";
 
-  const char* consumer = projections::kReportingConsumer;
+  const char* consumer = projections::ProjectionRunner::kConsumer;
   auto checkpoint = store.checkpoint(consumer);
   if (!checkpoint) {
     std::fprintf(stderr, "dialerctl: %s\n", checkpoint.error().message.c_str());

@@ -1,17 +1,20 @@
-#include "actors/projections/reporting.hpp"
+#include "actors/projections/reporting_fold.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
-#include "events/codec.hpp"
+#include "actors/domain/agent.hpp"
+#include "actors/domain/queue_item.hpp"
+#include "actors/projections/history_row.hpp"
+#include "actors/projections/reporting_keys.hpp"
 #include "events/fields.hpp"
-#include "storage/keys.hpp"
 
 namespace dialer::projections {
 namespace {
 
-constexpr std::int64_t kHourMs = 3'600'000;
-constexpr std::int64_t kDayMs = 24 * kHourMs;
+using namespace reporting_keys;
 
+// What the history knows of an item's client, kept from its queue.item_added.
 struct ItemInfo {
   std::string client_id;
   std::string name;
@@ -22,24 +25,6 @@ struct ItemInfo {
     field("metadata", self.metadata_json);
   }
 };
-
-std::string newest_first(std::int64_t ms) {
-  return storage::keys::be64(UINT64_MAX - static_cast<std::uint64_t>(ms));
-}
-std::string ascending(std::int64_t ms) {
-  return storage::keys::be64(static_cast<std::uint64_t>(ms));
-}
-std::int64_t hour_of(std::int64_t ms) {
-  return ms - (ms % kHourMs + kHourMs) % kHourMs;
-}
-
-template <class T>
-std::optional<T> read(const KvReader& kv, std::string_view k) {
-  auto bytes = kv.get(k);
-  T value{};
-  if (!bytes || !events::decode_fields(*bytes, value)) return std::nullopt;
-  return value;
-}
 
 std::int64_t read_count(const KvReader& kv, std::string_view k) {
   auto text = kv.get(k);
@@ -173,54 +158,6 @@ std::string status_of(events::CallOutcome outcome) {
   return "failed";
 }
 
-std::string item_status_after(const events::Event& event) {
-  return std::visit(
-      [](const auto& e) -> std::string {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, events::QueueItemAdded> ||
-                      std::is_same_v<T, events::QueueItemReleased> ||
-                      std::is_same_v<T, events::QueueItemRetryScheduled>) {
-          return "pending";
-        } else if constexpr (std::is_same_v<T, events::QueueItemAssigned>) {
-          return "in-progress";
-        } else if constexpr (std::is_same_v<T, events::QueueItemCompleted>) {
-          return "completed";
-        } else if constexpr (std::is_same_v<T, events::QueueItemFailed>) {
-          return "failed";
-        } else if constexpr (std::is_same_v<T, events::QueueItemCancelled>) {
-          return "cancelled";
-        } else if constexpr (std::is_same_v<T, events::QueueItemStatusSet>) {
-          return std::string{events::to_string(e.status)};
-        } else {
-          return "";
-        }
-      },
-      event);
-}
-
-std::string agent_status_after(const events::Event& event) {
-  return std::visit(
-      [](const auto& e) -> std::string {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, events::AgentStarted> ||
-                      std::is_same_v<T, events::AgentCallEnded> ||
-                      std::is_same_v<T, events::AgentReleased>) {
-          return "available";
-        } else if constexpr (std::is_same_v<T, events::AgentPaused>) {
-          return e.reason;
-        } else if constexpr (std::is_same_v<T, events::AgentStopped>) {
-          return "offline";
-        } else if constexpr (std::is_same_v<T, events::AgentReserved>) {
-          return "dialing";
-        } else if constexpr (std::is_same_v<T, events::AgentCallAnswered>) {
-          return "in-call";
-        } else {
-          return "";
-        }
-      },
-      event);
-}
-
 // Changes the row in place as the event says; true when anything changed. A row closed
 // before Aircall was asked is removed, and handed back in `removed`.
 struct RowChange {
@@ -250,14 +187,16 @@ struct RowChange {
   }
   bool operator()(const events::CallStartFailed& e) const {
     if (!row) return false;
-    if (e.code == "not_reserved") {  // closed before Aircall was ever asked: no call took place
+    // Closed before Aircall was ever asked: no call took place.
+    if (e.code == events::CallFailure::not_reserved) {
       removed = std::move(row);
       row.reset();
       return true;
     }
-    if (row->status == "failed" && row->failure == e.code) return false;
+    auto failure = std::string{to_string(e.code)};
+    if (row->status == "failed" && row->failure == failure) return false;
     row->status = "failed";
-    row->failure = e.code;
+    row->failure = std::move(failure);
     return true;
   }
   bool operator()(const events::CallCreated& e) const {
@@ -289,9 +228,10 @@ struct RowChange {
     return true;
   }
   bool operator()(const events::CallLost&) const {
-    if (!row || (row->status == "failed" && row->failure == "lost")) return false;
+    auto failure = std::string{to_string(events::CallFailure::lost)};
+    if (!row || (row->status == "failed" && row->failure == failure)) return false;
     row->status = "failed";
-    row->failure = "lost";
+    row->failure = std::move(failure);
     return true;
   }
   bool operator()(const auto&) const { return false; }
@@ -337,32 +277,6 @@ void apply_call(Working& w, std::string_view call_id, const events::Event& event
   if (row && row->final()) count(*row, 1);
 }
 
-StatsReport realtime_only(const KvReader& kv) {
-  StatsReport report;
-  auto prefix = key({"rc", ""});
-  kv.scan(prefix, [&](std::string_view k, std::string_view v) {
-    if (!k.starts_with(prefix)) return false;
-    auto rest = k.substr(prefix.size());
-    auto split = rest.find(kKeySeparator);
-    auto kind = rest.substr(0, split);
-    auto status = std::string{rest.substr(split + 1)};
-    auto count = std::stoll(std::string{v});
-    if (kind == "items") report.realtime.items_by_status[status] = count;
-    if (kind == "agents") report.realtime.agents_by_status[status] = count;
-    if (kind == "calls") report.realtime.calls_in_progress = count;
-    return true;
-  });
-  return report;
-}
-
-void add_to_report(StatsReport& report, const std::string& agent, std::int64_t hour,
-                   const StatsBucket& bucket) {
-  report.total.merge(bucket);
-  report.by_agent[agent].merge(bucket);
-  report.by_hour[hour].merge(bucket);
-  report.by_day[hour - (hour % kDayMs + kDayMs) % kDayMs].merge(bucket);
-}
-
 }  // namespace
 
 ReportingFold::ReportingFold(KvWriter& kv) : working_(std::make_unique<Working>(kv)) {}
@@ -395,11 +309,11 @@ void ReportingFold::apply(std::string_view stream, std::int64_t recorded_at_ms,
       w.kv.put(key({"i", item_id}), events::encode_fields(ItemInfo{added->client_id, added->name,
                                                                    added->metadata_json}));
     }
-    if (auto status = item_status_after(event); !status.empty())
-      w.set_status("items", item_id, status);
+    if (auto status = domain::item_status_after(event))
+      w.set_status("items", item_id, std::string{to_string(*status)});
   } else if (stream.starts_with("agent-")) {
-    if (auto status = agent_status_after(event); !status.empty())
-      w.set_status("agents", stream.substr(6), status);
+    if (auto status = domain::agent_status_after(event))
+      w.set_status("agents", stream.substr(6), *status);
   }
 }
 
@@ -408,107 +322,6 @@ Status apply(KvWriter& kv, const storage::Envelope& envelope) {
   auto applied = fold.apply(envelope);
   fold.flush();
   return applied;
-}
-
-HistoryPage query_history(const KvReader& kv, const HistoryQuery& q) {
-  // The most selective index the query allows; the other filters apply to its rows.
-  std::string prefix;
-  if (!q.client.empty()) {
-    prefix = key({"tc", q.client, ""});
-  } else if (!q.agent.empty()) {
-    prefix = key({"ta", q.agent, ""});
-  } else if (!q.status.empty()) {
-    prefix = key({"ts", q.status, ""});
-  } else {
-    prefix = key({"t", ""});
-  }
-  // Newest first: `to` (exclusive) is where the scan starts, `from` where it ends.
-  auto start = q.to_ms ? prefix + newest_first(*q.to_ms - 1) : prefix;
-  auto stop = q.from_ms ? prefix + newest_first(*q.from_ms) : std::string{};
-
-  HistoryPage page;
-  std::size_t skipped = 0;
-  bool past_cursor = q.cursor.empty();
-  std::string last_key;
-  kv.scan(start, [&](std::string_view k, std::string_view) {
-    if (!k.starts_with(prefix)) return false;
-    if (!stop.empty() && k.substr(0, stop.size()) > stop) return false;
-    auto call_id = k.substr(k.rfind(kKeySeparator) + 1);
-    auto row = read<HistoryRow>(kv, key({"r", call_id}));
-    if (!row) return true;
-    if ((!q.agent.empty() && row->agent_id != q.agent) ||
-        (!q.status.empty() && row->status != q.status) ||
-        (!q.client.empty() && row->client_id != q.client)) {
-      return true;
-    }
-    ++page.total;
-    if (!past_cursor) {
-      past_cursor = k == q.cursor;
-      return true;
-    }
-    if (skipped < q.skip) {
-      ++skipped;
-      return true;
-    }
-    if (page.rows.size() < q.limit) {
-      page.rows.push_back(std::move(*row));
-      last_key = k;
-    } else if (page.next_cursor.empty()) {
-      page.next_cursor = last_key;
-    }
-    return true;
-  });
-  return page;
-}
-
-StatsReport query_stats(const KvReader& kv, const StatsQuery& q) {
-  auto report = realtime_only(kv);
-  auto prefix = key({"s", ""});
-  auto start = prefix + ascending(q.from_ms ? hour_of(*q.from_ms) : 0);
-  kv.scan(start, [&](std::string_view k, std::string_view v) {
-    if (!k.starts_with(prefix)) return false;
-    std::uint64_t hour = 0;
-    storage::keys::read_be64(k.substr(prefix.size(), 8), hour);
-    if (q.to_ms && static_cast<std::int64_t>(hour) >= *q.to_ms) return false;
-    auto agent = std::string{k.substr(prefix.size() + 9)};
-    if (!q.agent.empty() && agent != q.agent) return true;
-    StatsBucket bucket;
-    if (!events::decode_fields(v, bucket)) return true;
-    add_to_report(report, agent, static_cast<std::int64_t>(hour), bucket);
-    return true;
-  });
-  return report;
-}
-
-std::map<std::string, std::string> known_agents(const KvReader& kv) {
-  std::map<std::string, std::string> agents;
-  auto prefix = key({"as", ""});
-  kv.scan(prefix, [&](std::string_view k, std::string_view v) {
-    if (!k.starts_with(prefix)) return false;
-    agents.emplace(k.substr(prefix.size()), v);
-    return true;
-  });
-  return agents;
-}
-
-StatsReport stats_from_history(const KvReader& kv, const StatsQuery& q) {
-  auto report = realtime_only(kv);
-  auto prefix = key({"r", ""});
-  kv.scan(prefix, [&](std::string_view k, std::string_view v) {
-    if (!k.starts_with(prefix)) return false;
-    HistoryRow row;
-    if (!events::decode_fields(v, row) || !row.final()) return true;
-    auto hour = hour_of(row.requested_at_ms);
-    if ((q.from_ms && hour < hour_of(*q.from_ms)) || (q.to_ms && hour >= *q.to_ms) ||
-        (!q.agent.empty() && row.agent_id != q.agent)) {
-      return true;
-    }
-    StatsBucket one;
-    one.add(row, 1);
-    add_to_report(report, row.agent_id, hour, one);
-    return true;
-  });
-  return report;
 }
 
 }  // namespace dialer::projections

@@ -1,7 +1,7 @@
 // Aircall's directory, read through the dialer: the users and numbers a front end offers when
 // an agent is started (aircallUserId, numberId). `?mockMode=true` reads the simulator's.
 
-#include "http/aircall_lines.hpp"
+#include "http/aircall/lines.hpp"
 #include "http/exchange.hpp"
 #include "http/routes.hpp"
 

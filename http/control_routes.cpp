@@ -2,8 +2,8 @@
 
 #include "actors/projections/queue_view.hpp"
 #include "actors/projections/reporting.hpp"
-#include "http/aircall_lines.hpp"
-#include "http/aircall_webhook.hpp"
+#include "http/aircall/lines.hpp"
+#include "http/aircall/webhook.hpp"
 #include "http/exchange.hpp"
 #include "http/routes.hpp"
 #include "http/views.hpp"

@@ -4,33 +4,11 @@
 #include <ostream>
 
 #include "actors/scheduler.hpp"
-#include "http/aircall_lines.hpp"
-#include "http/aircall_webhook.hpp"
+#include "http/aircall/lines.hpp"
+#include "http/aircall/webhook_inbox.hpp"
 
 namespace dialer::http {
 namespace {
-
-// The telephony news among the webhook deliveries stored from `from_seq` on.
-Result<std::vector<actors::TelephonyEvent>> stored_telephony_since(const storage::EventStore& store,
-                                                                   std::uint64_t from_seq) {
-  std::vector<actors::TelephonyEvent> found;
-  std::optional<Error> failure;
-  auto scanned = store.scan_log_views(from_seq, [&](const events::EnvelopeView& envelope) {
-    if (envelope.type != events::WebhookReceived::type) return true;
-    auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
-    if (!event) {
-      failure = event.error();
-      return false;
-    }
-    auto delivery = parse_webhook(std::get<events::WebhookReceived>(*event).body);
-    if (!delivery) return true;  // stored only once it parsed; nothing to apply otherwise
-    if (auto telephony = telephony_event_of(*delivery)) found.push_back(std::move(*telephony));
-    return true;
-  });
-  if (!scanned) return scanned.error();
-  if (failure) return *failure;
-  return found;
-}
 
 SimOptions mock_simulator_options(const NodeOptions& options) {
   SimOptions sim;

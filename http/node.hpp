@@ -12,7 +12,7 @@
 
 #include "actors/dialer.hpp"
 #include "actors/simulated_telephony.hpp"
-#include "http/aircall_lines.hpp"
+#include "http/aircall/lines.hpp"
 #include "http/context.hpp"
 #include "http/server.hpp"
 

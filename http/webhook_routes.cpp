@@ -1,11 +1,11 @@
-#include "http/aircall_webhook.hpp"
+// POST /api/dialer/webhook: Aircall's deliveries, checked, stored, then applied.
+
+#include "http/aircall/webhook_inbox.hpp"
 #include "http/exchange.hpp"
 #include "http/routes.hpp"
 
 namespace dialer::http {
 namespace {
-
-constexpr const char* kWebhookStream = "webhooks";
 
 // Stored first, applied after: Aircall is answered 2xx only once the delivery is durable,
 // and a redelivery finds its key and is acknowledged without being applied again.
@@ -21,13 +21,7 @@ void receive(Context& context, const httplib::Request& req, httplib::Response& r
   if (!context.credentials.accepts_webhook_token(delivery->token)) {
     return reply_error(res, Error{ErrorCode::unauthenticated, "wrong webhook token", "token"});
   }
-  events::WebhookReceived received{delivery->event, delivery->resource, delivery->sent_at_seconds,
-                                   req.body};
-  storage::AppendRequest append{kWebhookStream,
-                                storage::ExpectedVersion::any(),
-                                {storage::NewEvent::from(events::Event{std::move(received)})},
-                                webhook_idempotency_key(req.body)};
-  auto stored = context.store.append(std::move(append));
+  auto stored = context.store.append(stored_delivery(*delivery, req.body));
   if (!stored) return reply_error(res, stored.error());
   ++context.webhooks_received;
   bool duplicate = stored->status == storage::AppendStatus::duplicate;

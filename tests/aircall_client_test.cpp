@@ -1,8 +1,6 @@
 // The Aircall client against the simulator on loopback: credentials, availability, the
 // rate limit, server errors and a server that never answers.
 
-#include "http/aircall_client.hpp"
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -10,7 +8,8 @@
 #include <catch2/catch.hpp>
 #include <future>
 
-#include "http/aircall_sim.hpp"
+#include "http/aircall/client.hpp"
+#include "http/aircall/sim.hpp"
 
 namespace {
 

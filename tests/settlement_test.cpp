@@ -1,8 +1,8 @@
 // domain::settle: what a call's end tells its item and its agent, for every way it ends.
 
-#include <catch2/catch.hpp>
-
 #include "actors/domain/settlement.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace dialer;
 using namespace dialer::domain;
@@ -64,8 +64,8 @@ TEST_CASE("settle: an answered call records its outcome and starts the agent's w
 }
 
 TEST_CASE("settle: a call nobody answered has no talk time, and its outcome decides the retry") {
-  auto [item, agent] = settle(kCall, ended(std::nullopt, kNow, CallOutcome::no_answer),
-                              settings(), kNow);
+  auto [item, agent] =
+      settle(kCall, ended(std::nullopt, kNow, CallOutcome::no_answer), settings(), kNow);
   CHECK(std::get<queue_item::RecordOutcome>(item).outcome == CallOutcome::no_answer);
   CHECK(std::get<agent::CallEnded>(agent).talk_seconds == 0);
 }

@@ -1,10 +1,11 @@
 // Aircall's webhooks: every captured sample is read, stored once and applied; a wrong
 // token, malformed JSON or an oversized body stores nothing.
 
+#include "http/aircall/webhook.hpp"
+
 #include <filesystem>
 #include <set>
 
-#include "http/aircall_webhook.hpp"
 #include "support/http_fixture.hpp"
 
 namespace {

@@ -1,12 +1,11 @@
 // aircall-sim: Aircall's API subset and webhooks on loopback, for mock mode, tests and
-// demos. See http/aircall_sim.hpp for what it speaks.
-
-#include "http/aircall_sim.hpp"
+// demos. See http/aircall/sim.hpp for what it speaks.
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 
+#include "http/aircall/sim.hpp"
 #include "tools/shutdown_signals.hpp"
 
 namespace {

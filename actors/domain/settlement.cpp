@@ -4,8 +4,8 @@
 
 namespace dialer::domain {
 
-Settlement settle(const std::string& call_id, const CallState& call,
-                  const DialerSettings& settings, std::int64_t now_ms) {
+Settlement settle(const std::string& call_id, const CallState& call, const DialerSettings& settings,
+                  std::int64_t now_ms) {
   using events::CallFailure;
   const RetryPolicy policy{settings.max_retries, settings.retry_delay_ms, settings.retry_on};
   switch (call.phase) {
@@ -23,9 +23,9 @@ Settlement settle(const std::string& call_id, const CallState& call,
       agent::Release for_agent{call_id, failure, hold_until};
       // Aircall refused the number itself: an attempt with its outcome, not a release.
       if (failure == CallFailure::bad_number) {
-        return {queue_item::RecordOutcome{call_id, events::CallOutcome::wrong_number, now_ms,
-                                          policy},
-                for_agent};
+        return {
+            queue_item::RecordOutcome{call_id, events::CallOutcome::wrong_number, now_ms, policy},
+            for_agent};
       }
       return {queue_item::Release{call_id, failure}, for_agent};
     }

@@ -26,7 +26,7 @@ struct Settlement {
 
 // What the item and the agent are told once call `call_id` is finished (ended, refused or
 // lost), or when it never got as far as its request (its state is then empty).
-Settlement settle(const std::string& call_id, const CallState& call,
-                  const DialerSettings& settings, std::int64_t now_ms);
+Settlement settle(const std::string& call_id, const CallState& call, const DialerSettings& settings,
+                  std::int64_t now_ms);
 
 }  // namespace dialer::domain

@@ -1,12 +1,12 @@
-#include "http/aircall_client.hpp"
+#include "http/aircall/client.hpp"
 
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
 
 #include "actors/rules/phone.hpp"
-#include "http/aircall_json.hpp"
-#include "http/aircall_webhook.hpp"
+#include "http/aircall/json.hpp"
+#include "http/aircall/webhook.hpp"
 
 namespace dialer::http {
 namespace {

@@ -13,8 +13,8 @@
 #include <string>
 
 #include "actors/telephony.hpp"
-#include "http/aircall_client.hpp"
-#include "http/aircall_sim.hpp"
+#include "http/aircall/client.hpp"
+#include "http/aircall/sim.hpp"
 
 namespace dialer::http {
 

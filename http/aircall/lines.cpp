@@ -1,9 +1,9 @@
-#include "http/aircall_lines.hpp"
+#include "http/aircall/lines.hpp"
 
 #include <openssl/rand.h>
 
 #include "events/binary.hpp"
-#include "http/aircall_webhook.hpp"
+#include "http/aircall/webhook.hpp"
 
 namespace dialer::http {
 namespace {

@@ -1,4 +1,4 @@
-#include "http/aircall_webhook.hpp"
+#include "http/aircall/webhook.hpp"
 
 #include <openssl/evp.h>
 
@@ -6,7 +6,7 @@
 
 #include "actors/rules/phone.hpp"
 #include "events/binary.hpp"
-#include "http/aircall_json.hpp"
+#include "http/aircall/json.hpp"
 
 namespace dialer::http {
 namespace {

@@ -1,0 +1,38 @@
+#include "http/aircall/webhook_inbox.hpp"
+
+#include <optional>
+
+namespace dialer::http {
+
+storage::AppendRequest stored_delivery(const WebhookDelivery& delivery, std::string body) {
+  auto key = webhook_idempotency_key(body);
+  events::WebhookReceived received{delivery.event, delivery.resource, delivery.sent_at_seconds,
+                                   std::move(body)};
+  return storage::AppendRequest{kWebhookStream,
+                                storage::ExpectedVersion::any(),
+                                {storage::NewEvent::from(events::Event{std::move(received)})},
+                                std::move(key)};
+}
+
+Result<std::vector<actors::TelephonyEvent>> stored_telephony_since(const storage::EventStore& store,
+                                                                   std::uint64_t from_seq) {
+  std::vector<actors::TelephonyEvent> found;
+  std::optional<Error> failure;
+  auto scanned = store.scan_log_views(from_seq, [&](const events::EnvelopeView& envelope) {
+    if (envelope.type != events::WebhookReceived::type) return true;
+    auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
+    if (!event) {
+      failure = event.error();
+      return false;
+    }
+    auto delivery = parse_webhook(std::get<events::WebhookReceived>(*event).body);
+    if (!delivery) return true;  // stored only once it parsed; nothing to apply otherwise
+    if (auto telephony = telephony_event_of(*delivery)) found.push_back(std::move(*telephony));
+    return true;
+  });
+  if (!scanned) return scanned.error();
+  if (failure) return *failure;
+  return found;
+}
+
+}  // namespace dialer::http

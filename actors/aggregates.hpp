@@ -12,7 +12,7 @@
 
 namespace dialer::actors {
 
-enum class Kind { agent, item, call, config, do_not_call };
+enum class Kind { agent, item, call, config, do_not_call, number };
 
 // An aggregate's pure functions, as the domain defines them for its state and commands.
 template <class S, class C>
@@ -85,6 +85,15 @@ struct DoNotCallTraits : PureAggregate<domain::DoNotCallState, domain::do_not_ca
   static State initial(const std::string&) { return {}; }
   static bool may_passivate(const State&) { return false; }
   static void observe(Services& services, AggregateCore<DoNotCallTraits>& core);
+};
+
+struct NumberTraits : PureAggregate<domain::NumberState, domain::number::Command> {
+  static constexpr Kind kind = Kind::number;
+  static constexpr const char* name = "number";
+  static std::string stream(const std::string& e164) { return "number-" + e164; }
+  static State initial(const std::string& e164) { return {e164, {}, 0}; }
+  static bool may_passivate(const State&) { return true; }
+  static void observe(Services&, AggregateCore<NumberTraits>&) {}
 };
 
 // What the dispatcher should know of an agent or an item in this state, if anything.

@@ -80,6 +80,14 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
 
   auto world = fold_log(store);
   if (!world) return world.error();
+  // Numbers whose claims disagree with their items are set right before anything runs.
+  if (auto repairs = number_repairs(*world); !repairs.empty()) {
+    for (auto& repair : repairs) {
+      if (auto appended = store.append(std::move(repair)); !appended) return appended.error();
+    }
+    world = fold_log(store);
+    if (!world) return world.error();
+  }
   auto& report = dialer->recovery_;
   report.events = world->events;
 
@@ -156,35 +164,53 @@ Result<domain::AgentState> Dialer::agent(const std::string& user_id) {
 }
 Result<domain::QueueItemState> Dialer::item(const std::string& item_id,
                                             domain::queue_item::Command command) {
-  return ask<ItemTraits>(Kind::item, item_id, std::move(command));
+  // An edit may end the item's hold on its number, or give it back: the number's actor hears
+  // of it from the item too, but the caller's answer waits until the number agrees, so that
+  // nothing of this request is still being written once it is answered.
+  bool may_move_number = !std::holds_alternative<domain::queue_item::Add>(command) &&
+                         !std::holds_alternative<domain::queue_item::Assign>(command);
+  auto item = ask<ItemTraits>(Kind::item, item_id, std::move(command));
+  if (item && may_move_number) {
+    domain::number::Command follow = domain::number::Release{item_id};
+    if (domain::holds_number(*item)) follow = domain::number::Claim{item_id, {}};
+    (void)ask<NumberTraits>(Kind::number, item->details.phone_number, std::move(follow));
+  }
+  return item;
 }
 Result<domain::QueueItemState> Dialer::item(const std::string& item_id) {
   return ask<ItemTraits>(Kind::item, item_id, std::nullopt);
 }
-std::vector<Result<domain::QueueItemState>> Dialer::items(
-    std::vector<std::pair<std::string, domain::queue_item::Command>> commands) {
-  using State = domain::QueueItemState;
+template <class Traits>
+std::vector<Result<typename Traits::State>> Dialer::ask_all(
+    Kind kind, std::vector<std::pair<std::string, typename Traits::Command>> commands) {
+  using State = typename Traits::State;
+  std::vector<Result<State>> answers;
+  if (commands.empty()) return answers;
   caf::scoped_actor self{*services_.system};
   using Handle = decltype(self->request(caf::actor{}, options_.answer_timeout, command_atom::value,
                                         commands.front().second));
   std::vector<Handle> pending;
   pending.reserve(commands.size());
   for (auto& [id, command] : commands) {
-    pending.push_back(self->request(registry_.get(Kind::item, id), options_.answer_timeout,
+    pending.push_back(self->request(registry_.get(kind, id), options_.answer_timeout,
                                     command_atom::value, std::move(command)));
   }
-  std::vector<Result<State>> answers;
   answers.reserve(commands.size());
   for (std::size_t i = 0; i < pending.size(); ++i) {
     std::optional<Result<State>> answer;
     pending[i].receive([&](Reply<State>& reply) { answer = std::move(reply.result); },
                        [](caf::error&) {});
-    answers.push_back(
-        answer ? std::move(*answer)
-               : Result<State>{Error{ErrorCode::unavailable,
-                                     "queue item " + commands[i].first + " did not answer"}});
+    answers.push_back(answer ? std::move(*answer)
+                             : Result<State>{Error{ErrorCode::unavailable,
+                                                   std::string{Traits::name} + " " +
+                                                       commands[i].first + " did not answer"}});
   }
   return answers;
+}
+
+std::vector<Result<domain::QueueItemState>> Dialer::items(
+    std::vector<std::pair<std::string, domain::queue_item::Command>> commands) {
+  return ask_all<ItemTraits>(Kind::item, std::move(commands));
 }
 
 Result<domain::CallState> Dialer::call(const std::string& call_id) {
@@ -201,6 +227,9 @@ Result<domain::DoNotCallState> Dialer::do_not_call(domain::do_not_call::Command 
 }
 Result<domain::DoNotCallState> Dialer::do_not_call() {
   return ask<DoNotCallTraits>(Kind::do_not_call, "do-not-call", std::nullopt);
+}
+Result<domain::NumberState> Dialer::number(const std::string& e164) {
+  return ask<NumberTraits>(Kind::number, e164, std::nullopt);
 }
 
 void Dialer::telephony_event(TelephonyEvent event) {
@@ -225,5 +254,11 @@ DispatcherStats Dialer::dispatcher_stats() {
       .receive([&](DispatcherStats& answer) { stats = answer; }, [](caf::error&) {});
   return stats;
 }
+
+// The use cases in dialer_enqueue.cpp and dialer_start.cpp ask these.
+template std::vector<Result<domain::QueueItemState>> Dialer::ask_all<ItemTraits>(
+    Kind, std::vector<std::pair<std::string, domain::queue_item::Command>>);
+template std::vector<Result<domain::NumberState>> Dialer::ask_all<NumberTraits>(
+    Kind, std::vector<std::pair<std::string, domain::number::Command>>);
 
 }  // namespace dialer::actors

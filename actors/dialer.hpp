@@ -39,6 +39,13 @@ struct RecoveryReport {
   double seconds = 0;
 };
 
+// What a start answers: the agent, or why not; when Aircall would give the user no calls,
+// `refusal` holds its word on them.
+struct AgentStart {
+  Result<domain::AgentState> agent;
+  std::optional<domain::StartRefusal> refusal;
+};
+
 class Dialer {
  public:
   static Result<std::unique_ptr<Dialer>> start(caf::actor_system& system,
@@ -52,6 +59,15 @@ class Dialer {
 
   Result<domain::AgentState> agent(const std::string& user_id, domain::agent::Command command);
   Result<domain::AgentState> agent(const std::string& user_id);
+  // Starts (or starts again) an agent's session, once Aircall's live word says the user
+  // holds the number and can take calls (or, with no directory to ask, its webhooks' last
+  // word does); the live word then replaces what earlier webhooks said.
+  AgentStart start_agent(const std::string& user_id, domain::agent::Start start);
+  // Queues clients, each answered in its order: refused when its number is on the do-not-call
+  // list, already held by a pending or dialled item, or given twice in the same call. Items
+  // with no id get one. Safe for any number of callers at once: each number's own actor
+  // decides who holds it.
+  std::vector<Result<domain::QueueItemState>> enqueue(std::vector<events::QueueItemAdded> items);
   Result<domain::QueueItemState> item(const std::string& item_id,
                                       domain::queue_item::Command command);
   Result<domain::QueueItemState> item(const std::string& item_id);
@@ -64,6 +80,7 @@ class Dialer {
   Result<domain::ConfigState> config();
   Result<domain::DoNotCallState> do_not_call(domain::do_not_call::Command command);
   Result<domain::DoNotCallState> do_not_call();
+  Result<domain::NumberState> number(const std::string& e164);
 
   // An event from Aircall (webhook) or the simulator; answered asynchronously.
   void telephony_event(TelephonyEvent event);
@@ -82,6 +99,11 @@ class Dialer {
   template <class Traits>
   Result<typename Traits::State> ask(Kind kind, const std::string& id,
                                      std::optional<typename Traits::Command> command);
+  // Many commands at once, answered in their order; all are in flight together, so their
+  // appends share group commits.
+  template <class Traits>
+  std::vector<Result<typename Traits::State>> ask_all(
+      Kind kind, std::vector<std::pair<std::string, typename Traits::Command>> commands);
 
   DialerOptions options_;
   Services services_;

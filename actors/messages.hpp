@@ -16,6 +16,7 @@
 #include "actors/domain/call.hpp"
 #include "actors/domain/config.hpp"
 #include "actors/domain/do_not_call.hpp"
+#include "actors/domain/number.hpp"
 #include "actors/domain/queue_item.hpp"
 #include "actors/telephony.hpp"
 #include "storage/event_store.hpp"
@@ -74,11 +75,13 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::queue_item::Command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::call::Command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::ChangeSettings)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::do_not_call::Command)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::number::Command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::AgentState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::QueueItemState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::CallState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::ConfigState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::DoNotCallState>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::NumberState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::Result<dialer::storage::AppendOutcome>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::Result<std::optional<dialer::actors::FoundCall>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::StartResult)

@@ -12,6 +12,7 @@
 #include "actors/domain/call.hpp"
 #include "actors/domain/config.hpp"
 #include "actors/domain/do_not_call.hpp"
+#include "actors/domain/number.hpp"
 #include "actors/domain/queue_item.hpp"
 #include "storage/event_store.hpp"
 
@@ -28,6 +29,7 @@ struct World {
   std::unordered_map<std::string, Folded<domain::AgentState>> agents;
   std::unordered_map<std::string, Folded<domain::QueueItemState>> items;
   std::unordered_map<std::string, Folded<domain::CallState>> calls;
+  std::unordered_map<std::string, Folded<domain::NumberState>> numbers;
   Folded<domain::ConfigState> config;
   Folded<domain::DoNotCallState> do_not_call;
   std::uint64_t events = 0;
@@ -39,5 +41,11 @@ Result<World> fold_log(const storage::EventStore& store, std::uint64_t until_seq
 
 // Folds one envelope into the world; events of unknown streams (webhooks) are skipped.
 Status fold_into(World& world, const storage::Envelope& envelope);
+
+// The appends that make the numbers' claims agree with the items: a number held by an item
+// no longer pending nor dialled is released; an item pending or dialled whose number names
+// no such holder claims it (a log from before numbers had streams, or a crash between an
+// item's change and its number's). Empty when they agree, as they do but after a crash.
+std::vector<storage::AppendRequest> number_repairs(const World& world);
 
 }  // namespace dialer::actors

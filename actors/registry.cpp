@@ -57,6 +57,8 @@ caf::actor Registry::spawn(Kind kind, const std::string& id) {
     case Kind::do_not_call:
       return system.spawn(aggregate_actor<DoNotCallTraits>, services, id,
                           Adopted<DoNotCallTraits>{});
+    case Kind::number:
+      return system.spawn(aggregate_actor<NumberTraits>, services, id, Adopted<NumberTraits>{});
     case Kind::call:
       return system.spawn(call_actor, services, CallTask::follow(id));
   }

@@ -8,7 +8,9 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "actors/domain/agent.hpp"
 #include "events/catalogue.hpp"
 #include "events/result.hpp"
 
@@ -72,6 +74,13 @@ struct TelephonyEvent {
 class TelephonyPort {
  public:
   virtual ~TelephonyPort() = default;
+  // Blocking, for the dialer's callers (never for actors): Aircall's live word on a user, on
+  // the line the agent's calls would go through; an unknown user is not_found. A port with
+  // no directory to ask (the in-process simulation) answers nothing.
+  virtual Result<std::optional<domain::LiveUser>> live_user(std::int64_t /*aircall_user_id*/,
+                                                            bool /*mock_mode*/) {
+    return std::optional<domain::LiveUser>{};
+  }
   virtual void start_call(const StartCall& call, std::function<void(StartResult)> done) = 0;
   virtual void find_call(const CallQuery& query,
                          std::function<void(Result<std::optional<FoundCall>>)> done) = 0;

@@ -4,8 +4,8 @@
 // says which layout it is (`schema`), and lists its fields once in `describe`. Times are
 // UTC milliseconds since the epoch; Aircall's own ids are its 64-bit integers.
 //
-// Streams: `agent-<userId>`, `queue-<itemId>`, `call-<callId>`, `config`, `do-not-call`,
-// `webhooks`.
+// Streams: `agent-<userId>`, `queue-<itemId>`, `call-<callId>`, `number-<E.164>`, `config`,
+// `do-not-call`, `webhooks`.
 
 #include <cstdint>
 #include <map>
@@ -370,6 +370,26 @@ struct CallLost {
   std::string reason;
   static void describe(auto& self, auto&& field) { field("reason", self.reason); }
   bool operator==(const CallLost&) const = default;
+};
+
+// ---- numbers ----
+
+// A queue item took the number: it is the one item pending or being dialled for it.
+struct NumberClaimed {
+  static constexpr std::string_view type = "number.claimed";
+  static constexpr std::uint32_t schema = 1;
+  std::string item_id;
+  static void describe(auto& self, auto&& field) { field("itemId", self.item_id); }
+  bool operator==(const NumberClaimed&) const = default;
+};
+
+// The item gave the number up: it was completed, failed, skipped or deleted.
+struct NumberReleased {
+  static constexpr std::string_view type = "number.released";
+  static constexpr std::uint32_t schema = 1;
+  std::string item_id;
+  static void describe(auto& self, auto&& field) { field("itemId", self.item_id); }
+  bool operator==(const NumberReleased&) const = default;
 };
 
 // ---- configuration, do-not-call, webhooks ----

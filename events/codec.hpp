@@ -18,8 +18,8 @@ using Event =
                  QueueItemStatusSet, QueueItemCancelled, QueueItemAssigned, QueueItemReleased,
                  QueueItemCompleted, QueueItemRetryScheduled, QueueItemFailed, CallRequested,
                  CallStartAccepted, CallStartFailed, CallCreated, CallAnswered, CallHungUp,
-                 CallEnded, CallLost, ConfigChanged, DoNotCallAdded, DoNotCallRemoved,
-                 WebhookReceived>;
+                 CallEnded, CallLost, NumberClaimed, NumberReleased, ConfigChanged, DoNotCallAdded,
+                 DoNotCallRemoved, WebhookReceived>;
 
 // An event ready to be appended: its name, layout version and binary payload.
 struct EncodedEvent {

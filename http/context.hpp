@@ -41,8 +41,6 @@ struct Context {
 
   // How long a read waits for the projections to fold the writes before it.
   std::chrono::milliseconds read_wait{std::chrono::seconds(2)};
-  // Queue adds one at a time, so that the duplicate check sees every earlier add.
-  std::mutex queue_adds;
   // Set when the server is shutting down: live feeds end so that their threads are free.
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> webhooks_received{0};

@@ -2,8 +2,6 @@
 
 #include "actors/projections/queue_view.hpp"
 #include "actors/projections/reporting.hpp"
-#include "http/aircall/lines.hpp"
-#include "http/aircall/webhook.hpp"
 #include "http/exchange.hpp"
 #include "http/routes.hpp"
 #include "http/views.hpp"
@@ -36,56 +34,12 @@ Result<std::int64_t> required_id(const json& body, const char* name) {
   return **id;
 }
 
-json unavailable_json(const std::string& status, bool connected) {
-  auto answer = error_json(
-      Error{ErrorCode::invalid_argument, "Agent is not available in Aircall", "aircallUserId"});
-  answer["status"] = status;
+json unavailable_json(const domain::StartRefusal& refusal) {
+  auto answer = error_json(refusal.error);
+  answer["status"] = refusal.aircall_status;
   answer["available"] = false;
-  answer["connected"] = connected;
+  answer["connected"] = refusal.connected;
   return answer;
-}
-
-// Aircall's live word on the user, asked of the line the agent's calls will go through: the
-// user exists, holds the number, and can take calls. Answers the availability, or replies
-// with the refusal and answers nothing.
-std::optional<std::string> live_availability(Context& context, std::int64_t aircall_user_id,
-                                             std::int64_t number_id, bool mock_mode,
-                                             httplib::Response& res) {
-  auto line = context.lines->requested_line(mock_mode, "useMockMode");
-  if (!line) {
-    reply_error(res, line.error());
-    return std::nullopt;
-  }
-  auto user = (*line)->user(aircall_user_id);
-  if (!user) {
-    reply_error(
-        res, user.error().code == ErrorCode::not_found
-                 ? Error{ErrorCode::invalid_argument,
-                         "Aircall has no user " + std::to_string(aircall_user_id), "aircallUserId"}
-                 : user.error());
-    return std::nullopt;
-  }
-  bool holds_number =
-      std::any_of(user->numbers.begin(), user->numbers.end(),
-                  [number_id](const auto& number) { return number.id == number_id; });
-  if (!holds_number) {
-    reply_error(res,
-                Error{ErrorCode::invalid_argument,
-                      "number " + std::to_string(number_id) + " is not assigned to Aircall user " +
-                          std::to_string(aircall_user_id),
-                      "numberId"});
-    return std::nullopt;
-  }
-  auto availability = (*line)->availability(aircall_user_id);
-  if (!availability) {
-    reply_error(res, availability.error());
-    return std::nullopt;
-  }
-  if (!can_take_calls(*availability)) {
-    reply(res, 400, unavailable_json(*availability, *availability != "offline"));
-    return std::nullopt;
-  }
-  return *availability;
 }
 
 void start(Context& context, const std::string& user_id, const httplib::Request& req,
@@ -101,31 +55,13 @@ void start(Context& context, const std::string& user_id, const httplib::Request&
     return reply_error(res, Error{ErrorCode::invalid_argument, "useMockMode must be true or false",
                                   "useMockMode"});
   }
-  std::optional<std::string> availability;
-  if (context.lines) {
-    availability = live_availability(context, *aircall_user_id, *number_id, mock.get<bool>(), res);
-    if (!availability) return;
-  } else {
-    // No Aircall to ask: its last word on this user, from its webhooks. A user it reports
-    // unavailable would only be refused (405) on every call.
-    auto before = context.dialer.agent(user_id);
-    if (!before) return reply_error(res, before.error());
-    if (before->aircall_user_id == *aircall_user_id && !domain::aircall_available(*before)) {
-      return reply(res, 400,
-                   unavailable_json(before->aircall_opened ? "available" : "unavailable",
-                                    before->aircall_connected));
-    }
-  }
-  auto agent = context.dialer.agent(
+  auto started = context.dialer.start_agent(
       user_id, domain::agent::Start{*aircall_user_id, *number_id, mock.get<bool>()});
-  if (!agent) return reply_error(res, agent.error());
-  // The live word supersedes what earlier webhooks said: a user seen closed long ago and
-  // available now takes calls at once.
-  if (auto status = availability ? aircall_status_of(*availability) : std::nullopt) {
-    agent = context.dialer.agent(user_id, *status);
-    if (!agent) return reply_error(res, agent.error());
+  if (started.refusal && !started.refusal->aircall_status.empty()) {
+    return reply(res, status_of(started.refusal->error.code), unavailable_json(*started.refusal));
   }
-  reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
+  if (!started.agent) return reply_error(res, started.agent.error());
+  reply_ok(res, {{"userStatus", agent_json(*started.agent, context.now_ms())}});
 }
 
 void pause(Context& context, const std::string& user_id, const httplib::Request& req,

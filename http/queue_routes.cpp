@@ -1,4 +1,3 @@
-#include <random>
 #include <set>
 
 #include "actors/projections/queue_view.hpp"
@@ -16,17 +15,6 @@ using nlohmann::json;
 constexpr std::size_t kMaxItemsPerRequest = 10'000;
 const std::set<std::string> kListedStatuses{"pending", "in-progress", "completed", "failed",
                                             "skipped"};
-
-std::string new_item_id() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "q";
-  auto bits = random();
-  auto more = random();
-  for (int i = 0; i < 16; ++i) id.push_back(kHex[(bits >> (i * 4)) & 0xf]);
-  for (int i = 0; i < 8; ++i) id.push_back(kHex[(more >> (i * 4)) & 0xf]);
-  return id;
-}
 
 Error invalid(std::string message, std::string field) {
   return Error{ErrorCode::invalid_argument, std::move(message), std::move(field)};
@@ -119,56 +107,31 @@ void add(Context& context, const httplib::Request& req, httplib::Response& res) 
   auto defaults = defaults_of(*body);
   if (!defaults) return reply_error(res, defaults.error());
 
-  std::lock_guard one_add_at_a_time{context.queue_adds};
-  if (!context.caught_up()) {
-    return reply_error(res, Error{ErrorCode::unavailable, "the queue view is catching up; retry"});
-  }
-  auto blocked = context.dialer.do_not_call();
-  if (!blocked) return reply_error(res, blocked.error());
-  auto view = context.projections.view();
-
   json results = json::array();
-  std::vector<std::pair<std::string, domain::queue_item::Command>> adds;
-  std::vector<std::size_t> add_index;  // the result each add answers
-  std::set<std::string> numbers_in_request;
-  auto fail = [&](std::size_t index, const std::string& message) {
-    results.push_back({{"index", index}, {"success", false}, {"message", message}});
-  };
+  std::vector<events::QueueItemAdded> valid;
+  std::vector<std::size_t> valid_index;  // the result each valid client answers
   for (std::size_t index = 0; index < list.size(); ++index) {
     auto item = item_of(list[index], *defaults);
     if (!item) {
-      fail(index, item.error().message);
+      results.push_back({{"index", index}, {"success", false}, {"message", item.error().message}});
       continue;
     }
-    const auto& phone = item->phone_number;
-    if (blocked->numbers.contains(phone)) {
-      fail(index, phone + " is on the do-not-call list");
-    } else if (auto holder = projections::pending_item_for(view, phone)) {
-      fail(index, phone + " is already queued (item " + *holder + ")");
-    } else if (!numbers_in_request.insert(phone).second) {
-      fail(index, phone + " appears twice in this request");
-    } else {
-      auto id = new_item_id();
-      item->item_id = id;
-      results.push_back(nullptr);
-      add_index.push_back(index);
-      adds.emplace_back(std::move(id), domain::queue_item::Add{std::move(*item)});
-    }
+    results.push_back(nullptr);
+    valid_index.push_back(index);
+    valid.push_back(std::move(*item));
   }
   std::size_t created = 0;
   auto now = context.now_ms();
-  if (!adds.empty()) {
-    auto answers = context.dialer.items(std::move(adds));
-    for (std::size_t i = 0; i < answers.size(); ++i) {
-      auto index = add_index[i];
-      if (answers[i]) {
-        ++created;
-        results[index] = {
-            {"index", index}, {"success", true}, {"queueItem", queue_item_json(*answers[i], now)}};
-      } else {
-        results[index] = {
-            {"index", index}, {"success", false}, {"message", answers[i].error().message}};
-      }
+  auto answers = context.dialer.enqueue(std::move(valid));
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    auto index = valid_index[i];
+    if (answers[i]) {
+      ++created;
+      results[index] = {
+          {"index", index}, {"success", true}, {"queueItem", queue_item_json(*answers[i], now)}};
+    } else {
+      results[index] = {
+          {"index", index}, {"success", false}, {"message", answers[i].error().message}};
     }
   }
   json answer{

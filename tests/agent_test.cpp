@@ -136,3 +136,39 @@ TEST_CASE("agent: a release after Aircall refused the user holds the agent back"
   CHECK_FALSE(can_take_call(s, kNow + 29'999));
   CHECK(can_take_call(s, kNow + 30'000));
 }
+
+TEST_CASE("agent: a start needs the number to be the user's and Aircall to give them calls") {
+  AgentState before;
+  before.user_id = "agent-7";
+  agent::Start start{123, 456, false};
+  LiveUser live{{455, 456}, "available", true, std::nullopt};
+  CHECK_FALSE(check_start(before, start, live).has_value());
+
+  live.number_ids = {455};
+  auto not_theirs = check_start(before, start, live);
+  REQUIRE(not_theirs);
+  CHECK(not_theirs->error.field == "numberId");
+  CHECK(not_theirs->aircall_status.empty());
+
+  live = LiveUser{{456}, "do_not_disturb", false, std::nullopt};
+  auto unavailable = check_start(before, start, live);
+  REQUIRE(unavailable);
+  CHECK(unavailable->error.message == "Agent is not available in Aircall");
+  CHECK(unavailable->aircall_status == "do_not_disturb");
+  CHECK(unavailable->connected);
+  live.availability = "offline";
+  CHECK_FALSE(check_start(before, start, live)->connected);
+}
+
+TEST_CASE("agent: with no directory to ask, a start goes by the webhooks' last word") {
+  auto s = started();
+  agent::Start again{123, 456, false};
+  CHECK_FALSE(check_start(s, again, std::nullopt).has_value());
+  s = accept(s, agent::Command{agent::AircallStatus{false, false, std::nullopt, "user.closed"}});
+  auto refused = check_start(s, again, std::nullopt);
+  REQUIRE(refused);
+  CHECK(refused->aircall_status == "unavailable");
+  CHECK_FALSE(refused->connected);
+  // Another Aircall user: nothing is known of them.
+  CHECK_FALSE(check_start(s, agent::Start{124, 456, false}, std::nullopt).has_value());
+}

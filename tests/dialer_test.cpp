@@ -603,3 +603,89 @@ TEST_CASE("dialer: a live call whose end never arrives is looked up and closed")
   CHECK(f.telephony.records().size() == 1);
   REQUIRE(eventually([&] { return f.dialer->agent("agent-1")->call_id.empty(); }));
 }
+
+namespace {
+events::QueueItemAdded client(const std::string& phone) {
+  events::QueueItemAdded item;
+  item.phone_number = phone;
+  item.client_id = "crm-" + phone;
+  return item;
+}
+}  // namespace
+
+TEST_CASE("dialer: enqueue refuses do-not-call numbers, numbers already queued and repeats") {
+  DialerFixture f{kNoon};
+  REQUIRE(f.dialer->do_not_call(do_not_call::Add{"+33612345699", "asked"}).ok());
+  auto first = f.dialer->enqueue({client("+33612345601")});
+  REQUIRE(first.front().ok());
+  auto held_by = first.front()->details.item_id;
+  auto answers =
+      f.dialer->enqueue({client("+33612345699"), client("+33612345601"), client("+33612345602"),
+                         client("+33612345602"), client("+33612345601")});
+  REQUIRE(answers.size() == 5);
+  CHECK(answers[0].error().code == ErrorCode::refused);
+  CHECK(answers[1].error().message == "+33612345601 is already queued (item " + held_by + ")");
+  CHECK(answers[2].ok());
+  CHECK(answers[3].error().message == "+33612345602 appears twice in this request");
+  // A repeat of a number held elsewhere says where, as its first occurrence does.
+  CHECK(answers[4].error().code == ErrorCode::conflict);
+}
+
+TEST_CASE("dialer: one number queued by many callers at once ends up in one item") {
+  DialerFixture f{kNoon};
+  constexpr int kCallers = 8;
+  std::vector<std::thread> callers;
+  std::atomic<int> created{0};
+  for (int c = 0; c < kCallers; ++c) {
+    callers.emplace_back([&] {
+      for (int n = 0; n < 20; ++n) {
+        auto answers = f.dialer->enqueue({client(french_number(n))});
+        if (answers.front()) ++created;
+      }
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  CHECK(created == 20);
+}
+
+TEST_CASE(
+    "dialer: a number whose item ended can be queued again, and a stale claim is taken over") {
+  DialerFixture f{kNoon};
+  auto first = f.dialer->enqueue({client("+33612345601")});
+  REQUIRE(first.front().ok());
+  auto id = first.front()->details.item_id;
+  REQUIRE(f.dialer->item(id, queue_item::Command{queue_item::Cancel{"deleted"}}).ok());
+  CHECK(f.dialer->number("+33612345601")->held_by.empty());
+  CHECK(f.dialer->enqueue({client("+33612345601")}).front().ok());
+
+  // A claim a crash left behind: the number names an item that was never added.
+  REQUIRE(f.dialer->enqueue({client("+33612345602")}).front().ok());
+  storage::AppendRequest stale{"number-+33612345603",
+                               storage::ExpectedVersion::any(),
+                               {storage::NewEvent::from(events::NumberClaimed{"q-ghost"})},
+                               {}};
+  REQUIRE(f.store->append(std::move(stale)).ok());
+  // Within a minute its item may still be on its way: the claim stands.
+  CHECK(f.dialer->enqueue({client("+33612345603")}).front().error().code == ErrorCode::conflict);
+  f.clock.advance(kClaimGraceMs + 1);
+  auto taken = f.dialer->enqueue({client("+33612345603")});
+  REQUIRE(taken.front().ok());
+  CHECK(f.dialer->number("+33612345603")->held_by == taken.front()->details.item_id);
+}
+
+TEST_CASE("dialer: the rule holds across a restart, and a log without claims is repaired") {
+  DialerFixture f{kNoon};
+  // An item added as a log from before numbers had streams holds it: no claim at all.
+  events::QueueItemAdded legacy = client("+33612345601");
+  legacy.item_id = "q-legacy";
+  storage::AppendRequest added{"queue-q-legacy",
+                               storage::ExpectedVersion::no_stream(),
+                               {storage::NewEvent::from(legacy)},
+                               {}};
+  REQUIRE(f.store->append(std::move(added)).ok());
+  f.restart();
+  CHECK(f.dialer->number("+33612345601")->held_by == "q-legacy");
+  CHECK(f.dialer->enqueue({client("+33612345601")}).front().error().code == ErrorCode::conflict);
+  f.restart();
+  CHECK(f.dialer->enqueue({client("+33612345601")}).front().error().code == ErrorCode::conflict);
+}

@@ -82,7 +82,9 @@ std::string webhook_body(const char* event, std::uint64_t call) {
 Written write_log(storage::EventStore& store, const LogShape& shape) {
   Pipeline pipeline{store, 512};
   Written written;
-  constexpr std::uint64_t kCycleEvents = 16;  // a completed item; a pending item costs 1
+  // A completed item, its number claimed and released; a pending item and its claim cost 2.
+  constexpr std::uint64_t kCycleEvents = 18;
+  constexpr std::uint64_t kPendingEvents = 2;
   std::uint64_t n = 0;
   auto pending_every =
       shape.pending_share > 0 ? static_cast<std::uint64_t>(1.0 / shape.pending_share) : 0;
@@ -90,10 +92,12 @@ Written write_log(storage::EventStore& store, const LogShape& shape) {
     auto item = item_of(n);
     bool pending = pending_every != 0 && n % pending_every == 0;
     auto item_stream = "queue-" + item.item_id;
+    auto number_stream = "number-" + item.phone_number;
+    pipeline.append(number_stream, {events::NumberClaimed{item.item_id}});
     if (pending || written.events + kCycleEvents > shape.events) {
       written.payload_bytes_pending += events::encode(item).payload.size();
       pipeline.append(item_stream, {item});
-      ++written.events;
+      written.events += kPendingEvents;
       ++written.pending_items;
       ++written.items;
       ++n;
@@ -127,6 +131,7 @@ Written write_log(storage::EventStore& store, const LogShape& shape) {
                             events::AgentCallEnded{call_id, 82, t + 90'000}});
     pipeline.append(item_stream,
                     {events::QueueItemCompleted{call_id, events::CallOutcome::connected}});
+    pipeline.append(number_stream, {events::NumberReleased{item.item_id}});
     written.events += kCycleEvents;
     ++written.items;
     ++n;

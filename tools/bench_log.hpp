@@ -1,8 +1,9 @@
 #pragma once
 
-// Writes large, realistic logs for the benchmarks: whole dialling cycles (an item added,
-// assigned, its call requested, created, answered, hung up, ended, the item completed, the
-// agent's side, and the raw webhooks) and items still pending.
+// Writes large, realistic logs for the benchmarks: whole dialling cycles (a number claimed,
+// its item added, assigned, its call requested, created, answered, hung up, ended, the item
+// completed and the number released, the agent's side, and the raw webhooks) and items
+// still pending.
 
 #include <cstdint>
 #include <filesystem>

@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   if (child == 0) {
     auto store = storage::EventStore::open(db);
     if (!store) _exit(1);
-    bench::write_log(**store, {items, 1.0, 1, 1'790'000'000'000});
+    // A pending item is two events: its number claimed, then the item added.
+    bench::write_log(**store, {items * 2, 1.0, 1, 1'790'000'000'000});
     store->reset();
     _exit(0);
   }

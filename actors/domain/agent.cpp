@@ -172,6 +172,35 @@ AgentState evolve(AgentState state, const events::Event& event, std::int64_t rec
   return state;
 }
 
+std::optional<StartRefusal> check_start(const AgentState& before, const agent::Start& start,
+                                        const std::optional<LiveUser>& live) {
+  const Error unavailable{ErrorCode::invalid_argument, "Agent is not available in Aircall",
+                          "aircallUserId"};
+  if (!live) {
+    // No directory to ask: Aircall's last word on this user, from its webhooks. A user it
+    // reports unavailable would only be refused (405) on every call.
+    if (before.aircall_user_id == start.aircall_user_id && !aircall_available(before)) {
+      return StartRefusal{unavailable, before.aircall_opened ? "available" : "unavailable",
+                          before.aircall_connected};
+    }
+    return std::nullopt;
+  }
+  const auto& numbers = live->number_ids;
+  if (std::find(numbers.begin(), numbers.end(), start.number_id) == numbers.end()) {
+    return StartRefusal{
+        Error{ErrorCode::invalid_argument,
+              "number " + std::to_string(start.number_id) + " is not assigned to Aircall user " +
+                  std::to_string(start.aircall_user_id),
+              "numberId"},
+        {},
+        false};
+  }
+  if (!live->can_take_calls) {
+    return StartRefusal{unavailable, live->availability, live->availability != "offline"};
+  }
+  return std::nullopt;
+}
+
 bool aircall_available(const AgentState& s) {
   return s.aircall_connected && s.aircall_opened && !s.aircall_wrapping_up;
 }

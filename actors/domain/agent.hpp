@@ -117,6 +117,29 @@ Result<std::vector<events::Event>> decide(const AgentState& state, const agent::
 // Events that are not the agent's leave the state as it is.
 AgentState evolve(AgentState state, const events::Event& event, std::int64_t recorded_at_ms);
 
+// Why an agent may not start: the error to answer, and, when Aircall would give the user
+// no calls, its word on them.
+struct StartRefusal {
+  Error error;
+  std::string aircall_status;  // set when the user is unavailable
+  bool connected = false;
+};
+
+// What Aircall says, live, of the user an agent is about to start on.
+struct LiveUser {
+  std::vector<std::int64_t> number_ids;  // the numbers assigned to the user
+  std::string availability;              // Aircall's word: available, offline, in_call, ...
+  bool can_take_calls = false;           // offline and do-not-disturb cannot
+  // The same word as the agent's view of Aircall; nothing for a word Aircall may add later.
+  std::optional<agent::AircallStatus> status;
+};
+
+// Whether `start` may go ahead for the agent as it is (`before`): the user must hold the
+// number and be able to take calls, by Aircall's live word when it was asked, or else by
+// the last word its webhooks gave.
+std::optional<StartRefusal> check_start(const AgentState& before, const agent::Start& start,
+                                        const std::optional<LiveUser>& live);
+
 // Whether Aircall would let this user take a call now.
 bool aircall_available(const AgentState& state);
 // Whether the dispatcher may hand this agent a call at `now_ms`.

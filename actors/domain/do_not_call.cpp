@@ -2,6 +2,11 @@
 
 namespace dialer::domain {
 
+Status may_queue(const DoNotCallState& state, const std::string& phone_number) {
+  if (!state.numbers.contains(phone_number)) return Done{};
+  return Error{ErrorCode::refused, phone_number + " is on the do-not-call list", "phoneNumber"};
+}
+
 Result<std::vector<events::Event>> decide(const DoNotCallState& state,
                                           const do_not_call::Command& command) {
   using Events = std::vector<events::Event>;

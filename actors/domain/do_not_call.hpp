@@ -28,6 +28,9 @@ struct Remove {
 using Command = std::variant<Add, Remove>;
 }  // namespace do_not_call
 
+// A number on the list may not be queued: refused, naming it.
+Status may_queue(const DoNotCallState& state, const std::string& phone_number);
+
 Result<std::vector<events::Event>> decide(const DoNotCallState& state,
                                           const do_not_call::Command& command);
 DoNotCallState evolve(DoNotCallState state, const events::Event& event);

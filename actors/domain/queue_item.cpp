@@ -232,6 +232,10 @@ QueueItemState evolve(QueueItemState state, const events::Event& event,
   return state;
 }
 
+bool holds_number(const QueueItemState& s) {
+  return s.exists && (s.status == ItemStatus::pending || s.status == ItemStatus::in_progress);
+}
+
 bool dialable(const QueueItemState& s, std::int64_t now_ms) {
   return s.exists && s.status == ItemStatus::pending && s.due_at_ms() <= now_ms;
 }

@@ -110,6 +110,8 @@ QueueItemState evolve(QueueItemState state, const events::Event& event,
 
 // The status an item has just after this event; nothing for an event that does not move it.
 std::optional<ItemStatus> item_status_after(const events::Event& event);
+// Whether the item holds its number: pending or being dialled (see domain/number.hpp).
+bool holds_number(const QueueItemState& state);
 // Ready for an agent: pending and due (calling rules are the dispatcher's).
 bool dialable(const QueueItemState& state, std::int64_t now_ms);
 // The API's phase word: scheduled, retry-wait, dialing, or empty when ready or done.

@@ -24,9 +24,8 @@ std::string order_of(const domain::QueueItemState& item) {
 bool listed(const domain::QueueItemState& item) {
   return item.exists && item.status != domain::ItemStatus::cancelled;
 }
-bool holds_number(const domain::QueueItemState& item) {
-  return listed(item) && (item.status == domain::ItemStatus::pending ||
-                          item.status == domain::ItemStatus::in_progress);
+bool keeps_number(const domain::QueueItemState& item) {
+  return listed(item) && domain::holds_number(item);
 }
 
 // The listings an item appears in: by every owner and status, and by its own.
@@ -58,7 +57,7 @@ void unlist(KvWriter& kv, const domain::QueueItemState& item, const std::string&
     kv.erase(key({"ql", owner, status, order, id}));
     bump(kv, key({"qc", owner, status}), -1);
   }
-  if (holds_number(item)) kv.erase(key({"qp", item.details.phone_number}));
+  if (keeps_number(item)) kv.erase(key({"qp", item.details.phone_number}));
 }
 
 void list(KvWriter& kv, const domain::QueueItemState& item, const std::string& id) {
@@ -68,7 +67,7 @@ void list(KvWriter& kv, const domain::QueueItemState& item, const std::string& i
     kv.put(key({"ql", owner, status, order, id}), "");
     bump(kv, key({"qc", owner, status}), 1);
   }
-  if (holds_number(item)) kv.put(key({"qp", item.details.phone_number}), id);
+  if (keeps_number(item)) kv.put(key({"qp", item.details.phone_number}), id);
 }
 
 }  // namespace

@@ -40,6 +40,22 @@ void AircallLines::find_call(const actors::CallQuery& query,
   (*client)->find_call(query, std::move(done));
 }
 
+Result<std::optional<domain::LiveUser>> AircallLines::live_user(std::int64_t aircall_user_id,
+                                                                bool mock_mode) {
+  auto client = requested_line(mock_mode, "useMockMode");
+  if (!client) return client.error();
+  auto user = (*client)->user(aircall_user_id);
+  if (!user) return user.error();
+  auto availability = (*client)->availability(aircall_user_id);
+  if (!availability) return availability.error();
+  domain::LiveUser live;
+  for (const auto& number : user->numbers) live.number_ids.push_back(number.id);
+  live.availability = *availability;
+  live.can_take_calls = can_take_calls(*availability);
+  live.status = aircall_status_of(*availability);
+  return std::optional{std::move(live)};
+}
+
 Result<AircallClient*> AircallLines::line(bool mock_mode) {
   if (!mock_mode && aircall_) return aircall_.get();
   std::lock_guard lock{mutex_};

@@ -33,6 +33,9 @@ class AircallLines final : public actors::TelephonyPort {
                   std::function<void(actors::StartResult)> done) override;
   void find_call(const actors::CallQuery& query,
                  std::function<void(Result<std::optional<actors::FoundCall>>)> done) override;
+  // The user, their numbers and their availability, asked of the line `mock_mode` names.
+  Result<std::optional<domain::LiveUser>> live_user(std::int64_t aircall_user_id,
+                                                    bool mock_mode) override;
 
   bool has_aircall() const { return aircall_ != nullptr; }
   // The client for an agent's calls; the simulator is started on the first mock one.

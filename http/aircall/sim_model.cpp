@@ -120,10 +120,9 @@ void SimModel::unpark() {
 }
 
 void SimModel::deliver_later(std::string body, milliseconds delay) {
-  auto extra = options_.max_delay_ms > 0
-                   ? milliseconds{std::uniform_int_distribution<std::int64_t>{
-                         0, options_.max_delay_ms}(random_)}
-                   : milliseconds{0};
+  auto extra = options_.max_delay_ms > 0 ? milliseconds{std::uniform_int_distribution<std::int64_t>{
+                                               0, options_.max_delay_ms}(random_)}
+                                         : milliseconds{0};
   if (options_.reorder_rate > 0 && roll() < options_.reorder_rate) extra += milliseconds{250};
   auto due = SteadyClock::now() + delay + extra;
   if (options_.duplicate_rate > 0 && roll() < options_.duplicate_rate) {
@@ -321,8 +320,8 @@ std::vector<json> SimModel::calls_between(std::int64_t from, std::int64_t to, bo
 
 void SimModel::set_available(std::int64_t user_id, bool available) {
   std::lock_guard lock{mutex_};
-  bool changed = available ? unavailable_users_.erase(user_id) > 0
-                           : unavailable_users_.insert(user_id).second;
+  bool changed =
+      available ? unavailable_users_.erase(user_id) > 0 : unavailable_users_.insert(user_id).second;
   if (changed) announce_user(available ? "user.opened" : "user.closed", user_id);
 }
 

@@ -49,6 +49,8 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(ConfigChanged{{{"dialer.maxRetries", "5"}, {"system.name", "\"North\""}}});
   out.push_back(DoNotCallAdded{"+43720880079", "asked not to be called"});
   out.push_back(DoNotCallRemoved{"+43720880079"});
+  out.push_back(NumberClaimed{"q-1"});
+  out.push_back(NumberReleased{"q-1"});
   out.push_back(WebhookReceived{"call.created", "call", 1790000001,
                                 R"({"event":"call.created","data":{"id":1}})"});
   return out;

@@ -1,0 +1,103 @@
+// Dialer::enqueue: clients into the queue, under the rules every caller gets (REST, a CSV
+// import, a test): not a number on the do-not-call list, not a number another item holds.
+
+#include <map>
+#include <random>
+
+#include "actors/dialer.hpp"
+
+namespace dialer::actors {
+namespace {
+
+using domain::QueueItemState;
+
+std::string new_item_id() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "q";
+  auto bits = random();
+  auto more = random();
+  for (int i = 0; i < 16; ++i) id.push_back(kHex[(bits >> (i * 4)) & 0xf]);
+  for (int i = 0; i < 8; ++i) id.push_back(kHex[(more >> (i * 4)) & 0xf]);
+  return id;
+}
+
+}  // namespace
+
+std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueItemAdded> items) {
+  std::vector<std::optional<Result<QueueItemState>>> answers(items.size());
+  auto blocked = do_not_call();
+  if (!blocked) return std::vector<Result<QueueItemState>>(items.size(), blocked.error());
+
+  // The first client of each number claims it; later ones in the same call wait for its word.
+  std::map<std::string, std::size_t> first_of_number;
+  std::vector<std::size_t> claiming;
+  std::vector<std::size_t> repeats;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto& item = items[i];
+    if (item.item_id.empty()) item.item_id = new_item_id();
+    if (auto allowed = domain::may_queue(*blocked, item.phone_number); !allowed) {
+      answers[i] = allowed.error();
+    } else if (first_of_number.emplace(item.phone_number, i).second) {
+      claiming.push_back(i);
+    } else {
+      repeats.push_back(i);
+    }
+  }
+
+  std::vector<std::pair<std::string, domain::number::Command>> claims;
+  for (auto i : claiming)
+    claims.emplace_back(items[i].phone_number, domain::number::Claim{items[i].item_id, {}});
+  auto claimed = ask_all<NumberTraits>(Kind::number, std::move(claims));
+  // A claim a crash left behind (between an item's end and its release, or between a claim
+  // and its add) is taken over.
+  for (std::size_t c = 0; c < claiming.size(); ++c) {
+    if (claimed[c] || claimed[c].error().code != ErrorCode::conflict) continue;
+    const auto& item = items[claiming[c]];
+    auto number = this->number(item.phone_number);
+    if (!number || number->held_by.empty()) continue;
+    auto holder = this->item(number->held_by);
+    if (!holder || !domain::claim_is_stale(*number, *holder, services_.clock->now_ms())) continue;
+    auto retaken = ask_all<NumberTraits>(
+        Kind::number,
+        {{item.phone_number, domain::number::Claim{item.item_id, number->held_by}}});
+    claimed[c] = std::move(retaken.front());
+  }
+
+  std::vector<std::pair<std::string, domain::queue_item::Command>> adds;
+  std::vector<std::size_t> adding;
+  for (std::size_t c = 0; c < claiming.size(); ++c) {
+    auto i = claiming[c];
+    if (!claimed[c]) {
+      answers[i] = claimed[c].error();
+      continue;
+    }
+    adding.push_back(i);
+    adds.emplace_back(items[i].item_id, domain::queue_item::Add{items[i]});
+  }
+  auto added = ask_all<ItemTraits>(Kind::item, std::move(adds));
+  for (std::size_t a = 0; a < adding.size(); ++a) {
+    auto i = adding[a];
+    if (!added[a]) {
+      // Nothing half-done: the number is given back.
+      caf::anon_send(registry_.get(Kind::number, items[i].phone_number), command_atom::value,
+                     domain::number::Command{domain::number::Release{items[i].item_id}});
+    }
+    answers[i] = std::move(added[a]);
+  }
+
+  for (auto i : repeats) {
+    const auto& first = answers[first_of_number[items[i].phone_number]];
+    bool held_elsewhere = first && !*first && first->error().code == ErrorCode::conflict;
+    answers[i] = held_elsewhere ? first->error()
+                                : Error{ErrorCode::invalid_argument,
+                                        items[i].phone_number + " appears twice in this request",
+                                        "phoneNumber"};
+  }
+  std::vector<Result<QueueItemState>> out;
+  out.reserve(answers.size());
+  for (auto& answer : answers) out.push_back(std::move(*answer));
+  return out;
+}
+
+}  // namespace dialer::actors

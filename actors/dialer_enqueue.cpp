@@ -59,8 +59,7 @@ std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueIte
     auto holder = this->item(number->held_by);
     if (!holder || !domain::claim_is_stale(*number, *holder, services_.clock->now_ms())) continue;
     auto retaken = ask_all<NumberTraits>(
-        Kind::number,
-        {{item.phone_number, domain::number::Claim{item.item_id, number->held_by}}});
+        Kind::number, {{item.phone_number, domain::number::Claim{item.item_id, number->held_by}}});
     claimed[c] = std::move(retaken.front());
   }
 

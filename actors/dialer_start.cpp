@@ -8,10 +8,10 @@ AgentStart Dialer::start_agent(const std::string& user_id, domain::agent::Start 
   auto live = services_.telephony->live_user(start.aircall_user_id, start.mock_mode);
   if (!live) {
     if (live.error().code == ErrorCode::not_found) {
-      return {Error{ErrorCode::invalid_argument,
-                    "Aircall has no user " + std::to_string(start.aircall_user_id),
-                    "aircallUserId"},
-              std::nullopt};
+      return {
+          Error{ErrorCode::invalid_argument,
+                "Aircall has no user " + std::to_string(start.aircall_user_id), "aircallUserId"},
+          std::nullopt};
     }
     return {live.error(), std::nullopt};
   }

@@ -293,3 +293,20 @@ TEST_CASE("reporting: a projection rebuilt from zero equals a fresh fold") {
   CHECK(stored_state(**store) == folded_state(**store));
   CHECK(*(*store)->checkpoint(ProjectionRunner::kConsumer) == last);
 }
+
+TEST_CASE("reporting: a projection of a retired layout is dropped, and the current one folded") {
+  testing::TempDir dir;
+  auto store = storage::EventStore::open(dir.sub("db"));
+  REQUIRE(store.ok());
+  bench::write_log(**store, {2'000, 0.2, 5, kT});
+  const char* retired = ProjectionRunner::kRetiredConsumers.front();
+  storage::ProjectionChanges old_layout;
+  old_layout.puts.emplace_back("qp\x1f+33612345678", "q-1");
+  REQUIRE((*store)->commit_projection(retired, (*store)->last_seq(), old_layout).ok());
+  auto runner = ProjectionRunner::start(**store);
+  REQUIRE(runner.ok());
+  CHECK(*(*store)->checkpoint(retired) == 0);
+  CHECK_FALSE((*(*store)->projection_get(retired, "qp\x1f+33612345678")).has_value());
+  REQUIRE(
+      testing::eventually([&] { return (*runner)->checkpoint() == (*store)->last_seq(); }, 60s));
+}

@@ -20,6 +20,12 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(
   if (reset) {
     if (auto dropped = store.reset_projection(kConsumer); !dropped) return dropped.error();
   }
+  for (const auto* retired : kRetiredConsumers) {
+    auto left = store.checkpoint(retired);
+    if (!left) return left.error();
+    if (*left == 0) continue;
+    if (auto dropped = store.reset_projection(retired); !dropped) return dropped.error();
+  }
   auto from = store.checkpoint(kConsumer);
   if (!from) return from.error();
   std::unique_ptr<ProjectionRunner> runner{new ProjectionRunner{store}};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -38,7 +39,10 @@ class ProjectionRunner {
   // The committed state, for queries.
   StoredView view() const { return StoredView{store_, kConsumer}; }
 
-  static constexpr const char* kConsumer = "reporting";
+  // The projection's name in the store, with the version of its key layout: a build with
+  // another layout folds the log afresh under its own name, and drops the retired ones.
+  static constexpr const char* kConsumer = "reporting.2";
+  static constexpr std::array<const char*, 1> kRetiredConsumers{"reporting"};
 
  private:
   explicit ProjectionRunner(storage::EventStore& store) : store_(store), kv_(store, kConsumer) {}

@@ -24,9 +24,6 @@ std::string order_of(const domain::QueueItemState& item) {
 bool listed(const domain::QueueItemState& item) {
   return item.exists && item.status != domain::ItemStatus::cancelled;
 }
-bool keeps_number(const domain::QueueItemState& item) {
-  return listed(item) && domain::holds_number(item);
-}
 
 // The listings an item appears in: by every owner and status, and by its own.
 std::vector<std::pair<std::string, std::string>> scopes(const domain::QueueItemState& item) {
@@ -57,7 +54,6 @@ void unlist(KvWriter& kv, const domain::QueueItemState& item, const std::string&
     kv.erase(key({"ql", owner, status, order, id}));
     bump(kv, key({"qc", owner, status}), -1);
   }
-  if (keeps_number(item)) kv.erase(key({"qp", item.details.phone_number}));
 }
 
 void list(KvWriter& kv, const domain::QueueItemState& item, const std::string& id) {
@@ -67,7 +63,6 @@ void list(KvWriter& kv, const domain::QueueItemState& item, const std::string& i
     kv.put(key({"ql", owner, status, order, id}), "");
     bump(kv, key({"qc", owner, status}), 1);
   }
-  if (keeps_number(item)) kv.put(key({"qp", item.details.phone_number}), id);
 }
 
 }  // namespace
@@ -111,10 +106,6 @@ std::optional<domain::QueueItemState> queue_item(const KvReader& kv, std::string
   domain::QueueItemState item;
   if (!bytes || !events::decode_fields(*bytes, item)) return std::nullopt;
   return item;
-}
-
-std::optional<std::string> pending_item_for(const KvReader& kv, std::string_view phone) {
-  return kv.get(key({"qp", phone}));
 }
 
 QueuePage query_queue(const KvReader& kv, const QueueQuery& q) {

@@ -1,14 +1,12 @@
 #pragma once
 
 // The queue as the REST API lists it: every item's state, folded from the log with the
-// same evolve the item actors use, indexed by owner and status in priority order, and the
-// numbers that are pending, so that a number is not queued twice.
+// same evolve the item actors use, indexed by owner and status in priority order.
 //
 // Keys (US = \x1f), beside the reporting projection's in the same view:
 //   qr US item                               the item's state
 //   ql US owner US status US order US item   the listing; owner and status may be "*"
 //   qc US owner US status                    how many items the listing holds
-//   qp US phone                              the item a pending number belongs to
 
 #include <cstdint>
 #include <optional>
@@ -47,7 +45,5 @@ struct QueuePage {
 
 QueuePage query_queue(const KvReader& kv, const QueueQuery& query);
 std::optional<domain::QueueItemState> queue_item(const KvReader& kv, std::string_view item_id);
-// The item that holds this E.164 number while it is pending or being dialled.
-std::optional<std::string> pending_item_for(const KvReader& kv, std::string_view phone);
 
 }  // namespace dialer::projections

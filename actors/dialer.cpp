@@ -80,13 +80,19 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
 
   auto world = fold_log(store);
   if (!world) return world.error();
-  // Numbers whose claims disagree with their items are set right before anything runs.
+  // Numbers whose claims disagree with their items are set right before anything runs; a
+  // store that cannot write (a full disk) leaves that to the next start.
   if (auto repairs = number_repairs(*world); !repairs.empty()) {
+    bool repaired = false;
     for (auto& repair : repairs) {
-      if (auto appended = store.append(std::move(repair)); !appended) return appended.error();
+      auto appended = store.append(std::move(repair));
+      if (!appended) break;
+      repaired = true;
     }
-    world = fold_log(store);
-    if (!world) return world.error();
+    if (repaired) {
+      world = fold_log(store);
+      if (!world) return world.error();
+    }
   }
   auto& report = dialer->recovery_;
   report.events = world->events;

@@ -13,6 +13,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr const char* kRetryAfterSeconds = "5";
+
 Error invalid(std::string message, std::string field) {
   return Error{ErrorCode::invalid_argument, std::move(message), std::move(field)};
 }
@@ -64,6 +66,8 @@ void reply_ok(httplib::Response& res, json body, int status) {
 }
 
 void reply_error(httplib::Response& res, const Error& error) {
+  // What is unavailable now may be back soon: a client is told when to try again.
+  if (error.code == ErrorCode::unavailable) res.set_header("Retry-After", kRetryAfterSeconds);
   reply(res, status_of(error.code), error_json(error));
 }
 

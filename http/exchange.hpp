@@ -23,6 +23,7 @@ nlohmann::json error_json(const Error& error);
 void reply(httplib::Response& res, int status, nlohmann::json body);
 // A success: `body` gains "success": true.
 void reply_ok(httplib::Response& res, nlohmann::json body, int status = 200);
+// An unavailable answer (503) says when to retry (Retry-After).
 void reply_error(httplib::Response& res, const Error& error);
 
 // A body declared as anything but JSON is refused (415), before it is read.

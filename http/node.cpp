@@ -90,6 +90,10 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   node->seq_at_start_ = node->store_->last_seq();
   notices << "dialerd: event store " << options.db_path << " open, " << node->seq_at_start_
           << " events" << std::endl;
+  if (auto problem = node->store_->write_problem()) {
+    notices << "dialerd: " << problem->message << "; reads are served, writes answer 503"
+            << std::endl;
+  }
   if (options.verify_on_start) {
     auto report = node->store_->verify();
     if (!report.ok) {

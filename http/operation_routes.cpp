@@ -105,6 +105,15 @@ void add_operation_routes(Router& router, Context& context, std::function<bool()
       "/readyz", "GET /readyz", [&context, ready](const httplib::Request&, httplib::Response& res) {
         auto last = context.store.last_seq();
         auto checkpoint = context.projections.checkpoint();
+        if (auto problem = context.store.write_problem()) {
+          auto answer = error_json(
+              Error{ErrorCode::unavailable, "not ready: writes fail since " +
+                                                projections::iso_time(problem->since_ms) + ": " +
+                                                problem->message});
+          answer["diskFull"] = problem->disk_full;
+          res.set_header("Retry-After", "5");
+          return reply(res, 503, std::move(answer));
+        }
         if (!ready()) {
           return reply_error(res, Error{ErrorCode::unavailable, "not ready"});
         }

@@ -1,16 +1,57 @@
 #include "storage/database.hpp"
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 
 namespace dialer::storage {
 namespace {
 
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// RocksDB's own log goes to stderr, warnings and worse only. Its default, a LOG file beside
+// the data, is the first write to fail on a full disk, and this build asserts (aborts) on
+// the next line written to a file that failed once.
+class StderrLogger final : public rocksdb::Logger {
+ public:
+  StderrLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list args) override {
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, args);
+    std::fprintf(stderr, "rocksdb: %s\n", line);
+  }
+};
+
+// Keeps the store's write health as RocksDB reports it: a background error stops writes
+// (the database turns read-only), and its recovery, once space is back, lets them go on.
+class HealthListener final : public rocksdb::EventListener {
+ public:
+  explicit HealthListener(std::shared_ptr<WriteHealth> health) : health_(std::move(health)) {}
+  void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status* error) override {
+    if (error && !error->ok()) health_->failed(error->ToString(), disk_full(*error), now_ms());
+  }
+  void OnErrorRecoveryEnd(const rocksdb::BackgroundErrorRecoveryInfo& info) override {
+    if (info.new_bg_error.ok()) health_->recovered();
+  }
+
+ private:
+  std::shared_ptr<WriteHealth> health_;
+};
+
 rocksdb::Options make_options(OpenMode mode) {
   rocksdb::Options options;
+  static const auto logger = std::make_shared<StderrLogger>();
+  options.info_log = logger;
   options.create_if_missing = mode == OpenMode::read_write;
   options.create_missing_column_families = mode == OpenMode::read_write;
   options.IncreaseParallelism(2);
@@ -53,12 +94,22 @@ const std::vector<std::string>& column_family_names() {
   return names;
 }
 
+bool disk_full(const rocksdb::Status& status) {
+  return status.IsNoSpace() || status.subcode() == rocksdb::Status::kNoSpace;
+}
+
 Error io_error(const rocksdb::Status& status, const std::string& what) {
+  if (disk_full(status)) {
+    return Error{ErrorCode::unavailable,
+                 "the disk is full: nothing can be written until space is freed (" + what + ": " +
+                     status.ToString() + ")"};
+  }
   return Error{ErrorCode::io_error, what + ": " + status.ToString()};
 }
 
 Database::~Database() {
-  if (db && mode == OpenMode::read_write) {
+  // After a write failed, RocksDB is read-only until it recovers: a flush would only fail.
+  if (db && mode == OpenMode::read_write && !health->problem()) {
     // A clean close leaves nothing in the WAL to replay: the next start opens at once.
     rocksdb::FlushOptions flush;
     flush.wait = true;
@@ -79,12 +130,13 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMo
   }
   auto options = make_options(mode);
   if (env) options.env = env;
+  auto database = std::make_unique<Database>();
+  options.listeners.push_back(std::make_shared<HealthListener>(database->health));
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const auto& name : column_family_names()) {
     families.emplace_back(name, family_options(options, name));
   }
 
-  auto database = std::make_unique<Database>();
   database->mode = mode;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status status;

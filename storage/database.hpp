@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "events/result.hpp"
+#include "storage/write_health.hpp"
 
 namespace dialer::storage {
 
@@ -31,6 +32,8 @@ struct Database {
   rocksdb::ColumnFamilyHandle* snapshots = nullptr;
   rocksdb::ColumnFamilyHandle* projections = nullptr;
   OpenMode mode = OpenMode::read_write;
+  // Told by RocksDB of background errors (a full disk) and of its recovery from them.
+  std::shared_ptr<WriteHealth> health = std::make_shared<WriteHealth>();
 
   Database() = default;
   Database(const Database&) = delete;
@@ -42,7 +45,10 @@ struct Database {
                                                 rocksdb::Env* env = nullptr);
 };
 
+// A storage failure as an Error: a full disk is `unavailable` (it passes once space is
+// freed), anything else an io_error.
 Error io_error(const rocksdb::Status& status, const std::string& what);
+bool disk_full(const rocksdb::Status& status);
 
 // The column families, in the order Database::handles holds them.
 const std::vector<std::string>& column_family_names();

@@ -45,7 +45,9 @@ Result<GroupCommitWriter::Tail> read_tail(const Database& database) {
   return GroupCommitWriter::Tail{last->seq, last->hash, last->recorded_at_ms};
 }
 
-Error read_only_error() {
+Error read_only_error(const Database& database) {
+  if (auto problem = database.health->problem())
+    return Error{ErrorCode::unavailable, problem->message};
   return Error{ErrorCode::unavailable, "the event store is open for reading only"};
 }
 
@@ -60,6 +62,18 @@ NewEvent NewEvent::from(const events::Event& event, std::string causation_id,
 
 Result<std::unique_ptr<EventStore>> EventStore::open(const std::string& path, OpenOptions options) {
   auto database = Database::open(path, options.mode, options.secondary_path, options.env);
+  // A start on a full disk (opening replays the write-ahead log into a table file, which
+  // needs room) serves what is stored, and says why it writes nothing.
+  bool started_read_only = false;
+  if (!database && options.mode == OpenMode::read_write &&
+      database.error().code == ErrorCode::unavailable) {
+    auto why = database.error().message;
+    database = Database::open(path, OpenMode::read_only, {}, options.env);
+    if (!database) return database.error();
+    (*database)->health->failed(why + "; started read-only: restart once space is freed", true,
+                                system_clock_ms());
+    started_read_only = true;
+  }
   if (!database) return database.error();
   auto tail = read_tail(**database);
   if (!tail) return tail.error();
@@ -68,7 +82,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::string& path, Op
   store->database_ = std::move(database).value();
   store->signal_ = std::make_shared<CommitSignal>();
   store->signal_->committed = tail->seq;
-  if (options.mode == OpenMode::read_write) {
+  if (options.mode == OpenMode::read_write && !started_read_only) {
     auto clock = options.clock_ms ? std::move(options.clock_ms) : system_clock_ms;
     store->writer_ = std::make_unique<GroupCommitWriter>(*store->database_, *store->signal_,
                                                          std::move(clock), *tail);
@@ -90,7 +104,7 @@ Result<AppendOutcome> EventStore::append(AppendRequest request) {
 }
 
 void EventStore::append_async(AppendRequest request, AppendCallback done) {
-  if (!writer_) return done(read_only_error());
+  if (!writer_) return done(read_only_error(*database_));
   if (request.stream.empty() || request.stream.find('\0') != std::string::npos) {
     return done(
         Error{ErrorCode::invalid_argument, "a stream id is non-empty text without NUL", "stream"});
@@ -182,6 +196,10 @@ std::uint64_t EventStore::last_seq() const {
   return signal_->current();
 }
 
+std::optional<WriteProblem> EventStore::write_problem() const {
+  return database_->health->problem();
+}
+
 AppendStats EventStore::append_stats() const {
   return writer_ ? writer_->stats() : AppendStats{};
 }
@@ -208,7 +226,7 @@ std::unique_ptr<Subscription> EventStore::subscribe(
 
 Status EventStore::save_snapshot(std::string_view stream, std::uint64_t version,
                                  std::string_view state) {
-  if (!writer_) return read_only_error();
+  if (!writer_) return read_only_error(*database_);
   auto value = keys::be64(version);
   value.append(state);
   auto status = database_->db->Put(rocksdb::WriteOptions{}, database_->snapshots,
@@ -234,7 +252,7 @@ Result<std::optional<Snapshot>> EventStore::load_snapshot(std::string_view strea
 
 Status EventStore::commit_projection(std::string_view consumer, std::uint64_t checkpoint,
                                      const ProjectionChanges& changes) {
-  if (!writer_) return read_only_error();
+  if (!writer_) return read_only_error(*database_);
   rocksdb::WriteBatch batch;
   for (const auto& key : changes.deletes) {
     batch.Delete(database_->projections, keys::projection_key(consumer, key));
@@ -290,7 +308,7 @@ Status EventStore::projection_scan(
 }
 
 Status EventStore::reset_projection(std::string_view consumer) {
-  if (!writer_) return read_only_error();
+  if (!writer_) return read_only_error(*database_);
   auto begin = keys::projection_key(consumer, "");
   auto end = begin;
   end.back() = '\x01';  // just past every "<consumer> NUL ..." key

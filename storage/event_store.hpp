@@ -130,6 +130,8 @@ class EventStore {
                         const std::function<bool(const events::EnvelopeView&)>& visit) const;
   std::uint64_t last_seq() const;
   AppendStats append_stats() const;
+  // Why writes fail now (a full disk), or nothing while they succeed.
+  std::optional<WriteProblem> write_problem() const;
   Result<std::uint64_t> stream_version(std::string_view stream) const;
 
   // Delivers every event after `after_seq`, then each new commit, in order, on a thread of

@@ -166,6 +166,7 @@ void GroupCommitWriter::write(Batch& batch) {
       // Nothing of this batch is durable, and the open batch was staged on top of it:
       // both fail, and staging starts again from the last durable event.
       auto error = io_error(status, "append failed");
+      database_.health->failed(error.message, disk_full(status), clock_());
       Batch doomed;
       {
         std::lock_guard lock{mutex_};
@@ -178,6 +179,7 @@ void GroupCommitWriter::write(Batch& batch) {
       }
       return;
     }
+    database_.health->recovered();
     {
       std::lock_guard lock{mutex_};
       committed_tail_ = batch.tail;

@@ -1,6 +1,7 @@
 #include <rocksdb/env.h>
 #include <rocksdb/file_system.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -10,6 +11,8 @@
 
 #include "events/codec.hpp"
 #include "storage/event_store.hpp"
+#include "support/eventually.hpp"
+#include "support/quota_fs.hpp"
 #include "support/temp_dir.hpp"
 #include "support/waiter.hpp"
 
@@ -169,4 +172,102 @@ TEST_CASE("the store reports how long its synced writes take") {
   CHECK(stats.sync_p99 >= stats.sync_p50);
   CHECK(stats.sync_longest >= kSlowSync);
   CHECK(stats.sync_longest + std::chrono::microseconds{10} >= stats.sync_p99);
+}
+
+namespace {
+
+// Appends one event at a time until the disk refuses; the sequence numbers acknowledged.
+std::set<std::uint64_t> fill(EventStore& store, const std::string& stream, int most) {
+  std::set<std::uint64_t> acknowledged;
+  for (int i = 0; i < most; ++i) {
+    auto outcome = store.append({stream,
+                                 ExpectedVersion::any(),
+                                 {NewEvent::from(events::AgentPaused{std::string(200, 'x')})},
+                                 {}});
+    if (!outcome) {
+      CHECK(outcome.error().code == ErrorCode::unavailable);
+      CHECK(outcome.error().message.starts_with("the disk is full"));
+      break;
+    }
+    acknowledged.insert(outcome->first_seq);
+  }
+  return acknowledged;
+}
+
+bool holds_all(const EventStore& store, const std::set<std::uint64_t>& acknowledged) {
+  auto log = store.read_log(1, SIZE_MAX);
+  if (!log) return false;
+  std::set<std::uint64_t> found;
+  for (const auto& envelope : *log) found.insert(envelope.seq);
+  return std::includes(found.begin(), found.end(), acknowledged.begin(), acknowledged.end());
+}
+
+}  // namespace
+
+TEST_CASE("a full disk refuses writes as unavailable, reads go on, and writes resume with space") {
+  testing::TempDir dir;
+  testing::QuotaDisk disk{256 << 10};
+  auto store = EventStore::open(dir.sub("db"), {OpenMode::read_write, {}, {}, disk.env.get()});
+  REQUIRE(store.ok());
+  auto acknowledged = fill(**store, "agent-1", 100'000);
+  REQUIRE_FALSE(acknowledged.empty());
+  auto problem = (*store)->write_problem();
+  REQUIRE(problem);
+  CHECK(problem->disk_full);
+  CHECK(holds_all(**store, acknowledged));
+  CHECK((*store)->read_stream("agent-1")->size() == acknowledged.size());
+
+  // RocksDB recovers on its own once there is room for a memtable's flush.
+  disk.fs->set_free(256 << 20);
+  std::uint64_t resumed_at = 0;
+  REQUIRE(testing::eventually(
+      [&] {
+        auto next = (*store)->append(
+            {"agent-1", ExpectedVersion::any(), {NewEvent::from(events::AgentPaused{"back"})}, {}});
+        if (next) resumed_at = next->first_seq;
+        return next.ok();
+      },
+      std::chrono::seconds(60)));
+  CHECK_FALSE((*store)->write_problem());
+  CHECK(resumed_at == *acknowledged.rbegin() + 1);
+  CHECK(holds_all(**store, acknowledged));
+  CHECK((*store)->verify().ok);
+}
+
+TEST_CASE("a start on a full disk serves what is stored and says why it writes nothing") {
+  testing::TempDir dir;
+  auto path = dir.sub("db");
+  testing::QuotaDisk disk{256 << 10};
+  std::set<std::uint64_t> acknowledged;
+  {
+    auto store = EventStore::open(path, {OpenMode::read_write, {}, {}, disk.env.get()});
+    REQUIRE(store.ok());
+    acknowledged = fill(**store, "agent-1", 100'000);
+    REQUIRE((*store)->write_problem());
+  }  // closed while full: the write-ahead log still holds what was acknowledged
+  disk.fs->set_free(0);
+  {
+    auto store = EventStore::open(path, {OpenMode::read_write, {}, {}, disk.env.get()});
+    REQUIRE(store.ok());
+    auto problem = (*store)->write_problem();
+    REQUIRE(problem);
+    CHECK(problem->disk_full);
+    CHECK(problem->message.find("started read-only") != std::string::npos);
+    CHECK(holds_all(**store, acknowledged));
+    auto refused = (*store)->append(
+        {"agent-1", ExpectedVersion::any(), {NewEvent::from(events::AgentPaused{"no"})}, {}});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::unavailable);
+  }
+  disk.fs->set_free(256 << 20);
+  auto store = EventStore::open(path, {OpenMode::read_write, {}, {}, disk.env.get()});
+  REQUIRE(store.ok());
+  CHECK_FALSE((*store)->write_problem());
+  CHECK(holds_all(**store, acknowledged));
+  CHECK((*store)->verify().ok);
+  CHECK(
+      (*store)
+          ->append(
+              {"agent-1", ExpectedVersion::any(), {NewEvent::from(events::AgentPaused{"ok"})}, {}})
+          .ok());
 }

@@ -1,0 +1,45 @@
+#pragma once
+
+// Whether the store can write now and, if not, why and since when. A failed write sets it
+// (a full disk above all); a write that succeeds, or RocksDB's own background recovery
+// ending well, clears it. Read by /readyz and the routes' answers.
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace dialer::storage {
+
+struct WriteProblem {
+  std::string message;
+  std::int64_t since_ms = 0;
+  bool disk_full = false;
+  bool operator==(const WriteProblem&) const = default;
+};
+
+class WriteHealth {
+ public:
+  void failed(std::string message, bool disk_full, std::int64_t at_ms) {
+    std::lock_guard lock{mutex_};
+    if (problem_ && problem_->disk_full == disk_full) {
+      problem_->message = std::move(message);  // the latest word; the first time stays
+      return;
+    }
+    problem_ = WriteProblem{std::move(message), at_ms, disk_full};
+  }
+  void recovered() {
+    std::lock_guard lock{mutex_};
+    problem_.reset();
+  }
+  std::optional<WriteProblem> problem() const {
+    std::lock_guard lock{mutex_};
+    return problem_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<WriteProblem> problem_;
+};
+
+}  // namespace dialer::storage

@@ -5,7 +5,7 @@
 namespace dialer {
 namespace {
 
-constexpr NameTable<ErrorCode, 12> kErrorNames{{
+constexpr NameTable<ErrorCode, 17> kErrorNames{{
     {ErrorCode::invalid_argument, "invalid_argument"},
     {ErrorCode::not_found, "not_found"},
     {ErrorCode::conflict, "conflict"},
@@ -18,6 +18,11 @@ constexpr NameTable<ErrorCode, 12> kErrorNames{{
     {ErrorCode::too_large, "too_large"},
     {ErrorCode::unsupported_media, "unsupported_media"},
     {ErrorCode::rate_limited, "rate_limited"},
+    {ErrorCode::request_timeout, "request_timeout"},
+    {ErrorCode::uri_too_long, "uri_too_long"},
+    {ErrorCode::headers_too_large, "headers_too_large"},
+    {ErrorCode::not_implemented, "not_implemented"},
+    {ErrorCode::method_not_allowed, "method_not_allowed"},
 }};
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "actors/projections/report_json.hpp"
 #include "events/binary.hpp"
+#include "events/bounded_json.hpp"
 
 namespace dialer::http {
 namespace {
@@ -41,6 +42,16 @@ int status_of(ErrorCode code) {
       return 422;
     case ErrorCode::rate_limited:
       return 429;
+    case ErrorCode::request_timeout:
+      return 408;
+    case ErrorCode::uri_too_long:
+      return 414;
+    case ErrorCode::headers_too_large:
+      return 431;
+    case ErrorCode::not_implemented:
+      return 501;
+    case ErrorCode::method_not_allowed:
+      return 405;
     case ErrorCode::unavailable:
       return 503;
     case ErrorCode::io_error:
@@ -86,9 +97,9 @@ Status declared_json(const httplib::Request& req) {
 
 Result<json> json_object(const httplib::Request& req) {
   if (req.body.empty()) return json::object();
-  auto parsed = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return invalid("the body is not valid JSON", "body");
-  if (!parsed.is_object()) return invalid("the body must be a JSON object", "body");
+  auto parsed = parse_bounded_json(req.body);
+  if (!parsed) return parsed.error();
+  if (!parsed->is_object()) return invalid("the body must be a JSON object", "body");
   return parsed;
 }
 

@@ -89,7 +89,9 @@ const std::vector<std::pair<std::string, Source>>& sources() {
       {"mockMode", {"mockMode", {"ENABLE_MOCK_MODE"}}},
       {"aircallBaseUrl", {"aircallBaseUrl", {"AIRCALL_BASE_URL"}}},
       {"webhookUrl", {"webhookUrl", {"DIALER_WEBHOOK_URL"}}},
-      {"threads", {"threads", {"DIALER_HTTP_THREADS"}}},
+      {"maxConnections", {"maxConnections", {"DIALER_MAX_CONNECTIONS", "DIALER_HTTP_THREADS"}}},
+      {"maxConnectionsPerAddress",
+       {"maxConnectionsPerAddress", {"DIALER_MAX_CONNECTIONS_PER_ADDRESS"}}},
       {"maxBodyBytes", {"maxBodyBytes", {"DIALER_MAX_BODY_BYTES"}}},
       {"tlsCertificate", {"tlsCertificate", {"DIALER_TLS_CERT"}}},
       {"tlsPrivateKey", {"tlsPrivateKey", {"DIALER_TLS_KEY"}}},
@@ -161,17 +163,21 @@ Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_
     if (!value) return value.error();
     options.mock_mode = *value;
   }
-  if (auto* threads = text("threads")) {
-    auto value = integer_of("threads", *threads);
-    if (!value) return value.error();
-    if (*value < 4 || *value > 4096) return invalid("threads", "must be from 4 to 4096");
-    options.server.threads = static_cast<std::size_t>(*value);
+  for (auto [key, target] :
+       {std::pair{"maxConnections", &options.server.connections.max_connections},
+        std::pair{"maxConnectionsPerAddress", &options.server.connections.max_per_address}}) {
+    if (auto* count = text(key)) {
+      auto value = integer_of(key, *count);
+      if (!value) return value.error();
+      if (*value < 4 || *value > 65'536) return invalid(key, "must be from 4 to 65536");
+      *target = static_cast<std::size_t>(*value);
+    }
   }
   if (auto* limit = text("maxBodyBytes")) {
     auto value = integer_of("maxBodyBytes", *limit);
     if (!value) return value.error();
     if (*value < 1024) return invalid("maxBodyBytes", "must be at least 1024");
-    options.server.max_body_bytes = static_cast<std::size_t>(*value);
+    options.server.connections.max_body_bytes = static_cast<std::size_t>(*value);
   }
   if (auto* cert = text("tlsCertificate")) options.server.tls_certificate = *cert;
   if (auto* key = text("tlsPrivateKey")) options.server.tls_private_key = *key;

@@ -16,16 +16,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// httplib listens with a backlog of 5, which drops connections when hundreds arrive at
-// once; listening again on the bound socket raises it.
 constexpr int kListenBacklog = 1024;
-
-template <class Base>
-class TunedServer final : public Base {
- public:
-  using Base::Base;
-  void raise_backlog() { ::listen(this->svr_sock_, kListenBacklog); }
-};
 
 thread_local Clock::time_point request_started;
 
@@ -132,8 +123,6 @@ void log_access(std::FILE* out, const httplib::Request& req, const httplib::Resp
 
 void configure(httplib::Server& server, const ServerOptions& options, Context& context,
                std::function<bool()> ready) {
-  auto threads = options.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_tcp_nodelay(true);
   // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port and
   // take half its connections; SO_REUSEADDR alone allows a restart and refuses a twin.
@@ -141,11 +130,7 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  server.set_keep_alive_timeout(options.keep_alive_timeout.count());
-  server.set_keep_alive_max_count(options.keep_alive_max_requests);
-  server.set_read_timeout(options.read_timeout);
-  server.set_write_timeout(options.write_timeout);
-  server.set_payload_max_length(options.max_body_bytes);
+  server.set_payload_max_length(options.connections.max_body_bytes);
   server.set_pre_routing_handler([&context](const httplib::Request& req, httplib::Response& res) {
     return screen(context, req, res);
   });
@@ -187,24 +172,11 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
 Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options, Context& context,
                                                     std::function<bool()> ready) {
   std::unique_ptr<ApiServer> api{new ApiServer};
-  bool tls = !options.tls_certificate.empty() || !options.tls_private_key.empty();
-  std::function<void()> raise_backlog;
-  if (tls) {
-    auto server = std::make_unique<TunedServer<httplib::SSLServer>>(
-        options.tls_certificate.c_str(), options.tls_private_key.c_str());
-    if (!server->is_valid()) {
-      return Error{ErrorCode::invalid_argument, "cannot load the TLS certificate " +
-                                                    options.tls_certificate + " and key " +
-                                                    options.tls_private_key};
-    }
-    raise_backlog = [s = server.get()] { s->raise_backlog(); };
-    api->server_ = std::move(server);
-  } else {
-    auto server = std::make_unique<TunedServer<httplib::Server>>();
-    raise_backlog = [s = server.get()] { s->raise_backlog(); };
-    api->server_ = std::move(server);
-  }
-  api->tls_ = tls;
+  auto server = ConnectionServer::create(options.connections, options.tls_certificate,
+                                         options.tls_private_key);
+  if (!server) return server.error();
+  api->server_ = std::move(server).value();
+  api->tls_ = !options.tls_certificate.empty();
   configure(*api->server_, options, context, std::move(ready));
   if (options.port == 0) {
     api->port_ = api->server_->bind_to_any_port(options.bind);
@@ -218,7 +190,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options
     }
     api->port_ = options.port;
   }
-  raise_backlog();
+  api->server_->raise_backlog(kListenBacklog);
   api->listener_ = std::make_unique<ListenThread>();
   api->listener_->start(*api->server_);
   return api;
@@ -226,6 +198,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options
 
 void ApiServer::stop() {
   if (listener_) listener_->stop();
+  if (server_) server_->stop_connections();
 }
 
 ApiServer::~ApiServer() {

@@ -10,11 +10,8 @@
 #include <string>
 
 #include "events/result.hpp"
+#include "http/connections/connection_server.hpp"
 #include "http/context.hpp"
-
-namespace httplib {
-class Server;
-}
 
 namespace dialer::http {
 
@@ -23,14 +20,8 @@ class ListenThread;
 struct ServerOptions {
   std::string bind = "127.0.0.1";
   int port = 8080;  // 0: any free port
-  // One thread serves one keep-alive connection at a time: enough of them that many idle
-  // connections cannot starve the rest, and a short keep-alive so idle ones let go.
-  std::size_t threads = 256;
-  std::chrono::seconds keep_alive_timeout{5};
-  std::size_t keep_alive_max_requests = 100'000;
-  std::size_t max_body_bytes = 4 << 20;
-  std::chrono::seconds read_timeout{10};
-  std::chrono::seconds write_timeout{10};
+  // How connections are held: bounds, deadlines, sizes (http/connections/).
+  ConnectionRules connections;
   std::string tls_certificate;  // both set: HTTPS
   std::string tls_private_key;
   std::FILE* access_log = stdout;  // null: none
@@ -49,10 +40,11 @@ class ApiServer {
   bool tls() const { return tls_; }
   // Stops accepting, lets the requests in flight finish, and returns when they have.
   void stop();
+  ConnectionCounts connections() const { return server_->counts(); }
 
  private:
   ApiServer() = default;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<ConnectionServer> server_;
   std::unique_ptr<ListenThread> listener_;
   int port_ = 0;
   bool tls_ = false;

@@ -39,7 +39,7 @@ std::optional<SystemClock::time_point> reset_time(const std::string& text) {
 }
 
 std::string message_of(const AircallClient::Answer& answer) {
-  auto body = json::parse(answer.body, nullptr, false);
+  auto body = parse_lenient(answer.body);
   if (body.is_object()) {
     for (const auto* key : {"error", "message"}) {
       if (body.contains(key) && body[key].is_string()) return body[key].get<std::string>();
@@ -242,7 +242,7 @@ void AircallClient::find_call(const actors::CallQuery& query,
       if (answer.status != 200) {
         return done(Error{ErrorCode::unavailable, "Aircall's call list: " + message_of(answer)});
       }
-      auto body = json::parse(answer.body, nullptr, false);
+      auto body = parse_lenient(answer.body);
       if (!body.is_object() || !body.contains("calls") || !body["calls"].is_array()) {
         return done(Error{ErrorCode::corrupt_data, "Aircall's call list is not a list of calls"});
       }
@@ -266,7 +266,7 @@ void AircallClient::find_known_call(
         send(client, "GET", "/v1/calls/" + std::to_string(aircall_call_id), {}, /*safe=*/true);
     if (answer.status == 404) return done(std::optional<actors::FoundCall>{});
     if (answer.status != 200) return done(error_of(answer, "call"));
-    auto body = json::parse(answer.body, nullptr, false);
+    auto body = parse_lenient(answer.body);
     if (!body.is_object() || !body.contains("call") || !body["call"].is_object()) {
       return done(Error{ErrorCode::corrupt_data, "Aircall's call answer has no call"});
     }
@@ -278,7 +278,7 @@ Result<std::string> AircallClient::availability(std::int64_t aircall_user_id) {
   auto answer = blocking("GET", "/v1/users/" + std::to_string(aircall_user_id) + "/availability",
                          {}, /*safe=*/true);
   if (answer.status != 200) return error_of(answer, "availability");
-  auto body = json::parse(answer.body, nullptr, false);
+  auto body = parse_lenient(answer.body);
   auto availability = body.is_object() ? text_or_empty(body, "availability") : std::string{};
   if (availability.empty()) {
     return Error{ErrorCode::corrupt_data, "Aircall's availability answer has no availability"};
@@ -289,7 +289,7 @@ Result<std::string> AircallClient::availability(std::int64_t aircall_user_id) {
 Result<AircallUser> AircallClient::user(std::int64_t aircall_user_id) {
   auto answer = blocking("GET", "/v1/users/" + std::to_string(aircall_user_id), {}, /*safe=*/true);
   if (answer.status != 200) return error_of(answer, "user " + std::to_string(aircall_user_id));
-  auto body = json::parse(answer.body, nullptr, false);
+  auto body = parse_lenient(answer.body);
   if (!body.is_object() || !body.contains("user") || !body["user"].is_object()) {
     return Error{ErrorCode::corrupt_data, "Aircall's user answer has no user"};
   }
@@ -322,7 +322,7 @@ Result<std::vector<json>> AircallClient::list(const std::string& resource) {
         send(*client, "GET", "/v1/" + resource + "?per_page=50&page=" + std::to_string(page), {},
              /*safe=*/true);
     if (answer.status != 200) return error_of(answer, resource);
-    auto body = json::parse(answer.body, nullptr, false);
+    auto body = parse_lenient(answer.body);
     if (!body.is_object() || !body.contains(resource) || !body[resource].is_array()) {
       return Error{ErrorCode::corrupt_data, "Aircall's " + resource + " answer is not a list"};
     }
@@ -341,7 +341,7 @@ Result<std::string> AircallClient::subscribe_webhooks(const std::string& url,
       blocking("POST", "/v1/webhooks",
                json{{"url", url}, {"custom_name", "PowerDialer"}, {"events", events}}.dump(),
                /*safe=*/false);
-  auto body = json::parse(answer.body, nullptr, false);
+  auto body = parse_lenient(answer.body);
   if (answer.status != 201 && answer.status != 200) {
     return Error{ErrorCode::unavailable, "Aircall's webhooks: " + message_of(answer)};
   }

@@ -7,8 +7,18 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "events/bounded_json.hpp"
 
 namespace dialer::http {
+
+// A body Aircall (or a client of the simulator) sent, parsed with its nesting bounded; a
+// discarded value when it is not JSON or nested past the bound.
+inline nlohmann::json parse_lenient(std::string_view body) {
+  auto parsed = parse_bounded_json(body, "body", 2 * kMaxJsonDepth);
+  return parsed ? std::move(parsed).value() : nlohmann::json(nlohmann::json::value_t::discarded);
+}
 
 inline std::int64_t integer_or(const nlohmann::json& object, const char* name,
                                std::int64_t fallback = 0) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/rules/phone.hpp"
+#include "http/aircall/json.hpp"
 #include "http/aircall/sim.hpp"
 #include "http/aircall/sim_model.hpp"
 #include "http/listen_thread.hpp"
@@ -115,7 +116,7 @@ struct AircallSim::Impl {
       if (!admit(req, res)) return;
       auto user_id = path_id(req);
       if (!model.known_user(user_id)) return reply(res, 404, {{"error", "Not found"}});
-      auto body = json::parse(req.body, nullptr, false);
+      auto body = parse_lenient(req.body);
       if (body.is_discarded() || !body.is_object() || !body.contains("to") ||
           !body["to"].is_string()) {
         return reply(res, 400, {{"error", "Invalid request"}, {"troubleshoot", "to is required"}});
@@ -204,7 +205,7 @@ struct AircallSim::Impl {
     // Not Aircall's: lets a test or a demo open and close a user, as the Workspace would.
     server.Post(R"(/sim/users/(\d+)/availability)", [this](const httplib::Request& req,
                                                            httplib::Response& res) {
-      auto body = json::parse(req.body, nullptr, false);
+      auto body = parse_lenient(req.body);
       if (body.is_discarded() || !body.contains("available") || !body["available"].is_boolean()) {
         return reply(res, 400, {{"error", "available (true or false) is required"}});
       }
@@ -213,7 +214,7 @@ struct AircallSim::Impl {
     });
     server.Post("/v1/webhooks", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
-      auto body = json::parse(req.body, nullptr, false);
+      auto body = parse_lenient(req.body);
       if (body.is_discarded() || !body.contains("url") || !body["url"].is_string()) {
         return reply(res, 400, {{"error", "url is required"}});
       }

@@ -109,8 +109,12 @@ Error invalid(std::string message, std::string field) {
 }  // namespace
 
 Result<WebhookDelivery> parse_webhook(std::string_view body) {
-  auto parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return invalid("the body is not valid JSON", "body");
+  auto document = parse_bounded_json(body);
+  if (!document) {
+    return document.error().field == "body" ? invalid("the body is not valid JSON", "body")
+                                            : document.error();
+  }
+  auto& parsed = *document;
   if (!parsed.is_object()) return invalid("the body must be a JSON object", "body");
   WebhookDelivery delivery;
   delivery.event = text_or_empty(parsed, "event");

@@ -38,8 +38,8 @@ class QuotaFileSystem : public rocksdb::FileSystemWrapper {
       free_->fetch_add(static_cast<std::int64_t>(size));
     return target()->DeleteFile(name, options, debug);
   }
-  rocksdb::IOStatus GetFreeSpace(const std::string&, const rocksdb::IOOptions&,
-                                 std::uint64_t* free, rocksdb::IODebugContext*) override {
+  rocksdb::IOStatus GetFreeSpace(const std::string&, const rocksdb::IOOptions&, std::uint64_t* free,
+                                 rocksdb::IODebugContext*) override {
     *free = static_cast<std::uint64_t>(std::max<std::int64_t>(free_->load(), 0));
     return rocksdb::IOStatus::OK();
   }

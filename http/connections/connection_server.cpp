@@ -1,0 +1,310 @@
+#include "http/connections/connection_server.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <string_view>
+
+#include "http/exchange.hpp"
+
+namespace dialer::http {
+namespace {
+
+using std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// How long a refused connection's bytes are read and dropped after its answer: long enough
+// for a body in flight to arrive, short enough that refusals cost little.
+constexpr std::chrono::milliseconds kScreenLinger = 2s;
+constexpr std::chrono::milliseconds kRefusalLinger = 50ms;
+constexpr std::chrono::milliseconds kNoLinger = 0ms;
+
+// httplib owns the task queue it accepts into and deletes it when it stops listening; the
+// pool outlives it, so the queue only forwards.
+class ForwardingQueue final : public httplib::TaskQueue {
+ public:
+  explicit ForwardingQueue(WorkerPool& pool) : pool_(pool) {}
+  void enqueue(std::function<void()> task) override {
+    if (!pool_.submit(task)) task();  // shutting down: the accept is closed at once
+  }
+  void shutdown() override {}
+
+ private:
+  WorkerPool& pool_;
+};
+
+const char* reason_of(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
+  }
+}
+
+std::string raw_answer(const Error& error) {
+  auto status = status_of(error.code);
+  auto body = error_json(error).dump();
+  std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + reason_of(status) +
+                       "\r\nContent-Type: application/json\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\nConnection: close\r\n";
+  if (error.code == ErrorCode::unavailable) answer += "Retry-After: 5\r\n";
+  return answer + "\r\n" + body;
+}
+
+bool equal_folded(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+constexpr std::array<std::string_view, 7> kMethods{"GET",    "HEAD",    "POST", "PUT",
+                                                   "DELETE", "OPTIONS", "PATCH"};
+
+Error head_error(ErrorCode code, std::string message, std::string field) {
+  return Error{code, std::move(message), std::move(field)};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ConnectionServer>> ConnectionServer::create(
+    ConnectionRules rules, const std::string& tls_certificate, const std::string& tls_private_key) {
+  std::unique_ptr<ConnectionServer> server{new ConnectionServer{rules}};
+  if (!tls_certificate.empty() || !tls_private_key.empty()) {
+    auto* context = SSL_CTX_new(TLS_server_method());
+    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+    bool loaded =
+        context &&
+        SSL_CTX_use_certificate_chain_file(context, tls_certificate.c_str()) == 1 &&
+        SSL_CTX_use_PrivateKey_file(context, tls_private_key.c_str(), SSL_FILETYPE_PEM) == 1 &&
+        SSL_CTX_check_private_key(context) == 1;
+    if (!loaded) {
+      if (context) SSL_CTX_free(context);
+      ERR_clear_error();
+      return Error{ErrorCode::invalid_argument, "cannot load the TLS certificate " +
+                                                    tls_certificate + " and key " +
+                                                    tls_private_key};
+    }
+    server->tls_ = context;
+  }
+  return server;
+}
+
+ConnectionServer::ConnectionServer(ConnectionRules rules)
+    : rules_(rules),
+      gate_(std::make_shared<ConnectionGate>(rules.max_connections, rules.max_per_address)) {
+  // Every connection admitted may hold a worker (a live feed does); a few more take the
+  // accepts of those past the bounds, which are answered at once.
+  pool_ = std::make_unique<WorkerPool>(rules.max_connections + 64, rules.worker_stack_bytes);
+  ParkingRules parking{rules.keep_alive_idle, rules.request_deadline, rules.max_head_bytes};
+  parker_ = std::make_unique<Parker>(
+      parking,
+      [this](std::shared_ptr<Connection> connection) {
+        if (!pool_->submit([this, connection] { serve(connection); })) return;
+      },
+      [this](Connection& connection, int status) {
+        auto error = status == 408 ? head_error(ErrorCode::request_timeout,
+                                                "the request did not arrive whole in time", "")
+                                   : head_error(ErrorCode::headers_too_large,
+                                                "the request's head is over " +
+                                                    std::to_string(rules_.max_head_bytes) + " bytes",
+                                                "headers");
+        ++screened_out_;
+        answer_and_close(connection, error, kNoLinger);
+      });
+  new_task_queue = [this] { return new ForwardingQueue(*pool_); };
+}
+
+ConnectionServer::~ConnectionServer() {
+  stop_connections();
+  if (tls_) SSL_CTX_free(tls_);
+}
+
+void ConnectionServer::raise_backlog(int backlog) {
+  ::listen(svr_sock_, backlog);
+}
+
+void ConnectionServer::stop_connections() {
+  stopping_ = true;
+  parker_->stop();
+  pool_->shutdown();
+}
+
+ConnectionCounts ConnectionServer::counts() const {
+  return {gate_->open(),   gate_->refused(), parker_->parked(),
+          pool_->threads(), pool_->busy(),   screened_out_.load()};
+}
+
+bool ConnectionServer::process_and_close_socket(socket_t sock) {
+  int flags = fcntl(sock, F_GETFL, 0);
+  fcntl(sock, F_SETFL, flags | O_NONBLOCK);
+  int yes = 1;
+  setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+  auto ticket = gate_->admit(peer_address(sock));
+  if (!ticket || stopping_) {
+    // Answered at once, not queued: the caller knows to come back.
+    Connection refused{sock, nullptr, {}};
+    if (!tls_) {
+      answer_and_close(refused,
+                       Error{ErrorCode::unavailable, "too many connections; retry shortly"},
+                       kRefusalLinger);
+    }
+    return true;
+  }
+  SSL* session = nullptr;
+  if (tls_) {
+    session = SSL_new(tls_);
+    SSL_set_fd(session, sock);
+  }
+  auto connection = std::make_shared<Connection>(sock, session, std::move(ticket));
+  if (session) {
+    auto until = steady_clock::now() + rules_.tls_handshake_deadline;
+    for (;;) {
+      auto accepted = SSL_accept(session);
+      if (accepted == 1) break;
+      auto error = SSL_get_error(session, accepted);
+      bool waited = error == SSL_ERROR_WANT_READ    ? connection->wait_readable(until)
+                    : error == SSL_ERROR_WANT_WRITE ? connection->wait_writable(until)
+                                                    : false;
+      if (!waited) {
+        ERR_clear_error();
+        return true;  // the connection closes with its last owner
+      }
+    }
+  }
+  parker_->park(std::move(connection));
+  return true;
+}
+
+void ConnectionServer::answer_and_close(Connection& connection, const Error& error,
+                                        std::chrono::milliseconds linger) {
+  auto answer = raw_answer(error);
+  connection.drain(steady_clock::now());  // what already came, so that closing resets nothing
+  if (linger.count() > 0) {
+    connection.send_all(answer, steady_clock::now() + std::chrono::seconds(1));
+  } else {
+    (void)connection.send(answer.data(), answer.size());  // best effort: it is closing
+  }
+  // The client may still be sending (a body refused for its size): its bytes are read and
+  // dropped for a moment after the answer, so that it reads the answer rather than a reset.
+  ::shutdown(connection.fd(), SHUT_WR);
+  connection.drain(steady_clock::now() + linger);
+}
+
+bool ConnectionServer::screen(Connection& connection) {
+  auto end = connection.head_end();
+  std::string_view head{connection.buffer.data(), end};
+  auto refuse = [&](const Error& error) {
+    ++screened_out_;
+    answer_and_close(connection, error, kScreenLinger);
+    return false;
+  };
+  if (head.find('\0') != std::string_view::npos) {
+    return refuse(head_error(ErrorCode::invalid_argument, "the request's head holds a NUL byte",
+                             "headers"));
+  }
+  auto line_end = head.find("\r\n");
+  auto request_line = head.substr(0, line_end);
+  auto method = request_line.substr(0, request_line.find(' '));
+  if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end()) {
+    return refuse(head_error(ErrorCode::not_implemented,
+                             "the method " + std::string{method.substr(0, 16)} +
+                                 " is not one this server takes (GET, POST, PUT, DELETE, OPTIONS)",
+                             "method"));
+  }
+  if (request_line.size() > rules_.max_target_bytes) {
+    return refuse(head_error(ErrorCode::uri_too_long,
+                             "the request target is over " +
+                                 std::to_string(rules_.max_target_bytes) + " bytes",
+                             "path"));
+  }
+  // Content-Length is checked here, so that a lie (1e9, -1, 2^64) is refused at once, not
+  // after a wait for bytes that never come; a Range is dropped, as no answer here has parts.
+  std::optional<std::uint64_t> length;
+  bool chunked = false;
+  std::string kept{request_line};
+  kept += "\r\n";
+  auto rest = head.substr(line_end + 2);
+  while (!rest.empty() && !rest.starts_with("\r\n")) {
+    auto eol = rest.find("\r\n");
+    auto line = rest.substr(0, eol);
+    rest.remove_prefix(eol + 2);
+    auto colon = line.find(':');
+    auto name = trimmed(line.substr(0, colon));
+    auto value = colon == std::string_view::npos ? std::string_view{} : trimmed(line.substr(colon + 1));
+    if (equal_folded(name, "range")) continue;
+    if (equal_folded(name, "content-length")) {
+      std::uint64_t parsed = 0;
+      auto [stop, problem] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+      if (value.empty() || problem != std::errc{} || stop != value.data() + value.size() ||
+          (length && *length != parsed)) {
+        return refuse(head_error(ErrorCode::invalid_argument,
+                                 "Content-Length must be one whole number of bytes",
+                                 "Content-Length"));
+      }
+      length = parsed;
+    }
+    if (equal_folded(name, "transfer-encoding")) chunked = true;
+    kept.append(line);
+    kept += "\r\n";
+  }
+  if (length && chunked) {
+    return refuse(head_error(ErrorCode::invalid_argument,
+                             "a request has Content-Length or Transfer-Encoding, not both",
+                             "Transfer-Encoding"));
+  }
+  if (length && *length > rules_.max_body_bytes) {
+    return refuse(head_error(ErrorCode::too_large,
+                             "the body is over the size limit (" +
+                                 std::to_string(rules_.max_body_bytes) + " bytes)",
+                             "body"));
+  }
+  kept += "\r\n";
+  connection.buffer.replace(0, end, kept);
+  return true;
+}
+
+void ConnectionServer::serve(std::shared_ptr<Connection> connection) {
+  for (;;) {
+    if (stopping_ || !screen(*connection)) return;
+    ConnectionStream stream{*connection, connection->request_started + rules_.request_deadline,
+                            rules_.write_timeout};
+    bool last = ++connection->requests_served >= rules_.max_requests_per_connection;
+    bool closed = false;
+    bool served = process_request(stream, last, closed, nullptr);
+    if (!served || closed || last || stopping_) return;
+    if (connection->head_end() == std::string::npos) break;
+    // A pipelined request whose head is here already: served on this thread.
+    connection->request_started = steady_clock::now();
+  }
+  parker_->park(std::move(connection));
+}
+
+}  // namespace dialer::http

@@ -306,6 +306,9 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
           if (call.phase == CallPhase::requested || call.phase == CallPhase::accepted) {
             submit(self, domain::call::Lost{
                              "no call.created came, and Aircall's call list has no such call"});
+          } else {
+            submit(self, domain::call::Vanished{"the telephony has no trace of the call any more",
+                                                services->clock->now_ms()});
           }
           return;
         }

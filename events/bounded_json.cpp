@@ -82,7 +82,9 @@ class BoundedBuilder final : public nlohmann::json_sax<json> {
     for (std::size_t i = 0; i < stack_.size() && i < kNamedLevels; ++i) {
       const auto& level = stack_[i];
       if (level.value->is_array()) {
-        out += "[" + std::to_string(level.value->size()) + "]";
+        // Below the top, the element being read is the array's last; at the top, the next.
+        auto size = level.value->size();
+        out += "[" + std::to_string(i + 1 < stack_.size() ? size - 1 : size) + "]";
       } else {
         if (!out.empty()) out += ".";
         out += level.key;

@@ -17,6 +17,7 @@
 namespace dialer::http {
 
 class AircallLines;
+class FeedHub;
 
 struct Context {
   Context(actors::Dialer& dialer_, storage::EventStore& store_,
@@ -37,6 +38,7 @@ struct Context {
   Metrics& metrics;
   bool mock_mode = false;
   AircallLines* lines = nullptr;  // Aircall's API and the mock line; none in-process
+  FeedHub* feeds = nullptr;       // what every live feed reads
   std::string telephony_name;     // "simulated", "aircall"
 
   // How long a read waits for the projections to fold the writes before it.

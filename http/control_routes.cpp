@@ -111,6 +111,13 @@ void status(Context& context, const std::string& user_id, httplib::Response& res
 // Available agents first, then those with the fewest calls.
 void agents(Context& context, const httplib::Request& req, httplib::Response& res) {
   auto wanted = text_param(req, "status");
+  const auto& words = domain::agent_status_words();
+  if (!wanted.empty() && std::find(words.begin(), words.end(), wanted) == words.end()) {
+    std::string allowed;
+    for (auto word : words) allowed += (allowed.empty() ? "" : ", ") + std::string{word};
+    return reply_error(
+        res, Error{ErrorCode::invalid_argument, "status must be one of " + allowed, "status"});
+  }
   auto now = context.now_ms();
   context.caught_up();
   std::vector<domain::AgentState> found;

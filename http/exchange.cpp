@@ -87,10 +87,15 @@ Status declared_json(const httplib::Request& req) {
   bool has_body = !req.body.empty() || req.has_header("Transfer-Encoding") ||
                   req.get_header_value<std::uint64_t>("Content-Length") > 0;
   if (!has_body) return Done{};
+  // The media type, before its parameters, case folded: application/json or any +json.
   auto type = req.get_header_value("Content-Type");
-  if (!type.empty() && type.find("json") == std::string::npos) {
-    return Error{ErrorCode::unsupported_media, "the body must be JSON (application/json)",
-                 "Content-Type"};
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && std::isspace(static_cast<unsigned char>(type.back()))) type.pop_back();
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (type != "application/json" && !type.ends_with("+json")) {
+    return Error{ErrorCode::unsupported_media,
+                 "the body must be JSON, sent with Content-Type: application/json", "Content-Type"};
   }
   return Done{};
 }
@@ -133,7 +138,8 @@ Result<std::optional<std::string>> text_field(const json& object, const char* na
   auto found = object.find(name);
   if (found == object.end() || found->is_null()) return std::optional<std::string>{};
   if (found->is_string()) return std::optional{found->get<std::string>()};
-  if (found->is_number_integer()) return std::optional{std::to_string(found->get<std::int64_t>())};
+  // Ids often come as numbers: any number is taken as it was written, never converted.
+  if (found->is_number()) return std::optional{found->dump()};
   return invalid(std::string{name} + " must be a string", name);
 }
 
@@ -164,12 +170,18 @@ Result<std::optional<std::int64_t>> time_field(const json& object, const char* n
 }
 
 Result<std::string> plain_id(std::string text, const char* field) {
+  // It starts with a letter or a digit: "." and ".." are no one's name.
   bool plain =
-      !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+      !text.empty() && text.size() <= 64 &&
+      std::isalnum(static_cast<unsigned char>(text.front())) &&
+      std::all_of(text.begin(), text.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
       });
   if (!plain) {
-    return invalid(std::string{field} + " must be 1 to 64 letters, digits, '-', '_' or '.'", field);
+    return invalid(std::string{field} +
+                       " must be 1 to 64 letters, digits, '-', '_' or '.', starting with a letter "
+                       "or a digit",
+                   field);
   }
   return text;
 }

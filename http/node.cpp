@@ -84,7 +84,7 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   auto* clock = node->clock_;
   auto store = storage::EventStore::open(
       options.db_path,
-      {storage::OpenMode::read_write, {}, [clock] { return clock->now_ms(); }, nullptr});
+      {storage::OpenMode::read_write, {}, [clock] { return clock->now_ms(); }, options.store_env});
   if (!store) return store.error();
   node->store_ = std::move(store).value();
   node->seq_at_start_ = node->store_->last_seq();
@@ -176,6 +176,8 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
                                              *clock, *node->credentials_, node->metrics_);
   node->context_->mock_mode = options.mock_mode;
   node->context_->lines = node->lines_;
+  node->feeds_ = std::make_unique<FeedHub>(*node->store_);
+  node->context_->feeds = node->feeds_.get();
   node->context_->telephony_name = telephony_name;
   auto config = node->dialer_->config();
   if (!config) return config.error();
@@ -226,12 +228,14 @@ bool Node::ready() const {
 
 void Node::stop() {
   if (context_) context_->stopping = true;
+  if (feeds_) feeds_->stop();
   if (server_) {
     server_->stop();
     server_.reset();
   }
   if (lines_) lines_->stop_simulator();
   if (simulated_) simulated_->connect({});
+  feeds_.reset();
   projections_.reset();
   dialer_.reset();
   // After the actors, which call it, and before their system, which its answers reach.

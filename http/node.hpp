@@ -14,6 +14,7 @@
 #include "actors/simulated_telephony.hpp"
 #include "http/aircall/lines.hpp"
 #include "http/context.hpp"
+#include "http/feed_hub.hpp"
 #include "http/server.hpp"
 
 namespace dialer::http {
@@ -41,6 +42,7 @@ struct NodeOptions {
   double mock_reorder_rate = 0;
   double mock_server_error_rate = 0;
   bool verify_on_start = false;
+  rocksdb::Env* store_env = nullptr;     // RocksDB's default when null (tests fill a disk)
   const domain::Clock* clock = nullptr;  // the system clock when null
 };
 
@@ -53,6 +55,7 @@ class Node {
   Node& operator=(const Node&) = delete;
 
   int port() const { return server_->port(); }
+  ConnectionCounts connections() const { return server_->connections(); }
   bool ready() const;
   // Graceful: stop accepting, finish requests in flight, stop the actors, close the store.
   void stop();
@@ -78,6 +81,7 @@ class Node {
   std::unique_ptr<caf::actor_system> actor_system_;
   std::unique_ptr<actors::Dialer> dialer_;
   std::unique_ptr<projections::ProjectionRunner> projections_;
+  std::unique_ptr<FeedHub> feeds_;
   std::unique_ptr<Credentials> credentials_;
   Metrics metrics_;
   std::unique_ptr<Context> context_;

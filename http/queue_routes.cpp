@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <set>
 
 #include "actors/projections/queue_view.hpp"
@@ -123,6 +124,15 @@ void add(Context& context, const httplib::Request& req, httplib::Response& res) 
   std::size_t created = 0;
   auto now = context.now_ms();
   auto answers = context.dialer.enqueue(std::move(valid));
+  // Nothing queued because the server cannot write now (a full disk): the request is fine,
+  // it is to be sent again.
+  bool none_stored =
+      std::none_of(answers.begin(), answers.end(), [](const auto& a) { return a.ok(); });
+  if (none_stored && !answers.empty()) {
+    for (const auto& answer : answers) {
+      if (answer.error().code == ErrorCode::unavailable) return reply_error(res, answer.error());
+    }
+  }
   for (std::size_t i = 0; i < answers.size(); ++i) {
     auto index = valid_index[i];
     if (answers[i]) {

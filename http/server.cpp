@@ -70,8 +70,7 @@ void fill_error(const httplib::Request&, httplib::Response& res) {
                          Error{ErrorCode::too_large, "the body is over the size limit", "body"});
     case 400:
       return reply_error(res, Error{ErrorCode::invalid_argument,
-                                    "malformed request (a POST or PUT without a body still needs "
-                                    "Content-Length: 0)"});
+                                    "malformed request: its line or a header does not parse"});
     default:
       reply(res, res.status,
             error_json(Error{ErrorCode::invalid_argument, "the request could not be served"}));

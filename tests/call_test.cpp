@@ -123,3 +123,21 @@ TEST_CASE("call: a start with no trace at Aircall is lost") {
   auto created = accept(requested(), call::Command{call::Created{kAircallId, kT}});
   CHECK(events_of(created, call::Command{call::Lost{"x"}}).empty());
 }
+
+TEST_CASE("call: one the telephony forgot is lost before its creation, ended after it") {
+  auto lost = accept(requested(), call::Command{call::Vanished{"forgot", kT + 9}});
+  CHECK(lost.phase == CallPhase::lost);
+
+  auto ringing = accept(requested(), call::Command{call::Created{kAircallId, kT}});
+  auto ended = accept(ringing, call::Command{call::Vanished{"forgot", kT + 60'000}});
+  REQUIRE(ended.phase == CallPhase::ended);
+  CHECK(ended.ended->outcome == events::CallOutcome::error);
+  CHECK(ended.ended->ended_at_ms == kT + 60'000);
+  CHECK(ended.ended->duration_seconds == 60);
+  CHECK(ended.ended->hangup_cause == "vanished");
+
+  auto answered = accept(ringing, call::Command{call::Answered{kAircallId, kT + 5'000}});
+  auto talked = accept(answered, call::Command{call::Vanished{"forgot", kT + 90'000}});
+  CHECK(talked.ended->outcome == events::CallOutcome::connected);
+  CHECK(events_of(talked, call::Command{call::Vanished{"again", kT + 99'000}}).empty());
+}

@@ -229,6 +229,12 @@ std::string status_label(const AgentState& s, std::int64_t now_ms) {
   return std::string{kAvailable};
 }
 
+const std::vector<std::string_view>& agent_status_words() {
+  static const std::vector<std::string_view> words{
+      kAvailable, kBusy, kOffline, kInCall, "break", "meeting", "training", kWrapUp, kDialing};
+  return words;
+}
+
 std::optional<std::string> agent_status_after(const events::Event& event) {
   return std::visit(
       [](const auto& e) -> std::optional<std::string> {

@@ -146,6 +146,9 @@ bool aircall_available(const AgentState& state);
 bool can_take_call(const AgentState& state, std::int64_t now_ms);
 // The API's status word: offline, available, busy/break/..., dialing, in-call, wrap-up.
 std::string status_label(const AgentState& state, std::int64_t now_ms);
+// The API's status words (api.md): available, busy, offline, in-call, break, meeting,
+// training, wrap-up, dialing.
+const std::vector<std::string_view>& agent_status_words();
 // The status word an agent has just after this event, as far as the event alone tells
 // (the wrap-up's end and Aircall's word aside); nothing for an event that does not move it.
 std::optional<std::string> agent_status_after(const events::Event& event);

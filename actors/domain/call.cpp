@@ -1,5 +1,7 @@
 #include "actors/domain/call.hpp"
 
+#include <algorithm>
+
 #include "events/names.hpp"
 
 namespace dialer::domain {
@@ -99,6 +101,21 @@ struct CallDecider {
   Result<Events> operator()(const call::Lost& c) const {
     if (!awaiting_creation(s.phase)) return Events{};
     return Events{events::CallLost{c.reason}};
+  }
+
+  Result<Events> operator()(const call::Vanished& c) const {
+    if (awaiting_creation(s.phase)) return Events{events::CallLost{c.reason}};
+    if (finished(s) || s.phase == CallPhase::none) return Events{};
+    events::CallEnded ended;
+    ended.aircall_call_id = s.aircall_call_id;
+    ended.started_at_ms = s.started_at_ms;
+    ended.answered_at_ms = s.answered_at_ms;
+    ended.ended_at_ms = s.hungup_at_ms != 0 ? s.hungup_at_ms : c.at_ms;
+    ended.duration_seconds =
+        std::max<std::int64_t>(0, (ended.ended_at_ms - s.started_at_ms) / 1000);
+    ended.outcome = s.answered_at_ms ? events::CallOutcome::connected : events::CallOutcome::error;
+    ended.hangup_cause = "vanished";
+    return Events{std::move(ended)};
   }
 };
 

@@ -75,9 +75,16 @@ struct Ended {
 struct Lost {
   std::string reason;
 };
+// The telephony no longer knows a call it once reported (a simulator restarted, a call
+// Aircall dropped from its records): it is closed now, not waited on. A call not yet seen
+// is lost; one seen ends, as answered if it was, else with an error.
+struct Vanished {
+  std::string reason;
+  std::int64_t at_ms = 0;
+};
 
-using Command =
-    std::variant<Request, StartAccepted, StartFailed, Created, Answered, HungUp, Ended, Lost>;
+using Command = std::variant<Request, StartAccepted, StartFailed, Created, Answered, HungUp, Ended,
+                             Lost, Vanished>;
 
 }  // namespace call
 

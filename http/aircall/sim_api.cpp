@@ -242,6 +242,8 @@ Result<std::unique_ptr<AircallSim>> AircallSim::start(SimOptions options) {
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   server.new_task_queue = [] { return new httplib::ThreadPool(32); };
+  // Its clients keep connections open between requests; a stop waits for each to go idle.
+  server.set_keep_alive_timeout(1);
   impl->routes();
   const auto& bind = impl->options.bind;
   if (impl->options.port == 0) {

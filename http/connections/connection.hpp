@@ -53,9 +53,9 @@ class Connection {
   const std::string& local_address() const { return local_address_; }
   int local_port() const { return local_port_; }
 
-  std::string buffer;              // read ahead, not yet consumed
-  SteadyTime request_started{};    // the first byte of the request being read
-  SteadyTime idle_since{};         // when the connection last went quiet
+  std::string buffer;            // read ahead, not yet consumed
+  SteadyTime request_started{};  // the first byte of the request being read
+  SteadyTime idle_since{};       // when the connection last went quiet
   std::size_t requests_served = 0;
 
  private:

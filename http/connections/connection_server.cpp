@@ -26,6 +26,8 @@ using namespace std::chrono_literals;
 constexpr std::chrono::milliseconds kScreenLinger = 2s;
 constexpr std::chrono::milliseconds kRefusalLinger = 50ms;
 constexpr std::chrono::milliseconds kNoLinger = 0ms;
+// httplib reads no header line longer than this.
+constexpr std::size_t kMaxHeaderLine = CPPHTTPLIB_HEADER_MAX_LENGTH;
 
 // httplib owns the task queue it accepts into and deletes it when it stops listening; the
 // pool outlives it, so the queue only forwards.
@@ -65,9 +67,10 @@ const char* reason_of(int status) {
 std::string raw_answer(const Error& error) {
   auto status = status_of(error.code);
   auto body = error_json(error).dump();
-  std::string answer = "HTTP/1.1 " + std::to_string(status) + " " + reason_of(status) +
-                       "\r\nContent-Type: application/json\r\nContent-Length: " +
-                       std::to_string(body.size()) + "\r\nConnection: close\r\n";
+  std::string answer =
+      "HTTP/1.1 " + std::to_string(status) + " " + reason_of(status) +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n";
   if (error.code == ErrorCode::unavailable) answer += "Retry-After: 5\r\n";
   return answer + "\r\n" + body;
 }
@@ -101,16 +104,15 @@ Result<std::unique_ptr<ConnectionServer>> ConnectionServer::create(
     auto* context = SSL_CTX_new(TLS_server_method());
     SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
     bool loaded =
-        context &&
-        SSL_CTX_use_certificate_chain_file(context, tls_certificate.c_str()) == 1 &&
+        context && SSL_CTX_use_certificate_chain_file(context, tls_certificate.c_str()) == 1 &&
         SSL_CTX_use_PrivateKey_file(context, tls_private_key.c_str(), SSL_FILETYPE_PEM) == 1 &&
         SSL_CTX_check_private_key(context) == 1;
     if (!loaded) {
       if (context) SSL_CTX_free(context);
       ERR_clear_error();
-      return Error{ErrorCode::invalid_argument, "cannot load the TLS certificate " +
-                                                    tls_certificate + " and key " +
-                                                    tls_private_key};
+      return Error{
+          ErrorCode::invalid_argument,
+          "cannot load the TLS certificate " + tls_certificate + " and key " + tls_private_key};
     }
     server->tls_ = context;
   }
@@ -130,12 +132,13 @@ ConnectionServer::ConnectionServer(ConnectionRules rules)
         if (!pool_->submit([this, connection] { serve(connection); })) return;
       },
       [this](Connection& connection, int status) {
-        auto error = status == 408 ? head_error(ErrorCode::request_timeout,
-                                                "the request did not arrive whole in time", "")
-                                   : head_error(ErrorCode::headers_too_large,
-                                                "the request's head is over " +
-                                                    std::to_string(rules_.max_head_bytes) + " bytes",
-                                                "headers");
+        auto error = status == 408
+                         ? head_error(ErrorCode::request_timeout,
+                                      "the request did not arrive whole in time", "")
+                         : head_error(ErrorCode::headers_too_large,
+                                      "the request's head is over " +
+                                          std::to_string(rules_.max_head_bytes) + " bytes",
+                                      "headers");
         ++screened_out_;
         answer_and_close(connection, error, kNoLinger);
       });
@@ -158,8 +161,8 @@ void ConnectionServer::stop_connections() {
 }
 
 ConnectionCounts ConnectionServer::counts() const {
-  return {gate_->open(),   gate_->refused(), parker_->parked(),
-          pool_->threads(), pool_->busy(),   screened_out_.load()};
+  return {gate_->open(),    gate_->refused(), parker_->parked(),
+          pool_->threads(), pool_->busy(),    screened_out_.load()};
 }
 
 bool ConnectionServer::process_and_close_socket(socket_t sock) {
@@ -226,9 +229,15 @@ bool ConnectionServer::screen(Connection& connection) {
     answer_and_close(connection, error, kScreenLinger);
     return false;
   };
+  if (end > rules_.max_head_bytes) {
+    return refuse(
+        head_error(ErrorCode::headers_too_large,
+                   "the request's head is over " + std::to_string(rules_.max_head_bytes) + " bytes",
+                   "headers"));
+  }
   if (head.find('\0') != std::string_view::npos) {
-    return refuse(head_error(ErrorCode::invalid_argument, "the request's head holds a NUL byte",
-                             "headers"));
+    return refuse(
+        head_error(ErrorCode::invalid_argument, "the request's head holds a NUL byte", "headers"));
   }
   auto line_end = head.find("\r\n");
   auto request_line = head.substr(0, line_end);
@@ -240,10 +249,10 @@ bool ConnectionServer::screen(Connection& connection) {
                              "method"));
   }
   if (request_line.size() > rules_.max_target_bytes) {
-    return refuse(head_error(ErrorCode::uri_too_long,
-                             "the request target is over " +
-                                 std::to_string(rules_.max_target_bytes) + " bytes",
-                             "path"));
+    return refuse(head_error(
+        ErrorCode::uri_too_long,
+        "the request target is over " + std::to_string(rules_.max_target_bytes) + " bytes",
+        "path"));
   }
   // Content-Length is checked here, so that a lie (1e9, -1, 2^64) is refused at once, not
   // after a wait for bytes that never come; a Range is dropped, as no answer here has parts.
@@ -256,9 +265,16 @@ bool ConnectionServer::screen(Connection& connection) {
     auto eol = rest.find("\r\n");
     auto line = rest.substr(0, eol);
     rest.remove_prefix(eol + 2);
+    if (line.size() > kMaxHeaderLine) {
+      return refuse(head_error(
+          ErrorCode::headers_too_large,
+          "a header line is over " + std::to_string(kMaxHeaderLine) + " bytes",
+          std::string{trimmed(line.substr(0, std::min<std::size_t>(line.find(':'), 64)))}));
+    }
     auto colon = line.find(':');
     auto name = trimmed(line.substr(0, colon));
-    auto value = colon == std::string_view::npos ? std::string_view{} : trimmed(line.substr(colon + 1));
+    auto value =
+        colon == std::string_view::npos ? std::string_view{} : trimmed(line.substr(colon + 1));
     if (equal_folded(name, "range")) continue;
     if (equal_folded(name, "content-length")) {
       std::uint64_t parsed = 0;
@@ -280,11 +296,13 @@ bool ConnectionServer::screen(Connection& connection) {
                              "a request has Content-Length or Transfer-Encoding, not both",
                              "Transfer-Encoding"));
   }
+  // A request with neither has no body (RFC 9112, 6.3): `curl -X POST` sends no length.
+  if (!length && !chunked) kept += "Content-Length: 0\r\n";
   if (length && *length > rules_.max_body_bytes) {
-    return refuse(head_error(ErrorCode::too_large,
-                             "the body is over the size limit (" +
-                                 std::to_string(rules_.max_body_bytes) + " bytes)",
-                             "body"));
+    return refuse(head_error(
+        ErrorCode::too_large,
+        "the body is over the size limit (" + std::to_string(rules_.max_body_bytes) + " bytes)",
+        "body"));
   }
   kept += "\r\n";
   connection.buffer.replace(0, end, kept);

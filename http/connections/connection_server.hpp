@@ -26,8 +26,8 @@
 namespace dialer::http {
 
 struct ConnectionRules {
-  std::size_t max_connections = 4096;   // open at once, in all
-  std::size_t max_per_address = 1024;   // open at once from one client address
+  std::size_t max_connections = 4096;                  // open at once, in all
+  std::size_t max_per_address = 1024;                  // open at once from one client address
   std::chrono::milliseconds request_deadline{10'000};  // a whole request: head and body
   std::chrono::milliseconds keep_alive_idle{5'000};
   std::chrono::milliseconds write_timeout{10'000};

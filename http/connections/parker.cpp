@@ -59,8 +59,8 @@ void Parker::run() {
   std::vector<epoll_event> events(256);
   auto next_sweep = steady_clock::now();
   for (;;) {
-    auto count = epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
-                            kSweepEveryMs);
+    auto count =
+        epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), kSweepEveryMs);
     {
       std::lock_guard lock{mutex_};
       if (stopping_) break;

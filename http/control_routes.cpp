@@ -3,6 +3,7 @@
 #include "actors/projections/queue_view.hpp"
 #include "actors/projections/reporting.hpp"
 #include "http/exchange.hpp"
+#include "http/requests.hpp"
 #include "http/routes.hpp"
 #include "http/views.hpp"
 
@@ -25,15 +26,6 @@ Result<domain::AgentState> known_agent(Context& context, const std::string& user
   return agent;
 }
 
-Result<std::int64_t> required_id(const json& body, const char* name) {
-  auto id = integer_field(body, name);
-  if (!id) return id.error();
-  if (!*id || **id <= 0) {
-    return Error{ErrorCode::invalid_argument, std::string{name} + " is required", name};
-  }
-  return **id;
-}
-
 json unavailable_json(const domain::StartRefusal& refusal) {
   auto answer = error_json(refusal.error);
   answer["status"] = refusal.aircall_status;
@@ -46,17 +38,9 @@ void start(Context& context, const std::string& user_id, const httplib::Request&
            httplib::Response& res) {
   auto body = json_object(req);
   if (!body) return reply_error(res, body.error());
-  auto aircall_user_id = required_id(*body, "aircallUserId");
-  if (!aircall_user_id) return reply_error(res, aircall_user_id.error());
-  auto number_id = required_id(*body, "numberId");
-  if (!number_id) return reply_error(res, number_id.error());
-  auto mock = body->value("useMockMode", json(context.mock_mode));
-  if (!mock.is_boolean()) {
-    return reply_error(res, Error{ErrorCode::invalid_argument, "useMockMode must be true or false",
-                                  "useMockMode"});
-  }
-  auto started = context.dialer.start_agent(
-      user_id, domain::agent::Start{*aircall_user_id, *number_id, mock.get<bool>()});
+  auto request = read_start(*body, context.mock_mode);
+  if (!request) return reply_error(res, request.error());
+  auto started = context.dialer.start_agent(user_id, *request);
   if (started.refusal && !started.refusal->aircall_status.empty()) {
     return reply(res, status_of(started.refusal->error.code), unavailable_json(*started.refusal));
   }
@@ -68,10 +52,10 @@ void pause(Context& context, const std::string& user_id, const httplib::Request&
            httplib::Response& res) {
   auto body = json_object(req);
   if (!body) return reply_error(res, body.error());
-  auto reason = text_field(*body, "reason");
+  auto reason = read_pause_reason(*body);
   if (!reason) return reply_error(res, reason.error());
   if (auto known = known_agent(context, user_id); !known) return reply_error(res, known.error());
-  auto agent = context.dialer.agent(user_id, domain::agent::Pause{reason->value_or("busy")});
+  auto agent = context.dialer.agent(user_id, domain::agent::Pause{*reason});
   if (!agent) return reply_error(res, agent.error());
   reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
 }

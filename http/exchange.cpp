@@ -134,13 +134,46 @@ std::string text_param(const httplib::Request& req, const char* name) {
   return req.has_param(name) ? req.get_param_value(name) : std::string{};
 }
 
-Result<std::optional<std::string>> text_field(const json& object, const char* name) {
+Result<Period> period_params(const httplib::Request& req) {
+  auto from = time_param(req, "startDate");
+  if (!from) return from.error();
+  auto to = time_param(req, "endDate");
+  if (!to) return to.error();
+  Period period{*from, *to};
+  if (period.to_ms && text_param(req, "endDate").size() == 10) *period.to_ms += 24 * 3'600'000;
+  if (period.from_ms && period.to_ms && *period.from_ms >= *period.to_ms) {
+    return invalid("endDate must be after startDate", "endDate");
+  }
+  return period;
+}
+
+Result<std::uint64_t> sequence_value(const std::string& text, const char* field) {
+  std::uint64_t value = 0;
+  auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || problem != std::errc{} || end != text.data() + text.size()) {
+    return invalid(std::string{field} + " must be an event's sequence number", field);
+  }
+  return value;
+}
+
+Result<std::optional<std::string>> text_field(const json& object, const char* name,
+                                              std::size_t max_length) {
   auto found = object.find(name);
   if (found == object.end() || found->is_null()) return std::optional<std::string>{};
-  if (found->is_string()) return std::optional{found->get<std::string>()};
-  // Ids often come as numbers: any number is taken as it was written, never converted.
-  if (found->is_number()) return std::optional{found->dump()};
-  return invalid(std::string{name} + " must be a string", name);
+  std::string text;
+  if (found->is_string()) {
+    text = found->get<std::string>();
+  } else if (found->is_number()) {
+    // Ids often come as numbers: any number is taken as it was written, never converted.
+    text = found->dump();
+  } else {
+    return invalid(std::string{name} + " must be a string", name);
+  }
+  if (text.size() > max_length) {
+    return invalid(std::string{name} + " is at most " + std::to_string(max_length) + " bytes",
+                   name);
+  }
+  return std::optional{std::move(text)};
 }
 
 Result<std::optional<std::int64_t>> integer_field(const json& object, const char* name) {

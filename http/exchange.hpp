@@ -37,9 +37,20 @@ Result<std::size_t> count_param(const httplib::Request& req, const char* name, s
                                 std::size_t max);
 Result<std::optional<std::int64_t>> time_param(const httplib::Request& req, const char* name);
 std::string text_param(const httplib::Request& req, const char* name);
+// startDate (inclusive) and endDate (exclusive; a bare date covers that whole day).
+struct Period {
+  std::optional<std::int64_t> from_ms;
+  std::optional<std::int64_t> to_ms;
+};
+Result<Period> period_params(const httplib::Request& req);
+// A sequence number as a client sends it back (Last-Event-ID): digits only, one that fits.
+Result<std::uint64_t> sequence_value(const std::string& text, const char* field);
 
-// Typed fields of a JSON object, checked the same way; absent (or null) gives nullopt.
-Result<std::optional<std::string>> text_field(const nlohmann::json& object, const char* name);
+// Typed fields of a JSON object, checked the same way; absent (or null) gives nullopt. Text
+// is at most `max_length` bytes.
+inline constexpr std::size_t kMaxTextLength = 1'024;
+Result<std::optional<std::string>> text_field(const nlohmann::json& object, const char* name,
+                                              std::size_t max_length = kMaxTextLength);
 Result<std::optional<std::int64_t>> integer_field(const nlohmann::json& object, const char* name);
 Result<std::optional<std::int64_t>> time_field(const nlohmann::json& object, const char* name);
 

@@ -41,20 +41,22 @@ void FeedHub::stop() {
 void FeedHub::take(const std::vector<storage::Envelope>& batch) {
   std::vector<Frame> made;
   made.reserve(batch.size());
-  for (const auto& envelope : batch) made.push_back({envelope.seq, envelope.stream, frame_of(envelope)});
+  for (const auto& envelope : batch)
+    made.push_back({envelope.seq, envelope.stream, frame_of(envelope)});
   {
     std::lock_guard lock{mutex_};
     for (auto& frame : made) window_.push_back(std::move(frame));
     while (window_.size() > window_size_) window_.pop_front();
     if (!batch.empty()) last_seq_ = batch.back().seq;
   }
-  arrived_.notify_all();
 }
 
 bool FeedHub::next(std::uint64_t& after, const std::string& prefix, std::chrono::milliseconds wait,
                    std::size_t most, std::vector<std::string>& frames) {
   std::unique_lock lock{mutex_};
-  arrived_.wait_for(lock, wait, [&] { return stopping_ || last_seq_ > after; });
+  // Feeds look, rather than being woken for every commit: a thousand feeds then cost a
+  // thousand looks per `wait`, however busy the log is, and each takes what came meanwhile.
+  if (last_seq_ <= after) arrived_.wait_for(lock, wait, [&] { return stopping_; });
   if (stopping_) return false;
   if (last_seq_ <= after) return true;
   auto oldest = window_.empty() ? last_seq_ + 1 : window_.front().seq;
@@ -62,8 +64,9 @@ bool FeedHub::next(std::uint64_t& after, const std::string& prefix, std::chrono:
     lock.unlock();
     return from_store(after, prefix, most, frames);
   }
-  auto from = std::lower_bound(window_.begin(), window_.end(), after + 1,
-                               [](const Frame& frame, std::uint64_t seq) { return frame.seq < seq; });
+  auto from =
+      std::lower_bound(window_.begin(), window_.end(), after + 1,
+                       [](const Frame& frame, std::uint64_t seq) { return frame.seq < seq; });
   for (auto it = from; it != window_.end() && frames.size() < most; ++it) {
     if (it->stream.starts_with(prefix)) frames.push_back(it->text);
     after = it->seq;

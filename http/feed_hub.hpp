@@ -27,8 +27,8 @@ class FeedHub {
   FeedHub& operator=(const FeedHub&) = delete;
 
   // The frames of events after `after` whose stream starts with `prefix`, at most `most` of
-  // them; waits up to `wait` while there are none. `after` moves past every event looked at.
-  // False once the hub is stopping.
+  // them; when there are none yet, waits `wait` and looks again. `after` moves past every
+  // event looked at. False once the hub is stopping.
   bool next(std::uint64_t& after, const std::string& prefix, std::chrono::milliseconds wait,
             std::size_t most, std::vector<std::string>& frames);
   void stop();
@@ -49,7 +49,7 @@ class FeedHub {
   storage::EventStore& store_;
   const std::size_t window_size_;
   std::mutex mutex_;
-  std::condition_variable arrived_;
+  std::condition_variable arrived_;  // told only of the stop
   std::deque<Frame> window_;
   std::uint64_t last_seq_ = 0;  // of the newest event the hub has seen
   bool stopping_ = false;

@@ -92,6 +92,7 @@ const std::vector<std::pair<std::string, Source>>& sources() {
       {"maxConnections", {"maxConnections", {"DIALER_MAX_CONNECTIONS", "DIALER_HTTP_THREADS"}}},
       {"maxConnectionsPerAddress",
        {"maxConnectionsPerAddress", {"DIALER_MAX_CONNECTIONS_PER_ADDRESS"}}},
+      {"keepAliveSeconds", {"keepAliveSeconds", {"DIALER_KEEP_ALIVE_SECONDS"}}},
       {"maxBodyBytes", {"maxBodyBytes", {"DIALER_MAX_BODY_BYTES"}}},
       {"tlsCertificate", {"tlsCertificate", {"DIALER_TLS_CERT"}}},
       {"tlsPrivateKey", {"tlsPrivateKey", {"DIALER_TLS_KEY"}}},
@@ -122,8 +123,9 @@ Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_
     auto from_file = file_settings(*file_text);
     if (!from_file) return from_file.error();
     for (const auto& [key, value] : *from_file) {
+      const auto& name = key;  // a structured binding is not captured (before C++20's fix)
       bool known = std::any_of(sources().begin(), sources().end(),
-                               [&](const auto& entry) { return entry.second.file_key == key; });
+                               [&](const auto& entry) { return entry.second.file_key == name; });
       if (!known) return invalid("config file: " + key, "is not a setting dialerd knows");
       settings[key] = value;
     }
@@ -172,6 +174,12 @@ Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_
       if (*value < 4 || *value > 65'536) return invalid(key, "must be from 4 to 65536");
       *target = static_cast<std::size_t>(*value);
     }
+  }
+  if (auto* seconds = text("keepAliveSeconds")) {
+    auto value = integer_of("keepAliveSeconds", *seconds);
+    if (!value) return value.error();
+    if (*value < 1 || *value > 3'600) return invalid("keepAliveSeconds", "must be from 1 to 3600");
+    options.server.connections.keep_alive_idle = std::chrono::seconds(*value);
   }
   if (auto* limit = text("maxBodyBytes")) {
     auto value = integer_of("maxBodyBytes", *limit);

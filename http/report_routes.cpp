@@ -14,25 +14,6 @@ const std::set<std::string> kRowStatuses{"completed", "missed",     "rejected", 
                                          "busy",      "failed",     "voicemail", "dialing",
                                          "ringing",   "in-progress"};
 
-struct Period {
-  std::optional<std::int64_t> from_ms;
-  std::optional<std::int64_t> to_ms;
-};
-
-// startDate is inclusive, endDate exclusive; a bare date as endDate covers that whole day.
-Result<Period> period_of(const httplib::Request& req) {
-  auto from = time_param(req, "startDate");
-  if (!from) return from.error();
-  auto to = time_param(req, "endDate");
-  if (!to) return to.error();
-  Period period{*from, *to};
-  if (period.to_ms && text_param(req, "endDate").size() == 10) *period.to_ms += 24 * 3'600'000;
-  if (period.from_ms && period.to_ms && *period.from_ms >= *period.to_ms) {
-    return Error{ErrorCode::invalid_argument, "endDate must be after startDate", "endDate"};
-  }
-  return period;
-}
-
 void history(Context& context, const httplib::Request& req, httplib::Response& res) {
   projections::HistoryQuery query;
   query.agent = text_param(req, "userId");
@@ -44,7 +25,7 @@ void history(Context& context, const httplib::Request& req, httplib::Response& r
                                   "busy, failed, voicemail",
                                   "status"});
   }
-  auto period = period_of(req);
+  auto period = period_params(req);
   if (!period) return reply_error(res, period.error());
   query.from_ms = period->from_ms;
   query.to_ms = period->to_ms;
@@ -62,7 +43,7 @@ void history(Context& context, const httplib::Request& req, httplib::Response& r
 }
 
 void stats(Context& context, const httplib::Request& req, httplib::Response& res) {
-  auto period = period_of(req);
+  auto period = period_params(req);
   if (!period) return reply_error(res, period.error());
   projections::StatsQuery query{text_param(req, "userId"), period->from_ms, period->to_ms};
   context.caught_up();

@@ -1,5 +1,5 @@
-#include "actors/rules/phone.hpp"
 #include "http/exchange.hpp"
+#include "http/requests.hpp"
 #include "http/routes.hpp"
 
 namespace dialer::http {
@@ -63,26 +63,10 @@ void read_config(Context& context, const httplib::Request& req, httplib::Respons
 void write_config(Context& context, const httplib::Request& req, httplib::Response& res) {
   auto body = json_object(req);
   if (!body) return reply_error(res, body.error());
-  domain::ChangeSettings change;
-  bool many = body->contains("settings");
-  if (many) {
-    const auto& settings = (*body)["settings"];
-    if (!settings.is_object() || settings.empty()) {
-      return reply_error(res, Error{ErrorCode::invalid_argument,
-                                    "settings must be an object of key: value", "settings"});
-    }
-    for (const auto& [key, value] : settings.items()) change.settings[key] = value;
-  } else {
-    auto key = text_field(*body, "key");
-    if (!key) return reply_error(res, key.error());
-    if (!*key || (*key)->empty()) {
-      return reply_error(res, Error{ErrorCode::invalid_argument, "key is required", "key"});
-    }
-    if (!body->contains("value")) {
-      return reply_error(res, Error{ErrorCode::invalid_argument, "value is required", "value"});
-    }
-    change.settings[**key] = (*body)["value"];
-  }
+  auto request = read_config_change(*body);
+  if (!request) return reply_error(res, request.error());
+  auto& change = request->change;
+  bool many = request->many;
   auto changed_keys = change.settings;
   auto config = context.dialer.configure(std::move(change));
   if (!config) return reply_error(res, config.error());
@@ -114,25 +98,6 @@ void initialize(Context& context, httplib::Response& res) {
            ready ? 200 : 207);
 }
 
-Result<std::string> phone_of(const httplib::Request& req, const json& body) {
-  std::optional<std::string> phone;
-  if (req.matches.size() > 1) {
-    phone = req.matches[1].str();
-  } else {
-    auto field = text_field(body, "phoneNumber");
-    if (!field) return field.error();
-    phone = *field;
-  }
-  if (!phone || phone->empty()) {
-    return Error{ErrorCode::invalid_argument, "phoneNumber is required", "phoneNumber"};
-  }
-  auto normalized = rules::normalize_phone(*phone);
-  if (!normalized) {
-    return Error{ErrorCode::invalid_argument, normalized.error().message, "phoneNumber"};
-  }
-  return normalized;
-}
-
 json numbers_json(const domain::DoNotCallState& state) {
   return {{"totalCount", state.numbers.size()}, {"numbers", state.numbers}};
 }
@@ -140,15 +105,11 @@ json numbers_json(const domain::DoNotCallState& state) {
 void do_not_call(Context& context, const httplib::Request& req, httplib::Response& res, bool add) {
   auto body = json_object(req);
   if (!body) return reply_error(res, body.error());
-  auto phone = phone_of(req, *body);
-  if (!phone) return reply_error(res, phone.error());
-  domain::do_not_call::Command command = domain::do_not_call::Remove{*phone};
-  if (add) {
-    auto reason = text_field(*body, "reason");
-    if (!reason) return reply_error(res, reason.error());
-    command = domain::do_not_call::Add{*phone, reason->value_or("")};
-  }
-  auto state = context.dialer.do_not_call(std::move(command));
+  std::optional<std::string> from_path;
+  if (req.matches.size() > 1) from_path = req.matches[1].str();
+  auto command = read_do_not_call(from_path, *body, add);
+  if (!command) return reply_error(res, command.error());
+  auto state = context.dialer.do_not_call(std::move(*command));
   if (!state) return reply_error(res, state.error());
   reply_ok(res, numbers_json(*state));
 }

@@ -103,7 +103,8 @@ TEST_CASE("attack: hundreds of idle keep-alive connections wait without a thread
     REQUIRE(RawConnection::status_of(held.back().receive(2s)) == 200);
   }
   // Each waits for its next request: parked, not on a worker.
-  CHECK(eventually([&] { return f.node->connections().parked >= static_cast<std::size_t>(kHeld); }));
+  CHECK(
+      eventually([&] { return f.node->connections().parked >= static_cast<std::size_t>(kHeld); }));
   check_responsive(f.node->port(), french(1));
   // A parked connection still serves its next request.
   REQUIRE(held[7].send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -118,7 +119,8 @@ TEST_CASE("attack: hundreds of live feeds leave the API answering") {
     feeds.emplace_back(f.node->port());
     REQUIRE(feeds.back().send("GET /api/dialer/events?prefix=queue- HTTP/1.1\r\nHost: x\r\n\r\n"));
   }
-  REQUIRE(eventually([&] { return f.node->connections().busy >= static_cast<std::size_t>(kHeld); }));
+  REQUIRE(
+      eventually([&] { return f.node->connections().busy >= static_cast<std::size_t>(kHeld); }));
   check_responsive(f.node->port(), french(1));
   // The add reaches every feed: the last one opened sees it.
   auto seen = feeds.back().receive(3s);
@@ -160,19 +162,24 @@ TEST_CASE("attack: a lying Content-Length is refused at once") {
     std::string length;
     int status;
   };
-  for (const auto& [length, status] :
-       std::vector<Case>{{"1000000000", 413}, {"-1", 400}, {"18446744073709551616", 400},
-                         {"12abc", 400}, {"", 400}, {"5, 6", 400}}) {
+  for (const auto& [length, status] : std::vector<Case>{{"1000000000", 413},
+                                                        {"-1", 400},
+                                                        {"18446744073709551616", 400},
+                                                        {"12abc", 400},
+                                                        {"", 400},
+                                                        {"5, 6", 400}}) {
     RawConnection connection{f.node->port()};
     auto started = std::chrono::steady_clock::now();
-    REQUIRE(connection.send("POST /api/dialer/queue HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                            "application/json\r\nContent-Length: " +
-                            length + "\r\n\r\n{"));
+    REQUIRE(
+        connection.send("POST /api/dialer/queue HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                        "application/json\r\nContent-Length: " +
+                        length + "\r\n\r\n{"));
     auto answer = connection.receive(3s);
     INFO("Content-Length: " << length);
     CHECK(RawConnection::status_of(answer) == status);
     CHECK(std::chrono::steady_clock::now() - started < 1s);
-    CHECK(json::parse(RawConnection::body_of(answer), nullptr, false)["error"]["field"].is_string());
+    CHECK(
+        json::parse(RawConnection::body_of(answer), nullptr, false)["error"]["field"].is_string());
   }
   check_responsive(f.node->port(), french(1));
 }
@@ -191,20 +198,22 @@ TEST_CASE("attack: nesting past the bound is refused naming the field, at any de
   std::string objects;
   for (int i = 0; i < 70'000; ++i) objects += R"({"x":)";
   objects += "1" + std::string(70'000, '}');
-  auto config = f.send_raw("POST", "/api/dialer/config",
-                           R"({"key": "system.name", "value": )" + objects + "}",
-                           "application/json");
+  auto config =
+      f.send_raw("POST", "/api/dialer/config",
+                 R"({"key": "system.name", "value": )" + objects + "}", "application/json");
   CHECK(config.status == 400);
   CHECK(config.body["error"]["field"] == "value.x.x.x");
   // And a webhook, with no token to get past.
-  auto webhook = f.send_raw("POST", "/api/dialer/webhook", R"({"event": "call.created", "data": )" + deep + "}",
-                            "application/json");
+  auto webhook =
+      f.send_raw("POST", "/api/dialer/webhook",
+                 R"({"event": "call.created", "data": )" + deep + "}", "application/json");
   CHECK(webhook.status == 400);
   CHECK(f.node->store().last_seq() == before);
   // A metadata of ordinary depth still goes in.
   auto fine = f.send("POST", "/api/dialer/queue",
-                     json{{"clients", {{{"phoneNumber", "+33612345678"},
-                                        {"metadata", {{"crm", {{"tier", {{"level", 3}}}}}}}}}}});
+                     json{{"clients",
+                           {{{"phoneNumber", "+33612345678"},
+                             {"metadata", {{"crm", {{"tier", {{"level", 3}}}}}}}}}}});
   CHECK(fine.status == 200);
   check_responsive(f.node->port(), french(1));
 }

@@ -30,8 +30,9 @@ TEST_CASE("hardening: calls ringing in mock mode at a restart are settled at onc
   REQUIRE(f.send("POST", "/api/dialer/config",
                  json{{"settings", {{"dialer.wrapUpSeconds", 0}, {"dialer.maxRetries", 0}}}})
               .status == 200);
-  REQUIRE(f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+33612345601", "+33612345602"}}})
-              .body["created"] == 2);
+  REQUIRE(
+      f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+33612345601", "+33612345602"}}})
+          .body["created"] == 2);
   for (int a = 1; a <= 2; ++a) {
     REQUIRE(f.send("POST", "/api/dialer/start/agent-" + std::to_string(a),
                    json{{"aircallUserId", a}, {"numberId", 1}})
@@ -56,10 +57,11 @@ TEST_CASE("hardening: calls ringing in mock mode at a restart are settled at onc
 
 TEST_CASE("hardening: text fields take numbers as written, never wrapped") {
   ServerFixture f;
-  auto added = f.send_raw("POST", "/api/dialer/queue",
-                          R"({"clients": [{"phoneNumber": "+33612345601", "clientId": 9223372036854775808,
+  auto added =
+      f.send_raw("POST", "/api/dialer/queue",
+                 R"({"clients": [{"phoneNumber": "+33612345601", "clientId": 9223372036854775808,
                               "notes": 1.5}, {"phoneNumber": "+33612345602", "clientId": 42}]})",
-                          "application/json");
+                 "application/json");
   REQUIRE(added.status == 200);
   CHECK(added.body["results"][0]["queueItem"]["clientId"] == "9223372036854775808");
   CHECK(added.body["results"][0]["queueItem"]["notes"] == "1.5");
@@ -75,8 +77,8 @@ TEST_CASE("hardening: a body needs its JSON type, filters name their words, ids 
                      "POST /api/dialer/queue HTTP/1.1\r\nHost: x\r\nContent-Length: 33\r\n\r\n"
                      R"({"phoneNumbers":["+33612345601"]})");
   CHECK(RawConnection::status_of(untyped) == 415);
-  auto text = f.send_raw("POST", "/api/dialer/queue", R"({"phoneNumbers":["+33612345601"]})",
-                         "text/plain");
+  auto text =
+      f.send_raw("POST", "/api/dialer/queue", R"({"phoneNumbers":["+33612345601"]})", "text/plain");
   CHECK(text.status == 415);
   CHECK(f.node->store().last_seq() == before);
   auto bogus = f.send("GET", "/api/dialer/agents?status=bogus");
@@ -102,9 +104,9 @@ TEST_CASE("hardening: heads that broke the error contract are answered in it") {
   };
   check_contract(raw(f, "BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n"), 501);
   check_contract(raw(f, "GET /" + std::string(9'000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414);
-  check_contract(raw(f, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70'000, 'b') +
-                            "\r\n\r\n"),
-                 431);
+  check_contract(
+      raw(f, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(70'000, 'b') + "\r\n\r\n"),
+      431);
   // A key with a NUL and more after it is not the key.
   std::string nul_key = "GET /api/dialer/queue HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k";
   nul_key.push_back('\0');
@@ -120,8 +122,9 @@ TEST_CASE("hardening: heads that broke the error contract are answered in it") {
 TEST_CASE("hardening: a live feed's resume point is a sequence number that fits") {
   ServerFixture f;
   for (auto bad : {"-1", "99999999999999999999999", "12x", "+5"}) {
-    auto answer = raw(f, std::string{"GET /api/dialer/events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: "} +
-                             bad + "\r\n\r\n");
+    auto answer =
+        raw(f, std::string{"GET /api/dialer/events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: "} + bad +
+                   "\r\n\r\n");
     CHECK(RawConnection::status_of(answer) == 400);
   }
   auto long_prefix = f.send("GET", "/api/dialer/events?prefix=" + std::string(200, 'p'));
@@ -132,7 +135,8 @@ TEST_CASE("hardening: a feed resumed from before its window reads that stretch f
   ServerFixture f;
   json clients = json::array();
   for (int i = 0; i < 40; ++i) clients.push_back("+336123457" + std::to_string(10 + i));
-  REQUIRE(f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", clients}}).body["created"] == 40);
+  REQUIRE(f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", clients}}).body["created"] ==
+          40);
   // The hub's window holds only what came after the server started: after a restart, a
   // resume from zero reads everything from the log, then follows live.
   f.restart();
@@ -149,7 +153,8 @@ TEST_CASE("hardening: a feed resumed from before its window reads that stretch f
     return count == 40;
   }));
   CHECK(seen.find("number.claimed") == std::string::npos);
-  REQUIRE(f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+33612345799"}}}).status == 200);
+  REQUIRE(f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+33612345799"}}}).status ==
+          200);
   REQUIRE(eventually([&] {
     seen += feed.receive(200ms);
     return seen.find("+33612345799") != std::string::npos;

@@ -1,6 +1,8 @@
 // dialerd: the PowerDialer server. Recovers the dialer from its event log and serves the
 // REST API until SIGINT or SIGTERM, then shuts down gracefully.
 
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -11,6 +13,17 @@
 #include "tools/shutdown_signals.hpp"
 
 namespace {
+
+// Every connection is a file: the bound on open connections (DIALER_MAX_CONNECTIONS) needs
+// as many, and the default soft limit is often 1,024.
+void allow_open_files(std::size_t wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  auto target = std::min<rlim_t>(limit.rlim_max, static_cast<rlim_t>(wanted));
+  if (limit.rlim_cur >= target) return;
+  limit.rlim_cur = target;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in{path};
@@ -59,6 +72,8 @@ int main(int argc, char** argv) {
   if (port) options->server.port = *port;
   if (bind) options->server.bind = *bind;
   options->verify_on_start = verify_on_start;
+  // The connections, the store's files and the simulator's sockets, with room to spare.
+  allow_open_files(options->server.connections.max_connections * 2 + 1'024);
 
   auto node = dialer::http::Node::start(std::move(*options), std::cout);
   if (!node) {

@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -109,6 +110,7 @@ class Dialer {
   Services services_;
   Registry registry_;
   RecoveryReport recovery_;
+  std::mutex starts_;  // a start's check and its Start command, one start at a time
   std::vector<std::string> resumed_calls_;
 };
 

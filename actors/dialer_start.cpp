@@ -5,6 +5,20 @@
 namespace dialer::actors {
 
 AgentStart Dialer::start_agent(const std::string& user_id, domain::agent::Start start) {
+  // One agent per Aircall user at a time: two would be handed calls for one person.
+  std::lock_guard one_start_at_a_time{starts_};
+  if (auto holder = services_.agent_of(start.aircall_user_id);
+      !holder.empty() && holder != user_id) {
+    auto other = services_.agents.find(holder);
+    if (other && other->mode != domain::AgentMode::offline &&
+        other->aircall_user_id == start.aircall_user_id) {
+      return {Error{ErrorCode::conflict,
+                    "Aircall user " + std::to_string(start.aircall_user_id) +
+                        " is dialling as agent " + holder + "; stop that agent first",
+                    "aircallUserId"},
+              std::nullopt};
+    }
+  }
   auto live = services_.telephony->live_user(start.aircall_user_id, start.mock_mode);
   if (!live) {
     if (live.error().code == ErrorCode::not_found) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "actors/dialer.hpp"
 #include "actors/projections/projection_runner.hpp"
@@ -43,6 +44,17 @@ struct Context {
 
   // How long a read waits for the projections to fold the writes before it.
   std::chrono::milliseconds read_wait{std::chrono::seconds(2)};
+  // Origins a browser may call the API from (DIALER_CORS_ORIGINS); "*" for any, which holds
+  // only while no API key is required.
+  std::vector<std::string> cors_origins;
+  // What Access-Control-Allow-Origin says to `origin`: itself, "*", or nothing.
+  std::string allowed_origin(const std::string& origin, bool keys_required) const {
+    for (const auto& allowed : cors_origins) {
+      if (allowed == origin) return origin;
+      if (allowed == "*" && !keys_required) return "*";
+    }
+    return {};
+  }
   // Set when the server is shutting down: live feeds end so that their threads are free.
   std::atomic<bool> stopping{false};
   std::atomic<std::uint64_t> webhooks_received{0};

@@ -60,6 +60,13 @@ void pause(Context& context, const std::string& user_id, const httplib::Request&
   reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
 }
 
+void resume(Context& context, const std::string& user_id, httplib::Response& res) {
+  if (auto known = known_agent(context, user_id); !known) return reply_error(res, known.error());
+  auto agent = context.dialer.agent(user_id, domain::agent::Resume{});
+  if (!agent) return reply_error(res, agent.error());
+  reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
+}
+
 void stop(Context& context, const std::string& user_id, httplib::Response& res) {
   if (auto known = known_agent(context, user_id); !known) return reply_error(res, known.error());
   auto agent = context.dialer.agent(user_id, domain::agent::Stop{});
@@ -83,13 +90,16 @@ void status(Context& context, const std::string& user_id, httplib::Response& res
   auto now = context.now_ms();
   auto pending = projections::query_queue(
       context.projections.view(), {.owner = user_id, .status = "pending", .page = {.limit = 0}});
-  reply_ok(res, {{"status", domain::status_label(*agent, now)},
-                 {"online", agent->mode != domain::AgentMode::offline},
-                 {"connected", agent->aircall_connected},
-                 {"available", domain::aircall_available(*agent)},
-                 {"activeCall", active_call(context, *agent)},
-                 {"sessionStats", session_stats_json(*agent, now)},
-                 {"pendingCallsCount", pending.total}});
+  reply_ok(res,
+           {{"status", domain::status_label(*agent, now)},
+            {"online", agent->mode != domain::AgentMode::offline},
+            {"connected", agent->aircall_connected},
+            {"available", domain::takes_calls(*agent)},
+            {"pauseReason",
+             agent->mode == domain::AgentMode::paused ? json(agent->pause_reason) : json(nullptr)},
+            {"activeCall", active_call(context, *agent)},
+            {"sessionStats", session_stats_json(*agent, now)},
+            {"pendingCallsCount", pending.total}});
 }
 
 // Available agents first, then those with the fewest calls.
@@ -136,6 +146,12 @@ void add_control_routes(Router& router, Context& context) {
                 auto user = user_id_of(req);
                 if (!user) return reply_error(res, user.error());
                 pause(context, *user, req, res);
+              });
+  router.post(R"(/api/dialer/(resume)/([^/]+))", "POST /api/dialer/resume/:userId",
+              [&context](const httplib::Request& req, httplib::Response& res) {
+                auto user = user_id_of(req);
+                if (!user) return reply_error(res, user.error());
+                resume(context, *user, res);
               });
   router.post(R"(/api/dialer/(stop)/([^/]+))", "POST /api/dialer/stop/:userId",
               [&context](const httplib::Request& req, httplib::Response& res) {

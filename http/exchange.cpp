@@ -110,8 +110,9 @@ Result<json> json_object(const httplib::Request& req) {
 
 Result<std::size_t> count_param(const httplib::Request& req, const char* name, std::size_t fallback,
                                 std::size_t max) {
-  if (!req.has_param(name)) return fallback;
-  auto text = req.get_param_value(name);
+  // An empty value is no value: ?limit=&skip= is how some clients leave them out.
+  auto text = text_param(req, name);
+  if (text.empty()) return fallback;
   std::size_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size() || value > max) {
@@ -232,10 +233,12 @@ Result<std::optional<std::int32_t>> priority_field(const json& object) {
 
 Result<projections::PageRequest> paging_params(const httplib::Request& req) {
   constexpr std::size_t kMaxPageSize = 1'000;
+  // Past this, a cursor is the way on.
+  constexpr std::size_t kMaxSkip = 10'000'000;
   projections::PageRequest paging;
   auto limit = count_param(req, "limit", 50, kMaxPageSize);
   if (!limit) return limit.error();
-  auto skip = count_param(req, "skip", 0, SIZE_MAX);
+  auto skip = count_param(req, "skip", 0, kMaxSkip);
   if (!skip) return skip.error();
   paging.limit = *limit;
   paging.skip = *skip;

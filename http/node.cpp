@@ -1,5 +1,6 @@
 #include "http/node.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <ostream>
 
@@ -183,6 +184,15 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   if (!config) return config.error();
   node->context_->refresh_credentials(*config);
 
+  node->context_->cors_origins = options.cors_origins;
+  bool any_origin = std::find(options.cors_origins.begin(), options.cors_origins.end(), "*") !=
+                    options.cors_origins.end();
+  if (any_origin && node->credentials_->api_keys_required()) {
+    return Error{ErrorCode::invalid_argument,
+                 "DIALER_CORS_ORIGINS=* lets any web page call the API, which is refused while API "
+                 "keys are required: list the console's origins instead",
+                 "corsOrigins"};
+  }
   auto server_options = options.server;
   if (!node->credentials_->api_keys_required() && !loopback(server_options.bind)) {
     notices << "dialerd: no API key is configured, so the API listens on 127.0.0.1 only, not "

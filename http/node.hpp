@@ -27,8 +27,9 @@ enum class TelephonyKind { aircall, in_process };
 struct NodeOptions {
   std::string db_path = "data/dialer.db";
   ServerOptions server;
-  std::vector<std::string> api_keys;  // besides security.apiKeys in config
-  std::string webhook_token;          // besides aircall.webhookToken in config
+  std::vector<std::string> api_keys;      // besides security.apiKeys in config
+  std::vector<std::string> cors_origins;  // browsers' origins allowed to call the API
+  std::string webhook_token;              // besides aircall.webhookToken in config
   TelephonyKind telephony = TelephonyKind::aircall;
   bool mock_mode = false;
   std::string aircall_base_url = "https://api.aircall.io";

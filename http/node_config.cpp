@@ -93,6 +93,7 @@ const std::vector<std::pair<std::string, Source>>& sources() {
       {"maxConnectionsPerAddress",
        {"maxConnectionsPerAddress", {"DIALER_MAX_CONNECTIONS_PER_ADDRESS"}}},
       {"keepAliveSeconds", {"keepAliveSeconds", {"DIALER_KEEP_ALIVE_SECONDS"}}},
+      {"corsOrigins", {"corsOrigins", {"DIALER_CORS_ORIGINS"}}},
       {"maxBodyBytes", {"maxBodyBytes", {"DIALER_MAX_BODY_BYTES"}}},
       {"tlsCertificate", {"tlsCertificate", {"DIALER_TLS_CERT"}}},
       {"tlsPrivateKey", {"tlsPrivateKey", {"DIALER_TLS_KEY"}}},
@@ -159,6 +160,16 @@ Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_
     options.server.port = static_cast<int>(*value);
   }
   if (auto* keys = text("apiKeys")) options.api_keys = split_list(*keys);
+  if (auto* origins = text("corsOrigins")) {
+    options.cors_origins = split_list(*origins);
+    for (const auto& origin : options.cors_origins) {
+      bool web = origin == "*" || origin.starts_with("http://") || origin.starts_with("https://");
+      if (!web || (origin != "*" && origin.back() == '/')) {
+        return invalid("corsOrigins",
+                       "lists origins such as https://console.example.com (no path), or *");
+      }
+    }
+  }
   if (auto* token = text("webhookToken")) options.webhook_token = *token;
   if (auto* mock = text("mockMode")) {
     auto value = flag_of("mockMode", *mock);

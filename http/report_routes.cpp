@@ -2,6 +2,7 @@
 
 #include "actors/projections/report_json.hpp"
 #include "actors/projections/reporting.hpp"
+#include "actors/rules/calling_window.hpp"
 #include "http/exchange.hpp"
 #include "http/routes.hpp"
 
@@ -45,10 +46,24 @@ void history(Context& context, const httplib::Request& req, httplib::Response& r
 void stats(Context& context, const httplib::Request& req, httplib::Response& res) {
   auto period = period_params(req);
   if (!period) return reply_error(res, period.error());
-  projections::StatsQuery query{text_param(req, "userId"), period->from_ms, period->to_ms};
+  auto zone = text_param(req, "timeZone");
+  if (zone.empty()) {
+    zone = context.dialer.services().settings()->time_zone;
+  } else if (auto found = rules::find_zone(zone); !found) {
+    return reply_error(res, Error{ErrorCode::invalid_argument, found.error().message, "timeZone"});
+  }
+  projections::StatsQuery query{text_param(req, "userId"), period->from_ms, period->to_ms, zone};
   context.caught_up();
-  reply_ok(res,
-           projections::stats_json(projections::query_stats(context.projections.view(), query)));
+  auto report = projections::query_stats(context.projections.view(), query);
+  // Agents as they are now, from their own actors: what /agents shows, counted.
+  report.realtime.agents_by_status.clear();
+  auto now = context.now_ms();
+  for (const auto& [id, folded] : projections::known_agents(context.projections.view())) {
+    auto agent = context.dialer.agent(id);
+    if (agent && agent->ever_started)
+      ++report.realtime.agents_by_status[domain::status_label(*agent, now)];
+  }
+  reply_ok(res, projections::stats_json(report, zone));
 }
 
 }  // namespace

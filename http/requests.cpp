@@ -196,8 +196,7 @@ Result<domain::do_not_call::Command> read_do_not_call(const std::optional<std::s
   if (!add) return domain::do_not_call::Command{domain::do_not_call::Remove{*normalized}};
   auto reason = text_field(body, "reason", kMaxNameLength);
   if (!reason) return reason.error();
-  return domain::do_not_call::Command{
-      domain::do_not_call::Add{*normalized, reason->value_or("")}};
+  return domain::do_not_call::Command{domain::do_not_call::Add{*normalized, reason->value_or("")}};
 }
 
 }  // namespace dialer::http

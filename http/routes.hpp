@@ -6,16 +6,31 @@
 #include <httplib.h>
 
 #include <functional>
+#include <memory>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include "http/context.hpp"
 
 namespace dialer::http {
 
+// Which methods each path takes: for 405 answers with Allow, and for OPTIONS.
+class RouteTable {
+ public:
+  void add(std::string method, const std::string& pattern);
+  // The methods whose pattern matches `path`, "GET, POST"; empty for an unknown path.
+  std::string allowed(const std::string& path) const;
+
+ private:
+  std::vector<std::pair<std::string, std::regex>> routes_;
+};
+
 class Router {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-  explicit Router(httplib::Server& server) : server_(server) {}
+  explicit Router(httplib::Server& server)
+      : server_(server), table_(std::make_shared<RouteTable>()) {}
 
   // `pattern` is a regular expression over the path; `route` names it, "GET /api/x/:id".
   void get(const std::string& pattern, std::string route, Handler handler);
@@ -26,10 +41,12 @@ class Router {
   // The route of the request this thread is serving ("" before routing).
   static const std::string& current_route();
   static void reset_current_route();
+  std::shared_ptr<const RouteTable> table() const { return table_; }
 
  private:
   Handler named(std::string route, Handler handler);
   httplib::Server& server_;
+  std::shared_ptr<RouteTable> table_;
 };
 
 void add_webhook_routes(Router& router, Context& context);

@@ -32,11 +32,43 @@ std::string bearer_of(const httplib::Request& req) {
   return header.substr(kScheme.size());
 }
 
-// Before routing: API keys for the REST paths, and JSON only for bodies.
-httplib::Server::HandlerResponse screen(Context& context, const httplib::Request& req,
-                                        httplib::Response& res) {
+// CORS for the origins configured: the answer names the caller's origin (or *, when allowed);
+// true when the caller is one of them.
+bool allow_origin(const Context& context, const httplib::Request& req, httplib::Response& res) {
+  auto origin = req.get_header_value("Origin");
+  if (origin.empty()) return false;
+  auto allowed = context.allowed_origin(origin, context.credentials.api_keys_required());
+  if (allowed.empty()) return false;
+  res.set_header("Access-Control-Allow-Origin", allowed);
+  res.set_header("Vary", "Origin");
+  res.set_header("Access-Control-Expose-Headers", "Retry-After");
+  return true;
+}
+
+// OPTIONS: what the path takes, and for another origin's preflight, what it may send.
+void answer_options(const RouteTable& table, bool cors, const httplib::Request& req,
+                    httplib::Response& res) {
+  auto allowed = table.allowed(req.path);
+  if (allowed.empty()) return reply_error(res, Error{ErrorCode::not_found, "no such path"});
+  res.status = 204;
+  res.set_header("Allow", allowed);
+  if (!cors) return;
+  res.set_header("Access-Control-Allow-Methods", allowed);
+  res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID");
+  res.set_header("Access-Control-Max-Age", "600");
+}
+
+// Before routing: CORS and OPTIONS, API keys for the REST paths, and JSON only for bodies.
+httplib::Server::HandlerResponse screen(Context& context, const RouteTable& table,
+                                        const httplib::Request& req, httplib::Response& res) {
   request_started = Clock::now();
   Router::reset_current_route();
+  bool cors = allow_origin(context, req, res);
+  // A preflight carries no credentials: it is answered before they are asked for.
+  if (req.method == "OPTIONS") {
+    answer_options(table, cors, req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  }
   if (!is_public(req.path) && context.credentials.api_keys_required()) {
     auto presented = bearer_of(req);
     if (presented.empty()) {
@@ -59,11 +91,18 @@ httplib::Server::HandlerResponse screen(Context& context, const httplib::Request
   return httplib::Server::HandlerResponse::Unhandled;
 }
 
-// A JSON body for the answers httplib gives on its own (no route, body too large, ...).
-void fill_error(const httplib::Request&, httplib::Response& res) {
+// A JSON body for the answers httplib gives on its own (no route, body too large, ...). A
+// path that takes other methods is 405, saying which.
+void fill_error(const RouteTable& table, const httplib::Request& req, httplib::Response& res) {
   if (!res.body.empty() || res.status < 400) return;
   switch (res.status) {
     case 404:
+      if (auto allowed = table.allowed(req.path); !allowed.empty()) {
+        res.set_header("Allow", allowed);
+        return reply_error(res,
+                           Error{ErrorCode::method_not_allowed,
+                                 req.method + " is not taken here; it takes " + allowed, "method"});
+      }
       return reply_error(res, Error{ErrorCode::not_found, "no such path"});
     case 413:
       return reply_error(res,
@@ -130,10 +169,15 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   server.set_payload_max_length(options.connections.max_body_bytes);
-  server.set_pre_routing_handler([&context](const httplib::Request& req, httplib::Response& res) {
-    return screen(context, req, res);
+  Router router{server};
+  auto table = router.table();
+  server.set_pre_routing_handler(
+      [&context, table](const httplib::Request& req, httplib::Response& res) {
+        return screen(context, *table, req, res);
+      });
+  server.set_error_handler([table](const httplib::Request& req, httplib::Response& res) {
+    fill_error(*table, req, res);
   });
-  server.set_error_handler(fill_error);
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
         std::string what = "internal error";
@@ -146,15 +190,16 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
         reply(res, 500, error_json(Error{ErrorCode::io_error, what}));
       });
   auto* log = options.access_log;
-  server.set_logger([&context, log](const httplib::Request& req, const httplib::Response& res) {
+  server.set_logger([&context, log, observer = options.observer](const httplib::Request& req,
+                                                                 const httplib::Response& res) {
     auto seconds = std::chrono::duration<double>(Clock::now() - request_started).count();
     const auto& route = Router::current_route();
     const std::string& name = route.empty() ? std::string{"unmatched"} : route;
     context.metrics.record(name, res.status, seconds);
     if (log) log_access(log, req, res, name, seconds);
+    if (observer) observer(name, req, res);
   });
 
-  Router router{server};
   // The busiest routes first: httplib tries each pattern in turn.
   add_webhook_routes(router, context);
   add_operation_routes(router, context, std::move(ready));

@@ -25,6 +25,10 @@ struct ServerOptions {
   std::string tls_certificate;  // both set: HTTPS
   std::string tls_private_key;
   std::FILE* access_log = stdout;  // null: none
+  // Sees every answer once it is written, with the name of its route ("unmatched" when none
+  // took it): the contract test records the answers the tests receive.
+  std::function<void(const std::string& route, const httplib::Request&, const httplib::Response&)>
+      observer;
 };
 
 class ApiServer {

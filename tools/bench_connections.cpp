@@ -161,9 +161,7 @@ class Holder {
  public:
   enum class Kind { idle, feed, slowloris };
 
-  Holder(int port, std::size_t each) : port_(port), each_(each) {
-    epoll_ = epoll_create1(0);
-  }
+  Holder(int port, std::size_t each) : port_(port), each_(each) { epoll_ = epoll_create1(0); }
   ~Holder() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();

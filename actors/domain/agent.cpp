@@ -1,6 +1,7 @@
 #include "actors/domain/agent.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "events/names.hpp"
 
@@ -16,6 +17,14 @@ constexpr std::string_view kBusy = "busy";
 constexpr std::string_view kDialing = "dialing";
 constexpr std::string_view kInCall = "in-call";
 constexpr std::string_view kWrapUp = "wrap-up";
+
+// A pause's reason is its status when it is one of these; any other reads as busy.
+constexpr std::array<std::string_view, 4> kPauseWords{"busy", "break", "meeting", "training"};
+
+std::string pause_status(const std::string& reason) {
+  bool documented = std::find(kPauseWords.begin(), kPauseWords.end(), reason) != kPauseWords.end();
+  return documented ? reason : std::string{kBusy};
+}
 
 constexpr NameTable<AgentMode, 3> kModeNames{{
     {AgentMode::offline, "offline"},
@@ -61,6 +70,14 @@ struct AgentDecider {
     }
     if (s.mode == AgentMode::offline) return Events{};
     return Events{events::AgentStopped{"stopped"}};
+  }
+
+  Result<Events> operator()(const agent::Resume&) const {
+    if (s.mode == AgentMode::offline) {
+      return conflict("the dialer is not running for this agent: start it instead");
+    }
+    if (s.mode == AgentMode::active) return Events{};
+    return Events{events::AgentStarted{s.user_id, s.aircall_user_id, s.number_id, s.mock_mode}};
   }
 
   Result<Events> operator()(const agent::Reserve& c) const {
@@ -205,25 +222,24 @@ bool aircall_available(const AgentState& s) {
   return s.aircall_connected && s.aircall_opened && !s.aircall_wrapping_up;
 }
 
+bool takes_calls(const AgentState& s) {
+  return s.mode == AgentMode::active && aircall_available(s);
+}
+
 bool can_take_call(const AgentState& s, std::int64_t now_ms) {
   return s.mode == AgentMode::active && s.call_id.empty() && now_ms >= s.wrap_up_until_ms &&
          aircall_available(s);
 }
 
 std::string status_label(const AgentState& s, std::int64_t now_ms) {
+  // A stopped session is over, whatever its last call is still doing.
+  if (s.mode == AgentMode::offline) return std::string{kOffline};
   if (!s.call_id.empty()) {
     if (s.call_answered) return std::string{kInCall};
     // Its next call is reserved ahead and starts when the wrap-up ends.
     return std::string{now_ms < s.wrap_up_until_ms ? kWrapUp : kDialing};
   }
-  switch (s.mode) {
-    case AgentMode::offline:
-      return std::string{kOffline};
-    case AgentMode::paused:
-      return s.pause_reason;
-    case AgentMode::active:
-      break;
-  }
+  if (s.mode == AgentMode::paused) return pause_status(s.pause_reason);
   if (now_ms < s.wrap_up_until_ms || s.aircall_wrapping_up) return std::string{kWrapUp};
   if (!aircall_available(s)) return std::string{kBusy};
   return std::string{kAvailable};
@@ -244,7 +260,7 @@ std::optional<std::string> agent_status_after(const events::Event& event) {
                       std::is_same_v<T, events::AgentReleased>) {
           return std::string{kAvailable};
         } else if constexpr (std::is_same_v<T, events::AgentPaused>) {
-          return e.reason;
+          return pause_status(e.reason);
         } else if constexpr (std::is_same_v<T, events::AgentStopped>) {
           return std::string{kOffline};
         } else if constexpr (std::is_same_v<T, events::AgentReserved>) {

@@ -82,6 +82,8 @@ struct Pause {
   std::string reason;
 };
 struct Stop {};
+// Ends a pause: the agent takes calls again, with the settings it was started with.
+struct Resume {};
 struct Reserve {
   std::string call_id;
   std::string queue_item_id;
@@ -108,8 +110,8 @@ struct AircallStatus {
   std::string source_event;
 };
 
-using Command =
-    std::variant<Start, Pause, Stop, Reserve, CallAnswered, CallEnded, Release, AircallStatus>;
+using Command = std::variant<Start, Pause, Stop, Resume, Reserve, CallAnswered, CallEnded, Release,
+                             AircallStatus>;
 
 }  // namespace agent
 
@@ -144,8 +146,11 @@ std::optional<StartRefusal> check_start(const AgentState& before, const agent::S
 bool aircall_available(const AgentState& state);
 // Whether the dispatcher may hand this agent a call at `now_ms`.
 bool can_take_call(const AgentState& state, std::int64_t now_ms);
-// The API's status word: offline, available, busy/break/..., dialing, in-call, wrap-up.
+// The API's status word: offline, available, dialing, in-call, wrap-up, or for a pause its
+// reason when that is one of the documented words (busy, break, meeting, training), else busy.
 std::string status_label(const AgentState& state, std::int64_t now_ms);
+// Whether the dialer would hand this agent calls (started, not paused, Aircall willing).
+bool takes_calls(const AgentState& state);
 // The API's status words (api.md): available, busy, offline, in-call, break, meeting,
 // training, wrap-up, dialing.
 const std::vector<std::string_view>& agent_status_words();

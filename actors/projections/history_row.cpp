@@ -25,7 +25,11 @@ void shift(Map& map, const typename Map::key_type& key, int sign) {
 }  // namespace
 
 void StatsBucket::add(const HistoryRow& row, int sign) {
-  dialled += sign;
+  rows += sign;
+  if (row.started()) {
+    ended += sign;
+    duration_seconds += sign * row.duration_seconds;
+  }
   if (row.answered_at_ms) {
     answered += sign;
     talk_seconds += sign * row.talk_seconds();
@@ -37,7 +41,10 @@ void StatsBucket::add(const HistoryRow& row, int sign) {
 }
 
 void StatsBucket::merge(const StatsBucket& other) {
+  rows += other.rows;
   dialled += other.dialled;
+  ended += other.ended;
+  duration_seconds += other.duration_seconds;
   answered += other.answered;
   talk_seconds += other.talk_seconds;
   wait_seconds += other.wait_seconds;

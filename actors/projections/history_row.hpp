@@ -37,6 +37,8 @@ struct HistoryRow {
   std::vector<std::string> tags;
 
   bool final() const { return status != "in-progress"; }
+  // Aircall created the call: it was dialled, whatever became of it.
+  bool started() const { return aircall_call_id != 0 || started_at_ms != 0; }
   // Ringing: from the start until answered, or until the end when nobody answered.
   std::int64_t wait_seconds() const;
   std::int64_t talk_seconds() const;
@@ -69,25 +71,33 @@ struct HistoryRow {
   bool operator==(const HistoryRow&) const = default;
 };
 
-// The calls of one agent in one hour, summed.
+// The calls of one agent in one hour (the hour they were requested in), summed.
 struct StatsBucket {
-  std::uint64_t dialled = 0;
-  std::uint64_t answered = 0;  // by anyone or anything, voicemail included
+  std::uint64_t rows = 0;      // attempts finished, a start Aircall refused included
+  std::uint64_t dialled = 0;   // calls Aircall started, counted from their start
+  std::uint64_t ended = 0;     // of those, the ones that have ended
+  std::uint64_t answered = 0;  // of those, answered by anyone or anything, voicemail included
   std::map<std::string, std::uint64_t> by_status;
+  std::int64_t duration_seconds = 0;  // of the ended calls, Aircall's duration (with ringing)
   std::int64_t talk_seconds = 0;
   std::int64_t wait_seconds = 0;
   std::map<std::string, std::uint64_t> missed_by_reason;
   std::map<std::uint32_t, std::uint64_t> talk_histogram;  // see talk_bucket()
 
-  // Adds (sign 1) or removes (sign -1) one finished call.
+  // Adds (sign 1) or removes (sign -1) one finished attempt.
   void add(const HistoryRow& row, int sign);
+  // Counts (sign 1) or uncounts (sign -1) a call Aircall started.
+  void add_started(int sign) { dialled += sign; }
   void merge(const StatsBucket& other);
-  bool empty() const { return dialled == 0; }
+  bool empty() const { return rows == 0 && dialled == 0; }
 
   static void describe(auto& self, auto&& field) {
+    field("rows", self.rows);
     field("dialled", self.dialled);
+    field("ended", self.ended);
     field("answered", self.answered);
     field("byStatus", self.by_status);
+    field("durationSeconds", self.duration_seconds);
     field("talkSeconds", self.talk_seconds);
     field("waitSeconds", self.wait_seconds);
     field("missedByReason", self.missed_by_reason);

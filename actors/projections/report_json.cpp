@@ -1,9 +1,11 @@
 #include "actors/projections/report_json.hpp"
 
 #include <date/date.h>
+#include <date/tz.h>
 
 #include <cstdio>
 
+#include "actors/rules/calling_window.hpp"
 #include "events/fields.hpp"
 
 namespace dialer::projections {
@@ -16,23 +18,27 @@ json time_or_null(std::int64_t ms) {
   return ms == 0 ? json(nullptr) : json(iso_time(ms));
 }
 
+double ratio(double part, std::uint64_t whole) {
+  return whole ? part / static_cast<double>(whole) : 0.0;
+}
+
+// Durations are Aircall's, from the start to the end with ringing, as each history row's
+// `duration` is; talk runs from the answer to the end.
 json bucket_json(const StatsBucket& b) {
-  auto answer_rate =
-      b.dialled ? static_cast<double>(b.answered) / static_cast<double>(b.dialled) : 0.0;
-  return {
-      {"total", b.dialled},
-      {"dialled", b.dialled},
-      {"answered", b.answered},
-      {"connected", b.by_status.contains("completed") ? b.by_status.at("completed") : 0},
-      {"answerRate", answer_rate},
-      {"totalDuration", b.talk_seconds},
-      {"avgDuration",
-       b.answered ? static_cast<double>(b.talk_seconds) / static_cast<double>(b.answered) : 0.0},
-      {"p90TalkSeconds", p90_talk_seconds(b)},
-      {"avgWaitSeconds",
-       b.dialled ? static_cast<double>(b.wait_seconds) / static_cast<double>(b.dialled) : 0.0},
-      {"byStatus", b.by_status},
-      {"missedByReason", b.missed_by_reason}};
+  return {{"total", b.rows},
+          {"dialled", b.dialled},
+          {"ended", b.ended},
+          {"answered", b.answered},
+          {"connected", b.by_status.contains("completed") ? b.by_status.at("completed") : 0},
+          {"answerRate", ratio(static_cast<double>(b.answered), b.ended)},
+          {"totalDuration", b.duration_seconds},
+          {"avgDuration", ratio(static_cast<double>(b.duration_seconds), b.ended)},
+          {"totalTalkSeconds", b.talk_seconds},
+          {"avgTalkSeconds", ratio(static_cast<double>(b.talk_seconds), b.answered)},
+          {"p90TalkSeconds", p90_talk_seconds(b)},
+          {"avgWaitSeconds", ratio(static_cast<double>(b.wait_seconds), b.ended)},
+          {"byStatus", b.by_status},
+          {"missedByReason", b.missed_by_reason}};
 }
 
 }  // namespace
@@ -158,7 +164,31 @@ json row_json(const HistoryRow& row) {
       {"failure", row.failure}};
 }
 
-json stats_json(const StatsReport& report) {
+namespace {
+
+// A moment as the zone's clock reads it, with its offset: 2026-11-27T10:00:00+01:00.
+std::string local_label(std::int64_t ms, const date::time_zone* zone, bool date_only) {
+  if (!zone) return date_only ? iso_time(ms).substr(0, 10) : iso_time(ms);
+  auto zoned = date::make_zoned(zone, date::sys_time<Ms>{Ms{ms}});
+  auto seconds = date::floor<std::chrono::seconds>(zoned.get_local_time());
+  std::string text = date::format(date_only ? "%F" : "%FT%T", seconds);
+  if (date_only) return text;
+  auto offset = std::chrono::duration_cast<std::chrono::minutes>(zoned.get_info().offset).count();
+  char sign = offset < 0 ? '-' : '+';
+  offset = offset < 0 ? -offset : offset;
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%c%02d:%02d", sign, static_cast<int>(offset / 60),
+                static_cast<int>(offset % 60));
+  return text + suffix;
+}
+
+}  // namespace
+
+json stats_json(const StatsReport& report, const std::string& time_zone) {
+  const date::time_zone* zone = nullptr;
+  if (!time_zone.empty()) {
+    if (auto found = rules::find_zone(time_zone)) zone = *found;
+  }
   auto agents = json::array();
   for (const auto& [agent, bucket] : report.by_agent) {
     auto entry = bucket_json(bucket);
@@ -168,13 +198,13 @@ json stats_json(const StatsReport& report) {
   auto hours = json::array();
   for (const auto& [hour, bucket] : report.by_hour) {
     auto entry = bucket_json(bucket);
-    entry["hour"] = iso_time(hour);
+    entry["hour"] = local_label(hour, zone, false);
     hours.push_back(std::move(entry));
   }
   auto days = json::array();
   for (const auto& [day, bucket] : report.by_day) {
     auto entry = bucket_json(bucket);
-    entry["day"] = iso_time(day).substr(0, 10);
+    entry["day"] = local_label(day, zone, true);
     days.push_back(std::move(entry));
   }
   auto total = bucket_json(report.total);
@@ -183,6 +213,7 @@ json stats_json(const StatsReport& report) {
           {"agentStats", agents},
           {"byHour", hours},
           {"byDay", days},
+          {"timeZone", zone ? json(zone->name()) : json("UTC")},
           {"realtime",
            {{"agentsByStatus", report.realtime.agents_by_status},
             {"queueByStatus", report.realtime.items_by_status},

@@ -19,7 +19,9 @@ std::string iso_time(std::int64_t ms);
 std::optional<std::int64_t> parse_time(std::string_view text);
 
 nlohmann::json row_json(const HistoryRow& row);
-nlohmann::json stats_json(const StatsReport& report);
+// Hours and days are labelled in `time_zone` (IANA; UTC when empty), as the report was
+// grouped: {"hour": "2026-11-27T10:00:00+01:00"}, {"day": "2026-11-27"}.
+nlohmann::json stats_json(const StatsReport& report, const std::string& time_zone = {});
 
 // The p90 talk time of a bucket, in seconds (0 when nobody talked).
 std::int64_t p90_talk_seconds(const StatsBucket& bucket);

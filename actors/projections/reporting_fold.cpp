@@ -245,6 +245,7 @@ void apply_call(Working& w, std::string_view call_id, const events::Event& event
   // already counted in the stats, which events after a call's end make rare.
   bool existed = row.has_value();
   bool was_final = existed && row->final();
+  bool old_started = existed && row->started();
   std::string old_status = existed ? row->status : std::string{};
   std::optional<HistoryRow> counted = was_final ? row : std::nullopt;
   std::optional<HistoryRow> removed;
@@ -275,6 +276,15 @@ void apply_call(Working& w, std::string_view call_id, const events::Event& event
   };
   if (counted) count(*counted, -1);
   if (row && row->final()) count(*row, 1);
+  // A call counts as dialled from the moment Aircall started it, ended or not.
+  bool was_started = existed && (removed ? removed->started() : old_started);
+  bool is_started = row && row->started();
+  if (was_started != is_started) {
+    const auto& started_row = row ? *row : *removed;
+    auto& bucket = w.bucket(bucket_key(started_row));
+    bucket.value.add_started(is_started ? 1 : -1);
+    bucket.dirty = true;
+  }
 }
 
 }  // namespace

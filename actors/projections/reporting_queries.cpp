@@ -1,6 +1,9 @@
 #include "actors/projections/reporting_queries.hpp"
 
+#include <date/tz.h>
+
 #include "actors/projections/reporting_keys.hpp"
+#include "actors/rules/calling_window.hpp"
 
 namespace dialer::projections {
 namespace {
@@ -25,12 +28,28 @@ StatsReport realtime_only(const KvReader& kv) {
   return report;
 }
 
+// The start of the local day an hour falls in, in the zone (UTC when none).
+std::int64_t local_day_of(std::int64_t hour, const date::time_zone* zone) {
+  if (!zone) return day_of(hour);
+  using Ms = std::chrono::milliseconds;
+  auto local = zone->to_local(date::sys_time<Ms>{Ms{hour}});
+  auto midnight = date::floor<date::days>(local);
+  auto start = zone->to_sys(midnight, date::choose::earliest);
+  return std::chrono::duration_cast<Ms>(start.time_since_epoch()).count();
+}
+
+const date::time_zone* zone_of(const StatsQuery& q) {
+  if (q.time_zone.empty()) return nullptr;
+  auto zone = rules::find_zone(q.time_zone);
+  return zone ? *zone : nullptr;
+}
+
 void add_to_report(StatsReport& report, const std::string& agent, std::int64_t hour,
-                   const StatsBucket& bucket) {
+                   const StatsBucket& bucket, const date::time_zone* zone) {
   report.total.merge(bucket);
   report.by_agent[agent].merge(bucket);
   report.by_hour[hour].merge(bucket);
-  report.by_day[day_of(hour)].merge(bucket);
+  report.by_day[local_day_of(hour, zone)].merge(bucket);
 }
 
 }  // namespace
@@ -88,6 +107,7 @@ HistoryPage query_history(const KvReader& kv, const HistoryQuery& q) {
 
 StatsReport query_stats(const KvReader& kv, const StatsQuery& q) {
   auto report = realtime_only(kv);
+  auto zone = zone_of(q);
   auto prefix = key({"s", ""});
   auto start = prefix + ascending(q.from_ms ? hour_of(*q.from_ms) : 0);
   kv.scan(start, [&](std::string_view k, std::string_view v) {
@@ -99,7 +119,7 @@ StatsReport query_stats(const KvReader& kv, const StatsQuery& q) {
     if (!q.agent.empty() && agent != q.agent) return true;
     StatsBucket bucket;
     if (!events::decode_fields(v, bucket)) return true;
-    add_to_report(report, agent, static_cast<std::int64_t>(hour), bucket);
+    add_to_report(report, agent, static_cast<std::int64_t>(hour), bucket, zone);
     return true;
   });
   return report;
@@ -118,19 +138,21 @@ std::map<std::string, std::string> known_agents(const KvReader& kv) {
 
 StatsReport stats_from_history(const KvReader& kv, const StatsQuery& q) {
   auto report = realtime_only(kv);
+  auto zone = zone_of(q);
   auto prefix = key({"r", ""});
   kv.scan(prefix, [&](std::string_view k, std::string_view v) {
     if (!k.starts_with(prefix)) return false;
     HistoryRow row;
-    if (!events::decode_fields(v, row) || !row.final()) return true;
+    if (!events::decode_fields(v, row) || (!row.final() && !row.started())) return true;
     auto hour = hour_of(row.requested_at_ms);
     if ((q.from_ms && hour < hour_of(*q.from_ms)) || (q.to_ms && hour >= *q.to_ms) ||
         (!q.agent.empty() && row.agent_id != q.agent)) {
       return true;
     }
     StatsBucket one;
-    one.add(row, 1);
-    add_to_report(report, row.agent_id, hour, one);
+    if (row.final()) one.add(row, 1);
+    if (row.started()) one.add_started(1);
+    add_to_report(report, row.agent_id, hour, one, zone);
     return true;
   });
   return report;

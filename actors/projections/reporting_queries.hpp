@@ -36,6 +36,8 @@ struct StatsQuery {
   std::string agent{};
   std::optional<std::int64_t> from_ms{};
   std::optional<std::int64_t> to_ms{};
+  // Days are this zone's (IANA; UTC when empty): by_day is keyed by the local midnight.
+  std::string time_zone{};
 };
 
 struct Realtime {
@@ -49,7 +51,7 @@ struct StatsReport {
   StatsBucket total;
   std::map<std::string, StatsBucket> by_agent;
   std::map<std::int64_t, StatsBucket> by_hour;  // hour start, UTC ms
-  std::map<std::int64_t, StatsBucket> by_day;   // day start, UTC ms
+  std::map<std::int64_t, StatsBucket> by_day;   // the local day's start (the query's zone), UTC ms
   Realtime realtime;
   bool operator==(const StatsReport&) const = default;
 };

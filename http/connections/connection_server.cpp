@@ -254,11 +254,21 @@ bool ConnectionServer::screen(Connection& connection) {
         "the request target is over " + std::to_string(rules_.max_target_bytes) + " bytes",
         "path"));
   }
+  // A trailing slash names the same route: /api/dialer/queue/ is /api/dialer/queue.
+  std::string target_line{request_line};
+  if (auto target_at = target_line.find(' '); target_at != std::string::npos) {
+    auto target_end = target_line.find(' ', target_at + 1);
+    if (target_end == std::string::npos) target_end = target_line.size();
+    auto path_end = std::min(target_line.find('?', target_at + 1), target_end);
+    auto path_start = target_at + 1;
+    while (path_end > path_start + 1 && target_line[path_end - 1] == '/')
+      target_line.erase(--path_end, 1);
+  }
   // Content-Length is checked here, so that a lie (1e9, -1, 2^64) is refused at once, not
   // after a wait for bytes that never come; a Range is dropped, as no answer here has parts.
   std::optional<std::uint64_t> length;
   bool chunked = false;
-  std::string kept{request_line};
+  std::string kept{target_line};
   kept += "\r\n";
   auto rest = head.substr(line_end + 2);
   while (!rest.empty() && !rest.starts_with("\r\n")) {

@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 0:
       if (auto add = http::read_queue_add(body)) {
         for (const auto& client : add->clients) {
-          if (client) (void)domain::decide(domain::QueueItemState{}, domain::queue_item::Add{*client});
+          if (client)
+            (void)domain::decide(domain::QueueItemState{}, domain::queue_item::Add{*client});
         }
       }
       break;

@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto first = input.find('\n');
   auto second = first == std::string::npos ? std::string::npos : input.find('\n', first + 1);
   auto path = input.substr(0, first);
-  auto query = first == std::string::npos ? std::string{} : input.substr(first + 1, second - first - 1);
+  auto query =
+      first == std::string::npos ? std::string{} : input.substr(first + 1, second - first - 1);
   auto last_event = second == std::string::npos ? std::string{} : input.substr(second + 1);
 
   (void)http::plain_id(path, "userId");

@@ -141,11 +141,10 @@ int print_stats(const projections::KvReader& kv, const projections::StatsQuery& 
   os << line;
   auto row = [&](const std::string& name, const projections::StatsBucket& b) {
     auto rate =
-        b.dialled ? 100.0 * static_cast<double>(b.answered) / static_cast<double>(b.dialled) : 0.0;
+        b.ended ? 100.0 * static_cast<double>(b.answered) / static_cast<double>(b.ended) : 0.0;
     auto talk =
         b.answered ? static_cast<double>(b.talk_seconds) / static_cast<double>(b.answered) : 0.0;
-    auto wait =
-        b.dialled ? static_cast<double>(b.wait_seconds) / static_cast<double>(b.dialled) : 0.0;
+    auto wait = b.ended ? static_cast<double>(b.wait_seconds) / static_cast<double>(b.ended) : 0.0;
     std::snprintf(line, sizeof line, "%-20s %8llu %8llu %7.1f%% %9.1fs %9llds %9.1fs\n",
                   name.c_str(), static_cast<unsigned long long>(b.dialled),
                   static_cast<unsigned long long>(b.answered), rate, talk,

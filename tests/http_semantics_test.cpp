@@ -1,0 +1,182 @@
+// HTTP as it is written and the API's word kept: methods and Allow, preflight and CORS, a
+// trailing slash, empty parameters, agents' status words and pause reasons, one agent per
+// Aircall user, stats in the team's time zone.
+
+#include "support/http_fixture.hpp"
+#include "support/raw_client.hpp"
+
+namespace {
+
+using dialer::testing::RawConnection;
+using dialer::testing::ServerFixture;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+json start_body(std::int64_t aircall_user) {
+  return {{"aircallUserId", aircall_user}, {"numberId", 404821}};
+}
+
+}  // namespace
+
+TEST_CASE("semantics: a wrong method on a known path is 405 naming the methods it takes") {
+  ServerFixture f;
+  auto wrong = f.send("DELETE", "/api/dialer/history");
+  CHECK(wrong.status == 405);
+  CHECK(wrong.body["error"]["code"] == "method_not_allowed");
+  REQUIRE(f.client->Delete("/api/dialer/history"));
+  CHECK(f.client->Delete("/api/dialer/history")->get_header_value("Allow") == "GET, OPTIONS");
+  auto queue = f.client->Delete("/api/dialer/queue");
+  REQUIRE(queue);
+  CHECK(queue->status == 405);
+  CHECK(queue->get_header_value("Allow") == "POST, GET, OPTIONS");
+  // An unknown path is still 404.
+  CHECK(f.send("GET", "/api/dialer/nowhere").status == 404);
+}
+
+TEST_CASE("semantics: OPTIONS answers for every route, before any key is asked for") {
+  auto options = ServerFixture::fast_options();
+  options.api_keys = {"key-1"};
+  ServerFixture f{options};
+  auto preflight = f.client->Options("/api/dialer/queue/item-1");
+  REQUIRE(preflight);
+  CHECK(preflight->status == 204);
+  CHECK(preflight->get_header_value("Allow") == "GET, PUT, DELETE, OPTIONS");
+  // No origin is allowed by default: no CORS headers.
+  CHECK_FALSE(preflight->has_header("Access-Control-Allow-Origin"));
+  auto unknown = f.client->Options("/api/dialer/nowhere");
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+}
+
+TEST_CASE("semantics: CORS answers the origins configured, and only those") {
+  auto options = ServerFixture::fast_options();
+  options.cors_origins = {"http://localhost:3000"};
+  ServerFixture f{options};
+  httplib::Headers from_console{{"Origin", "http://localhost:3000"},
+                                {"Access-Control-Request-Method", "POST"}};
+  auto preflight = f.client->Options("/api/dialer/queue", from_console);
+  REQUIRE(preflight);
+  CHECK(preflight->status == 204);
+  CHECK(preflight->get_header_value("Access-Control-Allow-Origin") == "http://localhost:3000");
+  CHECK(preflight->get_header_value("Access-Control-Allow-Methods") == "POST, GET, OPTIONS");
+  CHECK(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization") !=
+        std::string::npos);
+  auto read = f.client->Get("/api/dialer/agents", {{"Origin", "http://localhost:3000"}});
+  REQUIRE(read);
+  CHECK(read->get_header_value("Access-Control-Allow-Origin") == "http://localhost:3000");
+
+  auto stranger = f.client->Get("/api/dialer/agents", {{"Origin", "http://evil.example"}});
+  REQUIRE(stranger);
+  CHECK_FALSE(stranger->has_header("Access-Control-Allow-Origin"));
+}
+
+TEST_CASE("semantics: CORS for any origin is refused while API keys are required") {
+  auto options = ServerFixture::fast_options();
+  options.cors_origins = {"*"};
+  options.api_keys = {"key-1"};
+  options.db_path = dialer::testing::TempDir{}.sub("db");
+  std::ostringstream notices;
+  auto started = dialer::http::Node::start(options, notices);
+  REQUIRE_FALSE(started.ok());
+  CHECK(started.error().field == "corsOrigins");
+
+  auto open = ServerFixture::fast_options();
+  open.cors_origins = {"*"};
+  ServerFixture f{open};
+  auto read = f.client->Get("/api/dialer/agents", {{"Origin", "http://anywhere.example"}});
+  REQUIRE(read);
+  CHECK(read->get_header_value("Access-Control-Allow-Origin") == "*");
+}
+
+TEST_CASE("semantics: a trailing slash names the same route") {
+  ServerFixture f;
+  auto plain = f.send("GET", "/api/dialer/queue");
+  auto slashed = f.send("GET", "/api/dialer/queue/");
+  CHECK(slashed.status == 200);
+  CHECK(slashed.body == plain.body);
+  CHECK(f.send("GET", "/api/dialer/stats/?timeZone=UTC").status == 200);
+}
+
+TEST_CASE("semantics: a POST with neither body nor Content-Length has an empty body") {
+  ServerFixture f;
+  RawConnection raw{f.node->port()};
+  REQUIRE(raw.connected());
+  REQUIRE(raw.send("POST /api/dialer/initialize HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  auto answer = raw.receive(5s);
+  CHECK(answer.starts_with("HTTP/1.1 200"));
+}
+
+TEST_CASE("semantics: empty query parameters are not given; range errors name a sane bound") {
+  ServerFixture f;
+  CHECK(f.send("GET", "/api/dialer/queue?status=&limit=&skip=").status == 200);
+  CHECK(f.send("GET", "/api/dialer/history?status=&limit=&skip=&userId=").status == 200);
+  CHECK(f.send("GET", "/api/dialer/agents?status=").status == 200);
+  auto too_far = f.send("GET", "/api/dialer/queue?skip=99999999999999999999");
+  CHECK(too_far.status == 400);
+  CHECK(too_far.body["error"]["field"] == "skip");
+  auto message = too_far.body["error"]["message"].get<std::string>();
+  CHECK(message.find("10000000") != std::string::npos);
+  CHECK(message.find("18446744073709551615") == std::string::npos);
+}
+
+TEST_CASE("semantics: a pause reason is its own field; status keeps to the documented words") {
+  ServerFixture f;
+  REQUIRE(f.send("POST", "/api/dialer/start/agent-1", start_body(11)).status == 200);
+  auto free = f.send("GET", "/api/dialer/status/agent-1");
+  CHECK(free.body["available"] == true);
+  CHECK(free.body["pauseReason"].is_null());
+
+  REQUIRE(f.send("POST", "/api/dialer/pause/agent-1", json{{"reason", "team huddle"}}).status ==
+          200);
+  auto paused = f.send("GET", "/api/dialer/status/agent-1");
+  CHECK(paused.body["status"] == "busy");
+  CHECK(paused.body["pauseReason"] == "team huddle");
+  CHECK(paused.body["available"] == false);
+  auto listed = f.send("GET", "/api/dialer/agents?status=busy");
+  REQUIRE(listed.body["agents"].size() == 1);
+  CHECK(listed.body["agents"][0]["pauseReason"] == "team huddle");
+
+  REQUIRE(f.send("POST", "/api/dialer/pause/agent-1", json{{"reason", "break"}}).status == 200);
+  CHECK(f.send("GET", "/api/dialer/status/agent-1").body["status"] == "break");
+
+  auto resumed = f.send("POST", "/api/dialer/resume/agent-1");
+  CHECK(resumed.status == 200);
+  auto back = f.send("GET", "/api/dialer/status/agent-1");
+  CHECK(back.body["available"] == true);
+  CHECK(back.body["pauseReason"].is_null());
+
+  REQUIRE(f.send("POST", "/api/dialer/stop/agent-1").status == 200);
+  auto stopped = f.send("GET", "/api/dialer/status/agent-1");
+  CHECK(stopped.body["status"] == "offline");
+  CHECK(stopped.body["available"] == false);
+  CHECK(f.send("POST", "/api/dialer/resume/agent-1").status == 409);
+  CHECK(f.send("POST", "/api/dialer/resume/nobody").status == 404);
+}
+
+TEST_CASE("semantics: one dialer agent per Aircall user at a time") {
+  ServerFixture f;
+  REQUIRE(f.send("POST", "/api/dialer/start/agent-1", start_body(21)).status == 200);
+  auto twin = f.send("POST", "/api/dialer/start/agent-2", start_body(21));
+  CHECK(twin.status == 409);
+  CHECK(twin.body["error"]["field"] == "aircallUserId");
+  CHECK(twin.body["message"].get<std::string>().find("agent-1") != std::string::npos);
+  CHECK(f.send("GET", "/api/dialer/status/agent-2").status == 404);
+  // Once agent-1 stops, the Aircall user is free.
+  REQUIRE(f.send("POST", "/api/dialer/stop/agent-1").status == 200);
+  CHECK(f.send("POST", "/api/dialer/start/agent-2", start_body(21)).status == 200);
+  // The same agent starting again on its own user is not a conflict.
+  CHECK(f.send("POST", "/api/dialer/start/agent-2", start_body(21)).status == 200);
+}
+
+TEST_CASE("semantics: stats follow the time zone asked for, or the team's") {
+  ServerFixture f;
+  auto team = f.send("GET", "/api/dialer/stats");
+  REQUIRE(team.status == 200);
+  CHECK(team.body["timeZone"] == "UTC");
+  auto paris = f.send("GET", "/api/dialer/stats?timeZone=Europe/Paris");
+  REQUIRE(paris.status == 200);
+  CHECK(paris.body["timeZone"] == "Europe/Paris");
+  auto bad = f.send("GET", "/api/dialer/stats?timeZone=Mars/Olympus");
+  CHECK(bad.status == 400);
+  CHECK(bad.body["error"]["field"] == "timeZone");
+}

@@ -173,6 +173,18 @@ Result<domain::QueueItemState> Dialer::item(const std::string& item_id,
   // An edit may end the item's hold on its number, or give it back: the number's actor hears
   // of it from the item too, but the caller's answer waits until the number agrees, so that
   // nothing of this request is still being written once it is answered.
+  // An item pinned to an agent nobody has ever started would wait for them for ever.
+  if (const auto* update = std::get_if<domain::queue_item::Update>(&command);
+      update && update->assigned_to && !update->assigned_to->empty()) {
+    auto owner = agent(*update->assigned_to);
+    if (!owner) return owner.error();
+    if (!owner->ever_started) {
+      return Error{ErrorCode::invalid_argument,
+                   "assignedTo names " + *update->assigned_to +
+                       ", an agent who has never started: pin items to a known agent",
+                   "assignedTo"};
+    }
+  }
   bool may_move_number = !std::holds_alternative<domain::queue_item::Add>(command) &&
                          !std::holds_alternative<domain::queue_item::Assign>(command);
   auto item = ask<ItemTraits>(Kind::item, item_id, std::move(command));

@@ -24,6 +24,9 @@ class Credentials {
   void accept_simulator_token(const std::string& token);
 
   bool api_keys_required() const;
+  // Whether dialerd was given these in its environment or options (config may add more).
+  bool environment_api_keys() const { return !env_api_keys_.empty(); }
+  bool environment_webhook_token() const { return !env_tokens_.empty(); }
   bool accepts_api_key(std::string_view presented) const;
   // Whether the Aircall account's webhook token is known (the simulator's does not count).
   bool webhook_token_set() const;

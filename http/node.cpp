@@ -20,6 +20,7 @@ SimOptions mock_simulator_options(const NodeOptions& options) {
   sim.voicemail_rate = options.simulation.voicemail_rate;
   sim.busy_rate = options.simulation.busy_rate;
   sim.seed = options.simulation.seed;
+  sim.open_directory = true;
   sim.duplicate_rate = options.mock_duplicate_rate;
   sim.reorder_rate = options.mock_reorder_rate;
   sim.server_error_rate = options.mock_server_error_rate;
@@ -76,6 +77,14 @@ void Context::refresh_credentials(const domain::ConfigState& config) {
 }
 
 Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& notices) {
+  // Refused before anything is created on disk.
+  if (options.telephony == TelephonyKind::aircall && !options.mock_mode &&
+      (options.aircall_api_id.empty() || options.aircall_api_token.empty())) {
+    return Error{ErrorCode::invalid_argument,
+                 "no Aircall credentials: set AIRCALL_API_KEY and AIRCALL_API_SECRET, or "
+                 "ENABLE_MOCK_MODE=true",
+                 "aircallApiKey"};
+  }
   std::unique_ptr<Node> node{new Node};
   node->clock_ = options.clock ? options.clock : &node->system_clock_;
 
@@ -86,7 +95,17 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   auto store = storage::EventStore::open(
       options.db_path,
       {storage::OpenMode::read_write, {}, [clock] { return clock->now_ms(); }, options.store_env});
-  if (!store) return store.error();
+  if (!store) {
+    // RocksDB says "While lock file: …/LOCK: Resource temporarily unavailable".
+    if (store.error().message.find("lock file") != std::string::npos) {
+      return Error{ErrorCode::unavailable,
+                   "the database " + options.db_path +
+                       " is in use by another process (another dialerd?): stop it, or give "
+                       "this one another --db",
+                   "db"};
+    }
+    return store.error();
+  }
   node->store_ = std::move(store).value();
   node->seq_at_start_ = node->store_->last_seq();
   notices << "dialerd: event store " << options.db_path << " open, " << node->seq_at_start_
@@ -120,11 +139,6 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
       aircall->api_id = options.aircall_api_id;
       aircall->api_token = options.aircall_api_token;
       telephony_name = "Aircall at " + options.aircall_base_url;
-    } else if (!options.mock_mode) {
-      return Error{ErrorCode::invalid_argument,
-                   "no Aircall credentials: set AIRCALL_API_KEY and AIRCALL_API_SECRET, or "
-                   "ENABLE_MOCK_MODE=true",
-                   "aircallApiKey"};
     }
     auto lines = std::make_unique<AircallLines>(
         aircall, mock_simulator_options(options),
@@ -153,6 +167,13 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   notices << "dialerd: recovered " << recovered.events << " events in " << recovered.seconds
           << " s: " << recovered.agents_live << " agents live, " << recovered.items_pending
           << " items pending, " << recovered.calls_resumed << " calls followed" << std::endl;
+  if (!options.api_settings.empty()) {
+    auto applied = node->dialer_->configure(domain::ChangeSettings{options.api_settings});
+    if (!applied) {
+      return Error{applied.error().code, "config file: " + applied.error().message,
+                   applied.error().field};
+    }
+  }
   if (node->simulated_) {
     node->simulated_->connect([d = node->dialer_.get()](actors::TelephonyEvent event) {
       d->telephony_event(std::move(event));

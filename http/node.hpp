@@ -6,7 +6,9 @@
 #include <caf/all.hpp>
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,10 @@ struct NodeOptions {
   double mock_reorder_rate = 0;
   double mock_server_error_rate = 0;
   bool verify_on_start = false;
+  // Settings of the API (scheduling.timeZone, …) from the config file, applied at each start.
+  std::map<std::string, nlohmann::json> api_settings;
+  // The access log's file (appended to); empty: the server's access_log stream as it is.
+  std::string access_log_path;
   rocksdb::Env* store_env = nullptr;     // RocksDB's default when null (tests fill a disk)
   const domain::Clock* clock = nullptr;  // the system clock when null
 };

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "actors/domain/config.hpp"
+
 namespace dialer::http {
 namespace {
 
@@ -53,6 +55,7 @@ Result<Settings> file_settings(const std::string& text) {
   }
   Settings out;
   for (const auto& [key, value] : parsed.items()) {
+    if (domain::find_setting(key)) continue;  // the API's own: taken whole, checked at start
     if (value.is_string()) {
       out[key] = value.get<std::string>();
     } else if (value.is_array()) {
@@ -74,39 +77,78 @@ Result<Settings> file_settings(const std::string& text) {
 struct Source {
   const char* file_key;
   std::vector<const char*> env_names;  // the first set wins
+  const char* meaning;                 // for --help, with the default in brackets
 };
 
 // Every setting: its key in the file and its environment variables.
 const std::vector<std::pair<std::string, Source>>& sources() {
   static const std::vector<std::pair<std::string, Source>> table{
-      {"db", {"db", {"DIALER_DB", "DATABASE_PATH"}}},
-      {"port", {"port", {"DIALER_PORT", "PORT"}}},
-      {"bind", {"bind", {"DIALER_BIND", "BIND_ADDRESS", "HOST"}}},
-      {"apiKeys", {"apiKeys", {"DIALER_API_KEYS", "API_KEYS"}}},
-      {"webhookToken", {"webhookToken", {"AIRCALL_WEBHOOK_TOKEN"}}},
-      {"aircallApiKey", {"aircallApiKey", {"AIRCALL_API_KEY", "AIRCALL_API_ID"}}},
-      {"aircallApiSecret", {"aircallApiSecret", {"AIRCALL_API_SECRET", "AIRCALL_API_TOKEN"}}},
-      {"mockMode", {"mockMode", {"ENABLE_MOCK_MODE"}}},
-      {"aircallBaseUrl", {"aircallBaseUrl", {"AIRCALL_BASE_URL"}}},
-      {"webhookUrl", {"webhookUrl", {"DIALER_WEBHOOK_URL"}}},
-      {"maxConnections", {"maxConnections", {"DIALER_MAX_CONNECTIONS", "DIALER_HTTP_THREADS"}}},
+      {"db", {"db", {"DIALER_DB", "DATABASE_PATH"}, "event store folder (data/dialer.db)"}},
+      {"port", {"port", {"DIALER_PORT", "PORT"}, "port, 0 for any free one (8080)"}},
+      {"bind",
+       {"bind", {"DIALER_BIND", "BIND_ADDRESS", "HOST"}, "address to listen on (127.0.0.1)"}},
+      {"apiKeys",
+       {"apiKeys",
+        {"DIALER_API_KEYS", "API_KEYS"},
+        "REST API keys, comma-separated (none: the API listens on loopback only)"}},
+      {"webhookToken", {"webhookToken", {"AIRCALL_WEBHOOK_TOKEN"}, "Aircall's webhook token"}},
+      {"aircallApiKey", {"aircallApiKey", {"AIRCALL_API_KEY", "AIRCALL_API_ID"}, "Aircall API id"}},
+      {"aircallApiSecret",
+       {"aircallApiSecret", {"AIRCALL_API_SECRET", "AIRCALL_API_TOKEN"}, "Aircall API token"}},
+      {"mockMode",
+       {"mockMode", {"ENABLE_MOCK_MODE"}, "true: Aircall simulated inside dialerd (false)"}},
+      {"aircallBaseUrl",
+       {"aircallBaseUrl", {"AIRCALL_BASE_URL"}, "Aircall's API (https://api.aircall.io)"}},
+      {"webhookUrl",
+       {"webhookUrl",
+        {"DIALER_WEBHOOK_URL"},
+        "public URL Aircall delivers webhooks to, subscribed at start"}},
+      {"maxConnections",
+       {"maxConnections",
+        {"DIALER_MAX_CONNECTIONS", "DIALER_HTTP_THREADS"},
+        "connections open at once (4096)"}},
       {"maxConnectionsPerAddress",
-       {"maxConnectionsPerAddress", {"DIALER_MAX_CONNECTIONS_PER_ADDRESS"}}},
-      {"keepAliveSeconds", {"keepAliveSeconds", {"DIALER_KEEP_ALIVE_SECONDS"}}},
-      {"corsOrigins", {"corsOrigins", {"DIALER_CORS_ORIGINS"}}},
-      {"maxBodyBytes", {"maxBodyBytes", {"DIALER_MAX_BODY_BYTES"}}},
-      {"tlsCertificate", {"tlsCertificate", {"DIALER_TLS_CERT"}}},
-      {"tlsPrivateKey", {"tlsPrivateKey", {"DIALER_TLS_KEY"}}},
-      {"accessLog", {"accessLog", {"DIALER_ACCESS_LOG"}}},
-      {"simRingMs", {"simRingMs", {"AIRCALL_SIM_RING_MS"}}},
-      {"simTalkMs", {"simTalkMs", {"AIRCALL_SIM_TALK_MS"}}},
-      {"simAnswerRate", {"simAnswerRate", {"AIRCALL_SIM_ANSWER_RATE"}}},
-      {"simSeed", {"simSeed", {"AIRCALL_SIM_SEED"}}},
+       {"maxConnectionsPerAddress",
+        {"DIALER_MAX_CONNECTIONS_PER_ADDRESS"},
+        "connections per client address (1024)"}},
+      {"keepAliveSeconds",
+       {"keepAliveSeconds", {"DIALER_KEEP_ALIVE_SECONDS"}, "idle keep-alive (5)"}},
+      {"corsOrigins",
+       {"corsOrigins",
+        {"DIALER_CORS_ORIGINS"},
+        "browser origins allowed to call the API, comma-separated, or * without API keys (none)"}},
+      {"maxBodyBytes", {"maxBodyBytes", {"DIALER_MAX_BODY_BYTES"}, "request body limit (4 MiB)"}},
+      {"tlsCertificate",
+       {"tlsCertificate", {"DIALER_TLS_CERT"}, "TLS certificate (with tlsPrivateKey: HTTPS)"}},
+      {"tlsPrivateKey", {"tlsPrivateKey", {"DIALER_TLS_KEY"}, "TLS private key"}},
+      {"accessLog",
+       {"accessLog",
+        {"DIALER_ACCESS_LOG"},
+        "true, false, or a file to append to (true: standard output)"}},
+      {"simRingMs", {"simRingMs", {"AIRCALL_SIM_RING_MS"}, "simulated ring time (2000)"}},
+      {"simTalkMs", {"simTalkMs", {"AIRCALL_SIM_TALK_MS"}, "simulated talk time (8000)"}},
+      {"simAnswerRate",
+       {"simAnswerRate", {"AIRCALL_SIM_ANSWER_RATE"}, "simulated answer rate (0.6)"}},
+      {"simSeed", {"simSeed", {"AIRCALL_SIM_SEED"}, "simulated calls seed (1)"}},
   };
   return table;
 }
 
 }  // namespace
+
+std::string node_settings_help() {
+  std::string help =
+      "Settings come from defaults, then the --config JSON file (these keys, and any API\n"
+      "setting such as \"scheduling.timeZone\", applied at start), then the environment,\n"
+      "then flags.\n\n";
+  for (const auto& [key, source] : sources()) {
+    std::string names;
+    for (const char* name : source.env_names)
+      names += (names.empty() ? "" : ", ") + std::string{name};
+    help += "  " + names + " (" + source.file_key + "): " + source.meaning + "\n";
+  }
+  return help;
+}
 
 Environment process_environment() {
   return [](const std::string& name) -> std::optional<std::string> {
@@ -147,6 +189,15 @@ Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_
   }
 
   NodeOptions options;
+  if (file_text) {
+    // The API's own settings (scheduling.timeZone, …), validated when applied at start.
+    auto parsed = json::parse(*file_text, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_object()) {
+      for (const auto& [key, value] : parsed.items()) {
+        if (domain::find_setting(key)) options.api_settings[key] = value;
+      }
+    }
+  }
   auto text = [&](const char* key) -> const std::string* {
     auto found = settings.find(key);
     return found == settings.end() ? nullptr : &found->second;
@@ -204,9 +255,14 @@ Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_
     return invalid("tlsCertificate", "and tlsPrivateKey must be given together");
   }
   if (auto* log = text("accessLog")) {
-    auto value = flag_of("accessLog", *log);
-    if (!value) return value.error();
-    if (!*value) options.server.access_log = nullptr;
+    // true, false, or the file to append the log to.
+    if (log->find('/') != std::string::npos || log->ends_with(".log")) {
+      options.access_log_path = *log;
+    } else {
+      auto value = flag_of("accessLog", *log);
+      if (!value) return value.error();
+      if (!*value) options.server.access_log = nullptr;
+    }
   }
   for (auto [key, target] : {std::pair{"simRingMs", &options.simulation.ring_ms},
                              std::pair{"simTalkMs", &options.simulation.talk_ms}}) {

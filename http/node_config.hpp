@@ -18,6 +18,9 @@ using Environment = std::function<std::optional<std::string>(const std::string& 
 // The process environment.
 Environment process_environment();
 
+// Every setting dialerd reads, with its environment variables and default, for --help.
+std::string node_settings_help();
+
 // `file_text` is the config file's content, when there is one. What is accepted but has no
 // effect (REDIS_HOST, ...) is said in `notices`; secrets never are.
 Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_text,

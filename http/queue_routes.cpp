@@ -108,6 +108,15 @@ void update(Context& context, const std::string& id, const httplib::Request& req
   reply_ok(res, {{"queueItem", queue_item_json(*item, context.now_ms())}});
 }
 
+void one(Context& context, const std::string& id, httplib::Response& res) {
+  auto item = context.dialer.item(id);
+  if (!item) return reply_error(res, item.error());
+  if (item->details.item_id.empty()) {
+    return reply_error(res, Error{ErrorCode::not_found, "no queue item " + id, "queueItemId"});
+  }
+  reply_ok(res, {{"queueItem", queue_item_json(*item, context.now_ms())}});
+}
+
 void remove(Context& context, const std::string& id, httplib::Response& res) {
   auto item = context.dialer.item(id, domain::queue_item::Cancel{"deleted"});
   if (!item) return reply_error(res, item.error());
@@ -123,6 +132,13 @@ void add_queue_routes(Router& router, Context& context) {
   router.get("/api/dialer/queue", "GET /api/dialer/queue",
              [&context](const httplib::Request& req, httplib::Response& res) {
                list(context, "", req, res);
+             });
+  // GET /queue/:id names an agent (the original's path); an item is read here.
+  router.get(R"(/api/dialer/queue/items/([^/]+))", "GET /api/dialer/queue/items/:queueItemId",
+             [&context](const httplib::Request& req, httplib::Response& res) {
+               auto id = plain_id(req.matches[1].str(), "queueItemId");
+               if (!id) return reply_error(res, id.error());
+               one(context, *id, res);
              });
   router.get(R"(/api/dialer/queue/([^/]+))", "GET /api/dialer/queue/:userId",
              [&context](const httplib::Request& req, httplib::Response& res) {

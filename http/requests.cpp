@@ -1,5 +1,8 @@
 #include "http/requests.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include "actors/rules/calling_window.hpp"
 #include "actors/rules/phone.hpp"
 #include "http/exchange.hpp"
@@ -109,6 +112,17 @@ Result<QueueAdd> read_queue_add(const json& body) {
 }
 
 Result<domain::queue_item::Update> read_queue_update(const json& body) {
+  // A field that cannot change is refused, not ignored: the caller would believe it changed.
+  static constexpr std::array<std::string_view, 5> kChangeable{"assignedTo", "priority",
+                                                               "scheduledFor", "notes", "status"};
+  for (const auto& [name, value] : body.items()) {
+    if (std::find(kChangeable.begin(), kChangeable.end(), name) == kChangeable.end()) {
+      return invalid(name.substr(0, 64) +
+                         " cannot be changed; an item's assignedTo, priority, scheduledFor, notes "
+                         "and status can (a new number is a new item)",
+                     name.substr(0, 64));
+    }
+  }
   domain::queue_item::Update update;
   auto assigned = text_field(body, "assignedTo", kMaxIdLength);
   if (!assigned) return assigned.error();

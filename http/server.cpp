@@ -1,10 +1,14 @@
 #include "http/server.hpp"
 
 #include <httplib.h>
+#include <netdb.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 #include "actors/projections/report_json.hpp"
 #include "http/exchange.hpp"
@@ -159,6 +163,40 @@ void log_access(std::FILE* out, const httplib::Request& req, const httplib::Resp
   std::fwrite(line.data(), 1, line.size(), out);
 }
 
+// Why a bind failed, in words: asks the system by binding a socket of our own.
+std::string why_not_listening(const std::string& bind, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(bind.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || !found) {
+    return "the address " + bind + " is not known here";
+  }
+  std::string why = "the system refused";
+  int fd = ::socket(found->ai_family, found->ai_socktype, found->ai_protocol);
+  if (fd >= 0) {
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (::bind(fd, found->ai_addr, found->ai_addrlen) != 0) {
+      if (errno == EADDRINUSE) {
+        why =
+            "the port is in use by another process (another dialerd?): stop it, or choose "
+            "another with --port";
+      } else if (errno == EACCES) {
+        why = "ports below 1024 need privileges: choose another with --port";
+      } else if (errno == EADDRNOTAVAIL) {
+        why = bind + " is not an address of this machine";
+      } else {
+        why = std::strerror(errno);
+      }
+    }
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return why;
+}
+
 void configure(httplib::Server& server, const ServerOptions& options, Context& context,
                std::function<bool()> ready) {
   server.set_tcp_nodelay(true);
@@ -230,7 +268,9 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options
   } else {
     if (!api->server_->bind_to_port(options.bind, options.port)) {
       return Error{ErrorCode::unavailable,
-                   "cannot listen on " + options.bind + ":" + std::to_string(options.port)};
+                   "cannot listen on " + options.bind + ":" + std::to_string(options.port) + ": " +
+                       why_not_listening(options.bind, options.port),
+                   "port"};
     }
     api->port_ = options.port;
   }

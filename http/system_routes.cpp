@@ -1,3 +1,4 @@
+#include "actors/projections/report_json.hpp"
 #include "http/exchange.hpp"
 #include "http/requests.hpp"
 #include "http/routes.hpp"
@@ -20,19 +21,25 @@ json options_json(const domain::SettingSpec& spec) {
   return options;
 }
 
-// A secret is write-only: the answer says whether it is set, never what it is.
-json value_json(const domain::SettingSpec& spec, const json& value) {
+// A secret is write-only: the answer says whether it is set (in config or in dialerd's
+// environment), never what it is.
+json value_json(const domain::SettingSpec& spec, const json& value, bool set_in_environment) {
   if (!spec.secret) return value;
-  bool set = !(value.is_null() || (value.is_string() && value.get<std::string>().empty()) ||
+  bool set = set_in_environment ||
+             !(value.is_null() || (value.is_string() && value.get<std::string>().empty()) ||
                (value.is_array() && value.empty()));
   return set ? json(kMasked) : json(nullptr);
 }
 
-json setting_json(const domain::SettingSpec& spec, const domain::ConfigState& config) {
+json setting_json(const domain::SettingSpec& spec, const domain::ConfigState& config,
+                  const Credentials& credentials) {
+  bool in_environment =
+      (spec.key == "security.apiKeys" && credentials.environment_api_keys()) ||
+      (spec.key == "aircall.webhookToken" && credentials.environment_webhook_token());
   return {{"key", spec.key},
           {"name", spec.name},
           {"description", spec.description},
-          {"value", value_json(spec, config.value(spec.key))},
+          {"value", value_json(spec, config.value(spec.key), in_environment)},
           {"valueType", to_string(spec.type)},
           {"category", spec.category},
           {"editable", spec.editable},
@@ -54,7 +61,7 @@ void read_config(Context& context, const httplib::Request& req, httplib::Respons
   json configs = json::array();
   for (const auto& spec : domain::setting_specs()) {
     if (category.empty() || spec.category == category)
-      configs.push_back(setting_json(spec, *config));
+      configs.push_back(setting_json(spec, *config, context.credentials));
   }
   reply_ok(res, {{"totalCount", configs.size()}, {"configs", std::move(configs)}});
 }
@@ -74,7 +81,7 @@ void write_config(Context& context, const httplib::Request& req, httplib::Respon
   json updated = json::array();
   for (const auto& [key, value] : changed_keys) {
     if (const auto* spec = domain::find_setting(key))
-      updated.push_back(setting_json(*spec, *config));
+      updated.push_back(setting_json(*spec, *config, context.credentials));
   }
   if (many) return reply_ok(res, {{"configs", std::move(updated)}});
   reply_ok(res, {{"config", updated.at(0)}});
@@ -98,8 +105,17 @@ void initialize(Context& context, httplib::Response& res) {
            ready ? 200 : 207);
 }
 
+// `numbers` is the original's list; `entries` says why and since when for each.
 json numbers_json(const domain::DoNotCallState& state) {
-  return {{"totalCount", state.numbers.size()}, {"numbers", state.numbers}};
+  json entries = json::array();
+  for (const auto& [number, listing] : state.listings) {
+    entries.push_back({{"phoneNumber", number},
+                       {"reason", listing.reason},
+                       {"addedAt", projections::iso_time(listing.added_at_ms)}});
+  }
+  return {{"totalCount", state.numbers.size()},
+          {"numbers", state.numbers},
+          {"entries", std::move(entries)}};
 }
 
 void do_not_call(Context& context, const httplib::Request& req, httplib::Response& res, bool add) {

@@ -16,6 +16,14 @@ json time_or_null(const std::optional<std::int64_t>& ms) {
   return ms ? time_or_null(*ms) : json(nullptr);
 }
 
+// The last call's outcome, unless a rule has since set the item aside: then that rule.
+json last_result_json(const domain::QueueItemState& item) {
+  if (item.status == domain::ItemStatus::skipped && item.status_reason == "do-not-call") {
+    return "do-not-call";
+  }
+  return item.last_result ? json(std::string{to_string(*item.last_result)}) : json(nullptr);
+}
+
 }  // namespace
 
 json session_stats_json(const domain::AgentState& agent, std::int64_t now_ms) {
@@ -81,8 +89,7 @@ json queue_item_json(const domain::QueueItemState& item, std::int64_t now_ms) {
           {"nextAttemptAt", time_or_null(item.retry_due_ms)},
           {"attempts", item.attempts},
           {"lastAttempt", time_or_null(item.last_attempt_ms)},
-          {"lastResult",
-           item.last_result ? json(std::string{to_string(*item.last_result)}) : json(nullptr)},
+          {"lastResult", last_result_json(item)},
           {"notes", d.notes},
           {"metadata", metadata.is_discarded() ? json(nullptr) : metadata},
           {"timeZone", d.time_zone.empty() ? json(nullptr) : json(d.time_zone)},

@@ -85,7 +85,7 @@ TEST_CASE("call: duplicate telephony events change nothing") {
   CHECK(events_of(s, call::Command{call::HungUp{kAircallId, kT}}).empty());
 }
 
-TEST_CASE("call: events before call.created imply it; an ended call never rings again") {
+TEST_CASE("call: events before call.created imply it, an ended call never rings again") {
   std::vector<events::Event> out;
   auto s = accept(requested(), call::Command{call::Ended{ended(std::nullopt)}}, kT, &out);
   REQUIRE(out.size() == 2);

@@ -100,17 +100,19 @@ TEST_CASE("config: secrets are marked write-only") {
   CHECK_FALSE(find_setting("dialer.maxRetries")->secret);
 }
 
-TEST_CASE("do-not-call: numbers are added once and removed when present") {
+TEST_CASE("do-not-call: numbers are added once, with why and when, and removed when present") {
   DoNotCallState s;
   auto added = decide(s, do_not_call::Command{do_not_call::Add{"+43720880079", "asked"}});
   REQUIRE(added->size() == 1);
-  s = evolve(s, added->front());
+  s = evolve(s, added->front(), 1'700'000'000'000);
   CHECK(s.numbers.contains("+43720880079"));
+  CHECK(s.listings.at("+43720880079") == DoNotCallListing{"asked", 1'700'000'000'000});
   CHECK(decide(s, do_not_call::Command{do_not_call::Add{"+43720880079", "again"}})->empty());
   CHECK(decide(s, do_not_call::Command{do_not_call::Add{"0720880079", ""}}).error().code ==
         ErrorCode::invalid_argument);
   CHECK(decide(s, do_not_call::Command{do_not_call::Remove{"+4311"}}).error().code ==
         ErrorCode::not_found);
-  s = evolve(s, decide(s, do_not_call::Command{do_not_call::Remove{"+43720880079"}})->front());
+  s = evolve(s, decide(s, do_not_call::Command{do_not_call::Remove{"+43720880079"}})->front(), 0);
   CHECK(s.numbers.empty());
+  CHECK(s.listings.empty());
 }

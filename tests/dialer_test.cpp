@@ -79,7 +79,7 @@ std::string french_number(int i) {
 }  // namespace
 
 TEST_CASE(
-    "dialer: a free agent meets a queued client at once; the call ends and the item completes") {
+    "dialer: a free agent meets a queued client at once, the call ends and the item completes") {
   DialerFixture f{kNoon, {.answer_rate = 1.0}};
   configure(*f.dialer, {});
   start_agent(*f.dialer, "agent-1", 101);
@@ -101,7 +101,7 @@ TEST_CASE(
   CHECK(status_label(agent_state, f.clock.now_ms()) == "wrap-up");
 }
 
-TEST_CASE("dialer: a paused agent gets no call; started again, it does") {
+TEST_CASE("dialer: a paused agent gets no call, started again, it does") {
   DialerFixture f{kNoon, {.answer_rate = 1.0}};
   configure(*f.dialer, {});
   start_agent(*f.dialer, "agent-1", 101);

@@ -136,7 +136,7 @@ TEST_CASE("dialerctl: works beside a live writer, and checks the projection it k
   CHECK(std::filesystem::exists(db + "/CURRENT"));
 }
 
-TEST_CASE("dialerctl: a damaged log is named by its sequence number; bad input is a usage error") {
+TEST_CASE("dialerctl: a damaged log is named by its sequence number, bad input is a usage error") {
   testing::TempDir dir;
   auto db = dir.sub("db");
   {

@@ -67,7 +67,7 @@ TEST_CASE("dispatch: lower priority first, then the earlier due time") {
   CHECK(index.stats().free_agents == 0);
 }
 
-TEST_CASE("dispatch: an agent free longest gets the next call; each agent one call") {
+TEST_CASE("dispatch: an agent free longest gets the next call, each agent one call") {
   DispatchIndex index;
   index.configure(settings());
   index.agent_free(agent("b", kNoon - 1000));

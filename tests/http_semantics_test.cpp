@@ -106,7 +106,7 @@ TEST_CASE("semantics: a POST with neither body nor Content-Length has an empty b
   CHECK(answer.starts_with("HTTP/1.1 200"));
 }
 
-TEST_CASE("semantics: empty query parameters are not given; range errors name a sane bound") {
+TEST_CASE("semantics: empty query parameters are not given, range errors name a sane bound") {
   ServerFixture f;
   CHECK(f.send("GET", "/api/dialer/queue?status=&limit=&skip=").status == 200);
   CHECK(f.send("GET", "/api/dialer/history?status=&limit=&skip=&userId=").status == 200);
@@ -114,12 +114,12 @@ TEST_CASE("semantics: empty query parameters are not given; range errors name a 
   auto too_far = f.send("GET", "/api/dialer/queue?skip=99999999999999999999");
   CHECK(too_far.status == 400);
   CHECK(too_far.body["error"]["field"] == "skip");
-  auto message = too_far.body["error"]["message"].get<std::string>();
+  auto message = too_far.body["message"].get<std::string>();
   CHECK(message.find("10000000") != std::string::npos);
   CHECK(message.find("18446744073709551615") == std::string::npos);
 }
 
-TEST_CASE("semantics: a pause reason is its own field; status keeps to the documented words") {
+TEST_CASE("semantics: a pause reason is its own field, status keeps to the documented words") {
   ServerFixture f;
   REQUIRE(f.send("POST", "/api/dialer/start/agent-1", start_body(11)).status == 200);
   auto free = f.send("GET", "/api/dialer/status/agent-1");
@@ -179,4 +179,130 @@ TEST_CASE("semantics: stats follow the time zone asked for, or the team's") {
   auto bad = f.send("GET", "/api/dialer/stats?timeZone=Mars/Olympus");
   CHECK(bad.status == 400);
   CHECK(bad.body["error"]["field"] == "timeZone");
+}
+
+TEST_CASE("semantics: an item is read at /queue/items/:id, /queue/:id still lists an agent's") {
+  ServerFixture f;
+  auto added =
+      f.send("POST", "/api/dialer/queue",
+             json{{"clients",
+                   {{{"phoneNumber", "+33612345678"}, {"scheduledFor", "2030-01-01T10:00:00Z"}}}}});
+  REQUIRE(added.status == 200);
+  std::string id = added.body["results"][0]["queueItem"]["id"];
+  auto one = f.send("GET", "/api/dialer/queue/items/" + id);
+  REQUIRE(one.status == 200);
+  CHECK(one.body["queueItem"]["id"] == id);
+  CHECK(one.body["queueItem"]["phoneNumber"] == "+33612345678");
+  CHECK(f.send("GET", "/api/dialer/queue/items/q-none").status == 404);
+  CHECK(f.send("GET", "/api/dialer/queue/agent-1").body["queueItems"].empty());
+}
+
+TEST_CASE("semantics: PUT refuses a field it cannot change and an agent nobody started") {
+  ServerFixture f;
+  auto added =
+      f.send("POST", "/api/dialer/queue",
+             json{{"clients",
+                   {{{"phoneNumber", "+33612345678"}, {"scheduledFor", "2030-01-01T10:00:00Z"}}}}});
+  std::string id = added.body["results"][0]["queueItem"]["id"];
+  auto before = f.node->store().last_seq();
+  auto number = f.send("PUT", "/api/dialer/queue/" + id, json{{"phoneNumber", "+33699999999"}});
+  CHECK(number.status == 400);
+  CHECK(number.body["error"]["field"] == "phoneNumber");
+  auto stranger = f.send("PUT", "/api/dialer/queue/" + id, json{{"assignedTo", "ghost"}});
+  CHECK(stranger.status == 400);
+  CHECK(stranger.body["error"]["field"] == "assignedTo");
+  CHECK(f.node->store().last_seq() == before);
+
+  REQUIRE(f.send("POST", "/api/dialer/start/agent-1", start_body(31)).status == 200);
+  auto pinned = f.send("PUT", "/api/dialer/queue/" + id, json{{"assignedTo", "agent-1"}});
+  CHECK(pinned.status == 200);
+  CHECK(pinned.body["queueItem"]["assignedTo"] == "agent-1");
+}
+
+TEST_CASE("semantics: do-not-call shows its reasons, and an item set aside for it says so") {
+  ServerFixture f;
+  auto added = f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+33612345678"}}});
+  REQUIRE(added.status == 200);
+  std::string id = added.body["results"][0]["queueItem"]["id"];
+  auto listed = f.send("POST", "/api/dialer/do-not-call",
+                       json{{"phoneNumber", "+33612345678"}, {"reason", "asked by phone"}});
+  REQUIRE(listed.status == 200);
+  REQUIRE(listed.body["entries"].size() == 1);
+  CHECK(listed.body["entries"][0]["phoneNumber"] == "+33612345678");
+  CHECK(listed.body["entries"][0]["reason"] == "asked by phone");
+  CHECK(listed.body["entries"][0]["addedAt"].is_string());
+  CHECK(listed.body["numbers"] == json::array({"+33612345678"}));
+
+  // The pending item is set aside when an agent would have dialled it.
+  REQUIRE(f.send("POST", "/api/dialer/start/agent-1", start_body(41)).status == 200);
+  json item;
+  REQUIRE(dialer::testing::eventually([&] {
+    item = f.send("GET", "/api/dialer/queue/items/" + id).body["queueItem"];
+    return item["status"] == "skipped";
+  }));
+  CHECK(item["lastResult"] == "do-not-call");
+}
+
+TEST_CASE("semantics: API keys given in the environment show as set, never as themselves") {
+  auto options = ServerFixture::fast_options();
+  options.api_keys = {"env-key-1"};
+  ServerFixture f{options};
+  f.bearer = "env-key-1";
+  auto config = f.send("GET", "/api/dialer/config?category=security");
+  REQUIRE(config.status == 200);
+  bool found = false;
+  for (const auto& setting : config.body["configs"]) {
+    if (setting["key"] == "security.apiKeys") {
+      found = true;
+      CHECK(setting["value"] == "********");
+    }
+  }
+  CHECK(found);
+  CHECK(config.text.find("env-key-1") == std::string::npos);
+}
+
+TEST_CASE("semantics: stop ends a session whatever its call is doing, stats and agents agree") {
+  auto options = ServerFixture::fast_options();
+  options.simulation = {60'000, 60'000, 1.0, 0, 0, 7};  // calls ring for a minute
+  ServerFixture f{options};
+  REQUIRE(f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+33612345678"}}}).status ==
+          200);
+  REQUIRE(f.send("POST", "/api/dialer/start/agent-1", start_body(51)).status == 200);
+  REQUIRE(dialer::testing::eventually([&] {
+    auto status = f.send("GET", "/api/dialer/status/agent-1").body["status"];
+    return status == "dialing" || status == "in-call";
+  }));
+  REQUIRE(f.send("POST", "/api/dialer/stop/agent-1").status == 200);
+  auto status = f.send("GET", "/api/dialer/status/agent-1");
+  CHECK(status.body["status"] == "offline");
+  CHECK(status.body["available"] == false);
+  auto agents = f.send("GET", "/api/dialer/agents");
+  REQUIRE(agents.body["agents"].size() == 1);
+  CHECK(agents.body["agents"][0]["status"] == "offline");
+  auto stats = f.send("GET", "/api/dialer/stats");
+  CHECK(stats.body["realtime"]["agentsByStatus"] == json{{"offline", 1}});
+}
+
+TEST_CASE("semantics: API settings from dialerd's config file are applied at start") {
+  auto options = ServerFixture::fast_options();
+  options.api_settings["scheduling.timeZone"] = "Europe/Paris";
+  ServerFixture f{options};
+  auto config = f.send("GET", "/api/dialer/config?category=scheduling");
+  bool found = false;
+  for (const auto& setting : config.body["configs"]) {
+    if (setting["key"] == "scheduling.timeZone") {
+      found = true;
+      CHECK(setting["value"] == "Europe/Paris");
+    }
+  }
+  CHECK(found);
+  CHECK(f.send("GET", "/api/dialer/stats").body["timeZone"] == "Europe/Paris");
+
+  auto wrong = ServerFixture::fast_options();
+  wrong.api_settings["scheduling.timeZone"] = "Mars/Olympus";
+  wrong.db_path = dialer::testing::TempDir{}.sub("db");
+  std::ostringstream notices;
+  auto refused = dialer::http::Node::start(wrong, notices);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.starts_with("config file: "));
 }

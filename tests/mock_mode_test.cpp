@@ -94,7 +94,8 @@ TEST_CASE("mock mode: Aircall's users and numbers are read through the dialer") 
   REQUIRE(user.status == 200);
   CHECK(user.body["user"]["available"] == true);
   CHECK(user.body["user"]["numbers"].size() == 10);
-  CHECK(f.send("GET", "/api/dialer/aircall/users/51").status == 404);
+  // Mock mode has every user, as the original's did.
+  CHECK(f.send("GET", "/api/dialer/aircall/users/51").status == 200);
   auto numbers = f.send("GET", "/api/dialer/aircall/numbers");
   REQUIRE(numbers.status == 200);
   CHECK(numbers.body["numbers"][6]["id"] == "7");
@@ -102,17 +103,32 @@ TEST_CASE("mock mode: Aircall's users and numbers are read through the dialer") 
   CHECK(f.send("GET", "/api/dialer/aircall/numbers?mockMode=maybe").status == 400);
 }
 
+TEST_CASE("mock mode: any user and number id is taken, and the directory lists those used") {
+  ServerFixture f{mock_options()};
+  auto started = f.send("POST", "/api/dialer/start/agent-1",
+                        json{{"aircallUserId", "736640"}, {"numberId", 404821}});
+  REQUIRE(started.status == 200);
+  CHECK(started.body["userStatus"]["aircallUserId"] == "736640");
+  REQUIRE(f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+33612345678"}}}).status ==
+          200);
+  REQUIRE(eventually(
+      [&] {
+        auto numbers = f.send("GET", "/api/dialer/aircall/numbers");
+        for (const auto& number : numbers.body["numbers"]) {
+          if (number["id"] == "404821") return true;
+        }
+        return false;
+      },
+      10s));
+  auto users = f.send("GET", "/api/dialer/aircall/users");
+  CHECK(users.body["totalCount"] == 51);
+  CHECK(users.body["users"].back()["id"] == "736640");
+}
+
 TEST_CASE("mock mode: a start asks Aircall's live word on the user and the number") {
   ServerFixture f{mock_options()};
   auto* sim = f.node->simulator();
   REQUIRE(sim);
-  auto unknown_user = f.refused(400, "POST", "/api/dialer/start/agent-1",
-                                json{{"aircallUserId", 999}, {"numberId", 7}});
-  CHECK(unknown_user.body["error"]["field"] == "aircallUserId");
-  CHECK(unknown_user.body["message"] == "Aircall has no user 999");
-  auto unknown_number = f.refused(400, "POST", "/api/dialer/start/agent-1",
-                                  json{{"aircallUserId", 1}, {"numberId", 99}});
-  CHECK(unknown_number.body["error"]["field"] == "numberId");
   auto no_aircall = f.refused(400, "POST", "/api/dialer/start/agent-1",
                               json{{"aircallUserId", 1}, {"numberId", 7}, {"useMockMode", false}});
   CHECK(no_aircall.body["error"]["field"] == "useMockMode");
@@ -169,6 +185,18 @@ struct AircallAccount {
 };
 
 }  // namespace
+
+TEST_CASE("with Aircall, a start is refused for a user or a number Aircall does not have") {
+  AircallAccount account;
+  ServerFixture f{account.options};
+  auto unknown_user = f.refused(400, "POST", "/api/dialer/start/agent-1",
+                                json{{"aircallUserId", 999}, {"numberId", 7}});
+  CHECK(unknown_user.body["error"]["field"] == "aircallUserId");
+  CHECK(unknown_user.body["message"] == "Aircall has no user 999");
+  auto unknown_number = f.refused(400, "POST", "/api/dialer/start/agent-1",
+                                  json{{"aircallUserId", 1}, {"numberId", 99}});
+  CHECK(unknown_number.body["error"]["field"] == "numberId");
+}
 
 TEST_CASE("with Aircall credentials, dialerd subscribes its webhook once and keeps the token") {
   AircallAccount account;

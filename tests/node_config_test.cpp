@@ -78,3 +78,34 @@ TEST_CASE("node config: bad values are refused with the setting named") {
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().message.find("colour") != std::string::npos);
 }
+
+TEST_CASE("node config: the file may hold the API's settings, applied at start") {
+  std::vector<std::string> notices;
+  auto file = R"({"port": 9000, "scheduling.timeZone": "Europe/Paris",
+                  "scheduling.businessDays": [1, 2, 3, 4, 5, 6, 7]})";
+  auto options = resolve_node_options(file, env_of({}), notices);
+  REQUIRE(options.ok());
+  CHECK(options->api_settings.at("scheduling.timeZone") == "Europe/Paris");
+  CHECK(options->api_settings.at("scheduling.businessDays").size() == 7);
+  auto unknown = resolve_node_options(R"({"scheduling.timezone": "UTC"})", env_of({}), notices);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().field == "config file: scheduling.timezone");
+}
+
+TEST_CASE("node config: the access log may go to a file, CORS origins are checked") {
+  std::vector<std::string> notices;
+  auto to_file = resolve_node_options(std::nullopt, env_of({{"DIALER_ACCESS_LOG", "/tmp/a.log"}}),
+                                      notices);
+  REQUIRE(to_file.ok());
+  CHECK(to_file->access_log_path == "/tmp/a.log");
+  auto origins = resolve_node_options(
+      std::nullopt, env_of({{"DIALER_CORS_ORIGINS", "http://localhost:3000, https://a.example"}}),
+      notices);
+  REQUIRE(origins.ok());
+  CHECK(origins->cors_origins ==
+        std::vector<std::string>{"http://localhost:3000", "https://a.example"});
+  auto bad = resolve_node_options(std::nullopt, env_of({{"DIALER_CORS_ORIGINS", "localhost"}}),
+                                  notices);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().field == "corsOrigins");
+}

@@ -42,7 +42,7 @@ QueueItemState attempt(QueueItemState s, const std::string& call_id, CallOutcome
 }
 }  // namespace
 
-TEST_CASE("queue item: added pending and due at once; added twice is a conflict") {
+TEST_CASE("queue item: added pending and due at once, added twice is a conflict") {
   auto s = added();
   CHECK(s.status == ItemStatus::pending);
   CHECK(dialable(s, kNow));

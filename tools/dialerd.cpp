@@ -4,6 +4,9 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -47,6 +50,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   app.add_option("--bind", bind, "address to listen on (env DIALER_BIND)");
   app.add_flag("--verify", verify_on_start, "walk the whole log before serving");
+  app.footer(dialer::http::node_settings_help());
   CLI11_PARSE(app, argc, argv);
 
   dialer::tools::ShutdownSignals shutdown;
@@ -72,6 +76,16 @@ int main(int argc, char** argv) {
   if (port) options->server.port = *port;
   if (bind) options->server.bind = *bind;
   options->verify_on_start = verify_on_start;
+  if (!options->access_log_path.empty()) {
+    auto* log = std::fopen(options->access_log_path.c_str(), "a");
+    if (!log) {
+      std::cerr << "dialerd: cannot open the access log " << options->access_log_path << ": "
+                << std::strerror(errno) << "\n";
+      return 2;
+    }
+    std::setvbuf(log, nullptr, _IOLBF, 0);
+    options->server.access_log = log;
+  }
   // The connections, the store's files and the simulator's sockets, with room to spare.
   allow_open_files(options->server.connections.max_connections * 2 + 1'024);
 

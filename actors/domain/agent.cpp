@@ -203,7 +203,8 @@ std::optional<StartRefusal> check_start(const AgentState& before, const agent::S
     return std::nullopt;
   }
   const auto& numbers = live->number_ids;
-  if (std::find(numbers.begin(), numbers.end(), start.number_id) == numbers.end()) {
+  if (!live->every_number &&
+      std::find(numbers.begin(), numbers.end(), start.number_id) == numbers.end()) {
     return StartRefusal{
         Error{ErrorCode::invalid_argument,
               "number " + std::to_string(start.number_id) + " is not assigned to Aircall user " +

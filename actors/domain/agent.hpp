@@ -134,6 +134,7 @@ struct LiveUser {
   bool can_take_calls = false;           // offline and do-not-disturb cannot
   // The same word as the agent's view of Aircall; nothing for a word Aircall may add later.
   std::optional<agent::AircallStatus> status;
+  bool every_number = false;  // a mock directory, in which every number is the user's
 };
 
 // Whether `start` may go ahead for the agent as it is (`before`): the user must hold the

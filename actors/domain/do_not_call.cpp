@@ -24,11 +24,13 @@ Result<std::vector<events::Event>> decide(const DoNotCallState& state,
   return Events{events::DoNotCallRemoved{remove.phone_number}};
 }
 
-DoNotCallState evolve(DoNotCallState state, const events::Event& event) {
+DoNotCallState evolve(DoNotCallState state, const events::Event& event, std::int64_t at_ms) {
   if (const auto* added = std::get_if<events::DoNotCallAdded>(&event)) {
     state.numbers.insert(added->phone_number);
+    state.listings[added->phone_number] = {added->reason, at_ms};
   } else if (const auto* removed = std::get_if<events::DoNotCallRemoved>(&event)) {
     state.numbers.erase(removed->phone_number);
+    state.listings.erase(removed->phone_number);
   }
   return state;
 }

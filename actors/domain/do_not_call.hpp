@@ -2,6 +2,8 @@
 
 // Numbers that must never be dialled, kept in a stream of their own.
 
+#include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <variant>
@@ -12,8 +14,15 @@
 
 namespace dialer::domain {
 
+struct DoNotCallListing {
+  std::string reason;
+  std::int64_t added_at_ms = 0;
+  bool operator==(const DoNotCallListing&) const = default;
+};
+
 struct DoNotCallState {
-  std::set<std::string> numbers;  // E.164
+  std::set<std::string> numbers;                     // E.164
+  std::map<std::string, DoNotCallListing> listings;  // the same numbers: why and since when
   bool operator==(const DoNotCallState&) const = default;
 };
 
@@ -33,9 +42,6 @@ Status may_queue(const DoNotCallState& state, const std::string& phone_number);
 
 Result<std::vector<events::Event>> decide(const DoNotCallState& state,
                                           const do_not_call::Command& command);
-DoNotCallState evolve(DoNotCallState state, const events::Event& event);
-inline DoNotCallState evolve(DoNotCallState state, const events::Event& event, std::int64_t) {
-  return evolve(std::move(state), event);
-}
+DoNotCallState evolve(DoNotCallState state, const events::Event& event, std::int64_t at_ms);
 
 }  // namespace dialer::domain

@@ -144,8 +144,12 @@ struct ItemEvolver {
     }
     if (e.notes) s.details.notes = *e.notes;
   }
-  void operator()(const events::QueueItemStatusSet&) const { s.retry_due_ms.reset(); }
+  void operator()(const events::QueueItemStatusSet& e) const {
+    s.retry_due_ms.reset();
+    s.status_reason = e.reason;
+  }
   void operator()(const events::QueueItemAssigned& e) const {
+    s.status_reason.clear();
     s.call_id = e.call_id;
     s.agent_id = e.agent_id;
     s.current_attempt = e.attempt;

@@ -30,6 +30,8 @@ struct QueueItemState {
   std::uint32_t current_attempt = 0;
   std::optional<std::int64_t> retry_due_ms;
   std::optional<events::CallOutcome> last_result;
+  // Why the status was last set other than by a call: "do-not-call", "updated", ….
+  std::string status_reason;
   std::int64_t last_attempt_ms = 0;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
@@ -49,6 +51,7 @@ struct QueueItemState {
     field("currentAttempt", self.current_attempt);
     field("retryDue", self.retry_due_ms);
     field("lastResult", self.last_result);
+    field("statusReason", self.status_reason);
     field("lastAttempt", self.last_attempt_ms);
     field("createdAt", self.created_at_ms);
     field("updatedAt", self.updated_at_ms);

@@ -50,6 +50,7 @@ Result<std::optional<domain::LiveUser>> AircallLines::live_user(std::int64_t air
   if (!availability) return availability.error();
   domain::LiveUser live;
   for (const auto& number : user->numbers) live.number_ids.push_back(number.id);
+  live.every_number = mock_mode && mock_options_.open_directory;
   live.availability = *availability;
   live.can_take_calls = can_take_calls(*availability);
   live.status = aircall_status_of(*availability);

@@ -31,6 +31,9 @@ struct SimOptions {
   // to every user. Any other id is unknown (404).
   std::int64_t users = 50;
   std::int64_t numbers = 10;
+  // Mock mode: any positive user or number id exists, as in the original's mock; the
+  // directory lists 1..users (1..numbers) and every other id that was used.
+  bool open_directory = false;
   // Calls.
   std::int64_t ring_ms = 3'000;
   std::int64_t talk_ms = 20'000;

@@ -163,11 +163,14 @@ struct AircallSim::Impl {
     server.Get("/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
       auto paging = paging_of(req);
+      auto ids = model.user_ids();
+      auto total = static_cast<std::int64_t>(ids.size());
       json page = json::array();
-      for (auto i = paging.first(); i < paging.end(model.users()); ++i) {
-        page.push_back(sim_user_json(i + 1, model.availability(i + 1)));
+      for (auto i = paging.first(); i < paging.end(total); ++i) {
+        auto id = ids[static_cast<std::size_t>(i)];
+        page.push_back(sim_user_json(id, model.availability(id)));
       }
-      reply(res, 200, list_json("users", paging, std::move(page), model.users()));
+      reply(res, 200, list_json("users", paging, std::move(page), total));
     });
     server.Get(R"(/v1/users/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
@@ -175,18 +178,19 @@ struct AircallSim::Impl {
       if (!model.known_user(user_id)) return reply(res, 404, {{"error", "Not found"}});
       auto user = sim_user_json(user_id, model.availability(user_id));
       user["numbers"] = json::array();
-      for (std::int64_t n = 1; n <= model.numbers(); ++n)
-        user["numbers"].push_back(sim_number_json(n));
+      for (auto n : model.number_ids()) user["numbers"].push_back(sim_number_json(n));
       reply(res, 200, {{"user", std::move(user)}});
     });
     server.Get("/v1/numbers", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
       auto paging = paging_of(req);
+      auto ids = model.number_ids();
+      auto total = static_cast<std::int64_t>(ids.size());
       json page = json::array();
-      for (auto i = paging.first(); i < paging.end(model.numbers()); ++i) {
-        page.push_back(sim_number_json(i + 1));
+      for (auto i = paging.first(); i < paging.end(total); ++i) {
+        page.push_back(sim_number_json(ids[static_cast<std::size_t>(i)]));
       }
-      reply(res, 200, list_json("numbers", paging, std::move(page), model.numbers()));
+      reply(res, 200, list_json("numbers", paging, std::move(page), total));
     });
     // Not Aircall's: what the simulator saw, for tests and benchmarks.
     server.Get("/sim/stats", [this](const httplib::Request&, httplib::Response& res) {

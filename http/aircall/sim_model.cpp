@@ -242,7 +242,32 @@ SimModel::Budget SimModel::admit() {
 }
 
 bool SimModel::known_user(std::int64_t user_id) const {
-  return user_id >= 1 && user_id <= options_.users;
+  if (user_id >= 1 && user_id <= options_.users) return true;
+  if (!options_.open_directory || user_id < 1) return false;
+  std::lock_guard lock{mutex_};
+  used_users_.insert(user_id);
+  return true;
+}
+
+namespace {
+std::vector<std::int64_t> directory(std::int64_t fixed, const std::set<std::int64_t>& used) {
+  std::vector<std::int64_t> ids;
+  for (std::int64_t id = 1; id <= fixed; ++id) ids.push_back(id);
+  for (auto id : used) {
+    if (id > fixed) ids.push_back(id);
+  }
+  return ids;
+}
+}  // namespace
+
+std::vector<std::int64_t> SimModel::user_ids() const {
+  std::lock_guard lock{mutex_};
+  return directory(options_.users, used_users_);
+}
+
+std::vector<std::int64_t> SimModel::number_ids() const {
+  std::lock_guard lock{mutex_};
+  return directory(options_.numbers, used_numbers_);
 }
 
 std::string SimModel::availability(std::int64_t user_id) const {
@@ -257,6 +282,7 @@ bool SimModel::start_call(std::int64_t user_id, std::int64_t number_id, const st
     ++stats_.calls_refused;
     return false;
   }
+  if (options_.open_directory && number_id > 0) used_numbers_.insert(number_id);
   Call call{++next_call_id_, user_id, number_id, to, unix_seconds(), {}, {}, {}, "initial"};
   auto id = call.id;
   if (numbers_on_call_[to] > 0) ++stats_.overlapping_calls;

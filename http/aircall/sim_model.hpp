@@ -53,8 +53,9 @@ class SimModel {
   Budget admit();
 
   bool known_user(std::int64_t user_id) const;
-  std::int64_t users() const { return options_.users; }
-  std::int64_t numbers() const { return options_.numbers; }
+  // The directory, in order of id.
+  std::vector<std::int64_t> user_ids() const;
+  std::vector<std::int64_t> number_ids() const;
   // available, in_call or offline.
   std::string availability(std::int64_t user_id) const;
   // Places a call, or refuses it (false) as Aircall does a user unavailable or on a call.
@@ -115,6 +116,9 @@ class SimModel {
   std::mt19937_64 random_;
   std::map<std::int64_t, Call> calls_;
   std::set<std::int64_t> unavailable_users_;
+  // With an open directory, the ids beyond the fixed ones that were used.
+  mutable std::set<std::int64_t> used_users_;
+  std::set<std::int64_t> used_numbers_;
   std::set<std::int64_t> users_on_call_;
   std::map<std::string, int> numbers_on_call_;
   std::int64_t next_call_id_ = 0;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "http/node.hpp"
+#include "support/answer_recorder.hpp"
 #include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 
@@ -113,6 +114,7 @@ class ServerFixture {
   void start(http::NodeOptions options) {
     options.db_path = dir.sub("db");
     options.clock = &clock;
+    record_answers(options.server);
     auto started = http::Node::start(std::move(options), notices);
     REQUIRE(started.ok());
     node = std::move(started).value();

@@ -36,10 +36,52 @@ void Metrics::record(std::string_view route, int status, double seconds) {
   l.sum += seconds;
 }
 
-std::string Metrics::render(const std::vector<Gauge>& gauges) const {
+void Metrics::count_webhook(std::string_view event) {
+  std::lock_guard lock{mutex_};
+  auto found = webhooks_.find(event);
+  if (found == webhooks_.end()) found = webhooks_.emplace(std::string{event}, 0).first;
+  ++found->second;
+}
+
+void Metrics::count_aircall(int status, std::optional<int> remaining) {
+  std::lock_guard lock{mutex_};
+  ++aircall_answers_[status];
+  if (remaining) aircall_remaining_ = remaining;
+}
+
+std::string Metrics::render(const std::vector<Gauge>& gauges, const std::vector<Family>& families,
+                            const std::vector<Histogram>& histograms) const {
   std::ostringstream out;
+  auto family = [&out](const Family& f) {
+    out << "# HELP " << f.name << " " << f.help << "\n# TYPE " << f.name << " " << f.type << "\n";
+    for (const auto& [value, count] : f.values) {
+      out << f.name << "{" << f.label << "=\"" << label(value) << "\"} " << count << "\n";
+    }
+  };
   {
     std::lock_guard lock{mutex_};
+    Family webhooks{"dialer_webhooks_total",
+                    "Webhook deliveries stored, by Aircall event.",
+                    "event",
+                    {},
+                    "counter"};
+    for (const auto& [event, count] : webhooks_)
+      webhooks.values[event] = static_cast<double>(count);
+    family(webhooks);
+    Family aircall{"dialer_aircall_requests_total",
+                   "Requests to Aircall's API, by answer (an HTTP status, or none).",
+                   "answer",
+                   {},
+                   "counter"};
+    for (const auto& [status, count] : aircall_answers_) {
+      aircall.values[status == 0 ? "none" : std::to_string(status)] = static_cast<double>(count);
+    }
+    family(aircall);
+    if (aircall_remaining_) {
+      out << "# HELP dialer_aircall_budget_remaining Requests left in Aircall's rate-limit window, "
+             "as its last answer said.\n# TYPE dialer_aircall_budget_remaining gauge\n"
+          << "dialer_aircall_budget_remaining " << *aircall_remaining_ << "\n";
+    }
     out << "# HELP dialer_http_requests_total HTTP requests answered, by route and status.\n"
         << "# TYPE dialer_http_requests_total counter\n";
     for (const auto& [route, by_status] : requests_) {
@@ -63,6 +105,16 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
           << "dialer_http_request_seconds_sum{route=\"" << name << "\"} " << l.sum << "\n"
           << "dialer_http_request_seconds_count{route=\"" << name << "\"} " << l.count << "\n";
     }
+  }
+  for (const auto& f : families) family(f);
+  for (const auto& h : histograms) {
+    out << "# HELP " << h.name << " " << h.help << "\n# TYPE " << h.name << " histogram\n";
+    for (const auto& [bound, count] : h.at_most) {
+      out << h.name << "_bucket{le=\"" << bound << "\"} " << count << "\n";
+    }
+    out << h.name << "_bucket{le=\"+Inf\"} " << h.count << "\n"
+        << h.name << "_sum " << h.sum << "\n"
+        << h.name << "_count " << h.count << "\n";
   }
   for (const auto& gauge : gauges) {
     out << "# HELP " << gauge.name << " " << gauge.help << "\n"

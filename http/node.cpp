@@ -144,6 +144,9 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
         aircall, mock_simulator_options(options),
         [credentials = node->credentials_.get()](const std::string& token) {
           credentials->accept_simulator_token(token);
+        },
+        [metrics = &node->metrics_](int status, std::optional<int> remaining) {
+          metrics->count_aircall(status, remaining);
         });
     if (options.mock_mode) {
       // Started now, so that a newcomer's first call does not wait for it.

@@ -2,6 +2,7 @@
 #include "http/exchange.hpp"
 #include "http/openapi.hpp"
 #include "http/routes.hpp"
+#include "http/views.hpp"
 
 namespace dialer::http {
 namespace {
@@ -14,6 +15,40 @@ double milliseconds(std::chrono::microseconds duration) {
 
 double seconds(std::chrono::microseconds duration) {
   return static_cast<double>(duration.count()) / 1e6;
+}
+
+// What operators watch besides the machine: agents, the queue and the calls, by status.
+std::vector<Family> business(Context& context) {
+  context.caught_up();
+  auto report = projections::query_stats(context.projections.view(), {});
+  Family agents{
+      "dialer_agents", "Agents ever started, by the status /agents shows now.", "status", {}};
+  for (const auto& [status, count] : live_agents_by_status(context)) {
+    agents.values[status] = static_cast<double>(count);
+  }
+  Family items{"dialer_queue_items", "Queue items, by status.", "status", {}};
+  for (const auto& [status, count] : report.realtime.items_by_status) {
+    items.values[status] = static_cast<double>(count);
+  }
+  Family calls{"dialer_calls_total", "Calls that ended, by outcome.", "outcome", {}, "counter"};
+  for (const auto& [outcome, count] : report.total.by_status) {
+    calls.values[outcome] = static_cast<double>(count);
+  }
+  return {std::move(agents), std::move(items), std::move(calls)};
+}
+
+std::vector<Histogram> histograms(Context& context) {
+  auto appends = context.store.append_stats();
+  Histogram sync{"dialer_append_sync_seconds",
+                 "Time of a synced write batch (write and fsync) since start.",
+                 {},
+                 appends.sync_count,
+                 seconds(appends.sync_sum)};
+  for (std::size_t i = 0; i < appends.sync_at_most.size(); ++i) {
+    sync.at_most.emplace_back(seconds(storage::AppendStats::kSyncBounds[i]),
+                              appends.sync_at_most[i]);
+  }
+  return {std::move(sync)};
 }
 
 json jobs_status(Context& context) {
@@ -72,12 +107,6 @@ std::vector<Gauge> gauges(Context& context) {
        static_cast<double>(appends.events), "counter"},
       {"dialer_append_batch_events_avg", "Events per synced batch, on average since start.",
        per_batch},
-      {"dialer_append_sync_p50_seconds",
-       "Median time of a synced write batch (write and fsync) since start.",
-       seconds(appends.sync_p50)},
-      {"dialer_append_sync_p99_seconds",
-       "99th percentile time of a synced write batch (write and fsync) since start.",
-       seconds(appends.sync_p99)},
       {"dialer_dispatcher_ready_items", "Items ready to dial, waiting for an agent.",
        static_cast<double>(stats.index.ready_items)},
       {"dialer_dispatcher_waiting_items", "Items waiting on time (schedule, retry, windows).",
@@ -125,10 +154,12 @@ void add_operation_routes(Router& router, Context& context, std::function<bool()
                        {"lastSeq", last},
                        {"projectionLag", last - std::min(last, checkpoint)}});
       });
-  router.get(
-      "/metrics", "GET /metrics", [&context](const httplib::Request&, httplib::Response& res) {
-        res.set_content(context.metrics.render(gauges(context)), "text/plain; version=0.0.4");
-      });
+  router.get("/metrics", "GET /metrics",
+             [&context](const httplib::Request&, httplib::Response& res) {
+               res.set_content(
+                   context.metrics.render(gauges(context), business(context), histograms(context)),
+                   "text/plain; version=0.0.4");
+             });
   router.get("/api/dialer/openapi.json", "GET /api/dialer/openapi.json",
              [](const httplib::Request&, httplib::Response& res) {
                res.set_content(std::string{openapi_document()}, "application/json");

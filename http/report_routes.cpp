@@ -5,6 +5,7 @@
 #include "actors/rules/calling_window.hpp"
 #include "http/exchange.hpp"
 #include "http/routes.hpp"
+#include "http/views.hpp"
 
 namespace dialer::http {
 namespace {
@@ -56,13 +57,7 @@ void stats(Context& context, const httplib::Request& req, httplib::Response& res
   context.caught_up();
   auto report = projections::query_stats(context.projections.view(), query);
   // Agents as they are now, from their own actors: what /agents shows, counted.
-  report.realtime.agents_by_status.clear();
-  auto now = context.now_ms();
-  for (const auto& [id, folded] : projections::known_agents(context.projections.view())) {
-    auto agent = context.dialer.agent(id);
-    if (agent && agent->ever_started)
-      ++report.realtime.agents_by_status[domain::status_label(*agent, now)];
-  }
+  report.realtime.agents_by_status = live_agents_by_status(context);
   reply_ok(res, projections::stats_json(report, zone));
 }
 

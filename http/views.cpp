@@ -2,6 +2,7 @@
 
 #include "actors/projections/queue_view.hpp"
 #include "actors/projections/report_json.hpp"
+#include "actors/projections/reporting.hpp"
 
 namespace dialer::http {
 namespace {
@@ -95,6 +96,16 @@ json queue_item_json(const domain::QueueItemState& item, std::int64_t now_ms) {
           {"timeZone", d.time_zone.empty() ? json(nullptr) : json(d.time_zone)},
           {"createdAt", time_or_null(item.created_at_ms)},
           {"updatedAt", time_or_null(item.updated_at_ms)}};
+}
+
+std::map<std::string, std::int64_t> live_agents_by_status(Context& context) {
+  std::map<std::string, std::int64_t> counts;
+  auto now = context.now_ms();
+  for (const auto& [id, folded] : projections::known_agents(context.projections.view())) {
+    auto agent = context.dialer.agent(id);
+    if (agent && agent->ever_started) ++counts[domain::status_label(*agent, now)];
+  }
+  return counts;
 }
 
 }  // namespace dialer::http

@@ -3,11 +3,14 @@
 // Agents, calls and queue items in the REST contract's shapes (api.md).
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "actors/domain/agent.hpp"
 #include "actors/domain/call.hpp"
 #include "actors/domain/queue_item.hpp"
+#include "http/context.hpp"
 
 namespace dialer::http {
 
@@ -18,5 +21,8 @@ nlohmann::json agent_json(const domain::AgentState& agent, std::int64_t now_ms);
 // {callId, client, phoneNumber, startTime, status}
 nlohmann::json active_call_json(const domain::CallState& call, const std::string& client_id);
 nlohmann::json queue_item_json(const domain::QueueItemState& item, std::int64_t now_ms);
+
+// Every agent ever started, by the status word /agents shows for it now.
+std::map<std::string, std::int64_t> live_agents_by_status(Context& context);
 
 }  // namespace dialer::http

@@ -24,6 +24,7 @@ void receive(Context& context, const httplib::Request& req, httplib::Response& r
   auto stored = context.store.append(stored_delivery(*delivery, req.body));
   if (!stored) return reply_error(res, stored.error());
   ++context.webhooks_received;
+  context.metrics.count_webhook(delivery->event);
   bool duplicate = stored->status == storage::AppendStatus::duplicate;
   if (duplicate) {
     ++context.webhooks_duplicate;

@@ -108,6 +108,7 @@ Error io_error(const rocksdb::Status& status, const std::string& what) {
 }
 
 Database::~Database() {
+  resumer.reset();  // before the database it resumes closes
   // After a write failed, RocksDB is read-only until it recovers: a flush would only fail.
   if (db && mode == OpenMode::read_write && !health->problem()) {
     // A clean close leaves nothing in the WAL to replay: the next start opens at once.
@@ -163,6 +164,9 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMo
   database->idempotency = database->handles[3];
   database->snapshots = database->handles[4];
   database->projections = database->handles[5];
+  if (mode == OpenMode::read_write) {
+    database->resumer = std::make_unique<DiskFullResumer>(*database->db, database->health);
+  }
   return database;
 }
 

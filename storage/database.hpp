@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "events/result.hpp"
+#include "storage/disk_full_resumer.hpp"
 #include "storage/write_health.hpp"
 
 namespace dialer::storage {
@@ -34,6 +35,8 @@ struct Database {
   OpenMode mode = OpenMode::read_write;
   // Told by RocksDB of background errors (a full disk) and of its recovery from them.
   std::shared_ptr<WriteHealth> health = std::make_shared<WriteHealth>();
+  // read_write only: resumes writing once a full disk has room again.
+  std::unique_ptr<DiskFullResumer> resumer;
 
   Database() = default;
   Database(const Database&) = delete;

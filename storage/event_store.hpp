@@ -92,6 +92,15 @@ struct AppendStats {
   std::chrono::microseconds sync_p50{0};
   std::chrono::microseconds sync_p99{0};
   std::chrono::microseconds sync_longest{0};
+  // The same as a histogram: how many took at most each of kSyncBounds, their count and sum.
+  static inline const std::vector<std::chrono::microseconds> kSyncBounds{
+      std::chrono::microseconds{250},   std::chrono::microseconds{500},
+      std::chrono::microseconds{1000},  std::chrono::microseconds{2500},
+      std::chrono::microseconds{5000},  std::chrono::microseconds{10000},
+      std::chrono::microseconds{25000}, std::chrono::microseconds{50000}};
+  std::vector<std::uint64_t> sync_at_most;
+  std::uint64_t sync_count = 0;
+  std::chrono::microseconds sync_sum{0};
 };
 
 struct OpenOptions {

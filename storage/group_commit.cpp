@@ -213,7 +213,10 @@ AppendStats GroupCommitWriter::stats() const {
           events_.load(std::memory_order_relaxed),
           sync_times_.percentile(0.50),
           sync_times_.percentile(0.99),
-          sync_times_.longest()};
+          sync_times_.longest(),
+          sync_times_.cumulative(AppendStats::kSyncBounds),
+          sync_times_.count(),
+          sync_times_.sum()};
 }
 
 Result<std::uint64_t> GroupCommitWriter::version_of(const std::string& stream) {

@@ -13,6 +13,7 @@
 #include "support/raw_log.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/bench_log.hpp"
+#include "tools/dialerctl/commands.hpp"
 
 using namespace dialer;
 using namespace std::chrono_literals;
@@ -159,4 +160,77 @@ TEST_CASE("dialerctl: a damaged log is named by its sequence number, bad input i
   auto help = dialerctl(dir, "replay --help");
   CHECK(help.code == 0);
   CHECK(help.out.find("--until-seq") != std::string::npos);
+}
+
+TEST_CASE("dialerctl: flags after the subcommand, --version, --from-seq 0, closed pipes") {
+  testing::TempDir dir;
+  auto db = dir.sub("db");
+  {
+    auto store = storage::EventStore::open(db);
+    REQUIRE(store.ok());
+    bench::write_log(**store, {2'000, 0.25, 12, kT});
+  }
+  auto after = dialerctl(dir, "events --limit 3 --db " + db);
+  CHECK(after.code == 0);
+  CHECK(lines(after.out) == 3);
+  auto from_zero = dialerctl(dir, "events --db " + db + " --from-seq 0 --limit 1");
+  CHECK(from_zero.code == 0);
+  CHECK(nlohmann::json::parse(from_zero.out)["seq"] == 1);
+  auto version = dialerctl(dir, "--version");
+  CHECK(version.code == 0);
+  CHECK(version.out.starts_with("dialerctl "));
+
+  // A reader that stops early: quiet, exit 0, and no scratch folder left behind.
+  auto scratch = dir.sub("scratch");
+  std::filesystem::create_directories(scratch);
+  auto status = std::system((std::string{"bash -c 'set -o pipefail; TMPDIR="} + scratch + " " +
+                             DIALERCTL_PATH + " --db " + db + " events 2>" + dir.sub("pipe.err") +
+                             " | head -1 >/dev/null'")
+                                .c_str());
+  CHECK(WEXITSTATUS(status) == 0);
+  std::ifstream err{dir.sub("pipe.err")};
+  std::string said{std::istreambuf_iterator<char>{err}, {}};
+  CHECK(said.empty());
+  CHECK(std::filesystem::is_empty(scratch));
+}
+
+TEST_CASE("dialerctl: unknown filter values, a history table, agents in natural order") {
+  testing::TempDir dir;
+  auto db = dir.sub("db");
+  {
+    auto store = storage::EventStore::open(db);
+    REQUIRE(store.ok());
+    bench::write_log(**store, {2'000, 0.25, 12, kT});
+  }
+  auto arg = "--db " + db + " ";
+  auto unknown = dialerctl(dir, arg + "export history --status answered");
+  CHECK(unknown.code == 2);
+  CHECK(unknown.err.find("completed") != std::string::npos);
+
+  auto table = dialerctl(dir, arg + "replay --history --format table");
+  REQUIRE(table.code == 0);
+  CHECK(table.out.starts_with("REQUESTED"));
+  CHECK(table.out.find('{') == std::string::npos);
+
+  auto stats = dialerctl(dir, arg + "stats");
+  REQUIRE(stats.code == 0);
+  INFO(stats.out);
+  auto two = stats.out.find("\n2 ");
+  auto ten = stats.out.find("\n10 ");
+  REQUIRE(two != std::string::npos);
+  REQUIRE(ten != std::string::npos);
+  CHECK(two < ten);
+
+  auto early = dialerctl(dir, arg + "replay --until 2020-01-01");
+  CHECK(early.code == 0);
+  CHECK(early.err.find("the log begins at") != std::string::npos);
+}
+
+TEST_CASE("dialerctl: natural order compares runs of digits as numbers") {
+  CHECK(ctl::natural_less("agent-2", "agent-10"));
+  CHECK_FALSE(ctl::natural_less("agent-10", "agent-2"));
+  CHECK(ctl::natural_less("agent-02", "agent-3"));
+  CHECK(ctl::natural_less("a", "b"));
+  CHECK(ctl::natural_less("agent", "agent-1"));
+  CHECK_FALSE(ctl::natural_less("agent-7", "agent-7"));
 }

@@ -101,6 +101,10 @@ TEST_CASE("mock mode: Aircall's users and numbers are read through the dialer") 
   CHECK(numbers.body["numbers"][6]["id"] == "7");
   CHECK(f.send("GET", "/api/dialer/aircall/numbers?mockMode=false").status == 400);
   CHECK(f.send("GET", "/api/dialer/aircall/numbers?mockMode=maybe").status == 400);
+  // Each answer of Aircall's API is counted, with the budget it said was left.
+  auto metrics = f.send("GET", "/metrics").text;
+  CHECK(metrics.find("dialer_aircall_requests_total{answer=\"200\"}") != std::string::npos);
+  CHECK(metrics.find("dialer_aircall_budget_remaining ") != std::string::npos);
 }
 
 TEST_CASE("mock mode: any user and number id is taken, and the directory lists those used") {

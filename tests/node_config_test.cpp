@@ -94,8 +94,8 @@ TEST_CASE("node config: the file may hold the API's settings, applied at start")
 
 TEST_CASE("node config: the access log may go to a file, CORS origins are checked") {
   std::vector<std::string> notices;
-  auto to_file = resolve_node_options(std::nullopt, env_of({{"DIALER_ACCESS_LOG", "/tmp/a.log"}}),
-                                      notices);
+  auto to_file =
+      resolve_node_options(std::nullopt, env_of({{"DIALER_ACCESS_LOG", "/tmp/a.log"}}), notices);
   REQUIRE(to_file.ok());
   CHECK(to_file->access_log_path == "/tmp/a.log");
   auto origins = resolve_node_options(
@@ -104,8 +104,8 @@ TEST_CASE("node config: the access log may go to a file, CORS origins are checke
   REQUIRE(origins.ok());
   CHECK(origins->cors_origins ==
         std::vector<std::string>{"http://localhost:3000", "https://a.example"});
-  auto bad = resolve_node_options(std::nullopt, env_of({{"DIALER_CORS_ORIGINS", "localhost"}}),
-                                  notices);
+  auto bad =
+      resolve_node_options(std::nullopt, env_of({{"DIALER_CORS_ORIGINS", "localhost"}}), notices);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().field == "corsOrigins");
 }

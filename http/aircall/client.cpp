@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "actors/rules/phone.hpp"
@@ -193,6 +194,17 @@ AircallClient::Answer AircallClient::send(httplib::Client& client, const std::st
       result = client.Get(path);
     } else {
       result = client.Post(path, body, "application/json");
+    }
+    if (options_.on_answer) {
+      std::optional<int> remaining;
+      if (result && result->has_header("X-AircallApi-Remaining")) {
+        int left = 0;
+        auto text = result->get_header_value("X-AircallApi-Remaining");
+        if (std::from_chars(text.data(), text.data() + text.size(), left).ec == std::errc{}) {
+          remaining = left;
+        }
+      }
+      options_.on_answer(result ? result->status : 0, remaining);
     }
     if (!result) {
       answer = Answer{0, {}};

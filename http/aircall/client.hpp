@@ -34,6 +34,8 @@ struct AircallClientOptions {
   int max_attempts = 4;     // per request, 429s and (for safe requests) 5xx and timeouts
   std::size_t workers = 4;  // requests in flight at once
   std::uint64_t seed = 1;   // for the jitter
+  // Hears every answer (status 0: none came) and the budget it says is left, for metrics.
+  std::function<void(int status, std::optional<int> remaining)> on_answer;
 };
 
 struct AircallNumber {

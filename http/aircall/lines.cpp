@@ -17,9 +17,15 @@ std::string random_token() {
 }  // namespace
 
 AircallLines::AircallLines(std::optional<AircallClientOptions> aircall, SimOptions mock,
-                           std::function<void(const std::string&)> accept_token)
-    : mock_options_(std::move(mock)), accept_token_(std::move(accept_token)) {
-  if (aircall) aircall_ = std::make_unique<AircallClient>(std::move(*aircall));
+                           std::function<void(const std::string&)> accept_token,
+                           std::function<void(int, std::optional<int>)> on_answer)
+    : mock_options_(std::move(mock)),
+      on_answer_(std::move(on_answer)),
+      accept_token_(std::move(accept_token)) {
+  if (aircall) {
+    aircall->on_answer = on_answer_;
+    aircall_ = std::make_unique<AircallClient>(std::move(*aircall));
+  }
 }
 
 AircallLines::~AircallLines() {
@@ -105,6 +111,7 @@ Status AircallLines::start_simulator() {
   client.base_url = simulator_->base_url();
   client.api_id = options.api_id;
   client.api_token = options.api_token;
+  client.on_answer = on_answer_;
   mock_ = std::make_unique<AircallClient>(client);
   // Accepted before subscribing, so that the first deliveries are not refused.
   accept_token_(options.webhook_token);

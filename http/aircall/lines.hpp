@@ -22,9 +22,11 @@ class AircallLines final : public actors::TelephonyPort {
  public:
   // `aircall`: the account's API, or nothing when the node has no credentials. `mock`: the
   // simulator's outcomes and faults; its credentials and webhook token are drawn at random.
-  // `accept_token` learns each webhook token the simulator's subscription answers.
+  // `accept_token` learns each webhook token the simulator's subscription answers;
+  // `on_answer` hears every answer of either line (for metrics).
   AircallLines(std::optional<AircallClientOptions> aircall, SimOptions mock,
-               std::function<void(const std::string& token)> accept_token);
+               std::function<void(const std::string& token)> accept_token,
+               std::function<void(int status, std::optional<int> remaining)> on_answer = {});
   ~AircallLines() override;
   AircallLines(const AircallLines&) = delete;
   AircallLines& operator=(const AircallLines&) = delete;
@@ -56,6 +58,7 @@ class AircallLines final : public actors::TelephonyPort {
 
   std::unique_ptr<AircallClient> aircall_;
   SimOptions mock_options_;
+  std::function<void(int, std::optional<int>)> on_answer_;  // the mock line's too
   std::function<void(const std::string&)> accept_token_;
   std::mutex mutex_;
   std::string webhook_url_;

@@ -34,9 +34,9 @@ inline void record_answers(http::ServerOptions& options) {
     }
     std::lock_guard lock{mutex};
     std::filesystem::create_directories(CONTRACT_ANSWERS_DIR);
-    std::ofstream out{std::string{CONTRACT_ANSWERS_DIR} + "/answers-" +
-                          std::to_string(::getpid()) + ".jsonl",
-                      std::ios::app};
+    std::ofstream out{
+        std::string{CONTRACT_ANSWERS_DIR} + "/answers-" + std::to_string(::getpid()) + ".jsonl",
+        std::ios::app};
     out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   };
 #else

@@ -37,6 +37,9 @@ int list_events(storage::EventStore& store, const EventFilter& filter, const std
 Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& horizon,
                                      bool queue_view = false);
 
+// "agent-2" before "agent-10": runs of digits compare as numbers.
+bool natural_less(std::string_view a, std::string_view b);
+
 int print_stats(const projections::KvReader& kv, const projections::StatsQuery& query,
                 const std::string& format, Output& out);
 int print_history(const projections::KvReader& kv, projections::HistoryQuery query,

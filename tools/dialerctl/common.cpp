@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -55,7 +56,22 @@ void Progress::update(std::uint64_t done) {
   std::fflush(stderr);
 }
 
+namespace {
+volatile std::sig_atomic_t pipe_closed = 0;
+}  // namespace
+
+bool Output::reader_gone() {
+  // SIGPIPE would kill the process before it removes its scratch folder: it only notes.
+  static bool installed = [] {
+    std::signal(SIGPIPE, [](int) { pipe_closed = 1; });
+    return true;
+  }();
+  (void)installed;
+  return pipe_closed != 0;
+}
+
 Result<Output> Output::to(const std::string& path) {
+  (void)reader_gone();
   Output out;
   if (path.empty() || path == "-") {
     out.stdout_ = &std::cout;

@@ -47,7 +47,9 @@ class Output {
  public:
   static Result<Output> to(const std::string& path);  // empty or "-": stdout
   std::ostream& stream() { return file_ ? *file_ : *stdout_; }
-  bool good() { return static_cast<bool>(stream()); }
+  bool good() { return static_cast<bool>(stream()) && !reader_gone(); }
+  // Whether standard output was a pipe whose reader has closed it (`| head`).
+  static bool reader_gone();
 
  private:
   std::shared_ptr<std::ofstream> file_;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 
 #include "actors/projections/report_json.hpp"
@@ -38,41 +39,43 @@ int list_events(storage::EventStore& store, const EventFilter& filter, const std
   Progress progress{"events", store.last_seq()};
   std::uint64_t shown = 0;
   bool stopped_early = false;
-  auto scanned = store.scan_log(filter.from_seq, [&](const storage::Envelope& e) {
-    progress.update(e.seq);
-    if (filter.to_seq && e.seq > filter.to_seq) return false;
-    // Recorded-at times never decrease along the log, so the scan may end early.
-    if (filter.until_ms && e.recorded_at_ms > *filter.until_ms) return false;
-    if (!wanted(filter, e)) return true;
-    auto when = projections::iso_time(e.recorded_at_ms);
-    if (format == "table") {
-      char line[256];
-      std::snprintf(line, sizeof line, "%-10llu %-24s %-32s %-28s\n",
-                    static_cast<unsigned long long>(e.seq), when.c_str(), e.stream.c_str(),
-                    e.type.c_str());
-      os << line;
-    } else if (format == "csv") {
-      os << e.seq << ',' << when << ',' << csv_field(e.stream) << ',' << e.stream_version << ','
-         << csv_field(e.type) << ',' << e.schema << ',' << csv_field(e.causation_id) << ','
-         << csv_field(e.correlation_id) << ',' << csv_field(data_of(e).dump()) << '\n';
-    } else {
-      nlohmann::json line{{"seq", e.seq},
-                          {"stream", e.stream},
-                          {"version", e.stream_version},
-                          {"type", e.type},
-                          {"schema", e.schema},
-                          {"recordedAt", when},
-                          {"causationId", e.causation_id},
-                          {"correlationId", e.correlation_id},
-                          {"data", data_of(e)}};
-      os << line.dump() << '\n';
-    }
-    if (filter.limit && ++shown >= filter.limit) {
-      stopped_early = true;
-      return false;
-    }
-    return true;
-  });
+  auto scanned =
+      store.scan_log(std::max<std::uint64_t>(filter.from_seq, 1), [&](const storage::Envelope& e) {
+        progress.update(e.seq);
+        if (filter.to_seq && e.seq > filter.to_seq) return false;
+        // Recorded-at times never decrease along the log, so the scan may end early.
+        if (filter.until_ms && e.recorded_at_ms > *filter.until_ms) return false;
+        if (!wanted(filter, e)) return true;
+        if (!out.good()) return false;  // the reader went away (| head): nothing more to do
+        auto when = projections::iso_time(e.recorded_at_ms);
+        if (format == "table") {
+          char line[256];
+          std::snprintf(line, sizeof line, "%-10llu %-24s %-32s %-28s\n",
+                        static_cast<unsigned long long>(e.seq), when.c_str(), e.stream.c_str(),
+                        e.type.c_str());
+          os << line;
+        } else if (format == "csv") {
+          os << e.seq << ',' << when << ',' << csv_field(e.stream) << ',' << e.stream_version << ','
+             << csv_field(e.type) << ',' << e.schema << ',' << csv_field(e.causation_id) << ','
+             << csv_field(e.correlation_id) << ',' << csv_field(data_of(e).dump()) << '\n';
+        } else {
+          nlohmann::json line{{"seq", e.seq},
+                              {"stream", e.stream},
+                              {"version", e.stream_version},
+                              {"type", e.type},
+                              {"schema", e.schema},
+                              {"recordedAt", when},
+                              {"causationId", e.causation_id},
+                              {"correlationId", e.correlation_id},
+                              {"data", data_of(e)}};
+          os << line.dump() << '\n';
+        }
+        if (filter.limit && ++shown >= filter.limit) {
+          stopped_early = true;
+          return false;
+        }
+        return true;
+      });
   if (!scanned) {
     std::fprintf(stderr, "dialerctl: %s\n", scanned.error().message.c_str());
     return unreadable;

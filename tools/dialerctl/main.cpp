@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "actors/projections/projection_runner.hpp"
+#include "actors/projections/report_json.hpp"
 #include "actors/projections/store_kv.hpp"
 #include "tools/dialerctl/commands.hpp"
 
@@ -26,6 +27,21 @@ struct Options {
   std::string agent, client, status, from, to;
 };
 
+// A replay up to a point before anything was recorded folds nothing: say so.
+std::optional<std::string> before_the_log(storage::EventStore& store, const Horizon& horizon) {
+  std::optional<std::int64_t> first_ms;
+  (void)store.scan_log(1, [&](const storage::Envelope& e) {
+    first_ms = e.recorded_at_ms;
+    return false;
+  });
+  if (!first_ms) return "the log is empty: there is nothing to replay";
+  if (horizon.until_ms && *horizon.until_ms < *first_ms) {
+    return "the log begins at " + projections::iso_time(*first_ms) + ", after " +
+           projections::iso_time(*horizon.until_ms) + ": nothing had happened by then";
+  }
+  return std::nullopt;
+}
+
 int fail(int code, const std::string& message) {
   std::fprintf(stderr, "dialerctl: %s\n", message.c_str());
   return code;
@@ -33,7 +49,7 @@ int fail(int code, const std::string& message) {
 
 void add_event_filters(CLI::App* command, Options& o) {
   command->add_option("--from-seq", o.events.from_seq, "first sequence number")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::NonNegativeNumber);
   command->add_option("--to-seq", o.events.to_seq, "last sequence number");
   command->add_option("--since", o.since, "recorded at or after (ISO-8601, a date, or epoch ms)");
   command->add_option("--until", o.until, "recorded at or before");
@@ -51,18 +67,24 @@ void add_report_filters(CLI::App* command, Options& o) {
 
 void add_history_filters(CLI::App* command, Options& o) {
   command->add_option("--client", o.client, "one client id");
-  command->add_option("--status", o.status,
-                      "completed, voicemail, no-answer, busy, failed, in-progress");
+  command
+      ->add_option("--status", o.status,
+                   "completed, voicemail, no-answer, busy, failed or in-progress")
+      ->check(
+          CLI::IsMember({"completed", "voicemail", "no-answer", "busy", "failed", "in-progress"}));
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{
       "dialerctl: read, replay, export and verify a PowerDialer event log.\n"
       "Exit codes: 0 ok, 1 verify found a problem, 2 usage, 3 database unreadable, 4 output "
       "unwritable."};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string{"dialerctl "} + DIALER_VERSION);
+  // --db (and --version) may come after the subcommand too: dialerctl events --db X.
+  app.fallthrough();
   Options o;
   if (const char* env = std::getenv("DIALER_DB")) o.db = env;
   app.add_option("--db", o.db, "the database folder (env DIALER_DB)");
@@ -81,7 +103,7 @@ int main(int argc, char** argv) {
   add_history_filters(replay_cmd, o);
   replay_cmd
       ->add_option("--format", o.format,
-                   "table (default) or json for stats; json or csv for history")
+                   "table (default) or json for stats; json (default), table or csv for history")
       ->check(CLI::IsMember({"json", "table", "csv"}));
 
   auto* export_cmd = app.add_subcommand("export", "export history or events to CSV or JSON lines");
@@ -149,6 +171,10 @@ int main(int argc, char** argv) {
   std::optional<projections::MemoryKv> folded;
   projections::StoredView stored{store, projections::ProjectionRunner::kConsumer};
   const projections::KvReader* view = &stored;
+  if (replay_cmd->parsed()) {
+    if (auto problem = before_the_log(store, horizon))
+      std::fprintf(stderr, "dialerctl: %s\n", problem->c_str());
+  }
   if (replay_cmd->parsed() || !whole_log || !checkpoint || *checkpoint != store.last_seq()) {
     auto replayed = replay(store, horizon);
     if (!replayed) return fail(unreadable, replayed.error().message);
@@ -158,7 +184,13 @@ int main(int argc, char** argv) {
   if (export_history->parsed())
     return print_history(*view, history_query, o.format == "jsonl" ? "json" : "csv", *out);
   if (replay_cmd->parsed() && o.history) {
-    return print_history(*view, history_query, o.format == "csv" ? "csv" : "json", *out);
+    return print_history(*view, history_query, o.format.empty() ? "json" : o.format, *out);
   }
   return print_stats(*view, stats_query, o.format == "json" ? "json" : "table", *out);
+}
+
+int main(int argc, char** argv) {
+  auto code = run(argc, argv);
+  // A reader that stopped reading (| head) got what it wanted: no error for that.
+  return code == unwritable && Output::reader_gone() ? ok : code;
 }

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -127,6 +129,31 @@ Result<projections::MemoryKv> replay(storage::EventStore& store, const Horizon& 
   return kv;
 }
 
+bool natural_less(std::string_view a, std::string_view b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    bool a_digit = std::isdigit(static_cast<unsigned char>(a[i]));
+    bool b_digit = std::isdigit(static_cast<unsigned char>(b[j]));
+    if (a_digit && b_digit) {
+      auto i_end = a.find_first_not_of("0123456789", i);
+      auto j_end = b.find_first_not_of("0123456789", j);
+      auto x = a.substr(i, i_end == std::string_view::npos ? std::string_view::npos : i_end - i);
+      auto y = b.substr(j, j_end == std::string_view::npos ? std::string_view::npos : j_end - j);
+      while (x.size() > 1 && x.front() == '0') x.remove_prefix(1);
+      while (y.size() > 1 && y.front() == '0') y.remove_prefix(1);
+      if (x.size() != y.size()) return x.size() < y.size();
+      if (x != y) return x < y;
+      j = j_end == std::string_view::npos ? b.size() : j_end;
+      i = i_end == std::string_view::npos ? a.size() : i_end;
+      continue;
+    }
+    if (a[i] != b[j]) return a[i] < b[j];
+    ++i;
+    ++j;
+  }
+  return a.size() - i < b.size() - j;
+}
+
 int print_stats(const projections::KvReader& kv, const projections::StatsQuery& query,
                 const std::string& format, Output& out) {
   auto report = projections::query_stats(kv, query);
@@ -151,7 +178,12 @@ int print_stats(const projections::KvReader& kv, const projections::StatsQuery& 
                   static_cast<long long>(projections::p90_talk_seconds(b)), wait);
     os << line;
   };
-  for (const auto& [agent, bucket] : report.by_agent) row(agent, bucket);
+  // agent-2 before agent-10, as people count.
+  std::vector<const std::pair<const std::string, projections::StatsBucket>*> agents;
+  for (const auto& entry : report.by_agent) agents.push_back(&entry);
+  std::sort(agents.begin(), agents.end(),
+            [](const auto* a, const auto* b) { return natural_less(a->first, b->first); });
+  for (const auto* entry : agents) row(entry->first, entry->second);
   row("TOTAL", report.total);
   os << "by status:";
   for (const auto& [status, count] : report.total.by_status) os << ' ' << status << '=' << count;
@@ -168,6 +200,12 @@ int print_stats(const projections::KvReader& kv, const projections::StatsQuery& 
 int print_history(const projections::KvReader& kv, projections::HistoryQuery query,
                   const std::string& format, Output& out) {
   auto& os = out.stream();
+  if (format == "table") {
+    char line[256];
+    std::snprintf(line, sizeof line, "%-24s %-16s %-16s %-12s %8s %9s\n", "REQUESTED", "AGENT",
+                  "PHONE", "STATUS", "ATTEMPT", "DURATION");
+    os << line;
+  }
   if (format == "csv") {
     os << "callId,dialerCallId,queueItemId,clientId,clientName,agent,phoneNumber,attempt,status,"
           "disposition,"
@@ -179,7 +217,15 @@ int print_history(const projections::KvReader& kv, projections::HistoryQuery que
     auto page = projections::query_history(kv, query);
     for (const auto& row : page.rows) {
       auto json = projections::row_json(row);
-      if (format == "csv") {
+      if (format == "table") {
+        char line[256];
+        std::snprintf(line, sizeof line, "%-24s %-16.16s %-16s %-12s %8u %8llds\n",
+                      projections::iso_time(row.requested_at_ms).c_str(), row.agent_id.c_str(),
+                      row.phone_number.c_str(), row.status.c_str(),
+                      static_cast<unsigned>(row.attempt),
+                      static_cast<long long>(row.duration_seconds));
+        os << line;
+      } else if (format == "csv") {
         std::string tags;
         for (const auto& tag : row.tags) tags += (tags.empty() ? "" : ";") + tag;
         auto text = [&](const char* field) {

@@ -89,8 +89,8 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   node->clock_ = options.clock ? options.clock : &node->system_clock_;
 
   std::error_code ignored;
-  std::filesystem::create_directories(std::filesystem::path{options.db_path}.parent_path(),
-                                      ignored);
+  // The folder itself too: RocksDB logs an error for a folder it has to create.
+  std::filesystem::create_directories(options.db_path, ignored);
   auto* clock = node->clock_;
   auto store = storage::EventStore::open(
       options.db_path,

@@ -72,3 +72,48 @@ TEST_CASE("dialerd: serves, stops gracefully on SIGTERM, and starts again on the
   REQUIRE(body["totalCount"] == 1);
   CHECK(body["queueItems"][0]["id"] == item_id);
 }
+
+namespace {
+
+// Runs dialerd to its end with `environment` and `arguments`; what it said, and how it ended.
+std::pair<int, std::string> run_dialerd(const std::string& environment,
+                                        const std::string& arguments) {
+  dialer::testing::ChildProcess process{
+      {"/bin/sh", "-c",
+       environment + " exec " + DIALERD_PATH + " " + arguments + " >&3 2>&3 </dev/null"}};
+  auto said = process.read_all(30s);
+  return {process.wait(), said};
+}
+
+}  // namespace
+
+TEST_CASE("dialerd: --help lists the environment, and a start that cannot go says why in words") {
+  auto [help_code, help] = run_dialerd("", "--help");
+  CHECK(help_code == 0);
+  for (const auto* name : {"DIALER_API_KEYS", "DIALER_CORS_ORIGINS", "ENABLE_MOCK_MODE",
+                           "AIRCALL_API_KEY", "DIALER_ACCESS_LOG", "(8080)"}) {
+    CHECK(help.find(name) != std::string::npos);
+  }
+
+  dialer::testing::TempDir dir;
+  // No credentials and no mock mode: refused before anything is created on disk.
+  auto [no_credentials, said] =
+      run_dialerd("ENABLE_MOCK_MODE=false", "--db " + dir.sub("never") + " --port 0");
+  CHECK(no_credentials != 0);
+  CHECK(said.find("no Aircall credentials") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.sub("never")));
+
+  Dialerd server{dir.sub("db")};
+  // The same database: in use.
+  auto [locked, locked_said] =
+      run_dialerd("ENABLE_MOCK_MODE=true", "--db " + dir.sub("db") + " --port 0");
+  CHECK(locked != 0);
+  CHECK(locked_said.find("is in use by another process") != std::string::npos);
+  // The same port: taken.
+  auto [busy, busy_said] = run_dialerd(
+      "ENABLE_MOCK_MODE=true", "--db " + dir.sub("db2") + " --port " + std::to_string(server.port));
+  CHECK(busy != 0);
+  CHECK(busy_said.find("the port is in use by another process") != std::string::npos);
+  // A first start says nothing alarming about the folder it creates.
+  CHECK(server.output.find("[ERROR]") == std::string::npos);
+}

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "actors/projections/projection_runner.hpp"
+#include "actors/projections/report_json.hpp"
 #include "support/child_process.hpp"
 #include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
@@ -309,4 +310,31 @@ TEST_CASE("reporting: a projection of a retired layout is dropped, and the curre
   CHECK_FALSE((*(*store)->projection_get(retired, "qp\x1f+33612345678")).has_value());
   REQUIRE(
       testing::eventually([&] { return (*runner)->checkpoint() == (*store)->last_seq(); }, 60s));
+}
+
+TEST_CASE("reporting: hours and days in the team's zone, and one meaning of duration") {
+  Log log;
+  events::QueueItemAdded item;
+  item.item_id = "q1";
+  item.phone_number = "+33612345678";
+  log.add("queue-q1", item, kT);
+  // 2026-11-30 23:30 UTC is 00:30 on 1 December in Paris.
+  constexpr std::int64_t kLateMonday = 1'796'081'400'000;
+  one_call(log, "c1", "q1", "agent-1", kLateMonday, 8000, 98'000, events::CallOutcome::connected);
+
+  auto paris = dialer::projections::stats_json(query_stats(log.kv, {.time_zone = "Europe/Paris"}),
+                                               "Europe/Paris");
+  REQUIRE(paris["byDay"].size() == 1);
+  CHECK(paris["byDay"][0]["day"] == "2026-12-01");
+  REQUIRE(paris["byHour"].size() == 1);
+  CHECK(paris["byHour"][0]["hour"] == "2026-12-01T00:00:00+01:00");
+  CHECK(paris["timeZone"] == "Europe/Paris");
+  auto utc = dialer::projections::stats_json(query_stats(log.kv, {}), "UTC");
+  CHECK(utc["byDay"][0]["day"] == "2026-11-30");
+  CHECK(utc["byHour"][0]["hour"] == "2026-11-30T23:00:00+00:00");
+
+  // The stats' duration is the history's: Aircall's span of the call.
+  auto row = dialer::projections::row_json(query_history(log.kv, {}).rows.at(0));
+  CHECK(utc["stats"]["totalDuration"] == row["duration"]);
+  CHECK(utc["stats"]["avgDuration"].get<double>() == row["duration"].get<double>());
 }

@@ -411,11 +411,15 @@ TEST_CASE("http: history and stats follow the calls the dialer made") {
   REQUIRE(f.send("POST", "/api/dialer/queue", json{{"clients", clients}}).body["created"] == 6);
   REQUIRE(f.send("POST", "/api/dialer/start/alice", start_body()).status == 200);
   // Every item is dialled once; retries are an hour away on a clock that does not move.
+  // Settled means the rows, the items and the agent: after that the log stays still, which
+  // the refusals below rely on.
   REQUIRE(dialer::testing::eventually([&] {
     auto body = f.send("GET", "/api/dialer/history").body;
     return body["totalCount"] == 6 &&
            std::all_of(body["callHistory"].begin(), body["callHistory"].end(),
-                       [](const json& row) { return row["status"] != "in-progress"; });
+                       [](const json& row) { return row["status"] != "in-progress"; }) &&
+           f.send("GET", "/api/dialer/queue?status=in-progress").body["totalCount"] == 0 &&
+           f.send("GET", "/api/dialer/status/alice").body["status"] == "available";
   }));
   auto history = f.send("GET", "/api/dialer/history?limit=4");
   CHECK(history.body["callHistory"].size() == 4);

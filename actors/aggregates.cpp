@@ -7,7 +7,8 @@
 namespace dialer::actors {
 
 std::optional<dispatch::FreeAgent> free_agent_of(const domain::AgentState& s) {
-  if (s.mode != domain::AgentMode::active || !s.call_id.empty() || !domain::aircall_available(s)) {
+  if (s.mode != domain::AgentMode::active || !s.call_id.empty() || s.awaiting_disposition ||
+      !domain::aircall_available(s)) {
     return std::nullopt;
   }
   return dispatch::FreeAgent{s.user_id, s.aircall_user_id, s.number_id, s.wrap_up_until_ms,
@@ -16,9 +17,16 @@ std::optional<dispatch::FreeAgent> free_agent_of(const domain::AgentState& s) {
 
 std::optional<dispatch::PendingItem> pending_item_of(const domain::QueueItemState& s) {
   if (!s.exists || s.status != domain::ItemStatus::pending) return std::nullopt;
-  return dispatch::PendingItem{s.details.item_id,      s.details.priority,  s.due_at_ms(),
-                               s.details.phone_number, s.details.time_zone, s.details.assigned_to,
-                               s.attempts + 1};
+  dispatch::PendingItem item{s.details.item_id,      s.details.priority,  s.due_at_ms(),
+                             s.details.phone_number, s.details.time_zone, s.details.assigned_to,
+                             s.attempts + 1};
+  if (item.pinned_agent.empty() && !s.callback_agent.empty()) {
+    item.pinned_agent = s.callback_agent;
+    item.pinned_until_ms = s.pinned_until_ms;
+  }
+  item.callback = s.callback_due_ms.has_value();
+  item.retrying = !item.callback && s.retry_due_ms.has_value();
+  return item;
 }
 
 namespace {
@@ -32,7 +40,9 @@ bool same(const std::optional<dispatch::PendingItem>& a,
           const std::optional<dispatch::PendingItem>& b) {
   if (!a || !b) return a.has_value() == b.has_value();
   return a->priority == b->priority && a->due_ms == b->due_ms &&
-         a->pinned_agent == b->pinned_agent && a->next_attempt == b->next_attempt;
+         a->pinned_agent == b->pinned_agent && a->pinned_until_ms == b->pinned_until_ms &&
+         a->callback == b->callback && a->retrying == b->retrying &&
+         a->next_attempt == b->next_attempt;
 }
 }  // namespace
 

@@ -39,7 +39,7 @@ struct AgentTraits : PureAggregate<domain::AgentState, domain::agent::Command> {
 
   // An agent's stream grows with every call: its actor starts from a snapshot and the tail.
   static constexpr std::uint64_t snapshot_every = 100;
-  static constexpr char snapshot_layout = 1;  // bump when AgentState's fields change
+  static constexpr char snapshot_layout = 2;  // bump when AgentState's fields change
   static std::string encode_snapshot(const State& s) {
     return std::string(1, snapshot_layout) + events::encode_fields(s);
   }
@@ -91,7 +91,11 @@ struct NumberTraits : PureAggregate<domain::NumberState, domain::number::Command
   static constexpr Kind kind = Kind::number;
   static constexpr const char* name = "number";
   static std::string stream(const std::string& e164) { return "number-" + e164; }
-  static State initial(const std::string& e164) { return {e164, {}, 0}; }
+  static State initial(const std::string& e164) {
+    State state;
+    state.phone_number = e164;
+    return state;
+  }
   static bool may_passivate(const State&) { return true; }
   static void observe(Services&, AggregateCore<NumberTraits>&) {}
 };

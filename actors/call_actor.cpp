@@ -126,7 +126,7 @@ void start_when_due(Self* self, Services* services) {
 void reserved(Self* self, Services* services) {
   auto& st = self->state;
   if (--st.replies_due > 0) return;
-  if (st.item_reserved && st.agent_reserved && st.requested) {
+  if (st.item_reserved && st.agent_reserved && st.requested && st.attempt_recorded) {
     return start_when_due(self, services);
   }
   if (!st.item_reserved) st.item_id.clear();
@@ -143,7 +143,7 @@ void reserve(Self* self, Services* services) {
   // Ahead of the agent's wrap-up end, both are reserved for when the call is to start.
   auto now = std::max(services->clock->now_ms(), st.start_at_ms);
   const auto& call_id = st.core->id();
-  st.replies_due = 3;
+  st.replies_due = 4;
   ask<ItemTraits>(self, services, st.item_id, domain::queue_item::Assign{st.agent_id, call_id, now},
                   [self, services](Result<domain::QueueItemState> item) {
                     self->state.item_reserved = item.ok();
@@ -156,6 +156,14 @@ void reserve(Self* self, Services* services) {
                      if (!agent) self->state.refusal = agent.error().message;
                      reserved(self, services);
                    });
+  // The number counts the attempt before it rings: compliance caps hold across restarts.
+  ask<NumberTraits>(self, services, st.item.phone_number,
+                    domain::number::RecordAttempt{st.item_id, call_id},
+                    [self, services](Result<domain::NumberState> number) {
+                      self->state.attempt_recorded = number.ok();
+                      if (!number) self->state.refusal = number.error().message;
+                      reserved(self, services);
+                    });
   events::CallRequested request{call_id,
                                 st.item_id,
                                 st.agent_id,

@@ -60,6 +60,7 @@ struct CallActorState {
   bool item_reserved = false;
   bool agent_reserved = false;
   bool requested = false;
+  bool attempt_recorded = false;
   std::string refusal;
   bool asking = false;       // a call-list lookup is under way
   bool check_armed = false;  // a live-call check is due
@@ -69,11 +70,11 @@ struct CallActorState {
   static inline const char* name = "call";
 };
 
-// One dialling attempt, from reservation to its end: it reserves the item and the agent
-// and records the request, all three in one round of appends, and asks the telephony only
-// once all three are durable (so that a restart knows a call may exist, and asks before
-// dialling again); it follows the call through the telephony's events, and at the end
-// tells the item its outcome and the agent it is free.
+// One dialling attempt, from reservation to its end: it reserves the item and the agent,
+// counts the attempt on the number and records the request, all four in one round of
+// appends, and asks the telephony only once all four are durable (so that a restart knows a
+// call may exist, and asks before dialling again); it follows the call through the telephony's
+// events, and at the end tells the item its outcome and the agent it is free.
 caf::behavior call_actor(caf::stateful_actor<CallActorState>* self, Services* services,
                          CallTask task);
 

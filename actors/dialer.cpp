@@ -99,7 +99,7 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
 
   auto settings = domain::dialer_settings(world->config.state);
   services.set_settings(settings);
-  DispatcherSeed seed{settings, world->do_not_call.state.numbers, {}, {}};
+  DispatcherSeed seed{settings, world->do_not_call.state.numbers, {}, {}, {}};
   for (const auto& [id, agent] : world->agents) {
     if (agent.state.aircall_user_id != 0)
       services.link_aircall_user(agent.state.aircall_user_id, id);
@@ -110,6 +110,13 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
     if (auto pending = pending_item_of(item.state)) seed.items.push_back(std::move(*pending));
   }
   report.items_pending = seed.items.size();
+  // Attempts still inside the longest window count towards the cap.
+  auto since = clock.now_ms() - settings.attempt_window_ms;
+  for (const auto& [phone, number] : world->numbers) {
+    for (auto at : number.state.attempts_ms) {
+      if (at > since) seed.attempts.emplace_back(phone, at);
+    }
+  }
 
   services.router = system.spawn(router_actor, &services);
   services.dispatcher = system.spawn(dispatcher_actor, &services, std::move(seed));
@@ -265,6 +272,16 @@ void Dialer::tick() {
   caf::anon_send(services_.dispatcher, tick_atom::value);
 }
 
+std::vector<std::optional<dispatch::WaitInfo>> Dialer::waiting_for(
+    const std::vector<std::string>& item_ids) {
+  std::vector<std::optional<dispatch::WaitInfo>> answer(item_ids.size());
+  if (item_ids.empty()) return answer;
+  caf::scoped_actor self{*services_.system};
+  self->request(services_.dispatcher, options_.answer_timeout, why_atom::value, item_ids)
+      .receive([&](WaitReport& report) { answer = std::move(report.items); }, [](caf::error&) {});
+  return answer;
+}
+
 DispatcherStats Dialer::dispatcher_stats() {
   caf::scoped_actor self{*services_.system};
   DispatcherStats stats;
@@ -278,5 +295,8 @@ template std::vector<Result<domain::QueueItemState>> Dialer::ask_all<ItemTraits>
     Kind, std::vector<std::pair<std::string, domain::queue_item::Command>>);
 template std::vector<Result<domain::NumberState>> Dialer::ask_all<NumberTraits>(
     Kind, std::vector<std::pair<std::string, domain::number::Command>>);
+
+template Result<domain::NumberState> Dialer::ask<NumberTraits>(
+    Kind, const std::string&, std::optional<domain::number::Command>);
 
 }  // namespace dialer::actors

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/aggregates.hpp"
+#include "actors/domain/disposition.hpp"
 #include "actors/messages.hpp"
 #include "actors/registry.hpp"
 #include "actors/services.hpp"
@@ -47,6 +48,14 @@ struct AgentStart {
   std::optional<domain::StartRefusal> refusal;
 };
 
+// What a disposition answers: the item as it now stands, and for a callback when the
+// calling rules will let it ring (nothing when they never will).
+struct Disposed {
+  events::QueueItemDispositioned disposition;
+  domain::QueueItemState item;
+  std::optional<std::int64_t> dials_at_ms;
+};
+
 class Dialer {
  public:
   static Result<std::unique_ptr<Dialer>> start(caf::actor_system& system,
@@ -77,6 +86,13 @@ class Dialer {
   std::vector<Result<domain::QueueItemState>> items(
       std::vector<std::pair<std::string, domain::queue_item::Command>> commands);
   Result<domain::CallState> call(const std::string& call_id);
+  // The agent's decision on a call, until its item is dialled again: recorded on the item,
+  // whose fate follows its action (now, or when the call ends); a do-not-call puts the
+  // number on the list, a wrong number marks it; the agent's wrap-up ends, as configured.
+  Result<Disposed> dispose(const std::string& call_id, const domain::DispositionRequest& request);
+  // The same for the agent's current call, or else their last one.
+  Result<Disposed> dispose_last(const std::string& user_id,
+                                const domain::DispositionRequest& request);
   Result<domain::ConfigState> configure(domain::ChangeSettings change);
   Result<domain::ConfigState> config();
   Result<domain::DoNotCallState> do_not_call(domain::do_not_call::Command command);
@@ -91,6 +107,9 @@ class Dialer {
   // Asks the dispatcher to look at the clock again (tests move a manual clock).
   void tick();
   DispatcherStats dispatcher_stats();
+  // Why each pending item waits, in their order; nothing for one the dispatcher does not hold.
+  std::vector<std::optional<dispatch::WaitInfo>> waiting_for(
+      const std::vector<std::string>& item_ids);
   const RecoveryReport& recovery() const { return recovery_; }
   const Services& services() const { return services_; }
 

@@ -28,6 +28,25 @@ void arm(Self* self, std::int64_t now_ms) {
   self->delayed_send(self, delay, wake_atom::value, *wake);
 }
 
+// Agents waiting in line with nothing to dial is a team lead's emergency: it is recorded,
+// once a minute at most, for the live feed.
+constexpr std::int64_t kDryRecordEveryMs = 60'000;
+
+void watch_for_dry(Self* self, Services* services, std::int64_t now) {
+  auto& st = self->state;
+  auto stats = st.index.stats();
+  bool dry = stats.free_agents > 0 && stats.ready_items == 0;
+  if (dry && !st.dry && now - st.dry_recorded_ms >= kDryRecordEveryMs) {
+    st.dry_recorded_ms = now;
+    storage::AppendRequest request{"dispatcher", storage::ExpectedVersion::any(), {}, {}};
+    request.events.push_back(storage::NewEvent::from(
+        events::DispatcherRanDry{static_cast<std::uint32_t>(stats.free_agents),
+                                 static_cast<std::uint32_t>(stats.waiting_items)}));
+    services->store->append_async(std::move(request), [](Result<storage::AppendOutcome>) {});
+  }
+  st.dry = dry;
+}
+
 void match(Self* self, Services* services) {
   auto& st = self->state;
   auto now = services->clock->now_ms();
@@ -45,6 +64,7 @@ void match(Self* self, Services* services) {
                    domain::queue_item::Command{domain::queue_item::SetStatus{
                        events::ManualStatus::skipped, "do-not-call"}});
   }
+  watch_for_dry(self, services, now);
   arm(self, now);
 }
 
@@ -57,6 +77,7 @@ caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed se
   index.set_do_not_call(std::move(seed.do_not_call));
   for (auto& agent : seed.agents) index.agent_free(std::move(agent));
   for (auto& item : seed.items) index.item_pending(std::move(item));
+  for (const auto& [phone, at] : seed.attempts) index.number_attempted(phone, at);
   // Recovery may hand over work that is due at once.
   self->send(self, tick_atom::value);
 
@@ -87,9 +108,17 @@ caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed se
         match(self, services);
       },
       [self, services](tick_atom) { match(self, services); },
-      [self](stats_atom) -> DispatcherStats {
+      [self, services](stats_atom) -> DispatcherStats {
         auto& st = self->state;
-        return {st.index.stats(), st.index.next_wake(), st.calls_started};
+        return {st.index.stats(), st.index.next_wake(), st.calls_started,
+                st.index.waiting_for(services->clock->now_ms())};
+      },
+      [self, services](why_atom, const std::vector<std::string>& item_ids) -> WaitReport {
+        auto now = services->clock->now_ms();
+        WaitReport report;
+        report.items.reserve(item_ids.size());
+        for (const auto& id : item_ids) report.items.push_back(self->state.index.why(id, now));
+        return report;
       },
   };
 }

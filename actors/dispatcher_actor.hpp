@@ -19,6 +19,8 @@ struct DispatcherSeed {
   std::set<std::string> do_not_call;
   std::vector<dispatch::FreeAgent> agents;
   std::vector<dispatch::PendingItem> items;
+  // Each number's recent attempts, for compliance's cap.
+  std::vector<std::pair<std::string, std::int64_t>> attempts;
 };
 
 struct DispatcherState {
@@ -26,6 +28,8 @@ struct DispatcherState {
   std::optional<std::int64_t> armed_for;
   std::mt19937_64 random{std::random_device{}()};
   std::uint64_t calls_started = 0;
+  bool dry = false;  // agents wait in line and nothing may be dialled
+  std::int64_t dry_recorded_ms = 0;
   static inline const char* name = "dispatcher";
 };
 

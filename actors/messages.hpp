@@ -47,6 +47,7 @@ using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using check_atom = caf::atom_constant<caf::atom("livecheck")>;
 using hang_up_atom = caf::atom_constant<caf::atom("hangup")>;
 using go_atom = caf::atom_constant<caf::atom("go")>;
+using why_atom = caf::atom_constant<caf::atom("why")>;
 
 // The answer to a command: the state after it, or why it was refused.
 template <class State>
@@ -66,6 +67,13 @@ struct DispatcherStats {
   dispatch::IndexStats index;
   std::optional<std::int64_t> next_wake_ms;
   std::uint64_t calls_started = 0;
+  std::map<std::string, std::size_t> waiting_for;  // pending items by the word of why
+};
+
+// Why each of the items asked about waits, in their order; nothing for an item the
+// dispatcher does not hold (not pending, or being dialled).
+struct WaitReport {
+  std::vector<std::optional<dispatch::WaitInfo>> items;
 };
 
 }  // namespace dialer::actors
@@ -88,6 +96,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::StartResult)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::TelephonyEvent)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::CallPlan)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::DispatcherStats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::WaitReport)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<std::string>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::dispatch::FreeAgent)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::dispatch::PendingItem)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::DialerSettings)

@@ -5,7 +5,7 @@
 // UTC milliseconds since the epoch; Aircall's own ids are its 64-bit integers.
 //
 // Streams: `agent-<userId>`, `queue-<itemId>`, `call-<callId>`, `number-<E.164>`, `config`,
-// `do-not-call`, `webhooks`.
+// `do-not-call`, `webhooks`, `dispatcher`.
 
 #include <cstdint>
 #include <map>
@@ -119,6 +119,39 @@ struct AgentReleased {
     field("holdUntil", self.hold_until_ms);
   }
   bool operator==(const AgentReleased&) const = default;
+};
+
+// The agent gave a disposition for a call, during it or after it; `ends_wrap_up` when the
+// disposition ends the wrap-up that follows (dialer.wrapUpEndsOnDisposition).
+struct AgentDispositioned {
+  static constexpr std::string_view type = "agent.dispositioned";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  bool ends_wrap_up = true;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("endsWrapUp", self.ends_wrap_up);
+  }
+  bool operator==(const AgentDispositioned&) const = default;
+};
+
+// The call ended without a disposition while one is required (dialer.requireDisposition):
+// the agent stays in wrap-up until it comes.
+struct AgentAwaitingDisposition {
+  static constexpr std::string_view type = "agent.awaiting_disposition";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  static void describe(auto& self, auto&& field) { field("callId", self.call_id); }
+  bool operator==(const AgentAwaitingDisposition&) const = default;
+};
+
+// The agent ended their wrap-up after call `call_id` early: ready for the next call.
+struct AgentReady {
+  static constexpr std::string_view type = "agent.ready";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  static void describe(auto& self, auto&& field) { field("callId", self.call_id); }
+  bool operator==(const AgentReady&) const = default;
 };
 
 // ---- queue items ----
@@ -259,6 +292,56 @@ struct QueueItemFailed {
   bool operator==(const QueueItemFailed&) const = default;
 };
 
+// What the agent decided of attempt `call_id`: a configured disposition, its action as it
+// was configured then, the agent's notes, and for a callback its time, when the calling
+// rules let it ring (`callback_dials_at_ms`; the agent's grace runs from then), and whether
+// it is pinned to the agent (`callback_agent`) or open to anyone (empty). The latest counts.
+struct QueueItemDispositioned {
+  static constexpr std::string_view type = "queue.item_dispositioned";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  std::string agent_id;
+  std::string disposition;
+  DispositionAction action = DispositionAction::complete;
+  std::string notes;
+  std::optional<std::int64_t> callback_at_ms;
+  std::optional<std::int64_t> callback_dials_at_ms;
+  std::string callback_agent;
+  std::string source;  // api, or aircall when a tag in Aircall's app gave it
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("agentId", self.agent_id);
+    field("disposition", self.disposition);
+    field("action", self.action);
+    field("notes", self.notes);
+    field("callbackAt", self.callback_at_ms);
+    field("callbackDialsAt", self.callback_dials_at_ms);
+    field("callbackAgent", self.callback_agent);
+    field("source", self.source);
+  }
+  bool operator==(const QueueItemDispositioned&) const = default;
+};
+
+// A callback: the item is pending again, due at `due_at_ms`, for `agent_id` alone until
+// `pinned_until_ms` (empty agent: anyone). `outcome`: the attempt's, as for a retry.
+struct QueueItemCallbackScheduled {
+  static constexpr std::string_view type = "queue.item_callback_scheduled";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  std::int64_t due_at_ms = 0;
+  std::string agent_id;
+  std::int64_t pinned_until_ms = 0;
+  std::optional<CallOutcome> outcome;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("dueAt", self.due_at_ms);
+    field("agentId", self.agent_id);
+    field("pinnedUntil", self.pinned_until_ms);
+    field("outcome", self.outcome);
+  }
+  bool operator==(const QueueItemCallbackScheduled&) const = default;
+};
+
 // ---- calls ----
 
 // Schema 2 added `mockMode`: the agent's calls go to the simulator inside dialerd, not to
@@ -390,6 +473,49 @@ struct NumberReleased {
   std::string item_id;
   static void describe(auto& self, auto&& field) { field("itemId", self.item_id); }
   bool operator==(const NumberReleased&) const = default;
+};
+
+// A call to the number is about to be made (recorded with the call's request): what
+// compliance caps per number count, across items, clients and restarts.
+struct NumberAttempted {
+  static constexpr std::string_view type = "number.attempted";
+  static constexpr std::uint32_t schema = 1;
+  std::string item_id;
+  std::string call_id;
+  static void describe(auto& self, auto&& field) {
+    field("itemId", self.item_id);
+    field("callId", self.call_id);
+  }
+  bool operator==(const NumberAttempted&) const = default;
+};
+
+// An agent found the number wrong (a wrong-number disposition): it is not queued again.
+struct NumberMarkedWrong {
+  static constexpr std::string_view type = "number.marked_wrong";
+  static constexpr std::uint32_t schema = 1;
+  std::string item_id;
+  std::string call_id;
+  static void describe(auto& self, auto&& field) {
+    field("itemId", self.item_id);
+    field("callId", self.call_id);
+  }
+  bool operator==(const NumberMarkedWrong&) const = default;
+};
+
+// ---- the dispatcher ----
+
+// Agents wait in line and no pending item may be dialled: the dialable list ran dry.
+// Recorded at most once a minute, so that the live feed and the log say so.
+struct DispatcherRanDry {
+  static constexpr std::string_view type = "dispatcher.ran_dry";
+  static constexpr std::uint32_t schema = 1;
+  std::uint32_t free_agents = 0;
+  std::uint32_t pending_items = 0;  // pending, all held by a rule, a schedule or a limit
+  static void describe(auto& self, auto&& field) {
+    field("freeAgents", self.free_agents);
+    field("pendingItems", self.pending_items);
+  }
+  bool operator==(const DispatcherRanDry&) const = default;
 };
 
 // ---- configuration, do-not-call, webhooks ----

@@ -32,6 +32,14 @@ constexpr NameTable<CallFailure, 8> kFailureNames{{
     {CallFailure::lost, "lost"},
 }};
 
+constexpr NameTable<DispositionAction, 5> kActionNames{{
+    {DispositionAction::complete, "complete"},
+    {DispositionAction::retry, "retry"},
+    {DispositionAction::callback, "callback"},
+    {DispositionAction::do_not_call, "do-not-call"},
+    {DispositionAction::wrong_number, "wrong-number"},
+}};
+
 }  // namespace
 
 std::string_view to_string(CallOutcome outcome) {
@@ -53,6 +61,13 @@ std::string_view to_string(CallFailure failure) {
 }
 bool from_string(std::string_view text, CallFailure& failure) {
   return value_in(kFailureNames, text, failure);
+}
+
+std::string_view to_string(DispositionAction action) {
+  return name_in(kActionNames, action);
+}
+bool from_string(std::string_view text, DispositionAction& action) {
+  return value_in(kActionNames, text, action);
 }
 
 }  // namespace dialer::events

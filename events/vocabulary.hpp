@@ -35,4 +35,11 @@ enum class CallFailure {
 std::string_view to_string(CallFailure failure);
 bool from_string(std::string_view text, CallFailure& failure);
 
+// What an agent's disposition of a call does to its item (the `action` of a configured
+// disposition, dialer.dispositions).
+enum class DispositionAction { complete, retry, callback, do_not_call, wrong_number };
+
+std::string_view to_string(DispositionAction action);
+bool from_string(std::string_view text, DispositionAction& action);
+
 }  // namespace dialer::events

@@ -34,7 +34,14 @@ std::vector<Family> business(Context& context) {
   for (const auto& [outcome, count] : report.total.by_status) {
     calls.values[outcome] = static_cast<double>(count);
   }
-  return {std::move(agents), std::move(items), std::move(calls)};
+  Family waiting{"dialer_queue_waiting",
+                 "Pending items the dispatcher holds, by why they wait (waitingFor).",
+                 "reason",
+                 {}};
+  for (const auto& [reason, count] : context.dialer.dispatcher_stats().waiting_for) {
+    waiting.values[reason] = static_cast<double>(count);
+  }
+  return {std::move(agents), std::move(items), std::move(calls), std::move(waiting)};
 }
 
 std::vector<Histogram> histograms(Context& context) {

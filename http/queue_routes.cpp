@@ -89,8 +89,18 @@ void list(Context& context, const std::string& owner, const httplib::Request& re
   context.caught_up();
   auto page = projections::query_queue(context.projections.view(), query);
   auto now = context.now_ms();
+  std::vector<std::string> pending;
+  for (const auto& item : page.items) {
+    if (item.status == domain::ItemStatus::pending) pending.push_back(item.details.item_id);
+  }
+  auto waiting = context.dialer.waiting_for(pending);
   json items = json::array();
-  for (const auto& item : page.items) items.push_back(queue_item_json(item, now));
+  std::size_t next_pending = 0;
+  for (const auto& item : page.items) {
+    std::optional<dispatch::WaitInfo> why;
+    if (item.status == domain::ItemStatus::pending) why = waiting[next_pending++];
+    items.push_back(queue_item_json(item, now, why));
+  }
   reply_ok(res, {{"totalCount", page.total},
                  {"queueItems", std::move(items)},
                  {"nextCursor", page.next_cursor.empty() ? json(nullptr)
@@ -114,7 +124,9 @@ void one(Context& context, const std::string& id, httplib::Response& res) {
   if (item->details.item_id.empty()) {
     return reply_error(res, Error{ErrorCode::not_found, "no queue item " + id, "queueItemId"});
   }
-  reply_ok(res, {{"queueItem", queue_item_json(*item, context.now_ms())}});
+  std::optional<dispatch::WaitInfo> why;
+  if (item->status == domain::ItemStatus::pending) why = context.dialer.waiting_for({id}).front();
+  reply_ok(res, {{"queueItem", queue_item_json(*item, context.now_ms(), why)}});
 }
 
 void remove(Context& context, const std::string& id, httplib::Response& res) {

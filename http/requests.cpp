@@ -196,6 +196,38 @@ Result<std::string> read_pause_reason(const json& body) {
   return reason->value_or("busy");
 }
 
+Result<domain::DispositionRequest> read_disposition(const json& body) {
+  static constexpr std::array<std::string_view, 4> kFields{"disposition", "notes", "callbackAt",
+                                                           "callbackScope"};
+  for (const auto& [name, value] : body.items()) {
+    if (std::find(kFields.begin(), kFields.end(), name) == kFields.end()) {
+      return invalid(name.substr(0, 64) +
+                         " is not a field of a disposition (disposition, notes, callbackAt, "
+                         "callbackScope)",
+                     name.substr(0, 64));
+    }
+  }
+  domain::DispositionRequest request;
+  auto code = text_field(body, "disposition", kMaxNameLength);
+  if (!code) return code.error();
+  if (!*code || (*code)->empty()) return invalid("disposition is required", "disposition");
+  request.disposition = **code;
+  auto notes = text_field(body, "notes", kMaxNotesLength);
+  if (!notes) return notes.error();
+  request.notes = notes->value_or("");
+  auto callback_at = time_field(body, "callbackAt");
+  if (!callback_at) return callback_at.error();
+  request.callback_at_ms = *callback_at;
+  auto scope = text_field(body, "callbackScope");
+  if (!scope) return scope.error();
+  if (*scope && **scope == "anyone") {
+    request.callback_scope = domain::CallbackScope::anyone;
+  } else if (*scope && **scope != "agent") {
+    return invalid("callbackScope must be agent or anyone", "callbackScope");
+  }
+  return request;
+}
+
 Result<domain::do_not_call::Command> read_do_not_call(const std::optional<std::string>& from_path,
                                                       const json& body, bool add) {
   std::optional<std::string> phone = from_path;

@@ -12,6 +12,7 @@
 
 #include "actors/domain/agent.hpp"
 #include "actors/domain/config.hpp"
+#include "actors/domain/disposition.hpp"
 #include "actors/domain/do_not_call.hpp"
 #include "actors/domain/queue_item.hpp"
 #include "events/catalogue.hpp"
@@ -55,5 +56,9 @@ Result<std::string> read_pause_reason(const nlohmann::json& body);
 // number from the path when there is one, else from the body, in E.164.
 Result<domain::do_not_call::Command> read_do_not_call(const std::optional<std::string>& from_path,
                                                       const nlohmann::json& body, bool add);
+
+// POST /api/dialer/calls/:callId/disposition and /api/dialer/disposition/:userId:
+// {disposition, notes?, callbackAt?, callbackScope?: "agent" | "anyone"}.
+Result<domain::DispositionRequest> read_disposition(const nlohmann::json& body);
 
 }  // namespace dialer::http

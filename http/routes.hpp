@@ -53,6 +53,7 @@ void add_webhook_routes(Router& router, Context& context);
 void add_operation_routes(Router& router, Context& context, std::function<bool()> ready);
 void add_system_routes(Router& router, Context& context);
 void add_control_routes(Router& router, Context& context);
+void add_disposition_routes(Router& router, Context& context);
 void add_aircall_routes(Router& router, Context& context);
 void add_queue_routes(Router& router, Context& context);
 void add_report_routes(Router& router, Context& context);

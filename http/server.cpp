@@ -242,6 +242,7 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
   add_webhook_routes(router, context);
   add_operation_routes(router, context, std::move(ready));
   add_control_routes(router, context);
+  add_disposition_routes(router, context);
   add_aircall_routes(router, context);
   add_queue_routes(router, context);
   add_report_routes(router, context);

@@ -9,8 +9,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kMasked = "********";
-const std::vector<std::string> kCategories{"general",    "dialer",        "aircall",
-                                           "scheduling", "notifications", "security"};
+const std::vector<std::string> kCategories{"general",       "dialer",   "aircall",   "scheduling",
+                                           "notifications", "security", "compliance"};
 
 json options_json(const domain::SettingSpec& spec) {
   json options = json::object();
@@ -53,7 +53,7 @@ void read_config(Context& context, const httplib::Request& req, httplib::Respons
       std::find(kCategories.begin(), kCategories.end(), category) == kCategories.end()) {
     return reply_error(res, Error{ErrorCode::invalid_argument,
                                   "category must be one of general, dialer, aircall, scheduling, "
-                                  "notifications, security",
+                                  "notifications, security, compliance",
                                   "category"});
   }
   auto config = context.dialer.config();

@@ -58,6 +58,8 @@ json agent_json(const domain::AgentState& agent, std::int64_t now_ms) {
        agent.queue_item_id.empty() ? json(nullptr) : json(agent.queue_item_id)},
       {"wrapUpUntil",
        agent.wrap_up_until_ms > now_ms ? time_or_null(agent.wrap_up_until_ms) : json(nullptr)},
+      {"lastCallId", agent.last_call_id.empty() ? json(nullptr) : json(agent.last_call_id)},
+      {"awaitingDisposition", agent.awaiting_disposition},
       {"sessionStats", session_stats_json(agent, now_ms)}};
 }
 
@@ -73,29 +75,80 @@ json active_call_json(const domain::CallState& call, const std::string& client_i
           {"status", to_string(call.phase)}};
 }
 
-json queue_item_json(const domain::QueueItemState& item, std::int64_t now_ms) {
+namespace {
+std::string phase_of(const dispatch::WaitInfo& waiting) {
+  using dispatch::WaitReason;
+  switch (waiting.reason) {
+    case WaitReason::schedule:
+      return "scheduled";
+    case WaitReason::retry_backoff:
+      return "retry-wait";
+    case WaitReason::business_hours:
+    case WaitReason::callee_window:
+    case WaitReason::holiday:
+      return "waiting-window";
+    case WaitReason::pinned_agent:
+      return "assigned";
+    case WaitReason::attempt_limit:
+    case WaitReason::do_not_call:
+      return "waiting";
+    case WaitReason::agent:
+    case WaitReason::company_budget:
+    case WaitReason::agent_pace:
+      return "";
+  }
+  return "";
+}
+}  // namespace
+
+json queue_item_json(const domain::QueueItemState& item, std::int64_t now_ms,
+                     const std::optional<dispatch::WaitInfo>& waiting) {
   const auto& d = item.details;
   auto metadata = json::parse(d.metadata_json.empty() ? "null" : d.metadata_json, nullptr, false);
   auto owner = projections::owner_of(item);
-  auto phase = domain::phase_label(item, now_ms);
-  return {{"id", d.item_id},
-          {"clientId", d.client_id},
-          {"name", d.name},
-          {"phoneNumber", d.phone_number},
-          {"status", to_string(item.status)},
-          {"phase", phase.empty() ? json(nullptr) : json(phase)},
-          {"priority", d.priority},
-          {"assignedTo", owner.empty() ? json(nullptr) : json(owner)},
-          {"scheduledFor", time_or_null(d.scheduled_for_ms)},
-          {"nextAttemptAt", time_or_null(item.retry_due_ms)},
-          {"attempts", item.attempts},
-          {"lastAttempt", time_or_null(item.last_attempt_ms)},
-          {"lastResult", last_result_json(item)},
+  auto phase = waiting ? phase_of(*waiting) : domain::phase_label(item, now_ms);
+  return {
+      {"id", d.item_id},
+      {"clientId", d.client_id},
+      {"name", d.name},
+      {"phoneNumber", d.phone_number},
+      {"status", to_string(item.status)},
+      {"phase", phase.empty() ? json(nullptr) : json(phase)},
+      {"priority", d.priority},
+      {"assignedTo", owner.empty() ? json(nullptr) : json(owner)},
+      {"scheduledFor", time_or_null(d.scheduled_for_ms)},
+      {"nextAttemptAt",
+       time_or_null(item.callback_due_ms ? item.callback_due_ms : item.retry_due_ms)},
+      {"callback", item.callback_due_ms
+                       ? json{{"at", time_or_null(item.callback_due_ms)},
+                              {"agentId", item.callback_agent.empty() ? json(nullptr)
+                                                                      : json(item.callback_agent)},
+                              {"pinnedUntil", time_or_null(item.pinned_until_ms)}}
+                       : json(nullptr)},
+      {"waitingFor", waiting ? json(std::string{to_string(waiting->reason)}) : json(nullptr)},
+      {"eligibleAt", waiting ? time_or_null(waiting->eligible_at_ms) : json(nullptr)},
+      {"lastCallId", item.last_call_id.empty() ? json(nullptr) : json(item.last_call_id)},
+      {"disposition", item.disposition ? disposition_json(*item.disposition) : json(nullptr)},
+      {"attempts", item.attempts},
+      {"lastAttempt", time_or_null(item.last_attempt_ms)},
+      {"lastResult", last_result_json(item)},
+      {"notes", d.notes},
+      {"metadata", metadata.is_discarded() ? json(nullptr) : metadata},
+      {"timeZone", d.time_zone.empty() ? json(nullptr) : json(d.time_zone)},
+      {"createdAt", time_or_null(item.created_at_ms)},
+      {"updatedAt", time_or_null(item.updated_at_ms)}};
+}
+
+json disposition_json(const events::QueueItemDispositioned& d) {
+  return {{"callId", d.call_id},
+          {"agentId", d.agent_id.empty() ? json(nullptr) : json(d.agent_id)},
+          {"disposition", d.disposition},
+          {"action", std::string{to_string(d.action)}},
           {"notes", d.notes},
-          {"metadata", metadata.is_discarded() ? json(nullptr) : metadata},
-          {"timeZone", d.time_zone.empty() ? json(nullptr) : json(d.time_zone)},
-          {"createdAt", time_or_null(item.created_at_ms)},
-          {"updatedAt", time_or_null(item.updated_at_ms)}};
+          {"callbackAt", time_or_null(d.callback_at_ms)},
+          {"callbackDialsAt", time_or_null(d.callback_dials_at_ms)},
+          {"callbackAgent", d.callback_agent.empty() ? json(nullptr) : json(d.callback_agent)},
+          {"source", d.source}};
 }
 
 std::map<std::string, std::int64_t> live_agents_by_status(Context& context) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "actors/dispatch/dispatch_index.hpp"
 #include "actors/domain/agent.hpp"
 #include "actors/domain/call.hpp"
 #include "actors/domain/queue_item.hpp"
@@ -20,7 +21,13 @@ nlohmann::json session_stats_json(const domain::AgentState& agent, std::int64_t 
 nlohmann::json agent_json(const domain::AgentState& agent, std::int64_t now_ms);
 // {callId, client, phoneNumber, startTime, status}
 nlohmann::json active_call_json(const domain::CallState& call, const std::string& client_id);
-nlohmann::json queue_item_json(const domain::QueueItemState& item, std::int64_t now_ms);
+// With `waiting`, a pending item says why it waits (waitingFor, eligibleAt) and its phase
+// follows it: scheduled, retry-wait, waiting-window, assigned, waiting, or null when it is
+// ready and waits only for an agent, the budget or the pace.
+nlohmann::json queue_item_json(const domain::QueueItemState& item, std::int64_t now_ms,
+                               const std::optional<dispatch::WaitInfo>& waiting = std::nullopt);
+// {callId, agentId, disposition, action, notes, callbackAt, callbackAgent, source}
+nlohmann::json disposition_json(const events::QueueItemDispositioned& disposition);
 
 // Every agent ever started, by the status word /agents shows for it now.
 std::map<std::string, std::int64_t> live_agents_by_status(Context& context);

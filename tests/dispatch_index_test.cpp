@@ -278,3 +278,96 @@ TEST_CASE("rate window: a call recorded ahead of one that starts sooner keeps th
   CHECK(window.next_allowed(kNoon + 20) == kNoon + 10 + kMinute);
   CHECK(window.allows(kNoon + 10 + kMinute));
 }
+
+TEST_CASE("dispatch: each pending item says why it waits and until when") {
+  auto s = settings();
+  s.holidays = {"2026-11-25"};
+  s.call_rate_limit_per_minute = 1;
+  DispatchIndex index;
+  index.configure(s);
+  auto why = [&](const char* id, std::int64_t now) {
+    auto found = index.why(id, now);
+    REQUIRE(found);
+    return std::pair{std::string{to_string(found->reason)}, found->eligible_at_ms};
+  };
+  index.item_pending(item("later", 10, kNoon + 10 * kMinute));
+  auto retry = item("retry", 10, kNoon + 20 * kMinute);
+  retry.retrying = true;
+  index.item_pending(retry);
+  index.item_pending(item("pinned", 10, 0, "b"));
+  index.item_pending(item("open", 10));
+  CHECK(index.take_matches(kNoon).empty());
+  CHECK(why("later", kNoon) ==
+        std::pair{std::string{"schedule"}, std::optional<std::int64_t>{kNoon + 10 * kMinute}});
+  CHECK(why("retry", kNoon).first == "retry-backoff");
+  CHECK(why("pinned", kNoon).first == "pinned-agent");
+  CHECK(why("open", kNoon) == std::pair{std::string{"agent"}, std::optional<std::int64_t>{}});
+  CHECK_FALSE(index.why("nothing", kNoon));
+
+  // One agent takes "open"; its pace (one call a minute) then holds "pinned"'s neighbours.
+  index.agent_free(agent("a"));
+  REQUIRE(items_of(index.take_matches(kNoon)) == std::vector<std::string>{"open"});
+  index.item_pending(item("next", 10));
+  index.agent_free(agent("a"));
+  CHECK(index.take_matches(kNoon + 1000).empty());
+  CHECK(why("next", kNoon + 1000).first == "agent-pace");
+
+  auto counts = index.waiting_for(kNoon + 1000);
+  CHECK(counts["schedule"] == 1);
+  CHECK(counts["retry-backoff"] == 1);
+  CHECK(counts["pinned-agent"] == 1);
+  CHECK(counts["agent-pace"] == 1);
+
+  // The calling rules: after hours, on a holiday, outside the callee's own window.
+  DispatchIndex rules;
+  rules.configure(s);
+  rules.item_pending(item("evening"));
+  CHECK(rules.take_matches(paris(27, 20)).empty());
+  auto evening = rules.why("evening", paris(27, 20));
+  CHECK(to_string(evening->reason) == std::string{"business-hours"});
+  CHECK(evening->eligible_at_ms == paris(30, 9));
+  DispatchIndex holiday;
+  holiday.configure(s);
+  holiday.item_pending(item("xmas"));
+  CHECK(holiday.take_matches(paris(25, 12)).empty());
+  CHECK(to_string(holiday.why("xmas", paris(25, 12))->reason) == std::string{"holiday"});
+  DispatchIndex callee;
+  callee.configure(s);
+  // 14:00 in Paris is 22:00 in Tokyo: the office is open, the callee's window is not.
+  callee.item_pending(item("tokyo", 10, 0, "", "+81312345678"));
+  callee.agent_free(agent("a"));
+  CHECK(callee.take_matches(paris(27, 14)).empty());
+  auto tokyo = callee.why("tokyo", paris(27, 14));
+  REQUIRE(tokyo);
+  CHECK(to_string(tokyo->reason) == std::string{"callee-window"});
+  CHECK(tokyo->eligible_at_ms > paris(27, 14));
+}
+
+TEST_CASE("dispatch: the attempt cap per number holds across items and says when it lifts") {
+  auto s = settings();
+  s.max_attempts_per_number = 2;
+  s.attempt_window_ms = 30LL * 24 * 60 * kMinute;
+  DispatchIndex index;
+  index.configure(s);
+  // One attempt before the restart, recorded on the number's stream.
+  index.number_attempted("+33612345678", kNoon - 60 * kMinute);
+  index.item_pending(item("first"));
+  index.agent_free(agent("a"));
+  REQUIRE(index.take_matches(kNoon).size() == 1);
+  // Another item with the same number: two attempts in the window already.
+  index.item_pending(item("second"));
+  index.agent_free(agent("b"));
+  CHECK(index.take_matches(kNoon + kMinute).empty());
+  auto why = index.why("second", kNoon + kMinute);
+  REQUIRE(why);
+  CHECK(to_string(why->reason) == std::string{"attempt-limit"});
+  CHECK(why->eligible_at_ms == kNoon - 60 * kMinute + s.attempt_window_ms + 1);
+  // Another number is not held back.
+  index.item_pending(item("other", 10, 0, "", "+33698765432"));
+  CHECK(items_of(index.take_matches(kNoon + kMinute)) == std::vector<std::string>{"other"});
+  // Without a cap, the same item goes at once.
+  s.max_attempts_per_number.reset();
+  index.configure(s);
+  index.agent_free(agent("c"));
+  CHECK(items_of(index.take_matches(kNoon + 2 * kMinute)) == std::vector<std::string>{"second"});
+}

@@ -16,7 +16,7 @@ using dialer::testing::refusal;
 
 namespace {
 NumberState fresh() {
-  return NumberState{"+33612345678", {}, 0};
+  return NumberState{"+33612345678", {}, 0, {}, {}, {}};
 }
 }  // namespace
 
@@ -76,7 +76,7 @@ actors::Folded<QueueItemState> item(const std::string& id, const std::string& ph
 
 actors::Folded<NumberState> number_held(const std::string& phone, const std::string& holder,
                                         std::uint64_t version) {
-  return {NumberState{phone, holder, 0}, version, 1};
+  return {NumberState{phone, holder, 0, {}, {}, {}}, version, 1};
 }
 
 std::vector<events::Event> decoded(const storage::AppendRequest& request) {

@@ -9,8 +9,10 @@
 // - a storm, without wrap-up: every call ends at once, so every agent cycles back as fast as
 //   the log syncs, some 900 dispatches a second, with every event of every call in the same
 //   sync pipeline (storm_p50_ms, storm_p99_ms).
-// Baselines in the same run: the one synced round of three appends (item, agent, call
-// request) a dispatch must make, alone on a store (the floor; the summary's ratio is the
+// - the day without wrap-up again with compliance's attempt cap on (capped_p99_ms, and
+//   cap_ratio against the same day without it).
+// Baselines in the same run: the one synced round of four appends (item, agent, number,
+// call request) a dispatch must make, alone on a store (the floor; the summary's ratio is the
 // day's p50 to it); and how long the log's synced writes took during each load, since a
 // dispatch without wrap-up waits for its own and, when it arrives during one, for that one
 // too (the summary's sync_* are of the day without wrap-up).
@@ -23,6 +25,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "actors/dialer.hpp"
@@ -84,6 +87,9 @@ struct Load {
   std::int64_t talk_spread_ms;  // answered calls talk from 0 to this
   int wrap_up_s;
   std::size_t samples;
+  // compliance.maxAttemptsPerNumber: checked on every match; each number is dialled once
+  // here, so the cap costs its check and holds nothing back.
+  std::optional<int> attempt_cap;
 };
 
 struct Measured {
@@ -134,6 +140,12 @@ Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples, 
                               {"dialer.callRateLimit", 20},
                               {"aircall.requestsPerMinute", 1000}}});
   if (!configured) throw std::runtime_error(configured.error().message);
+  if (load.attempt_cap) {
+    auto capped = dialer.configure(
+        domain::ChangeSettings{{{"compliance.maxAttemptsPerNumber", *load.attempt_cap},
+                                {"compliance.attemptWindowDays", 30}}});
+    if (!capped) throw std::runtime_error(capped.error().message);
+  }
   // Enough clients that no agent waits for one; the calls end at once, so each agent is
   // freed and dispatched again and again, up to its pace of 20 calls a minute.
   for (std::size_t i = 0; i < samples + agents; ++i) {
@@ -179,7 +191,7 @@ Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples, 
 }
 
 // The floor: the one round of durable work the path must make before the call may start,
-// three appends at once (item, agent, call request), one synced batch.
+// four appends at once (item, agent, number, call request), one synced batch.
 Measured measure_floor(const fs::path& dir, std::size_t samples) {
   auto store = storage::EventStore::open(dir.string());
   if (!store) throw std::runtime_error(store.error().message);
@@ -189,7 +201,7 @@ Measured measure_floor(const fs::path& dir, std::size_t samples) {
     std::condition_variable all_in;
     int answered = 0;
     auto start = Clock::now();
-    for (const char* stream : {"queue-floor", "agent-floor", "call-floor"}) {
+    for (const char* stream : {"queue-floor", "agent-floor", "number-floor", "call-floor"}) {
       (*store)->append_async({stream,
                               storage::ExpectedVersion::any(),
                               {storage::NewEvent::from(events::AgentReserved{"c", "q"})},
@@ -202,7 +214,7 @@ Measured measure_floor(const fs::path& dir, std::size_t samples) {
                              });
     }
     std::unique_lock lock{mutex};
-    all_in.wait(lock, [&] { return answered == 3; });
+    all_in.wait(lock, [&] { return answered == 4; });
     latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
   Measured measured;
@@ -251,12 +263,13 @@ int main(int argc, char** argv) {
   auto floor_dir = bench::make_temp_dir(fs::temp_directory_path(), "bench-dispatch");
   auto floor = measure_floor(floor_dir, samples);
   fs::remove_all(floor_dir);
-  std::printf("floor: one synced round of three appends  p50=%.3f ms  p99=%.3f ms\n", floor.p50,
+  std::printf("floor: one synced round of four appends  p50=%.3f ms  p99=%.3f ms\n", floor.p50,
               floor.p99);
-  const Load day_load{"day", talk_spread_ms, 1, day_samples};
-  const Load nowrap_load{"day-without-wrap-up", talk_spread_ms, 0, day_samples};
-  const Load storm_load{"storm", 0, 0, samples};
-  Measured day, nowrap, storm;
+  const Load day_load{"day", talk_spread_ms, 1, day_samples, std::nullopt};
+  const Load nowrap_load{"day-without-wrap-up", talk_spread_ms, 0, day_samples, std::nullopt};
+  const Load storm_load{"storm", 0, 0, samples, std::nullopt};
+  const Load capped_load{"day-without-wrap-up-capped", talk_spread_ms, 0, day_samples, 4};
+  Measured day, nowrap, storm, capped;
   int agents = 0;
   for (int count : agent_counts) {
     agents = count;
@@ -267,11 +280,18 @@ int main(int argc, char** argv) {
     storm = run(count, storm_load);
     print(storm_load, count, storm, floor);
   }
+  // The attempt cap on (4 per number in 30 days), against the same load without it, run
+  // right after it on the same agents.
+  capped = run(agents, capped_load);
+  print(capped_load, agents, capped, floor);
+  std::printf("attempt cap: p99 %.3f ms with it, %.3f ms without (%.2fx)\n", capped.p99, nowrap.p99,
+              capped.p99 / nowrap.p99);
   std::printf(
       "bench-dispatch agents=%d p50_ms=%.3f p99_ms=%.3f early=%zu nowrap_p50_ms=%.3f "
       "nowrap_p99_ms=%.3f storm_p50_ms=%.3f storm_p99_ms=%.3f sync_p50_ms=%.3f "
-      "sync_p99_ms=%.3f floor_p50_ms=%.3f ratio=%.2f\n",
+      "sync_p99_ms=%.3f floor_p50_ms=%.3f ratio=%.2f capped_p99_ms=%.3f cap_ratio=%.2f\n",
       agents, day.p50, day.p99, day.early + nowrap.early + storm.early, nowrap.p50, nowrap.p99,
-      storm.p50, storm.p99, nowrap.sync_p50, nowrap.sync_p99, floor.p50, day.p50 / floor.p50);
+      storm.p50, storm.p99, nowrap.sync_p50, nowrap.sync_p99, floor.p50, day.p50 / floor.p50,
+      capped.p99, capped.p99 / nowrap.p99);
   return 0;
 }

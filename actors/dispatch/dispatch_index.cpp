@@ -1,6 +1,7 @@
 #include "actors/dispatch/dispatch_index.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "actors/rules/phone.hpp"
 
@@ -11,7 +12,15 @@ constexpr std::int64_t kRecheckNeverMs = 24LL * 60 * 60'000;
 // Enough of an E.164 number to fix its country: +1 650…, +44 1481… (Guernsey).
 constexpr std::size_t kRegionPrefix = 7;
 
+constexpr std::array<std::string_view, 11> kReasonWords{
+    "schedule",     "retry-backoff",  "business-hours", "callee-window", "holiday",    "agent",
+    "pinned-agent", "company-budget", "agent-pace",     "attempt-limit", "do-not-call"};
+
 }  // namespace
+
+std::string_view to_string(WaitReason reason) {
+  return kReasonWords[static_cast<std::size_t>(reason)];
+}
 
 DispatchIndex::DispatchIndex() {
   configure(domain::DialerSettings{});
@@ -43,6 +52,31 @@ void DispatchIndex::set_do_not_call(std::set<std::string> numbers) {
   do_not_call_ = std::move(numbers);
 }
 
+void DispatchIndex::number_attempted(const std::string& phone_number, std::int64_t at_ms) {
+  auto& times = attempts_[phone_number];
+  times.insert(std::upper_bound(times.begin(), times.end(), at_ms), at_ms);
+  if (times.size() > 100) times.erase(times.begin());
+}
+
+std::optional<std::int64_t> DispatchIndex::capped_until(const std::string& phone_number,
+                                                        std::int64_t at_ms) {
+  if (!settings_.max_attempts_per_number) return std::nullopt;
+  auto found = attempts_.find(phone_number);
+  if (found == attempts_.end()) return std::nullopt;
+  auto& times = found->second;
+  // Attempts that left the window no longer count.
+  auto window = settings_.attempt_window_ms;
+  times.erase(times.begin(), std::upper_bound(times.begin(), times.end(), at_ms - window));
+  if (times.empty()) {
+    attempts_.erase(found);
+    return std::nullopt;
+  }
+  auto cap = static_cast<std::size_t>(*settings_.max_attempts_per_number);
+  if (times.size() < cap) return std::nullopt;
+  // Room comes back when enough of the oldest leave the window.
+  return times[times.size() - cap] + window + 1;
+}
+
 void DispatchIndex::agent_free(FreeAgent agent) {
   agent_gone(agent.agent_id);
   auto id = agent.agent_id;
@@ -54,6 +88,7 @@ void DispatchIndex::agent_free(FreeAgent agent) {
 void DispatchIndex::set_aside(AgentSlot& slot, std::int64_t until_ms) {
   if (slot.in_line) free_line_.erase({slot.key_ms, slot.agent.agent_id});
   slot.in_line = false;
+  slot.paced = false;
   slot.key_ms = until_ms;
   aside_.emplace(until_ms, slot.agent.agent_id);
 }
@@ -88,6 +123,7 @@ void DispatchIndex::item_pending(PendingItem item) {
   slot.item = std::move(item);
   // Placed by time alone; the calling rules are applied when it comes due.
   slot.where = Where::waiting;
+  slot.capped = false;
   slot.wake_ms = slot.item.due_ms;
   waiting_.emplace(slot.wake_ms, slot.order, id);
 }
@@ -99,12 +135,18 @@ void DispatchIndex::item_gone(std::string_view item_id) {
   items_.erase(found);
 }
 
+DispatchIndex::ReadyKey DispatchIndex::ready_key(const ItemSlot& slot) {
+  return {slot.item.priority, !slot.item.callback, slot.item.due_ms, slot.order};
+}
+
 void DispatchIndex::unplace(const ItemSlot& slot) {
   if (slot.where == Where::waiting) {
     waiting_.erase({slot.wake_ms, slot.order, slot.item.item_id});
     return;
   }
-  ReadyKey key{slot.item.priority, slot.item.due_ms, slot.order};
+  auto key = ready_key(slot);
+  if (slot.item.pinned_until_ms != 0)
+    pin_expiry_.erase({slot.item.pinned_until_ms, slot.item.item_id});
   if (slot.item.pinned_agent.empty()) {
     ready_open_.erase(key);
   } else if (auto pinned = ready_pinned_.find(slot.item.pinned_agent);
@@ -115,9 +157,12 @@ void DispatchIndex::unplace(const ItemSlot& slot) {
 }
 
 void DispatchIndex::place(ItemSlot& slot, std::int64_t now_ms) {
+  slot.capped = false;
+  slot.no_window = false;
   auto wake = slot.item.due_ms;
   if (wake <= now_ms) {
     auto from = dialable_from(slot.zone_key, now_ms);
+    slot.no_window = !from;
     wake = from ? *from : now_ms + kRecheckNeverMs;
   }
   if (wake > now_ms) {
@@ -127,13 +172,29 @@ void DispatchIndex::place(ItemSlot& slot, std::int64_t now_ms) {
     return;
   }
   slot.where = Where::ready;
-  ReadyKey key{slot.item.priority, slot.item.due_ms, slot.order};
+  // A callback whose agent did not come within its grace is anyone's.
+  if (slot.item.pinned_until_ms != 0 && slot.item.pinned_until_ms <= now_ms) {
+    slot.item.pinned_agent.clear();
+    slot.item.pinned_until_ms = 0;
+  }
+  if (slot.item.pinned_until_ms != 0)
+    pin_expiry_.emplace(slot.item.pinned_until_ms, slot.item.item_id);
   auto& ready =
       slot.item.pinned_agent.empty() ? ready_open_ : ready_pinned_[slot.item.pinned_agent];
-  ready.emplace(key, slot.item.item_id);
+  ready.emplace(ready_key(slot), slot.item.item_id);
+}
+
+void DispatchIndex::unpin_expired(std::int64_t now_ms) {
+  while (!pin_expiry_.empty() && pin_expiry_.begin()->first <= now_ms) {
+    auto id = pin_expiry_.begin()->second;
+    auto& slot = items_.at(id);
+    unplace(slot);  // drops the expiry too
+    place(slot, now_ms);
+  }
 }
 
 void DispatchIndex::wake_items(std::int64_t now_ms) {
+  unpin_expired(now_ms);
   while (!waiting_.empty() && std::get<0>(*waiting_.begin()) <= now_ms) {
     auto id = std::get<2>(*waiting_.begin());
     waiting_.erase(waiting_.begin());
@@ -221,26 +282,41 @@ bool DispatchIndex::try_match(const std::string& agent_id, ReadySet& ready, std:
     if (!source) return false;
     auto id = source->begin()->second;
     auto& slot = items_.at(id);
-    if (do_not_call_.contains(slot.item.phone_number)) {
+    // Taken out here, not by unplace(), which may drop `pinned` from under this loop.
+    auto take_out = [&] {
+      if (slot.item.pinned_until_ms != 0) pin_expiry_.erase({slot.item.pinned_until_ms, id});
       source->erase(source->begin());
+    };
+    if (do_not_call_.contains(slot.item.phone_number)) {
+      take_out();
       refused_.push_back(id);
       items_.erase(id);
       continue;
     }
     if (!rules::window_open(start_at, zones_for(slot.zone_key), callee_window_)) {
-      source->erase(source->begin());
+      take_out();
       place(slot, start_at);  // back to waiting until its window opens
+      continue;
+    }
+    if (auto room_at = capped_until(slot.item.phone_number, start_at)) {
+      take_out();
+      slot.where = Where::waiting;
+      slot.capped = true;
+      slot.wake_ms = *room_at;
+      waiting_.emplace(slot.wake_ms, slot.order, id);
       continue;
     }
     auto& pace =
         agent_pace_.try_emplace(agent_id, settings_.call_rate_limit_per_minute).first->second;
     if (!pace.allows(now_ms, start_at)) {
       set_aside(agent, pace.next_allowed(now_ms));
+      agent.paced = true;
       return false;
     }
     pace.record(start_at);
+    number_attempted(slot.item.phone_number, start_at);
     company_budget_.record(start_at);
-    source->erase(source->begin());
+    take_out();
     if (pinned != ready_pinned_.end() && pinned->second.empty()) ready_pinned_.erase(pinned);
     out.push_back({agent.agent, std::move(slot.item), start_at});
     items_.erase(id);
@@ -288,16 +364,57 @@ std::optional<std::int64_t> DispatchIndex::next_wake() const {
     if (at && (!wake || *at < *wake)) wake = at;
   };
   if (!waiting_.empty()) consider(std::get<0>(*waiting_.begin()));
+  if (!pin_expiry_.empty()) consider(pin_expiry_.begin()->first);
   if (!aside_.empty()) consider(aside_.begin()->first - reserve_ahead_ms_);
   consider(budget_wake_);
   consider(business_wake_);
   return wake;
 }
 
+WaitInfo DispatchIndex::why(const ItemSlot& slot, std::int64_t now_ms) const {
+  if (slot.where == Where::waiting) {
+    if (slot.capped) return {WaitReason::attempt_limit, slot.wake_ms};
+    if (now_ms < slot.item.due_ms) {
+      return {slot.item.retrying ? WaitReason::retry_backoff : WaitReason::schedule, slot.wake_ms};
+    }
+    if (do_not_call_.contains(slot.item.phone_number)) return {WaitReason::do_not_call, {}};
+    // Due, and held by the calling rules until its wake.
+    std::optional<std::int64_t> reopens = slot.wake_ms;
+    if (slot.no_window) reopens.reset();
+    if (rules::is_holiday(now_ms, business_)) return {WaitReason::holiday, reopens};
+    if (!rules::business_open(now_ms, business_)) return {WaitReason::business_hours, reopens};
+    return {WaitReason::callee_window, reopens};
+  }
+  if (do_not_call_.contains(slot.item.phone_number)) return {WaitReason::do_not_call, {}};
+  if (!slot.item.pinned_agent.empty() && !agents_.contains(slot.item.pinned_agent)) {
+    std::optional<std::int64_t> open_at;
+    if (slot.item.pinned_until_ms != 0) open_at = slot.item.pinned_until_ms;
+    return {WaitReason::pinned_agent, open_at};
+  }
+  if (budget_wake_) return {WaitReason::company_budget, budget_wake_};
+  if (free_line_.empty() && !aside_.empty()) {
+    const auto& [first_at, first_id] = *aside_.begin();
+    if (agents_.at(first_id).paced) return {WaitReason::agent_pace, first_at};
+  }
+  return {WaitReason::agent, {}};
+}
+
+std::optional<WaitInfo> DispatchIndex::why(std::string_view item_id, std::int64_t now_ms) const {
+  auto found = items_.find(std::string{item_id});
+  if (found == items_.end()) return std::nullopt;
+  return why(found->second, now_ms);
+}
+
 IndexStats DispatchIndex::stats() const {
   std::size_t ready = ready_open_.size();
   for (const auto& [agent, set] : ready_pinned_) ready += set.size();
   return {free_line_.size(), aside_.size(), ready, waiting_.size(), matches_};
+}
+
+std::map<std::string, std::size_t> DispatchIndex::waiting_for(std::int64_t now_ms) const {
+  std::map<std::string, std::size_t> counts;
+  for (const auto& [id, slot] : items_) ++counts[std::string{to_string(why(slot, now_ms).reason)}];
+  return counts;
 }
 
 }  // namespace dialer::dispatch

@@ -38,6 +38,32 @@ struct PendingItem {
   std::string time_zone;
   std::string pinned_agent;
   std::uint32_t next_attempt = 1;
+  // A callback's pin lasts until then (0: for ever); a callback goes before the ordinary
+  // items of its priority.
+  std::int64_t pinned_until_ms = 0;
+  bool callback = false;
+  bool retrying = false;  // due after a retry's backoff (not a schedule nor a callback)
+};
+
+// Why a pending item is not being dialled (the API's `waitingFor`).
+enum class WaitReason {
+  schedule,
+  retry_backoff,
+  business_hours,
+  callee_window,
+  holiday,
+  agent,
+  pinned_agent,
+  company_budget,
+  agent_pace,
+  attempt_limit,
+  do_not_call
+};
+std::string_view to_string(WaitReason reason);
+
+struct WaitInfo {
+  WaitReason reason = WaitReason::agent;
+  std::optional<std::int64_t> eligible_at_ms;  // when it may be dialled, when that is known
 };
 
 struct Match {
@@ -65,6 +91,8 @@ class DispatchIndex {
   // durable, so that the call starts the moment the agent may take it.
   void set_reserve_ahead(std::int64_t ms) { reserve_ahead_ms_ = ms; }
   void set_do_not_call(std::set<std::string> numbers);
+  // A call made to `phone_number` at `at_ms`: counted against compliance's cap per number.
+  void number_attempted(const std::string& phone_number, std::int64_t at_ms);
 
   void agent_free(FreeAgent agent);
   void agent_gone(std::string_view agent_id);  // busy, paused, stopped: no longer free
@@ -79,13 +107,18 @@ class DispatchIndex {
   // When something may next become possible, if anything waits on time.
   std::optional<std::int64_t> next_wake() const;
 
+  // Why the item waits at `now_ms`; nothing when the index does not hold it.
+  std::optional<WaitInfo> why(std::string_view item_id, std::int64_t now_ms) const;
   IndexStats stats() const;
+  // The items the index holds, by the word of why they wait at `now_ms`.
+  std::map<std::string, std::size_t> waiting_for(std::int64_t now_ms) const;
   bool has_item(std::string_view item_id) const { return items_.contains(std::string{item_id}); }
   bool has_free_agent(std::string_view agent_id) const;
 
  private:
   struct ReadyKey {
     std::int32_t priority;
+    bool ordinary;  // false for a callback: it goes first
     std::int64_t due_ms;
     std::uint64_t order;
     auto operator<=>(const ReadyKey&) const = default;
@@ -97,6 +130,8 @@ class DispatchIndex {
     std::uint64_t order = 0;
     Where where = Where::waiting;
     std::int64_t wake_ms = 0;  // while waiting
+    bool capped = false;       // waiting: the number's attempts reached the cap
+    bool no_window = false;    // waiting: the rules leave it no time to ring; looked at again
   };
   // A free agent waits in the line, or aside until its wrap-up or pace allows a call
   // (less the reservation's head start).
@@ -105,10 +140,13 @@ class DispatchIndex {
     bool in_line = false;
     std::int64_t key_ms = 0;       // free since (in line), or may call from (aside)
     std::int64_t may_call_ms = 0;  // in line: when its wrap-up and pace allow a call
+    bool paced = false;            // aside for its pace, not its wrap-up
   };
   using ReadySet = std::map<ReadyKey, std::string>;
 
+  static ReadyKey ready_key(const ItemSlot& slot);
   void place(ItemSlot& slot, std::int64_t now_ms);
+  void unpin_expired(std::int64_t now_ms);
   void unplace(const ItemSlot& slot);
   void wake_items(std::int64_t now_ms);
   void wake_agents(std::int64_t now_ms);
@@ -117,6 +155,9 @@ class DispatchIndex {
   const std::vector<const date::time_zone*>& zones_for(const std::string& zone_key);
   std::string zone_key_of(const PendingItem& item);
   void set_aside(AgentSlot& slot, std::int64_t until_ms);
+  // When the number's attempts within the window leave room for one more, if they do not now.
+  std::optional<std::int64_t> capped_until(const std::string& phone_number, std::int64_t at_ms);
+  WaitInfo why(const ItemSlot& slot, std::int64_t now_ms) const;
   bool try_match(const std::string& agent_id, ReadySet& ready, std::int64_t now_ms,
                  std::vector<Match>& out);
 
@@ -131,11 +172,13 @@ class DispatchIndex {
   std::set<std::pair<std::int64_t, std::string>> aside_;      // (may call from, agent)
   std::unordered_map<std::string, RateWindow> agent_pace_;
   RateWindow company_budget_;
+  std::unordered_map<std::string, std::vector<std::int64_t>> attempts_;  // per number, oldest first
 
   std::unordered_map<std::string, ItemSlot> items_;
   ReadySet ready_open_;
   std::unordered_map<std::string, ReadySet> ready_pinned_;
   std::set<std::tuple<std::int64_t, std::uint64_t, std::string>> waiting_;
+  std::set<std::pair<std::int64_t, std::string>> pin_expiry_;  // ready callbacks' pins
   std::vector<std::string> refused_;
   std::uint64_t next_order_ = 0;
   std::uint64_t matches_ = 0;

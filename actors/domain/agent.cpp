@@ -95,7 +95,31 @@ struct AgentDecider {
 
   Result<Events> operator()(const agent::CallEnded& c) const {
     if (s.call_id != c.call_id) return Events{};
-    return Events{events::AgentCallEnded{c.call_id, c.talk_seconds, c.now_ms + c.wrap_up_ms}};
+    bool disposed = s.dispositioned_call_id == c.call_id;
+    auto wrap_up_until =
+        disposed && s.disposition_ends_wrap_up ? c.now_ms : c.now_ms + c.wrap_up_ms;
+    Events out{events::AgentCallEnded{c.call_id, c.talk_seconds, wrap_up_until}};
+    if (c.require_disposition && !disposed) {
+      out.push_back(events::AgentAwaitingDisposition{c.call_id});
+    }
+    return out;
+  }
+
+  Result<Events> operator()(const agent::Dispose& c) const {
+    // A call before the agent's last: the item keeps the decision, the agent has moved on.
+    if (c.call_id != s.call_id && c.call_id != s.last_call_id) return Events{};
+    return Events{events::AgentDispositioned{c.call_id, c.ends_wrap_up}};
+  }
+
+  Result<Events> operator()(const agent::Ready& c) const {
+    if (s.mode == AgentMode::offline) return conflict("the dialer is not running for this agent");
+    if (!s.call_id.empty()) return conflict("the agent is on a call");
+    if (s.awaiting_disposition) {
+      return conflict("call " + s.last_call_id +
+                      " needs a disposition first (dialer.requireDisposition is on)");
+    }
+    if (c.now_ms >= s.wrap_up_until_ms) return Events{};  // not in wrap-up
+    return Events{events::AgentReady{s.last_call_id}};
   }
 
   Result<Events> operator()(const agent::Release& c) const {
@@ -120,6 +144,7 @@ struct AgentEvolver {
 
   void operator()(const events::AgentStarted& e) const {
     bool new_session = s.mode == AgentMode::offline;
+    s.awaiting_disposition = false;
     s.mode = AgentMode::active;
     s.ever_started = true;
     s.aircall_user_id = e.aircall_user_id;
@@ -141,6 +166,7 @@ struct AgentEvolver {
     s.mode = AgentMode::offline;
     s.pause_reason.clear();
     s.session_ended_ms = at;
+    s.awaiting_disposition = false;
   }
   void operator()(const events::AgentAircallStatusChanged& e) const {
     if (e.connected) s.aircall_connected = *e.connected;
@@ -151,6 +177,7 @@ struct AgentEvolver {
     s.call_id = e.call_id;
     s.queue_item_id = e.queue_item_id;
     s.call_answered = false;
+    s.last_call_id = e.call_id;
   }
   void operator()(const events::AgentCallAnswered&) const { s.call_answered = true; }
   void operator()(const events::AgentCallEnded& e) const {
@@ -166,6 +193,17 @@ struct AgentEvolver {
     s.queue_item_id.clear();
     s.call_answered = false;
     s.wrap_up_until_ms = std::max(s.wrap_up_until_ms, e.hold_until_ms);
+  }
+  void operator()(const events::AgentDispositioned& e) const {
+    s.dispositioned_call_id = e.call_id;
+    s.disposition_ends_wrap_up = e.ends_wrap_up;
+    if (e.call_id == s.call_id) return;  // during the call: its end applies it
+    s.awaiting_disposition = false;
+    if (e.ends_wrap_up) s.wrap_up_until_ms = std::min(s.wrap_up_until_ms, at);
+  }
+  void operator()(const events::AgentAwaitingDisposition&) const { s.awaiting_disposition = true; }
+  void operator()(const events::AgentReady&) const {
+    s.wrap_up_until_ms = std::min(s.wrap_up_until_ms, at);
   }
   void operator()(const auto&) const {}
 };
@@ -229,7 +267,7 @@ bool takes_calls(const AgentState& s) {
 
 bool can_take_call(const AgentState& s, std::int64_t now_ms) {
   return s.mode == AgentMode::active && s.call_id.empty() && now_ms >= s.wrap_up_until_ms &&
-         aircall_available(s);
+         !s.awaiting_disposition && aircall_available(s);
 }
 
 std::string status_label(const AgentState& s, std::int64_t now_ms) {
@@ -241,7 +279,9 @@ std::string status_label(const AgentState& s, std::int64_t now_ms) {
     return std::string{now_ms < s.wrap_up_until_ms ? kWrapUp : kDialing};
   }
   if (s.mode == AgentMode::paused) return pause_status(s.pause_reason);
-  if (now_ms < s.wrap_up_until_ms || s.aircall_wrapping_up) return std::string{kWrapUp};
+  if (now_ms < s.wrap_up_until_ms || s.awaiting_disposition || s.aircall_wrapping_up) {
+    return std::string{kWrapUp};
+  }
   if (!aircall_available(s)) return std::string{kBusy};
   return std::string{kAvailable};
 }
@@ -258,8 +298,11 @@ std::optional<std::string> agent_status_after(const events::Event& event) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, events::AgentStarted> ||
                       std::is_same_v<T, events::AgentCallEnded> ||
-                      std::is_same_v<T, events::AgentReleased>) {
+                      std::is_same_v<T, events::AgentReleased> ||
+                      std::is_same_v<T, events::AgentReady>) {
           return std::string{kAvailable};
+        } else if constexpr (std::is_same_v<T, events::AgentAwaitingDisposition>) {
+          return std::string{kWrapUp};
         } else if constexpr (std::is_same_v<T, events::AgentPaused>) {
           return pause_status(e.reason);
         } else if constexpr (std::is_same_v<T, events::AgentStopped>) {

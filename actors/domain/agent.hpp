@@ -34,6 +34,14 @@ struct AgentState {
   std::string queue_item_id;
   bool call_answered = false;
   std::int64_t wrap_up_until_ms = 0;
+  // The latest call, kept after it ends (the disposition shortcut's call), and the call a
+  // disposition was last given for; a disposition given during a call shortens the
+  // wrap-up after it when `disposition_ends_wrap_up`.
+  std::string last_call_id;
+  std::string dispositioned_call_id;
+  bool disposition_ends_wrap_up = false;
+  // In wrap-up until the last call has a disposition (dialer.requireDisposition).
+  bool awaiting_disposition = false;
 
   // Aircall's view; unknown counts as yes until Aircall says otherwise.
   bool aircall_connected = true;
@@ -61,6 +69,10 @@ struct AgentState {
     field("queueItemId", self.queue_item_id);
     field("callAnswered", self.call_answered);
     field("wrapUpUntil", self.wrap_up_until_ms);
+    field("lastCallId", self.last_call_id);
+    field("dispositionedCallId", self.dispositioned_call_id);
+    field("dispositionEndsWrapUp", self.disposition_ends_wrap_up);
+    field("awaitingDisposition", self.awaiting_disposition);
     field("aircallConnected", self.aircall_connected);
     field("aircallOpened", self.aircall_opened);
     field("aircallWrappingUp", self.aircall_wrapping_up);
@@ -97,6 +109,7 @@ struct CallEnded {
   std::int64_t talk_seconds = 0;
   std::int64_t now_ms = 0;
   std::int64_t wrap_up_ms = 0;
+  bool require_disposition = false;  // wrap-up lasts until a disposition comes
 };
 struct Release {
   std::string call_id;
@@ -110,8 +123,19 @@ struct AircallStatus {
   std::string source_event;
 };
 
+// A disposition for call `call_id` (the current or the last one); `ends_wrap_up`: it ends
+// the wrap-up after the call (dialer.wrapUpEndsOnDisposition).
+struct Dispose {
+  std::string call_id;
+  bool ends_wrap_up = true;
+};
+// The agent ends their wrap-up: ready for the next call.
+struct Ready {
+  std::int64_t now_ms = 0;
+};
+
 using Command = std::variant<Start, Pause, Stop, Resume, Reserve, CallAnswered, CallEnded, Release,
-                             AircallStatus>;
+                             AircallStatus, Dispose, Ready>;
 
 }  // namespace agent
 

@@ -14,7 +14,9 @@ namespace {
 using nlohmann::json;
 
 // The type words of the original's config documents.
-constexpr NameTable<ValueType, 9> kTypeNames{{
+constexpr std::size_t kMaxDispositions = 50;
+
+constexpr NameTable<ValueType, 10> kTypeNames{{
     {ValueType::string, "string"},
     {ValueType::integer, "number"},
     {ValueType::boolean, "boolean"},
@@ -24,6 +26,7 @@ constexpr NameTable<ValueType, 9> kTypeNames{{
     {ValueType::date_list, "date[]"},
     {ValueType::outcome_list, "string[]"},
     {ValueType::string_list, "string[]"},
+    {ValueType::disposition_list, "object[]"},
 }};
 
 // One builder a kind of setting, so that the table below reads as a table.
@@ -56,6 +59,18 @@ SettingSpec time_setting(std::string key, std::string name, std::string descript
   return spec;
 }
 
+json default_dispositions() {
+  auto one = [](const char* code, const char* label, const char* action) {
+    return json{{"code", code}, {"label", label}, {"action", action}};
+  };
+  return json::array(
+      {one("interested", "Interested", "complete"),
+       one("not-interested", "Not interested", "complete"),
+       one("callback", "Call back", "callback"), one("voicemail", "Voicemail", "retry"),
+       one("no-answer", "No answer", "retry"), one("wrong-number", "Wrong number", "wrong-number"),
+       one("do-not-call", "Do not call", "do-not-call")});
+}
+
 std::vector<SettingSpec> make_specs() {
   using T = ValueType;
   auto retry_on = setting("dialer.retryOn", "Retry on", "Call outcomes worth another attempt",
@@ -78,6 +93,29 @@ std::vector<SettingSpec> make_specs() {
                      "Seconds an agent gets after each call", "dialer", T::integer, 30),
              0, 3600),
       retry_on,
+      setting("dialer.dispositions", "Dispositions",
+              "What an agent may decide of a call: {code, label, action}, action one of "
+              "complete, retry, callback, do-not-call, wrong-number",
+              "dialer", T::disposition_list, default_dispositions()),
+      setting("dialer.wrapUpEndsOnDisposition", "Disposition ends wrap-up",
+              "A disposition ends the agent's wrap-up at once", "dialer", T::boolean, true),
+      setting("dialer.requireDisposition", "Require a disposition",
+              "The agent stays in wrap-up until the call has a disposition", "dialer", T::boolean,
+              false),
+      ranged(setting("dialer.callbackGraceMinutes", "Callback grace",
+                     "Minutes a callback pinned to an offline agent waits for them before anyone "
+                     "may take it",
+                     "dialer", T::integer, 15),
+             0, 1440),
+      ranged(setting("compliance.maxAttemptsPerNumber", "Attempts per number",
+                     "At most this many calls to one number within the attempt window, across "
+                     "every item and client that shares it; null: no cap",
+                     "compliance", T::integer, nullptr),
+             1, 100),
+      ranged(setting("compliance.attemptWindowDays", "Attempt window",
+                     "Days over which attempts per number are counted (France: 4 in 30 days)",
+                     "compliance", T::integer, 30),
+             1, 365),
       secret(setting("aircall.apiKey", "Aircall API ID", "Company API id for Basic auth", "aircall",
                      T::string, "")),
       secret(setting("aircall.apiSecret", "Aircall API token", "Company API token for Basic auth",
@@ -151,6 +189,70 @@ Result<json> check_integer(const SettingSpec& spec, const json& value) {
                              " and " + std::to_string(spec.max.value_or(INT64_MAX)));
   }
   return json(number);
+}
+
+bool valid_code(const std::string& code) {
+  if (code.empty() || code.size() > 40) return false;
+  auto word = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!word(code.front())) return false;
+  return std::all_of(code.begin(), code.end(), [&](char c) { return word(c) || c == '-'; });
+}
+
+std::string folded(std::string_view text) {
+  std::string out{text};
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// A list of {code, label, action}: codes unique, lower-case words; labels short text;
+// actions known. The error names the entry's field.
+Result<json> check_dispositions(const SettingSpec& spec, const json& value) {
+  if (!value.is_array() || value.empty()) {
+    return invalid(spec, "must be a non-empty list of {code, label, action}");
+  }
+  if (value.size() > kMaxDispositions) {
+    return invalid(spec, "may hold at most " + std::to_string(kMaxDispositions) + " entries");
+  }
+  std::set<std::string> codes;
+  json out = json::array();
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto& entry = value[i];
+    auto field = spec.key + "[" + std::to_string(i) + "]";
+    auto refuse = [&](const std::string& name, const std::string& why) {
+      return Error{ErrorCode::invalid_argument, field + "." + name + " " + why, field + "." + name};
+    };
+    if (!entry.is_object()) {
+      return Error{ErrorCode::invalid_argument, field + " must be an object", field};
+    }
+    for (const auto& [name, _] : entry.items()) {
+      if (name != "code" && name != "label" && name != "action") {
+        return refuse(name, "is not a field of a disposition (code, label, action)");
+      }
+    }
+    auto code = entry.find("code");
+    if (code == entry.end() || !code->is_string() || !valid_code(code->get<std::string>())) {
+      return refuse("code", "must be 1 to 40 lower-case letters, digits and dashes");
+    }
+    if (!codes.insert(code->get<std::string>()).second) {
+      return refuse("code", "repeats \"" + code->get<std::string>() + "\": codes must be unique");
+    }
+    auto label = entry.find("label");
+    if (label == entry.end() || !label->is_string() || label->get<std::string>().empty() ||
+        label->get<std::string>().size() > 80) {
+      return refuse("label", "must be text of 1 to 80 characters");
+    }
+    auto action = entry.find("action");
+    events::DispositionAction parsed;
+    if (action == entry.end() || !action->is_string() ||
+        !events::from_string(action->get<std::string>(), parsed)) {
+      return refuse("action",
+                    "must be one of complete, retry, callback, do-not-call, wrong-number");
+    }
+    out.push_back(json{{"code", *code}, {"label", *label}, {"action", *action}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -230,6 +332,8 @@ Result<json> validate_setting(const SettingSpec& spec, const json& value) {
       }
       return json(unique);
     }
+    case ValueType::disposition_list:
+      return check_dispositions(spec, value);
   }
   return invalid(spec, "has an unknown type");
 }
@@ -321,7 +425,32 @@ DialerSettings dialer_settings(const ConfigState& state) {
       *parse_time_of_day(state.value("scheduling.calleeWindowStart").get<std::string>());
   s.callee_end_minute =
       *parse_time_of_day(state.value("scheduling.calleeWindowEnd").get<std::string>());
+  for (const auto& entry : state.value("dialer.dispositions")) {
+    Disposition d{entry.value("code", ""), entry.value("label", ""),
+                  events::DispositionAction::complete};
+    events::from_string(entry.value("action", ""), d.action);
+    s.dispositions.push_back(std::move(d));
+  }
+  s.wrap_up_ends_on_disposition = state.value("dialer.wrapUpEndsOnDisposition").get<bool>();
+  s.require_disposition = state.value("dialer.requireDisposition").get<bool>();
+  s.callback_grace_ms = state.value("dialer.callbackGraceMinutes").get<std::int64_t>() * 60'000;
+  if (const auto& cap = state.value("compliance.maxAttemptsPerNumber"); cap.is_number_integer()) {
+    s.max_attempts_per_number = cap.get<int>();
+  }
+  s.attempt_window_ms =
+      state.value("compliance.attemptWindowDays").get<std::int64_t>() * 24 * 60 * 60'000;
   return s;
+}
+
+const Disposition* DialerSettings::find_disposition(std::string_view code_or_label) const {
+  auto wanted = folded(code_or_label);
+  for (const auto& d : dispositions) {
+    if (d.code == code_or_label) return &d;
+  }
+  for (const auto& d : dispositions) {
+    if (folded(d.code) == wanted || folded(d.label) == wanted) return &d;
+  }
+  return nullptr;
 }
 
 }  // namespace dialer::domain

@@ -27,7 +27,8 @@ enum class ValueType {
   integer_list,
   date_list,
   outcome_list,
-  string_list
+  string_list,
+  disposition_list
 };
 
 std::string_view to_string(ValueType type);
@@ -36,7 +37,8 @@ struct SettingSpec {
   std::string key;
   std::string name;
   std::string description;
-  std::string category;  // general, dialer, aircall, scheduling, notifications, security
+  std::string category;  // general, dialer, aircall, scheduling, notifications, security,
+                         // compliance
   ValueType type = ValueType::string;
   nlohmann::json default_value;
   bool editable = true;
@@ -68,6 +70,14 @@ ConfigState evolve(ConfigState state, const events::ConfigChanged& event);
 // Events that are not config changes leave the state as it is.
 ConfigState evolve(ConfigState state, const events::Event& event, std::int64_t recorded_at_ms);
 
+// One of the team's dispositions (dialer.dispositions): what an agent may decide of a call.
+struct Disposition {
+  std::string code;
+  std::string label;
+  events::DispositionAction action = events::DispositionAction::complete;
+  bool operator==(const Disposition&) const = default;
+};
+
 // The settings the dialer acts on, typed.
 struct DialerSettings {
   int call_rate_limit_per_minute = 6;
@@ -84,6 +94,16 @@ struct DialerSettings {
   std::vector<std::string> holidays;              // YYYY-MM-DD in the operator's zone
   int callee_start_minute = 8 * 60;
   int callee_end_minute = 21 * 60;
+  std::vector<Disposition> dispositions;
+  bool wrap_up_ends_on_disposition = true;
+  bool require_disposition = false;
+  std::int64_t callback_grace_ms = 15 * 60'000;
+  // At most this many attempts per number within the window (compliance); none: no cap.
+  std::optional<int> max_attempts_per_number;
+  std::int64_t attempt_window_ms = 30LL * 24 * 60 * 60'000;
+
+  // The disposition with this code, or, case folded, this code or label.
+  const Disposition* find_disposition(std::string_view code_or_label) const;
 };
 
 DialerSettings dialer_settings(const ConfigState& state);

@@ -13,6 +13,12 @@ struct NumberDecider {
       return Error{ErrorCode::invalid_argument, "a claim needs an item", "itemId"};
     }
     if (s.held_by == c.item_id) return Events{};
+    if (!s.marked_wrong_by.empty()) {
+      return Error{
+          ErrorCode::conflict,
+          s.phone_number + " was found to be a wrong number (call " + s.marked_wrong_by + ")",
+          "phoneNumber"};
+    }
     if (!s.held_by.empty() && s.held_by != c.stale_holder) {
       return Error{ErrorCode::conflict,
                    s.phone_number + " is already queued (item " + s.held_by + ")", "phoneNumber"};
@@ -23,6 +29,18 @@ struct NumberDecider {
   Result<Events> operator()(const number::Release& c) const {
     if (s.held_by.empty() || s.held_by != c.item_id) return Events{};
     return Events{events::NumberReleased{c.item_id}};
+  }
+
+  Result<Events> operator()(const number::RecordAttempt& c) const {
+    if (c.call_id.empty())
+      return Error{ErrorCode::invalid_argument, "an attempt needs a call", "callId"};
+    if (s.last_call_id == c.call_id) return Events{};  // the same attempt again
+    return Events{events::NumberAttempted{c.item_id, c.call_id}};
+  }
+
+  Result<Events> operator()(const number::MarkWrong& c) const {
+    if (!s.marked_wrong_by.empty()) return Events{};
+    return Events{events::NumberMarkedWrong{c.item_id, c.call_id}};
   }
 };
 
@@ -44,6 +62,13 @@ NumberState evolve(NumberState state, const events::Event& event, std::int64_t r
     state.claimed_at_ms = recorded_at_ms;
   } else if (const auto* released = std::get_if<events::NumberReleased>(&event)) {
     if (state.held_by == released->item_id) state.held_by.clear();
+  } else if (const auto* attempted = std::get_if<events::NumberAttempted>(&event)) {
+    state.attempts_ms.push_back(recorded_at_ms);
+    if (state.attempts_ms.size() > kKeptAttempts)
+      state.attempts_ms.erase(state.attempts_ms.begin());
+    state.last_call_id = attempted->call_id;
+  } else if (const auto* wrong = std::get_if<events::NumberMarkedWrong>(&event)) {
+    state.marked_wrong_by = wrong->call_id;
   }
   return state;
 }

@@ -19,8 +19,15 @@ struct NumberState {
   std::string phone_number;  // E.164
   std::string held_by;       // the item that holds it; empty when it is free
   std::int64_t claimed_at_ms = 0;
+  std::string marked_wrong_by;  // the call whose wrong-number disposition marked it; empty: not
+  // When its latest calls were made, oldest first (at most kKeptAttempts), and the last one.
+  std::vector<std::int64_t> attempts_ms;
+  std::string last_call_id;
   bool operator==(const NumberState&) const = default;
 };
+
+// More than any cap counts (compliance.maxAttemptsPerNumber is at most 100).
+inline constexpr std::size_t kKeptAttempts = 100;
 
 // An item is added just after it claims its number; a claim whose item is still not there
 // after this long was left behind by a crash between the two.
@@ -43,7 +50,19 @@ struct Release {
   std::string item_id;
 };
 
-using Command = std::variant<Claim, Release>;
+// An agent's wrong-number disposition of call `call_id`: the number is not queued again.
+struct MarkWrong {
+  std::string item_id;
+  std::string call_id;
+};
+
+// Call `call_id` of item `item_id` is about to ring the number.
+struct RecordAttempt {
+  std::string item_id;
+  std::string call_id;
+};
+
+using Command = std::variant<Claim, Release, MarkWrong, RecordAttempt>;
 
 }  // namespace number
 

@@ -37,6 +37,53 @@ bool priority_ok(std::int32_t priority) {
   return priority >= 0 && priority <= kMaxPriority;
 }
 
+// What a disposition's action does to the item: `ending` with the attempt's outcome when
+// the attempt is ending now, else to the item as its attempt left it.
+Events fate(const QueueItemState& s, const events::QueueItemDispositioned& d, bool ending,
+            std::optional<events::CallOutcome> outcome, std::int64_t now_ms,
+            const RetryPolicy& policy, std::int64_t grace_ms) {
+  using events::CallOutcome;
+  using events::DispositionAction;
+  auto result = ending ? outcome : s.last_result;
+  bool open = ending || s.status == ItemStatus::pending;
+  switch (d.action) {
+    case DispositionAction::complete:
+    case DispositionAction::do_not_call:
+      if (open || s.status == ItemStatus::failed) {
+        return Events{
+            events::QueueItemCompleted{d.call_id, result.value_or(CallOutcome::connected)}};
+      }
+      return {};
+    case DispositionAction::retry: {
+      if (!ending && s.status == ItemStatus::pending && s.retry_due_ms) return {};
+      auto max_attempts = static_cast<std::uint32_t>(policy.max_retries) + 1;
+      if (s.current_attempt < max_attempts) {
+        return Events{
+            events::QueueItemRetryScheduled{d.call_id, result.value_or(CallOutcome::no_answer),
+                                            now_ms + retry_delay_after(policy, s.current_attempt)}};
+      }
+      if (open || s.status != ItemStatus::failed) {
+        return Events{events::QueueItemFailed{d.call_id, result, "attempts exhausted"}};
+      }
+      return {};
+    }
+    case DispositionAction::callback: {
+      auto at = d.callback_at_ms.value_or(now_ms);
+      auto pinned_until =
+          d.callback_agent.empty() ? 0 : d.callback_dials_at_ms.value_or(at) + grace_ms;
+      return Events{events::QueueItemCallbackScheduled{d.call_id, at, d.callback_agent,
+                                                       pinned_until, result}};
+    }
+    case DispositionAction::wrong_number:
+      if (open || s.status != ItemStatus::failed) {
+        return Events{
+            events::QueueItemFailed{d.call_id, CallOutcome::wrong_number, "wrong number"}};
+      }
+      return {};
+  }
+  return {};
+}
+
 struct ItemDecider {
   const QueueItemState& s;
 
@@ -83,8 +130,8 @@ struct ItemDecider {
       return conflict("the item is being dialled");
     }
     if (!dialable(s, c.now_ms)) return conflict("the item is not due for a call");
-    if (!s.details.assigned_to.empty() && s.details.assigned_to != c.agent_id) {
-      return conflict("the item is pinned to agent " + s.details.assigned_to);
+    if (auto pinned = pinned_agent(s, c.now_ms); !pinned.empty() && pinned != c.agent_id) {
+      return conflict("the item is pinned to agent " + pinned);
     }
     return Events{events::QueueItemAssigned{c.agent_id, c.call_id, s.attempts + 1}};
   }
@@ -97,6 +144,10 @@ struct ItemDecider {
   Result<Events> operator()(const queue_item::RecordOutcome& c) const {
     if (s.status != ItemStatus::in_progress || s.call_id != c.call_id) return Events{};
     using events::CallOutcome;
+    // The agent decided before the call ended: their decision settles it.
+    if (s.disposition && s.disposition->call_id == c.call_id) {
+      return fate(s, *s.disposition, true, c.outcome, c.now_ms, c.policy, c.callback_grace_ms);
+    }
     if (c.outcome == CallOutcome::connected) {
       return Events{events::QueueItemCompleted{c.call_id, c.outcome}};
     }
@@ -115,6 +166,30 @@ struct ItemDecider {
     }
     return Events{events::QueueItemFailed{c.call_id, c.outcome, "not worth a retry"}};
   }
+
+  Result<Events> operator()(const queue_item::Dispose& c) const {
+    const auto& d = c.disposition;
+    if (!s.exists) return not_found();
+    if (s.status == ItemStatus::cancelled) return conflict("the item was deleted");
+    bool current = s.status == ItemStatus::in_progress && s.call_id == d.call_id;
+    if (!current && s.last_call_id != d.call_id) {
+      return conflict("call " + d.call_id +
+                      " is not this item's latest attempt: the item has been dialled since");
+    }
+    if (d.action == events::DispositionAction::callback &&
+        (!d.callback_at_ms || *d.callback_at_ms <= c.now_ms)) {
+      return Error{ErrorCode::invalid_argument, "a callback needs a time in the future",
+                   "callbackAt"};
+    }
+    Events out{d};
+    if (current) return out;  // the call's end applies it
+    auto after = evolve(s, d, c.now_ms);
+    for (auto& event :
+         fate(after, d, false, std::nullopt, c.now_ms, c.policy, c.callback_grace_ms)) {
+      out.push_back(std::move(event));
+    }
+    return out;
+  }
 };
 
 // The fields each event changes; the status comes from item_status_after.
@@ -127,6 +202,13 @@ struct ItemEvolver {
     s.last_result = outcome;
     s.call_id.clear();
     s.agent_id.clear();
+    s.retry_due_ms.reset();
+    clear_callback();
+  }
+  void clear_callback() const {
+    s.callback_due_ms.reset();
+    s.callback_agent.clear();
+    s.pinned_until_ms = 0;
   }
 
   void operator()(const events::QueueItemAdded& e) const {
@@ -142,10 +224,12 @@ struct ItemEvolver {
       s.details.scheduled_for_ms.reset();
       s.retry_due_ms.reset();
     }
+    if (e.unscheduled || e.scheduled_for_ms) clear_callback();
     if (e.notes) s.details.notes = *e.notes;
   }
   void operator()(const events::QueueItemStatusSet& e) const {
     s.retry_due_ms.reset();
+    clear_callback();
     s.status_reason = e.reason;
   }
   void operator()(const events::QueueItemAssigned& e) const {
@@ -155,6 +239,9 @@ struct ItemEvolver {
     s.current_attempt = e.attempt;
     s.last_attempt_ms = at;
     s.retry_due_ms.reset();
+    clear_callback();
+    s.last_call_id = e.call_id;
+    s.disposition.reset();
   }
   void operator()(const events::QueueItemReleased&) const {
     s.current_attempt = s.attempts;
@@ -167,6 +254,13 @@ struct ItemEvolver {
     s.retry_due_ms = e.due_at_ms;
   }
   void operator()(const events::QueueItemFailed& e) const { end_attempt(e.outcome); }
+  void operator()(const events::QueueItemDispositioned& e) const { s.disposition = e; }
+  void operator()(const events::QueueItemCallbackScheduled& e) const {
+    end_attempt(e.outcome);
+    s.callback_due_ms = e.due_at_ms;
+    s.callback_agent = e.agent_id;
+    s.pinned_until_ms = e.pinned_until_ms;
+  }
   void operator()(const auto&) const {}
 };
 
@@ -195,6 +289,7 @@ bool from_string(std::string_view text, ItemStatus& status) {
 }
 
 std::int64_t QueueItemState::due_at_ms() const {
+  if (callback_due_ms) return *callback_due_ms;
   if (retry_due_ms) return *retry_due_ms;
   return details.scheduled_for_ms.value_or(created_at_ms);
 }
@@ -209,7 +304,8 @@ std::optional<ItemStatus> item_status_after(const events::Event& event) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, events::QueueItemAdded> ||
                       std::is_same_v<T, events::QueueItemReleased> ||
-                      std::is_same_v<T, events::QueueItemRetryScheduled>) {
+                      std::is_same_v<T, events::QueueItemRetryScheduled> ||
+                      std::is_same_v<T, events::QueueItemCallbackScheduled>) {
           return ItemStatus::pending;
         } else if constexpr (std::is_same_v<T, events::QueueItemAssigned>) {
           return ItemStatus::in_progress;
@@ -236,6 +332,12 @@ QueueItemState evolve(QueueItemState state, const events::Event& event,
   return state;
 }
 
+std::string pinned_agent(const QueueItemState& s, std::int64_t now_ms) {
+  if (!s.details.assigned_to.empty()) return s.details.assigned_to;
+  if (!s.callback_agent.empty() && now_ms < s.pinned_until_ms) return s.callback_agent;
+  return {};
+}
+
 bool holds_number(const QueueItemState& s) {
   return s.exists && (s.status == ItemStatus::pending || s.status == ItemStatus::in_progress);
 }
@@ -247,7 +349,7 @@ bool dialable(const QueueItemState& s, std::int64_t now_ms) {
 std::string phase_label(const QueueItemState& s, std::int64_t now_ms) {
   if (s.status == ItemStatus::in_progress) return "dialing";
   if (s.status != ItemStatus::pending || s.due_at_ms() <= now_ms) return "";
-  return s.retry_due_ms ? "retry-wait" : "scheduled";
+  return s.retry_due_ms && !s.callback_due_ms ? "retry-wait" : "scheduled";
 }
 
 std::int64_t retry_delay_after(const RetryPolicy& policy, std::uint32_t attempt) {

@@ -35,6 +35,15 @@ struct QueueItemState {
   std::int64_t last_attempt_ms = 0;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
+  // The latest attempt, kept after it ends: a disposition may come for it until the item is
+  // dialled again. Its latest disposition, if any.
+  std::string last_call_id;
+  std::optional<events::QueueItemDispositioned> disposition;
+  // A callback: due then, for callback_agent alone until pinned_until_ms (see
+  // QueueItemCallbackScheduled).
+  std::optional<std::int64_t> callback_due_ms;
+  std::string callback_agent;
+  std::int64_t pinned_until_ms = 0;
 
   // When the item may next be dialled, calling rules aside.
   std::int64_t due_at_ms() const;
@@ -55,6 +64,11 @@ struct QueueItemState {
     field("lastAttempt", self.last_attempt_ms);
     field("createdAt", self.created_at_ms);
     field("updatedAt", self.updated_at_ms);
+    field("lastCallId", self.last_call_id);
+    field("disposition", self.disposition);
+    field("callbackDue", self.callback_due_ms);
+    field("callbackAgent", self.callback_agent);
+    field("pinnedUntil", self.pinned_until_ms);
   }
 };
 
@@ -100,9 +114,20 @@ struct RecordOutcome {
   events::CallOutcome outcome = events::CallOutcome::no_answer;
   std::int64_t now_ms = 0;
   RetryPolicy policy;
+  std::int64_t callback_grace_ms = 0;  // for a disposition given during the call
 };
 
-using Command = std::variant<Add, Update, SetStatus, Cancel, Assign, Release, RecordOutcome>;
+// The agent's decision on attempt `disposition.call_id`, the item's latest: recorded, and the
+// item's fate follows its action, now if the attempt has ended, else when it ends.
+struct Dispose {
+  events::QueueItemDispositioned disposition;
+  std::int64_t now_ms = 0;
+  RetryPolicy policy;
+  std::int64_t callback_grace_ms = 0;
+};
+
+using Command =
+    std::variant<Add, Update, SetStatus, Cancel, Assign, Release, RecordOutcome, Dispose>;
 
 }  // namespace queue_item
 
@@ -113,6 +138,9 @@ QueueItemState evolve(QueueItemState state, const events::Event& event,
 
 // The status an item has just after this event; nothing for an event that does not move it.
 std::optional<ItemStatus> item_status_after(const events::Event& event);
+// The agent the item waits for at `now_ms`: pinned by hand (assignedTo), or a callback's
+// agent within its grace; empty when anyone may take it.
+std::string pinned_agent(const QueueItemState& state, std::int64_t now_ms);
 // Whether the item holds its number: pending or being dialled (see domain/number.hpp).
 bool holds_number(const QueueItemState& state);
 // Ready for an agent: pending and due (calling rules are the dispatcher's).

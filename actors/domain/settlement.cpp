@@ -13,9 +13,10 @@ Settlement settle(const std::string& call_id, const CallState& call, const Diale
       const auto& ended = *call.ended;
       std::int64_t talk_seconds =
           call.answered_at_ms ? (ended.ended_at_ms - *call.answered_at_ms) / 1000 : 0;
-      return {queue_item::RecordOutcome{call_id, ended.outcome, now_ms, policy},
+      return {queue_item::RecordOutcome{call_id, ended.outcome, now_ms, policy,
+                                        settings.callback_grace_ms},
               agent::CallEnded{call_id, std::max<std::int64_t>(talk_seconds, 0), now_ms,
-                               settings.wrap_up_ms}};
+                               settings.wrap_up_ms, settings.require_disposition}};
     }
     case CallPhase::start_failed: {
       auto failure = call.failure.value_or(CallFailure::refused);
@@ -23,9 +24,9 @@ Settlement settle(const std::string& call_id, const CallState& call, const Diale
       agent::Release for_agent{call_id, failure, hold_until};
       // Aircall refused the number itself: an attempt with its outcome, not a release.
       if (failure == CallFailure::bad_number) {
-        return {
-            queue_item::RecordOutcome{call_id, events::CallOutcome::wrong_number, now_ms, policy},
-            for_agent};
+        return {queue_item::RecordOutcome{call_id, events::CallOutcome::wrong_number, now_ms,
+                                          policy, settings.callback_grace_ms},
+                for_agent};
       }
       return {queue_item::Release{call_id, failure}, for_agent};
     }

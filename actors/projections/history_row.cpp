@@ -38,6 +38,7 @@ void StatsBucket::add(const HistoryRow& row, int sign) {
   wait_seconds += sign * row.wait_seconds();
   shift(by_status, row.status, sign);
   if (!row.missed_call_reason.empty()) shift(missed_by_reason, row.missed_call_reason, sign);
+  if (!row.disposition.empty()) shift(by_disposition, row.disposition, sign);
 }
 
 void StatsBucket::merge(const StatsBucket& other) {
@@ -51,6 +52,7 @@ void StatsBucket::merge(const StatsBucket& other) {
   for (const auto& [k, v] : other.by_status) by_status[k] += v;
   for (const auto& [k, v] : other.missed_by_reason) missed_by_reason[k] += v;
   for (const auto& [k, v] : other.talk_histogram) talk_histogram[k] += v;
+  for (const auto& [k, v] : other.by_disposition) by_disposition[k] += v;
 }
 
 std::uint32_t talk_bucket(std::int64_t seconds) {

@@ -35,6 +35,10 @@ struct HistoryRow {
   std::string recording_url;
   std::string failure;
   std::vector<std::string> tags;
+  // The agent's latest disposition of the call, their notes, and a callback's time.
+  std::string disposition;
+  std::string notes;
+  std::optional<std::int64_t> callback_at_ms;
 
   bool final() const { return status != "in-progress"; }
   // Aircall created the call: it was dialled, whatever became of it.
@@ -67,6 +71,9 @@ struct HistoryRow {
     field("recordingUrl", self.recording_url);
     field("failure", self.failure);
     field("tags", self.tags);
+    field("disposition", self.disposition);
+    field("notes", self.notes);
+    field("callbackAt", self.callback_at_ms);
   }
   bool operator==(const HistoryRow&) const = default;
 };
@@ -83,6 +90,7 @@ struct StatsBucket {
   std::int64_t wait_seconds = 0;
   std::map<std::string, std::uint64_t> missed_by_reason;
   std::map<std::uint32_t, std::uint64_t> talk_histogram;  // see talk_bucket()
+  std::map<std::string, std::uint64_t> by_disposition;
 
   // Adds (sign 1) or removes (sign -1) one finished attempt.
   void add(const HistoryRow& row, int sign);
@@ -102,6 +110,7 @@ struct StatsBucket {
     field("waitSeconds", self.wait_seconds);
     field("missedByReason", self.missed_by_reason);
     field("talkHistogram", self.talk_histogram);
+    field("byDisposition", self.by_disposition);
   }
   bool operator==(const StatsBucket&) const = default;
 };

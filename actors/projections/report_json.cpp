@@ -38,7 +38,8 @@ json bucket_json(const StatsBucket& b) {
           {"p90TalkSeconds", p90_talk_seconds(b)},
           {"avgWaitSeconds", ratio(static_cast<double>(b.wait_seconds), b.ended)},
           {"byStatus", b.by_status},
-          {"missedByReason", b.missed_by_reason}};
+          {"missedByReason", b.missed_by_reason},
+          {"byDisposition", b.by_disposition}};
 }
 
 }  // namespace
@@ -152,8 +153,10 @@ json row_json(const HistoryRow& row) {
       {"endTime", time_or_null(row.ended_at_ms)},
       {"duration", row.duration_seconds},
       {"recordingUrl", row.recording_url},
-      {"disposition",
-       row.outcome ? json(std::string{events::to_string(*row.outcome)}) : json(nullptr)},
+      {"outcome", row.outcome ? json(std::string{events::to_string(*row.outcome)}) : json(nullptr)},
+      {"disposition", row.disposition.empty() ? json(nullptr) : json(row.disposition)},
+      {"notes", row.notes},
+      {"callbackAt", row.callback_at_ms ? json(iso_time(*row.callback_at_ms)) : json(nullptr)},
       {"missedCallReason", row.missed_call_reason},
       {"tags", row.tags},
       {"queueItemId", row.queue_item_id},
@@ -217,7 +220,8 @@ json stats_json(const StatsReport& report, const std::string& time_zone) {
           {"realtime",
            {{"agentsByStatus", report.realtime.agents_by_status},
             {"queueByStatus", report.realtime.items_by_status},
-            {"callsInProgress", report.realtime.calls_in_progress}}}};
+            {"callsInProgress", report.realtime.calls_in_progress},
+            {"queueWaitingFor", report.realtime.queue_waiting_for}}}};
 }
 
 }  // namespace dialer::projections

@@ -227,6 +227,16 @@ struct RowChange {
     row->tags = e.tags;
     return true;
   }
+  bool operator()(const events::QueueItemDispositioned& e) const {
+    if (!row) return false;
+    if (row->disposition == e.disposition && row->notes == e.notes &&
+        row->callback_at_ms == e.callback_at_ms)
+      return false;
+    row->disposition = e.disposition;
+    row->notes = e.notes;
+    row->callback_at_ms = e.callback_at_ms;
+    return true;
+  }
   bool operator()(const events::CallLost&) const {
     auto failure = std::string{to_string(events::CallFailure::lost)};
     if (!row || (row->status == "failed" && row->failure == failure)) return false;
@@ -318,6 +328,9 @@ void ReportingFold::apply(std::string_view stream, std::int64_t recorded_at_ms,
     if (const auto* added = std::get_if<events::QueueItemAdded>(&event)) {
       w.kv.put(key({"i", item_id}), events::encode_fields(ItemInfo{added->client_id, added->name,
                                                                    added->metadata_json}));
+    }
+    if (const auto* disposed = std::get_if<events::QueueItemDispositioned>(&event)) {
+      apply_call(w, disposed->call_id, event, recorded_at_ms);
     }
     if (auto status = domain::item_status_after(event))
       w.set_status("items", item_id, std::string{to_string(*status)});

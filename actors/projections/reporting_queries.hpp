@@ -44,6 +44,7 @@ struct Realtime {
   std::map<std::string, std::int64_t> agents_by_status;
   std::map<std::string, std::int64_t> items_by_status;
   std::int64_t calls_in_progress = 0;
+  std::map<std::string, std::int64_t> queue_waiting_for;  // pending items by why they wait
   bool operator==(const Realtime&) const = default;
 };
 

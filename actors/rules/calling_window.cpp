@@ -97,6 +97,12 @@ std::map<std::string, std::vector<const date::time_zone*>, std::less<>> load_zon
 
 }  // namespace
 
+bool is_holiday(std::int64_t at_ms, const BusinessHours& hours) {
+  if (hours.holidays.empty() || !hours.zone) return false;
+  auto text = date::format("%F", local_moment(at_ms, hours.zone).day);
+  return std::find(hours.holidays.begin(), hours.holidays.end(), text) != hours.holidays.end();
+}
+
 Result<const date::time_zone*> find_zone(std::string_view name) {
   try {
     return date::locate_zone(name);

@@ -43,6 +43,8 @@ std::vector<const date::time_zone*> callee_zones(std::string_view time_zone, std
 bool window_open(std::int64_t at_ms, const std::vector<const date::time_zone*>& zones,
                  DailyWindow window);
 bool business_open(std::int64_t at_ms, const BusinessHours& hours);
+// Whether `at_ms` falls on one of the operator's holidays, in their zone.
+bool is_holiday(std::int64_t at_ms, const BusinessHours& hours);
 
 // The first instant at or after `from_ms` at which both the business hours and the callee's
 // window are open; nothing when there is none within a fortnight (the windows never meet).

@@ -19,6 +19,9 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(AgentCallAnswered{"c-1"});
   out.push_back(AgentCallEnded{"c-1", 95, 1790000030000});
   out.push_back(AgentReleased{"c-2", CallFailure::user_unavailable, 1790000060000});
+  out.push_back(AgentDispositioned{"c-1", false});
+  out.push_back(AgentAwaitingDisposition{"c-1"});
+  out.push_back(AgentReady{"c-1"});
   out.push_back(QueueItemAdded{"q-1", "client-9", "Anna Gruber", "+43720880079", 3, 1790000000000,
                                "call after 10", R"({"tier":"gold"})", "Europe/Vienna", "agent-7"});
   out.push_back(QueueItemUpdated{"agent-8", 1, 1790000100000, true, "moved"});
@@ -29,6 +32,11 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(QueueItemCompleted{"c-1", CallOutcome::connected});
   out.push_back(QueueItemRetryScheduled{"c-3", CallOutcome::busy, 1790003600000});
   out.push_back(QueueItemFailed{"c-4", CallOutcome::no_answer, "attempts exhausted"});
+  out.push_back(QueueItemDispositioned{"c-1", "agent-7", "callback", DispositionAction::callback,
+                                       "after the board meeting", 1790086400000, 1790089200000,
+                                       "agent-7", "aircall"});
+  out.push_back(QueueItemCallbackScheduled{"c-1", 1790086400000, "agent-7", 1790087300000,
+                                           CallOutcome::connected});
   out.push_back(CallRequested{"c-1", "q-1", "agent-7", 123456, 987654, "+43720880079", 2, true});
   out.push_back(CallStartAccepted{});
   out.push_back(CallStartFailed{CallFailure::user_unavailable, "User not available"});
@@ -51,6 +59,9 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(DoNotCallRemoved{"+43720880079"});
   out.push_back(NumberClaimed{"q-1"});
   out.push_back(NumberReleased{"q-1"});
+  out.push_back(NumberAttempted{"q-1", "c-1"});
+  out.push_back(NumberMarkedWrong{"q-1", "c-1"});
+  out.push_back(DispatcherRanDry{3, 12});
   out.push_back(WebhookReceived{"call.created", "call", 1790000001,
                                 R"({"event":"call.created","data":{"id":1}})"});
   return out;

@@ -208,7 +208,7 @@ int print_history(const projections::KvReader& kv, projections::HistoryQuery que
   }
   if (format == "csv") {
     os << "callId,dialerCallId,queueItemId,clientId,clientName,agent,phoneNumber,attempt,status,"
-          "disposition,"
+          "outcome,disposition,notes,callbackAt,"
           "requestedAt,startTime,endTime,duration,waitSeconds,talkSeconds,tags\n";
   }
   // Page through it all, newest first.
@@ -237,7 +237,8 @@ int print_history(const projections::KvReader& kv, projections::HistoryQuery que
         os << text("callId") << ',' << row.call_id << ',' << row.queue_item_id << ','
            << csv_field(row.client_id) << ',' << csv_field(row.client_name) << ','
            << csv_field(row.agent_id) << ',' << row.phone_number << ',' << row.attempt << ','
-           << row.status << ',' << text("disposition") << ',' << text("requestedAt") << ','
+           << row.status << ',' << text("outcome") << ',' << text("disposition") << ','
+           << csv_field(row.notes) << ',' << text("callbackAt") << ',' << text("requestedAt") << ','
            << text("startTime") << ',' << text("endTime") << ',' << row.duration_seconds << ','
            << row.wait_seconds() << ',' << row.talk_seconds() << ',' << csv_field(tags) << '\n';
       } else {

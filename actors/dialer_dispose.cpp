@@ -1,0 +1,67 @@
+// Dialer::dispose: an agent's disposition of a call settles its item as the team's list
+// says, and ends the agent's wrap-up.
+
+#include "actors/dialer.hpp"
+
+namespace dialer::actors {
+
+Result<Disposed> Dialer::dispose(const std::string& call_id,
+                                 const domain::DispositionRequest& request) {
+  // A call actor for a call that never was would settle nothing and go: ask the log first.
+  auto version = services_.store->stream_version(CallTraits::stream(call_id));
+  if (!version) return version.error();
+  if (*version == 0) return Error{ErrorCode::not_found, "no such call " + call_id, "callId"};
+  auto call = this->call(call_id);
+  if (!call) return call.error();
+  auto settings = services_.settings();
+  auto now = services_.clock->now_ms();
+  auto checked = domain::check_disposition(*settings, call_id, *call, request, now);
+  if (!checked) return checked.error();
+  const auto& item_id = call->request.queue_item_id;
+  if (checked->callback_at_ms) {
+    auto before = this->item(item_id);
+    if (!before) return before.error();
+    checked->callback_dials_at_ms =
+        domain::first_dialable(*settings, before->details, *checked->callback_at_ms);
+  }
+  auto item = this->item(item_id, domain::queue_item::Dispose{*checked, now,
+                                                              {settings->max_retries,
+                                                               settings->retry_delay_ms,
+                                                               settings->retry_on},
+                                                              settings->callback_grace_ms});
+  if (!item) return item.error();
+  // The item holds the decision from here on; what follows acts on it.
+  using events::DispositionAction;
+  if (checked->action == DispositionAction::do_not_call) {
+    auto listed = do_not_call(domain::do_not_call::Add{
+        item->details.phone_number, "disposition " + checked->disposition + " of call " + call_id});
+    if (!listed) return listed.error();
+  } else if (checked->action == DispositionAction::wrong_number) {
+    auto marked = ask<NumberTraits>(Kind::number, item->details.phone_number,
+                                    domain::number::MarkWrong{item_id, call_id});
+    if (!marked) return marked.error();
+  }
+  if (!call->request.agent_id.empty()) {
+    auto told = agent(call->request.agent_id,
+                      domain::agent::Dispose{call_id, settings->wrap_up_ends_on_disposition});
+    if (!told) return told.error();
+  }
+  auto dials_at = checked->callback_dials_at_ms;
+  return Disposed{std::move(*checked), std::move(*item), dials_at};
+}
+
+Result<Disposed> Dialer::dispose_last(const std::string& user_id,
+                                      const domain::DispositionRequest& request) {
+  auto known = agent(user_id);
+  if (!known) return known.error();
+  if (!known->ever_started) {
+    return Error{ErrorCode::not_found, "the dialer never ran for agent " + user_id, "userId"};
+  }
+  const auto& call_id = known->call_id.empty() ? known->last_call_id : known->call_id;
+  if (call_id.empty()) {
+    return Error{ErrorCode::conflict, "agent " + user_id + " has had no call to disposition"};
+  }
+  return dispose(call_id, request);
+}
+
+}  // namespace dialer::actors

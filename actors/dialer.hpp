@@ -56,6 +56,13 @@ struct Disposed {
   std::optional<std::int64_t> dials_at_ms;
 };
 
+// What Aircall's call.tagged, call.untagged and call.commented say of one of the dialer's
+// calls: its tags as they now stand, oldest first, and its comments (Aircall's id, text).
+struct AircallCallNotes {
+  std::vector<std::string> tags;
+  std::vector<std::pair<std::int64_t, std::string>> comments;
+};
+
 class Dialer {
  public:
   static Result<std::unique_ptr<Dialer>> start(caf::actor_system& system,
@@ -90,6 +97,10 @@ class Dialer {
   // whose fate follows its action (now, or when the call ends); a do-not-call puts the
   // number on the list, a wrong number marks it; the agent's wrap-up ends, as configured.
   Result<Disposed> dispose(const std::string& call_id, const domain::DispositionRequest& request);
+  // Aircall's tags and comments on a call: a tag that names a disposition (the latest that
+  // does) gives it, unless it is a callback, which needs a time; tags that no longer name
+  // the one they gave withdraw it; each comment joins the call's notes once.
+  Status take_aircall_notes(const std::string& call_id, const AircallCallNotes& notes);
   // The same for the agent's current call, or else their last one.
   Result<Disposed> dispose_last(const std::string& user_id,
                                 const domain::DispositionRequest& request);

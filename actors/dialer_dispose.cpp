@@ -24,11 +24,12 @@ Result<Disposed> Dialer::dispose(const std::string& call_id,
     checked->callback_dials_at_ms =
         domain::first_dialable(*settings, before->details, *checked->callback_at_ms);
   }
-  auto item = this->item(item_id, domain::queue_item::Dispose{*checked, now,
-                                                              {settings->max_retries,
-                                                               settings->retry_delay_ms,
-                                                               settings->retry_on},
-                                                              settings->callback_grace_ms});
+  auto item =
+      this->item(item_id, domain::queue_item::Dispose{
+                              *checked,
+                              now,
+                              {settings->max_retries, settings->retry_delay_ms, settings->retry_on},
+                              settings->callback_grace_ms});
   if (!item) return item.error();
   // The item holds the decision from here on; what follows acts on it.
   using events::DispositionAction;
@@ -46,8 +47,43 @@ Result<Disposed> Dialer::dispose(const std::string& call_id,
                       domain::agent::Dispose{call_id, settings->wrap_up_ends_on_disposition});
     if (!told) return told.error();
   }
+  // The agent's notes go to Aircall too, where the team reads calls (aircall.pushNotes).
+  if (settings->push_notes && checked->source == "api" && !checked->notes.empty() &&
+      call->aircall_call_id != 0) {
+    services_.telephony->comment(call->aircall_call_id, checked->notes, call->request.mock_mode);
+  }
   auto dials_at = checked->callback_dials_at_ms;
   return Disposed{std::move(*checked), std::move(*item), dials_at};
+}
+
+Status Dialer::take_aircall_notes(const std::string& call_id, const AircallCallNotes& notes) {
+  auto call = this->call(call_id);
+  if (!call) return call.error();
+  const auto& item_id = call->request.queue_item_id;
+  auto item = this->item(item_id);
+  if (!item) return item.error();
+  for (const auto& [comment_id, text] : notes.comments) {
+    item = this->item(item_id, domain::queue_item::Comment{call_id, comment_id, text});
+    if (!item) return item.error();
+  }
+  auto settings = services_.settings();
+  const auto* tagged = settings->disposition_of_tags(notes.tags);
+  if (!tagged || tagged->action == events::DispositionAction::callback) {
+    auto withdrawn = this->item(item_id, domain::queue_item::WithdrawDisposition{call_id});
+    if (!withdrawn) return withdrawn.error();
+    return ok_status();
+  }
+  const auto& current = item->disposition;
+  bool same_call = current && current->call_id == call_id;
+  if (same_call && current->disposition == tagged->code) return ok_status();
+  domain::DispositionRequest request;
+  request.disposition = tagged->code;
+  request.notes = same_call ? current->notes : std::string{};
+  request.source = "aircall";
+  auto disposed = dispose(call_id, request);
+  // Tagged after the item was dialled again: the tag stays Aircall's alone.
+  if (!disposed && disposed.error().code != ErrorCode::conflict) return disposed.error();
+  return ok_status();
 }
 
 Result<Disposed> Dialer::dispose_last(const std::string& user_id,

@@ -87,6 +87,10 @@ class TelephonyPort {
   // Aircall has no hang-up endpoint: only a port that truly can hang up says yes.
   virtual bool can_hang_up() const { return false; }
   virtual void hang_up(std::int64_t /*aircall_call_id*/) {}
+  // Posts `text` to the call as a comment (Aircall: POST /v1/calls/:id/comments); a port
+  // with nowhere to post it drops it. Fire and forget: a note is never worth a retry storm.
+  virtual void comment(std::int64_t /*aircall_call_id*/, std::string /*text*/, bool /*mock_mode*/) {
+  }
 };
 
 }  // namespace dialer::actors

@@ -322,6 +322,31 @@ struct QueueItemDispositioned {
   bool operator==(const QueueItemDispositioned&) const = default;
 };
 
+// The call's tags in Aircall no longer name the disposition they gave it (call.untagged):
+// the call has none now. What its action did to the item stands.
+struct QueueItemDispositionWithdrawn {
+  static constexpr std::string_view type = "queue.item_disposition_withdrawn";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  static void describe(auto& self, auto&& field) { field("callId", self.call_id); }
+  bool operator==(const QueueItemDispositionWithdrawn&) const = default;
+};
+
+// A comment on call `call_id` in Aircall (call.commented): it joins the call's notes.
+struct QueueItemCallCommented {
+  static constexpr std::string_view type = "queue.item_call_commented";
+  static constexpr std::uint32_t schema = 1;
+  std::string call_id;
+  std::int64_t comment_id = 0;  // Aircall's
+  std::string text;
+  static void describe(auto& self, auto&& field) {
+    field("callId", self.call_id);
+    field("commentId", self.comment_id);
+    field("text", self.text);
+  }
+  bool operator==(const QueueItemCallCommented&) const = default;
+};
+
 // A callback: the item is pending again, due at `due_at_ms`, for `agent_id` alone until
 // `pinned_until_ms` (empty agent: anyone). `outcome`: the attempt's, as for a retry.
 struct QueueItemCallbackScheduled {

@@ -17,11 +17,11 @@ Result<std::string> last_id(const httplib::Request& req, const char* name) {
 
 void answer(Context& context, Result<actors::Disposed> disposed, httplib::Response& res) {
   if (!disposed) return reply_error(res, disposed.error());
-  reply_ok(res, {{"disposition", disposition_json(disposed->disposition)},
-                 {"item", queue_item_json(disposed->item, context.now_ms())},
-                 {"dialsAt", disposed->dials_at_ms
-                                 ? json(projections::iso_time(*disposed->dials_at_ms))
-                                 : json(nullptr)}});
+  reply_ok(res,
+           {{"disposition", disposition_json(disposed->disposition)},
+            {"item", queue_item_json(disposed->item, context.now_ms())},
+            {"dialsAt", disposed->dials_at_ms ? json(projections::iso_time(*disposed->dials_at_ms))
+                                              : json(nullptr)}});
 }
 
 // Reads the body, then asks `dispose` (by call, or by agent) for the disposition.
@@ -62,9 +62,9 @@ void add_disposition_routes(Router& router, Context& context) {
                 auto known = context.dialer.agent(*user);
                 if (!known) return reply_error(res, known.error());
                 if (!known->ever_started) {
-                  return reply_error(res, Error{ErrorCode::not_found,
-                                                "the dialer never ran for agent " + *user,
-                                                "userId"});
+                  return reply_error(
+                      res, Error{ErrorCode::not_found, "the dialer never ran for agent " + *user,
+                                 "userId"});
                 }
                 auto agent = context.dialer.agent(*user, domain::agent::Ready{context.now_ms()});
                 if (!agent) return reply_error(res, agent.error());

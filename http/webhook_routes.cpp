@@ -1,11 +1,24 @@
 // POST /api/dialer/webhook: Aircall's deliveries, checked, stored, then applied.
 
+#include "actors/projections/reporting.hpp"
 #include "http/aircall/webhook_inbox.hpp"
 #include "http/exchange.hpp"
 #include "http/routes.hpp"
 
 namespace dialer::http {
 namespace {
+
+// Tags and comments on one of the dialer's calls become its disposition and notes; those on
+// any other call (inbound, or made outside the dialer) are only kept.
+void apply_call_notes(Context& context, const CallNotes& notes) {
+  context.caught_up();
+  auto call_id = projections::call_of_aircall(context.projections.view(), notes.aircall_call_id);
+  if (!call_id) return;
+  actors::AircallCallNotes taken{notes.tags, {}};
+  for (const auto& comment : notes.comments)
+    taken.comments.emplace_back(comment.id, comment.content);
+  (void)context.dialer.take_aircall_notes(*call_id, taken);
+}
 
 // Stored first, applied after: Aircall is answered 2xx only once the delivery is durable,
 // and a redelivery finds its key and is acknowledged without being applied again.
@@ -30,6 +43,9 @@ void receive(Context& context, const httplib::Request& req, httplib::Response& r
     ++context.webhooks_duplicate;
   } else if (auto event = telephony_event_of(*delivery)) {
     context.dialer.telephony_event(std::move(*event));
+    ++context.webhooks_applied;
+  } else if (auto notes = call_notes_of(*delivery)) {
+    apply_call_notes(context, *notes);
     ++context.webhooks_applied;
   }
   reply_ok(res, {{"received", delivery->event},

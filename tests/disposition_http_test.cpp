@@ -55,9 +55,11 @@ TEST_CASE("dispositions: refused when unknown, untimed or misplaced, and nothing
   CHECK(field(400, path, json{{"disposition", "sold"}}) == "disposition");
   CHECK(field(400, path, json::object()) == "disposition");
   CHECK(field(400, path, json{{"disposition", "callback"}}) == "callbackAt");
-  CHECK(field(400, path, json{{"disposition", "callback"}, {"callbackAt", "2026-11-30T09:00:00Z"}}) ==
-        "callbackAt");
-  CHECK(field(400, path, json{{"disposition", "interested"}, {"callbackAt", "2026-12-01T09:00:00Z"}}) ==
+  CHECK(
+      field(400, path, json{{"disposition", "callback"}, {"callbackAt", "2026-11-30T09:00:00Z"}}) ==
+      "callbackAt");
+  CHECK(field(400, path,
+              json{{"disposition", "interested"}, {"callbackAt", "2026-12-01T09:00:00Z"}}) ==
         "callbackAt");
   CHECK(field(400, path,
               json{{"disposition", "callback"},
@@ -146,17 +148,20 @@ TEST_CASE("dispositions: the agent decides, the wrap-up ends, and a callback rin
 
 TEST_CASE("dispositions: the latest counts, and do-not-call and wrong numbers block the number") {
   ServerFixture f;
-  REQUIRE(f.send("POST", "/api/dialer/config",
-                 json{{"settings", {{"dialer.requireDisposition", true}, {"dialer.maxRetries", 3}}}})
-              .status == 200);
+  REQUIRE(
+      f.send("POST", "/api/dialer/config",
+             json{{"settings", {{"dialer.requireDisposition", true}, {"dialer.maxRetries", 3}}}})
+          .status == 200);
   REQUIRE(add(f, "c-1", "+33612345601").status == 200);
   REQUIRE(f.send("POST", "/api/dialer/start/alice", start_body()).status == 200);
   auto first = ended_call(f, "c-1");
   auto status = f.send("GET", "/api/dialer/status/alice").body;
   CHECK(status["status"] == "wrap-up");
   // A disposition is required: ready is refused, and the wrap-up outlasts its 30 s.
-  CHECK(f.refused(409, "POST", "/api/dialer/ready/alice").body["message"].get<std::string>().find(
-            "disposition") != std::string::npos);
+  CHECK(f.refused(409, "POST", "/api/dialer/ready/alice")
+            .body["message"]
+            .get<std::string>()
+            .find("disposition") != std::string::npos);
   f.clock.advance(10 * 60'000);
   auto held = f.send("GET", "/api/dialer/agents").body["agents"][0];
   CHECK(held["status"] == "wrap-up");
@@ -178,7 +183,8 @@ TEST_CASE("dispositions: the latest counts, and do-not-call and wrong numbers bl
   CHECK(again.body["created"] == 0);
 
   // A wrong number fails its item, and the number is not queued again.
-  auto wrong = f.send("POST", "/api/dialer/disposition/alice", json{{"disposition", "Wrong Number"}});
+  auto wrong =
+      f.send("POST", "/api/dialer/disposition/alice", json{{"disposition", "Wrong Number"}});
   REQUIRE(wrong.status == 200);
   CHECK(wrong.body["disposition"]["callId"] == second);
   CHECK(wrong.body["item"]["status"] == "failed");
@@ -192,10 +198,11 @@ TEST_CASE("dispositions: the latest counts, and do-not-call and wrong numbers bl
 
 TEST_CASE("compliance: the attempt cap holds across items sharing a number and a restart") {
   ServerFixture f;
-  REQUIRE(f.send("POST", "/api/dialer/config",
-                 json{{"settings", {{"compliance.maxAttemptsPerNumber", 1},
-                                    {"compliance.attemptWindowDays", 30}}}})
-              .status == 200);
+  REQUIRE(
+      f.send("POST", "/api/dialer/config",
+             json{{"settings",
+                   {{"compliance.maxAttemptsPerNumber", 1}, {"compliance.attemptWindowDays", 30}}}})
+          .status == 200);
   // A client scheduled for later waits for its schedule, one ready waits for an agent.
   REQUIRE(f.send("POST", "/api/dialer/queue",
                  json{{"clients",
@@ -246,4 +253,62 @@ TEST_CASE("compliance: the attempt cap holds across items sharing a number and a
   REQUIRE(eventually([&] { return waiting("c-2")["waitingFor"] == "attempt-limit"; }));
   CHECK(f.send("GET", "/api/dialer/history?clientId=c-2").body["totalCount"] == 0);
   CHECK(f.events_of_type("number.attempted") == 1);
+}
+
+TEST_CASE("dispositions: Aircall's tags give one and take it back, its comments join the notes") {
+  ServerFixture f;
+  REQUIRE(f.send("POST", "/api/dialer/config",
+                 json{{"key", "aircall.tagDispositions"}, {"value", {{"Sale", "interested"}}}})
+              .status == 200);
+  f.refused(400, "POST", "/api/dialer/config",
+            json{{"key", "aircall.tagDispositions"}, {"value", {{"Sale", "Not A Code"}}}});
+  REQUIRE(add(f, "c-1", "+33612345601").status == 200);
+  REQUIRE(f.send("POST", "/api/dialer/start/alice", start_body()).status == 200);
+  ended_call(f, "c-1");
+  auto aircall_id = std::stoll(history_row(f, "c-1")["callId"].get<std::string>());
+
+  // Aircall's own bodies, about this call: a tag an agent set in Aircall's app, then more.
+  auto deliver = [&](const char* sample, json tags, json comments) {
+    auto body = json::parse(dialer::testing::sample(sample));
+    body["data"]["id"] = aircall_id;
+    body["data"]["tags"] = std::move(tags);
+    body["data"]["comments"] = std::move(comments);
+    auto answer = f.send("POST", "/api/dialer/webhook", body);
+    REQUIRE(answer.status == 200);
+  };
+  auto tag = [](const char* name, std::int64_t at) {
+    return json{{"id", 1022984}, {"name", name}, {"tagged_at", at}};
+  };
+  deliver("call.tagged.json", json::array({tag("VIP", 1), tag("Sale", 2)}), json::array());
+  auto row = history_row(f, "c-1");
+  CHECK(row["disposition"] == "interested");
+  auto item = f.send("GET", "/api/dialer/queue?status=completed").body["queueItems"];
+  REQUIRE(item.size() == 1);
+  CHECK(item[0]["disposition"]["source"] == "aircall");
+  // The tag's disposition ended alice's wrap-up, as one given through the API does.
+  CHECK(f.send("GET", "/api/dialer/status/alice").body["status"] == "available");
+
+  auto comment = json{{"id", 24923492}, {"content", "wants the yearly plan"}, {"posted_at", 3}};
+  deliver("call.commented.json", json::array({tag("VIP", 1), tag("Sale", 2)}),
+          json::array({comment}));
+  deliver("call.commented.json", json::array({tag("VIP", 1), tag("Sale", 2)}),
+          json::array({comment}));  // the same comment again is no news
+  row = history_row(f, "c-1");
+  CHECK(row["notes"] == "wants the yearly plan");
+  CHECK(row["disposition"] == "interested");
+
+  // The tag taken off: the call has no disposition any more; the comment stays.
+  deliver("call.tagged.json", json::array({tag("VIP", 1)}), json::array({comment}));
+  row = history_row(f, "c-1");
+  CHECK(row["disposition"].is_null());
+  CHECK(row["notes"] == "wants the yearly plan");
+  CHECK(f.events_of_type("queue.item_call_commented") == 1);
+  CHECK(f.events_of_type("queue.item_disposition_withdrawn") == 1);
+
+  // Tags on a call the dialer did not make are kept, and change nothing.
+  auto before = f.events_of_type("queue.item_dispositioned");
+  auto other = json::parse(dialer::testing::sample("call.tagged.json"));
+  other["data"]["tags"] = json::array({tag("Sale", 5)});
+  REQUIRE(f.send("POST", "/api/dialer/webhook", other).status == 200);
+  CHECK(f.events_of_type("queue.item_dispositioned") == before);
 }

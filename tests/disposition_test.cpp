@@ -42,10 +42,10 @@ QueueItemState dialled(QueueItemState s, const std::string& call_id, std::int64_
 
 QueueItemState ended(QueueItemState s, const std::string& call_id, CallOutcome outcome,
                      std::int64_t at) {
-  return accept(s,
-                queue_item::Command{
-                    queue_item::RecordOutcome{call_id, outcome, at, policy(), 15 * kMinute}},
-                at);
+  return accept(
+      s,
+      queue_item::Command{queue_item::RecordOutcome{call_id, outcome, at, policy(), 15 * kMinute}},
+      at);
 }
 
 events::QueueItemDispositioned decision(std::string call_id, DispositionAction action,
@@ -139,19 +139,19 @@ TEST_CASE("dispositions: a request is checked against the list and the clock") {
         "callbackAt");
   CHECK(field({"interested", "", kNow + kMinute, CallbackScope::agent, "api"}) == "callbackAt");
 
-  auto pinned = check_disposition(
-      s, "c-1", call_of("agent-1"),
-      {"callback", "", kNow + 60 * kMinute, CallbackScope::agent, "api"}, kNow);
+  auto pinned =
+      check_disposition(s, "c-1", call_of("agent-1"),
+                        {"callback", "", kNow + 60 * kMinute, CallbackScope::agent, "api"}, kNow);
   REQUIRE(pinned.ok());
   CHECK(pinned->callback_agent == "agent-1");
-  auto open = check_disposition(
-      s, "c-1", call_of("agent-1"),
-      {"callback", "", kNow + 60 * kMinute, CallbackScope::anyone, "api"}, kNow);
+  auto open =
+      check_disposition(s, "c-1", call_of("agent-1"),
+                        {"callback", "", kNow + 60 * kMinute, CallbackScope::anyone, "api"}, kNow);
   REQUIRE(open.ok());
   CHECK(open->callback_agent.empty());
 
-  auto never = check_disposition(s, "c-1", call_of("agent-1", CallPhase::start_failed), request,
-                                 kNow);
+  auto never =
+      check_disposition(s, "c-1", call_of("agent-1", CallPhase::start_failed), request, kNow);
   REQUIRE_FALSE(never.ok());
   CHECK(never.error().code == ErrorCode::conflict);
   auto unknown = check_disposition(s, "c-9", CallState{}, request, kNow);
@@ -184,9 +184,9 @@ TEST_CASE("dispositions: after the call, the item's fate follows the action at o
   }
   SECTION("a callback re-queues a completed item, pinned to its agent for the grace") {
     auto at = kNow + 24 * 60 * kMinute;
-    auto s = accept(answered,
-                    dispose(decision("c-1", DispositionAction::callback, at, "agent-1"), later),
-                    later);
+    auto s =
+        accept(answered,
+               dispose(decision("c-1", DispositionAction::callback, at, "agent-1"), later), later);
     CHECK(s.status == ItemStatus::pending);
     CHECK(s.due_at_ms() == at);
     CHECK_FALSE(dialable(s, at - 1));
@@ -196,16 +196,16 @@ TEST_CASE("dispositions: after the call, the item's fate follows the action at o
     CHECK(pinned_agent(s, at + 15 * kMinute).empty());
     CHECK(refusal(s, queue_item::Command{queue_item::Assign{"agent-2", "c-2", at}}) ==
           ErrorCode::conflict);
-    auto taken = accept(s, queue_item::Command{queue_item::Assign{"agent-2", "c-2",
-                                                                  at + 15 * kMinute}},
-                        at + 15 * kMinute);
+    auto taken =
+        accept(s, queue_item::Command{queue_item::Assign{"agent-2", "c-2", at + 15 * kMinute}},
+               at + 15 * kMinute);
     CHECK(taken.status == ItemStatus::in_progress);
     CHECK_FALSE(taken.callback_due_ms);
   }
   SECTION("an open callback is anyone's at once") {
     auto at = kNow + 60 * kMinute;
-    auto s = accept(answered, dispose(decision("c-1", DispositionAction::callback, at), later),
-                    later);
+    auto s =
+        accept(answered, dispose(decision("c-1", DispositionAction::callback, at), later), later);
     CHECK(pinned_agent(s, at).empty());
   }
   SECTION("wrong number fails the item") {
@@ -221,8 +221,8 @@ TEST_CASE("dispositions: after the call, the item's fate follows the action at o
   }
   SECTION("the latest disposition counts") {
     auto at = kNow + 60 * kMinute;
-    auto s = accept(answered, dispose(decision("c-1", DispositionAction::callback, at), later),
-                    later);
+    auto s =
+        accept(answered, dispose(decision("c-1", DispositionAction::callback, at), later), later);
     s = accept(s, dispose(decision("c-1", DispositionAction::complete), later), later);
     CHECK(s.status == ItemStatus::completed);
     CHECK(s.disposition->action == DispositionAction::complete);
@@ -356,4 +356,35 @@ TEST_CASE("dispositions: callbacks in dispatch wait for their agent, then anyone
   auto matched = order.take_matches(noon);
   REQUIRE(matched.size() == 1);
   CHECK(matched[0].item.item_id == "cb");
+}
+
+TEST_CASE("dispositions: Aircall's tags name one, the latest first; comments count once") {
+  auto s = defaults();
+  s.tag_dispositions["sale"] = "interested";
+  CHECK(s.disposition_of_tags({"VIP", "Sale"})->code == "interested");
+  CHECK(s.disposition_of_tags({"Not Interested", "VIP"})->code == "not-interested");
+  CHECK(s.disposition_of_tags({"Wrong Number", "Sale"})->code == "interested");
+  CHECK(s.disposition_of_tags({"VIP"}) == nullptr);
+  CHECK(s.disposition_of_tags({}) == nullptr);
+
+  auto answered = ended(dialled(added(), "c-1", kNow), "c-1", CallOutcome::connected, kNow);
+  auto from_aircall = decision("c-1", DispositionAction::complete);
+  from_aircall.source = "aircall";
+  auto tagged = accept(answered, dispose(from_aircall, kNow), kNow);
+  auto withdrawn =
+      accept(tagged, queue_item::Command{queue_item::WithdrawDisposition{"c-1"}}, kNow);
+  CHECK_FALSE(withdrawn.disposition);
+  CHECK(withdrawn.status == ItemStatus::completed);  // what the action did stands
+  // One the agent gave through the API is theirs: a tag taken off leaves it.
+  auto by_agent =
+      accept(answered, dispose(decision("c-1", DispositionAction::complete), kNow), kNow);
+  CHECK(events_of(by_agent, queue_item::Command{queue_item::WithdrawDisposition{"c-1"}}).empty());
+
+  auto commented =
+      accept(answered, queue_item::Command{queue_item::Comment{"c-1", 7, "call after 5"}}, kNow);
+  CHECK(commented.comment_ids == std::vector<std::int64_t>{7});
+  CHECK(events_of(commented, queue_item::Command{queue_item::Comment{"c-1", 7, "call after 5"}})
+            .empty());
+  CHECK(refusal(QueueItemState{}, queue_item::Command{queue_item::Comment{"c-1", 8, "x"}}) ==
+        ErrorCode::not_found);
 }

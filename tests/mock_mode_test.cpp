@@ -253,3 +253,52 @@ TEST_CASE("an agent started with useMockMode calls through the simulator, the ot
   CHECK(history("agent-real") == kEach);
   CHECK(history("agent-mock") == kEach);
 }
+
+TEST_CASE("mock mode: notes go to Aircall as comments, and a tag set there gives a disposition") {
+  ServerFixture f{mock_options()};
+  REQUIRE(f.send("POST", "/api/dialer/config",
+                 json{{"settings", {{"aircall.pushNotes", true}, {"dialer.maxRetries", 0}}}})
+              .status == 200);
+  REQUIRE(f.send("POST", "/api/dialer/queue",
+                 json{{"clients", {{{"clientId", "c-1"}, {"phoneNumber", "+33612345601"}}}}})
+              .status == 200);
+  REQUIRE(f.send("POST", "/api/dialer/start/agent-1", json{{"aircallUserId", 3}, {"numberId", 7}})
+              .status == 200);
+  std::string aircall_id;
+  REQUIRE(eventually(
+      [&] {
+        auto rows = f.send("GET", "/api/dialer/history?clientId=c-1").body["callHistory"];
+        if (rows.size() != 1 || rows[0]["status"] == "in-progress" || rows[0]["callId"].is_null())
+          return false;
+        aircall_id = rows[0]["callId"].get<std::string>();
+        return true;
+      },
+      std::chrono::seconds(30)));
+
+  // The agent's notes are posted to the call in Aircall, whose call.commented comes back
+  // and is recognised as the same words.
+  auto noted = f.send("POST", "/api/dialer/disposition/agent-1",
+                      json{{"disposition", "not-interested"}, {"notes", "has a supplier"}});
+  REQUIRE(noted.status == 200);
+  REQUIRE(eventually([&] { return f.events_of_type("queue.item_call_commented") == 1; },
+                     std::chrono::seconds(30)));
+  auto row = f.send("GET", "/api/dialer/history?clientId=c-1").body["callHistory"][0];
+  CHECK(row["notes"] == "has a supplier");
+  CHECK(row["disposition"] == "not-interested");
+
+  // An agent tags the call in Aircall's app: its label names a disposition.
+  httplib::Client sim{f.node->simulator()->base_url()};
+  auto tagged = sim.Post(("/sim/calls/" + aircall_id + "/tags").c_str(),
+                         json{{"tags", {"Interested"}}}.dump(), "application/json");
+  REQUIRE(tagged);
+  REQUIRE(tagged->status == 200);
+  REQUIRE(eventually(
+      [&] {
+        return f.send("GET", "/api/dialer/history?clientId=c-1")
+                   .body["callHistory"][0]["disposition"] == "interested";
+      },
+      std::chrono::seconds(30)));
+  // The notes the agent gave stay with the tag's disposition.
+  CHECK(f.send("GET", "/api/dialer/history?clientId=c-1").body["callHistory"][0]["notes"] ==
+        "has a supplier");
+}

@@ -16,7 +16,7 @@ using nlohmann::json;
 // The type words of the original's config documents.
 constexpr std::size_t kMaxDispositions = 50;
 
-constexpr NameTable<ValueType, 10> kTypeNames{{
+constexpr NameTable<ValueType, 11> kTypeNames{{
     {ValueType::string, "string"},
     {ValueType::integer, "number"},
     {ValueType::boolean, "boolean"},
@@ -27,6 +27,7 @@ constexpr NameTable<ValueType, 10> kTypeNames{{
     {ValueType::outcome_list, "string[]"},
     {ValueType::string_list, "string[]"},
     {ValueType::disposition_list, "object[]"},
+    {ValueType::string_map, "object"},
 }};
 
 // One builder a kind of setting, so that the table below reads as a table.
@@ -125,6 +126,13 @@ std::vector<SettingSpec> make_specs() {
       ranged(setting("aircall.defaultNumberId", "Default number", "Aircall number to call from",
                      "aircall", T::integer, nullptr),
              1, std::nullopt),
+      setting("aircall.tagDispositions", "Tag dispositions",
+              "Aircall tag names that give a call a disposition: {\"Sale\": \"interested\"}; a tag "
+              "named as a disposition's code or label gives it anyway",
+              "aircall", T::string_map, json::object()),
+      setting("aircall.pushNotes", "Push notes",
+              "Post an agent's notes to the call in Aircall as a comment", "aircall", T::boolean,
+              false),
       ranged(setting("aircall.requestsPerMinute", "API budget",
                      "Aircall API requests per minute for the whole company (Aircall: 120; older "
                      "accounts 60)",
@@ -334,6 +342,20 @@ Result<json> validate_setting(const SettingSpec& spec, const json& value) {
     }
     case ValueType::disposition_list:
       return check_dispositions(spec, value);
+    case ValueType::string_map: {
+      if (!value.is_object()) return invalid(spec, "must be an object of text: text");
+      if (value.size() > kMaxDispositions * 4) return invalid(spec, "holds too many entries");
+      for (const auto& [name, code] : value.items()) {
+        if (name.empty() || name.size() > 80 || !code.is_string() ||
+            !valid_code(code.get<std::string>())) {
+          return Error{ErrorCode::invalid_argument,
+                       spec.key + "." + name.substr(0, 80) +
+                           " must map a tag name (1 to 80 characters) to a disposition code",
+                       spec.key + "." + name.substr(0, 80)};
+        }
+      }
+      return value;
+    }
   }
   return invalid(spec, "has an unknown type");
 }
@@ -439,6 +461,10 @@ DialerSettings dialer_settings(const ConfigState& state) {
   }
   s.attempt_window_ms =
       state.value("compliance.attemptWindowDays").get<std::int64_t>() * 24 * 60 * 60'000;
+  for (const auto& [name, code] : state.value("aircall.tagDispositions").items()) {
+    if (code.is_string()) s.tag_dispositions[folded(name)] = code.get<std::string>();
+  }
+  s.push_notes = state.value("aircall.pushNotes").get<bool>();
   return s;
 }
 
@@ -449,6 +475,16 @@ const Disposition* DialerSettings::find_disposition(std::string_view code_or_lab
   }
   for (const auto& d : dispositions) {
     if (folded(d.code) == wanted || folded(d.label) == wanted) return &d;
+  }
+  return nullptr;
+}
+
+const Disposition* DialerSettings::disposition_of_tags(const std::vector<std::string>& tags) const {
+  for (auto tag = tags.rbegin(); tag != tags.rend(); ++tag) {
+    if (auto mapped = tag_dispositions.find(folded(*tag)); mapped != tag_dispositions.end()) {
+      if (const auto* found = find_disposition(mapped->second)) return found;
+    }
+    if (const auto* found = find_disposition(*tag)) return found;
   }
   return nullptr;
 }

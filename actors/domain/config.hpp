@@ -28,7 +28,8 @@ enum class ValueType {
   date_list,
   outcome_list,
   string_list,
-  disposition_list
+  disposition_list,
+  string_map
 };
 
 std::string_view to_string(ValueType type);
@@ -101,9 +102,16 @@ struct DialerSettings {
   // At most this many attempts per number within the window (compliance); none: no cap.
   std::optional<int> max_attempts_per_number;
   std::int64_t attempt_window_ms = 30LL * 24 * 60 * 60'000;
+  // Aircall tags that name a disposition (aircall.tagDispositions), keys case folded; and
+  // whether notes given through the API are posted to the call as Aircall comments.
+  std::map<std::string, std::string> tag_dispositions;
+  bool push_notes = false;
 
   // The disposition with this code, or, case folded, this code or label.
   const Disposition* find_disposition(std::string_view code_or_label) const;
+  // The disposition an Aircall call's tags give: the latest tag that names one, through
+  // tag_dispositions or as a code or label; nothing when none does.
+  const Disposition* disposition_of_tags(const std::vector<std::string>& tags) const;
 };
 
 DialerSettings dialer_settings(const ConfigState& state);

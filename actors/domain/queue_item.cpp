@@ -10,6 +10,8 @@ namespace {
 using Events = std::vector<events::Event>;
 constexpr std::int64_t kMaxRetryDelayMs = 24LL * 60 * 60'000;
 constexpr std::int32_t kMaxPriority = 1000;
+constexpr std::size_t kKeptComments = 200;
+constexpr std::size_t kMaxCommentLength = 4096;
 
 constexpr NameTable<ItemStatus, 6> kStatusNames{{
     {ItemStatus::pending, "pending"},
@@ -167,6 +169,21 @@ struct ItemDecider {
     return Events{events::QueueItemFailed{c.call_id, c.outcome, "not worth a retry"}};
   }
 
+  // Aircall's word on the item's calls: its tags and its comments.
+  Result<Events> operator()(const queue_item::WithdrawDisposition& c) const {
+    if (!s.disposition || s.disposition->call_id != c.call_id || s.disposition->source != "aircall")
+      return Events{};
+    return Events{events::QueueItemDispositionWithdrawn{c.call_id}};
+  }
+
+  Result<Events> operator()(const queue_item::Comment& c) const {
+    if (!s.exists) return not_found();
+    if (std::find(s.comment_ids.begin(), s.comment_ids.end(), c.comment_id) != s.comment_ids.end())
+      return Events{};
+    return Events{events::QueueItemCallCommented{c.call_id, c.comment_id,
+                                                 c.text.substr(0, kMaxCommentLength)}};
+  }
+
   Result<Events> operator()(const queue_item::Dispose& c) const {
     const auto& d = c.disposition;
     if (!s.exists) return not_found();
@@ -255,6 +272,13 @@ struct ItemEvolver {
   }
   void operator()(const events::QueueItemFailed& e) const { end_attempt(e.outcome); }
   void operator()(const events::QueueItemDispositioned& e) const { s.disposition = e; }
+  void operator()(const events::QueueItemDispositionWithdrawn& e) const {
+    if (s.disposition && s.disposition->call_id == e.call_id) s.disposition.reset();
+  }
+  void operator()(const events::QueueItemCallCommented& e) const {
+    s.comment_ids.push_back(e.comment_id);
+    if (s.comment_ids.size() > kKeptComments) s.comment_ids.erase(s.comment_ids.begin());
+  }
   void operator()(const events::QueueItemCallbackScheduled& e) const {
     end_attempt(e.outcome);
     s.callback_due_ms = e.due_at_ms;

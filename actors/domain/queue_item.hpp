@@ -44,6 +44,8 @@ struct QueueItemState {
   std::optional<std::int64_t> callback_due_ms;
   std::string callback_agent;
   std::int64_t pinned_until_ms = 0;
+  // Aircall comments already taken into the item's calls' notes (the latest kKeptComments).
+  std::vector<std::int64_t> comment_ids;
 
   // When the item may next be dialled, calling rules aside.
   std::int64_t due_at_ms() const;
@@ -69,6 +71,7 @@ struct QueueItemState {
     field("callbackDue", self.callback_due_ms);
     field("callbackAgent", self.callback_agent);
     field("pinnedUntil", self.pinned_until_ms);
+    field("commentIds", self.comment_ids);
   }
 };
 
@@ -126,8 +129,20 @@ struct Dispose {
   std::int64_t callback_grace_ms = 0;
 };
 
-using Command =
-    std::variant<Add, Update, SetStatus, Cancel, Assign, Release, RecordOutcome, Dispose>;
+// The call's Aircall tags no longer give it the disposition they gave (withdrawn only when
+// the latest disposition of `call_id` came from Aircall).
+struct WithdrawDisposition {
+  std::string call_id;
+};
+// An Aircall comment on call `call_id`; one already taken is no news.
+struct Comment {
+  std::string call_id;
+  std::int64_t comment_id = 0;
+  std::string text;
+};
+
+using Command = std::variant<Add, Update, SetStatus, Cancel, Assign, Release, RecordOutcome,
+                             Dispose, WithdrawDisposition, Comment>;
 
 }  // namespace queue_item
 

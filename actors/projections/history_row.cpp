@@ -15,6 +15,16 @@ std::int64_t HistoryRow::talk_seconds() const {
   return (ended_at_ms - *answered_at_ms) / 1000;
 }
 
+std::string HistoryRow::all_notes() const {
+  std::string out = notes;
+  for (const auto& comment : comments) {
+    // A comment that repeats the agent's notes (posted to Aircall from them) adds nothing.
+    if (comment == notes) continue;
+    out += (out.empty() ? "" : "\n") + comment;
+  }
+  return out;
+}
+
 namespace {
 template <class Map>
 void shift(Map& map, const typename Map::key_type& key, int sign) {

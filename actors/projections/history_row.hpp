@@ -39,6 +39,7 @@ struct HistoryRow {
   std::string disposition;
   std::string notes;
   std::optional<std::int64_t> callback_at_ms;
+  std::vector<std::string> comments;  // Aircall's comments on the call, in their order
 
   bool final() const { return status != "in-progress"; }
   // Aircall created the call: it was dialled, whatever became of it.
@@ -74,8 +75,11 @@ struct HistoryRow {
     field("disposition", self.disposition);
     field("notes", self.notes);
     field("callbackAt", self.callback_at_ms);
+    field("comments", self.comments);
   }
   bool operator==(const HistoryRow&) const = default;
+  // The agent's notes, then Aircall's comments, one a line.
+  std::string all_notes() const;
 };
 
 // The calls of one agent in one hour (the hour they were requested in), summed.

@@ -41,9 +41,9 @@ class ProjectionRunner {
 
   // The projection's name in the store, with the version of its key layout: a build with
   // another layout folds the log afresh under its own name, and drops the retired ones.
-  static constexpr const char* kConsumer = "reporting.5";
-  static constexpr std::array<const char*, 4> kRetiredConsumers{"reporting", "reporting.2",
-                                                                "reporting.3", "reporting.4"};
+  static constexpr const char* kConsumer = "reporting.6";
+  static constexpr std::array<const char*, 5> kRetiredConsumers{
+      "reporting", "reporting.2", "reporting.3", "reporting.4", "reporting.5"};
 
  private:
   explicit ProjectionRunner(storage::EventStore& store) : store_(store), kv_(store, kConsumer) {}

@@ -155,7 +155,7 @@ json row_json(const HistoryRow& row) {
       {"recordingUrl", row.recording_url},
       {"outcome", row.outcome ? json(std::string{events::to_string(*row.outcome)}) : json(nullptr)},
       {"disposition", row.disposition.empty() ? json(nullptr) : json(row.disposition)},
-      {"notes", row.notes},
+      {"notes", row.all_notes()},
       {"callbackAt", row.callback_at_ms ? json(iso_time(*row.callback_at_ms)) : json(nullptr)},
       {"missedCallReason", row.missed_call_reason},
       {"tags", row.tags},

@@ -200,6 +200,9 @@ struct RowChange {
     return true;
   }
   bool operator()(const events::CallCreated& e) const {
+    if (row && e.aircall_call_id != 0) {
+      w.kv.put(key({"ac", std::to_string(e.aircall_call_id)}), row->call_id);
+    }
     if (!row ||
         (row->aircall_call_id == e.aircall_call_id && row->started_at_ms == e.started_at_ms))
       return false;
@@ -235,6 +238,16 @@ struct RowChange {
     row->disposition = e.disposition;
     row->notes = e.notes;
     row->callback_at_ms = e.callback_at_ms;
+    return true;
+  }
+  bool operator()(const events::QueueItemDispositionWithdrawn&) const {
+    if (!row || row->disposition.empty()) return false;
+    row->disposition.clear();
+    return true;
+  }
+  bool operator()(const events::QueueItemCallCommented& e) const {
+    if (!row) return false;
+    row->comments.push_back(e.text);
     return true;
   }
   bool operator()(const events::CallLost&) const {
@@ -331,6 +344,10 @@ void ReportingFold::apply(std::string_view stream, std::int64_t recorded_at_ms,
     }
     if (const auto* disposed = std::get_if<events::QueueItemDispositioned>(&event)) {
       apply_call(w, disposed->call_id, event, recorded_at_ms);
+    } else if (const auto* withdrawn = std::get_if<events::QueueItemDispositionWithdrawn>(&event)) {
+      apply_call(w, withdrawn->call_id, event, recorded_at_ms);
+    } else if (const auto* commented = std::get_if<events::QueueItemCallCommented>(&event)) {
+      apply_call(w, commented->call_id, event, recorded_at_ms);
     }
     if (auto status = domain::item_status_after(event))
       w.set_status("items", item_id, std::string{to_string(*status)});

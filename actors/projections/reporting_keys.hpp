@@ -10,6 +10,7 @@
 //   i US item                         the client an item is for
 //   is US item / as US agent          their current status
 //   rc US kind US status              how many items / agents are in a status; calls open
+//   ac US aircall id                  the dialer's call for an Aircall call
 
 #include <cstdint>
 #include <optional>

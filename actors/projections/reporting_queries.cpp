@@ -158,4 +158,8 @@ StatsReport stats_from_history(const KvReader& kv, const StatsQuery& q) {
   return report;
 }
 
+std::optional<std::string> call_of_aircall(const KvReader& kv, std::int64_t aircall_call_id) {
+  return kv.get(key({"ac", std::to_string(aircall_call_id)}));
+}
+
 }  // namespace dialer::projections

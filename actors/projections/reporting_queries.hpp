@@ -64,4 +64,7 @@ std::map<std::string, std::string> known_agents(const KvReader& kv);
 // The stats folded afresh from the history rows alone: what the stored stats must equal.
 StatsReport stats_from_history(const KvReader& kv, const StatsQuery& query);
 
+// The dialer's call id for an Aircall call id, once the call's creation is folded.
+std::optional<std::string> call_of_aircall(const KvReader& kv, std::int64_t aircall_call_id);
+
 }  // namespace dialer::projections

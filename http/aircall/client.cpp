@@ -240,6 +240,14 @@ void AircallClient::start_call(const actors::StartCall& call,
   });
 }
 
+void AircallClient::comment(std::int64_t aircall_call_id, std::string text, bool) {
+  auto path = "/v1/calls/" + std::to_string(aircall_call_id) + "/comments";
+  auto body = json{{"content", std::move(text)}}.dump();
+  submit([this, path, body](httplib::Client& client) {
+    (void)send(client, "POST", path, body, /*safe=*/false);
+  });
+}
+
 void AircallClient::find_call(const actors::CallQuery& query,
                               std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
   if (query.aircall_call_id != 0) return find_known_call(query.aircall_call_id, std::move(done));

@@ -66,6 +66,7 @@ class AircallClient final : public actors::TelephonyPort {
                   std::function<void(actors::StartResult)> done) override;
   void find_call(const actors::CallQuery& query,
                  std::function<void(Result<std::optional<actors::FoundCall>>)> done) override;
+  void comment(std::int64_t aircall_call_id, std::string text, bool mock_mode) override;
 
   // Blocking: for the edge and for set-up, not for actors.
   Result<std::string> availability(std::int64_t aircall_user_id);

@@ -39,6 +39,11 @@ void AircallLines::start_call(const actors::StartCall& call,
   (*client)->start_call(call, std::move(done));
 }
 
+void AircallLines::comment(std::int64_t aircall_call_id, std::string text, bool mock_mode) {
+  if (auto client = line(mock_mode))
+    (*client)->comment(aircall_call_id, std::move(text), mock_mode);
+}
+
 void AircallLines::find_call(const actors::CallQuery& query,
                              std::function<void(Result<std::optional<actors::FoundCall>>)> done) {
   auto client = line(query.mock_mode);

@@ -35,6 +35,7 @@ class AircallLines final : public actors::TelephonyPort {
                   std::function<void(actors::StartResult)> done) override;
   void find_call(const actors::CallQuery& query,
                  std::function<void(Result<std::optional<actors::FoundCall>>)> done) override;
+  void comment(std::int64_t aircall_call_id, std::string text, bool mock_mode) override;
   // The user, their numbers and their availability, asked of the line `mock_mode` names.
   Result<std::optional<domain::LiveUser>> live_user(std::int64_t aircall_user_id,
                                                     bool mock_mode) override;

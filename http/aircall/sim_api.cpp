@@ -149,6 +149,19 @@ struct AircallSim::Impl {
       if (!found) return reply(res, 404, {{"error", "Not found"}});
       reply(res, 200, {{"call", std::move(*found)}});
     });
+    server.Post(R"(/v1/calls/(\d+)/comments)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  if (!admit(req, res)) return;
+                  auto body = parse_lenient(req.body);
+                  if (body.is_discarded() || !body.contains("content") ||
+                      !body["content"].is_string() || body["content"].get<std::string>().empty()) {
+                    return reply(res, 400, {{"error", "content is required"}});
+                  }
+                  if (!model.comment(path_id(req), body["content"].get<std::string>())) {
+                    return reply(res, 404, {{"error", "Not found"}});
+                  }
+                  res.status = 201;
+                });
     server.Get("/v1/calls", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
       auto paging = paging_of(req);
@@ -216,6 +229,23 @@ struct AircallSim::Impl {
       model.set_available(path_id(req), body["available"].get<bool>());
       reply(res, 200, {{"available", body["available"]}});
     });
+    // Not Aircall's: an agent tagging a call in Aircall's app ({tags: [names]}, as they now
+    // stand), for a test or a demo.
+    server.Post(R"(/sim/calls/(\d+)/tags)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  auto body = parse_lenient(req.body);
+                  if (body.is_discarded() || !body.contains("tags") || !body["tags"].is_array()) {
+                    return reply(res, 400, {{"error", "tags (a list of names) is required"}});
+                  }
+                  std::vector<std::string> names;
+                  for (const auto& tag : body["tags"]) {
+                    if (!tag.is_string()) return reply(res, 400, {{"error", "each tag is a name"}});
+                    names.push_back(tag.get<std::string>());
+                  }
+                  if (!model.set_tags(path_id(req), names))
+                    return reply(res, 404, {{"error", "Not found"}});
+                  reply(res, 200, {{"tags", body["tags"]}});
+                });
     server.Post("/v1/webhooks", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
       auto body = parse_lenient(req.body);

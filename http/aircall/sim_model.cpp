@@ -59,6 +59,15 @@ json SimModel::call_json(const Call& call) {
     return value ? json(*value) : json(nullptr);
   };
   std::int64_t duration = call.ended_at ? *call.ended_at - call.started_at : 0;
+  json tags = json::array();
+  for (const auto& [at, name] : call.tags) {
+    tags.push_back(
+        {{"id", std::hash<std::string>{}(name) % 1'000'000}, {"name", name}, {"tagged_at", at}});
+  }
+  json comments = json::array();
+  for (const auto& [id, content, at] : call.comments) {
+    comments.push_back({{"id", id}, {"content", content}, {"posted_at", at}});
+  }
   return {{"id", call.id},
           {"direct_link", "https://api.aircall.io/v1/calls/" + std::to_string(call.id)},
           {"direction", "outbound"},
@@ -81,8 +90,8 @@ json SimModel::call_json(const Call& call) {
           {"number", sim_number_json(call.number_id)},
           {"archived", false},
           {"teams", json::array()},
-          {"comments", json::array()},
-          {"tags", json::array()}};
+          {"comments", comments},
+          {"tags", tags}};
 }
 
 SimModel::SimModel(SimOptions options) : options_(std::move(options)), random_(options_.seed) {
@@ -139,6 +148,33 @@ void SimModel::announce_call(const char* event, const Call& call, milliseconds d
             {"token", options_.webhook_token},
             {"data", call_json(call)}};
   deliver_later(body.dump(), delay);
+}
+
+bool SimModel::comment(std::int64_t call_id, const std::string& content) {
+  std::lock_guard lock{mutex_};
+  auto found = calls_.find(call_id);
+  if (found == calls_.end()) return false;
+  found->second.comments.emplace_back(next_note_id_++, content, unix_seconds());
+  announce_call("call.commented", found->second);
+  return true;
+}
+
+bool SimModel::set_tags(std::int64_t call_id, const std::vector<std::string>& names) {
+  std::lock_guard lock{mutex_};
+  auto found = calls_.find(call_id);
+  if (found == calls_.end()) return false;
+  auto& call = found->second;
+  bool removed = names.size() < call.tags.size();
+  decltype(call.tags) tags;
+  auto now = unix_seconds();
+  for (const auto& name : names) {
+    auto kept = std::find_if(call.tags.begin(), call.tags.end(),
+                             [&](const auto& tag) { return tag.second == name; });
+    tags.emplace_back(kept == call.tags.end() ? now : kept->first, name);
+  }
+  call.tags = std::move(tags);
+  announce_call(removed ? "call.untagged" : "call.tagged", call);
+  return true;
 }
 
 void SimModel::announce_user(const char* event, std::int64_t user_id) {
@@ -283,7 +319,7 @@ bool SimModel::start_call(std::int64_t user_id, std::int64_t number_id, const st
     return false;
   }
   if (options_.open_directory && number_id > 0) used_numbers_.insert(number_id);
-  Call call{++next_call_id_, user_id, number_id, to, unix_seconds(), {}, {}, {}, "initial"};
+  Call call{++next_call_id_, user_id, number_id, to, unix_seconds(), {}, {}, {}, "initial", {}, {}};
   auto id = call.id;
   if (numbers_on_call_[to] > 0) ++stats_.overlapping_calls;
   users_on_call_.insert(user_id);

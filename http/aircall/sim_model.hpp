@@ -67,6 +67,12 @@ class SimModel {
   std::vector<nlohmann::json> calls_between(std::int64_t from, std::int64_t to, bool newest_first,
                                             std::size_t first, std::size_t count,
                                             std::size_t& total) const;
+  // A comment on a call (POST /v1/calls/:id/comments), announced with call.commented; false
+  // for an unknown call.
+  bool comment(std::int64_t call_id, const std::string& content);
+  // The call's tags as an agent sets them in Aircall's app, announced with call.tagged (or
+  // call.untagged when one was taken off); false for an unknown call.
+  bool set_tags(std::int64_t call_id, const std::vector<std::string>& names);
   // Whether a user can take calls; a change is announced with user.opened / user.closed.
   void set_available(std::int64_t user_id, bool available);
   // Where deliveries go from now on; a subscription answers the token they carry.
@@ -86,7 +92,9 @@ class SimModel {
     std::optional<std::int64_t> answered_at;
     std::optional<std::int64_t> ended_at;
     std::string hangup_cause;
-    std::string status = "initial";  // initial, answered, done
+    std::string status = "initial";                          // initial, answered, done
+    std::vector<std::pair<std::int64_t, std::string>> tags;  // (tagged at, name)
+    std::vector<std::tuple<std::int64_t, std::string, std::int64_t>> comments;  // id, text, at
   };
   // Deliveries and call steps, by due time.
   struct Job {
@@ -122,7 +130,8 @@ class SimModel {
   std::set<std::int64_t> users_on_call_;
   std::map<std::string, int> numbers_on_call_;
   std::int64_t next_call_id_ = 0;
-  std::int64_t window_start_ = 0;  // UNIX seconds, the rate limit's current window
+  std::int64_t next_note_id_ = 24'000'000;  // tags' and comments' ids
+  std::int64_t window_start_ = 0;           // UNIX seconds, the rate limit's current window
   int window_used_ = 0;
   SimStats stats_;
   std::priority_queue<Job, std::vector<Job>, std::greater<>> jobs_;

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 
 #include "actors/rules/phone.hpp"
@@ -134,6 +135,37 @@ std::optional<actors::TelephonyEvent> telephony_event_of(const WebhookDelivery& 
   return std::nullopt;
 }
 
+std::optional<CallNotes> call_notes_of(const WebhookDelivery& delivery) {
+  auto event = without_version(delivery.event);
+  if (event != "call.tagged" && event != "call.untagged" && event != "call.commented") {
+    return std::nullopt;
+  }
+  const auto& call = delivery.data;
+  if (!call.is_object()) return std::nullopt;
+  CallNotes notes;
+  notes.aircall_call_id = integer_or(call, "id");
+  if (notes.aircall_call_id == 0) return std::nullopt;
+  if (auto tags = call.find("tags"); tags != call.end() && tags->is_array()) {
+    std::vector<std::pair<std::int64_t, std::string>> ordered;
+    for (const auto& tag : *tags) {
+      if (!tag.is_object()) continue;
+      auto name = text_or_empty(tag, "name");
+      if (!name.empty()) ordered.emplace_back(integer_or(tag, "tagged_at"), std::move(name));
+    }
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [at, name] : ordered) notes.tags.push_back(std::move(name));
+  }
+  if (auto comments = call.find("comments"); comments != call.end() && comments->is_array()) {
+    for (const auto& comment : *comments) {
+      if (!comment.is_object()) continue;
+      CallNotes::Comment one{integer_or(comment, "id"), text_or_empty(comment, "content")};
+      if (one.id != 0 && !one.content.empty()) notes.comments.push_back(std::move(one));
+    }
+  }
+  return notes;
+}
+
 std::optional<domain::agent::AircallStatus> aircall_status_of(std::string_view availability) {
   using Status = domain::agent::AircallStatus;
   const std::string source{"availability." + std::string{availability}};
@@ -152,8 +184,9 @@ bool can_take_calls(std::string_view availability) {
 
 const std::vector<std::string>& subscribed_webhook_events() {
   static const std::vector<std::string> events{
-      "call.created",      "call.answered", "call.hungup", "call.ended",     "user.connected",
-      "user.disconnected", "user.opened",   "user.closed", "user.wut_start", "user.wut_end"};
+      "call.created",  "call.answered",  "call.hungup",    "call.ended",        "call.tagged",
+      "call.untagged", "call.commented", "user.connected", "user.disconnected", "user.opened",
+      "user.closed",   "user.wut_start", "user.wut_end"};
   return events;
 }
 

@@ -32,6 +32,19 @@ Result<WebhookDelivery> parse_webhook(std::string_view body);
 // or agents' availability (contacts, numbers, tags, ...).
 std::optional<actors::TelephonyEvent> telephony_event_of(const WebhookDelivery& delivery);
 
+// What call.tagged, call.untagged and call.commented say of a call: its tags as they now
+// stand, in the order they were set, and its comments.
+struct CallNotes {
+  struct Comment {
+    std::int64_t id = 0;
+    std::string content;
+  };
+  std::int64_t aircall_call_id = 0;
+  std::vector<std::string> tags;
+  std::vector<Comment> comments;
+};
+std::optional<CallNotes> call_notes_of(const WebhookDelivery& delivery);
+
 // An ended call as Aircall's Call object describes it (webhook `data`, or the call list).
 events::CallEnded call_ended_of(const nlohmann::json& call);
 
@@ -43,7 +56,8 @@ std::optional<domain::agent::AircallStatus> aircall_status_of(std::string_view a
 // disturb cannot; on a call or wrapping up, soon).
 bool can_take_calls(std::string_view availability);
 
-// The events the dialer subscribes to: those `telephony_event_of` understands.
+// The events the dialer subscribes to: those `telephony_event_of` and `call_notes_of`
+// understand.
 const std::vector<std::string>& subscribed_webhook_events();
 
 // The same body delivered twice has the same key; two different bodies never do.

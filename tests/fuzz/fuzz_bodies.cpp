@@ -1,6 +1,6 @@
 // Fuzzes every REST body reader: the first byte picks one (queue add, queue update, config,
-// start, pause, do-not-call), the rest is its body; what a reader accepts goes on to the
-// domain's decision, as a request's would.
+// start, pause, do-not-call, disposition), the rest is its body; what a reader accepts goes on to
+// the domain's decision, as a request's would.
 
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include "actors/domain/agent.hpp"
 #include "actors/domain/config.hpp"
+#include "actors/domain/disposition.hpp"
 #include "actors/domain/do_not_call.hpp"
 #include "actors/domain/queue_item.hpp"
 #include "events/bounded_json.hpp"
@@ -17,7 +18,7 @@ using namespace dialer;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  auto which = data[0] % 6;
+  auto which = data[0] % 7;
   auto parsed = parse_bounded_json({reinterpret_cast<const char*>(data) + 1, size - 1});
   if (!parsed || !parsed->is_object()) return 0;
   const auto& body = *parsed;
@@ -63,6 +64,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 5:
       if (auto command = http::read_do_not_call(std::nullopt, body, body.contains("reason")))
         (void)domain::decide(domain::DoNotCallState{}, *command);
+      break;
+    case 6:
+      if (auto request = http::read_disposition(body)) {
+        domain::CallState call;
+        call.phase = domain::CallPhase::ended;
+        call.request.agent_id = "fuzz";
+        auto settings = domain::dialer_settings(domain::ConfigState{});
+        if (auto checked = domain::check_disposition(settings, "c-1", call, *request, 0)) {
+          domain::QueueItemState item;
+          item.exists = true;
+          item.last_call_id = "c-1";
+          item.status = domain::ItemStatus::completed;
+          (void)domain::decide(item, domain::queue_item::Command{
+                                         domain::queue_item::Dispose{*checked, 0, {}, 60'000}});
+        }
+      }
       break;
   }
   return 0;

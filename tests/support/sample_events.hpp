@@ -35,6 +35,8 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(QueueItemDispositioned{"c-1", "agent-7", "callback", DispositionAction::callback,
                                        "after the board meeting", 1790086400000, 1790089200000,
                                        "agent-7", "aircall"});
+  out.push_back(QueueItemDispositionWithdrawn{"c-1"});
+  out.push_back(QueueItemCallCommented{"c-1", 24923492, "asked for the brochure"});
   out.push_back(QueueItemCallbackScheduled{"c-1", 1790086400000, "agent-7", 1790087300000,
                                            CallOutcome::connected});
   out.push_back(CallRequested{"c-1", "q-1", "agent-7", 123456, 987654, "+43720880079", 2, true});

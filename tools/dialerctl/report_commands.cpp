@@ -238,9 +238,10 @@ int print_history(const projections::KvReader& kv, projections::HistoryQuery que
            << csv_field(row.client_id) << ',' << csv_field(row.client_name) << ','
            << csv_field(row.agent_id) << ',' << row.phone_number << ',' << row.attempt << ','
            << row.status << ',' << text("outcome") << ',' << text("disposition") << ','
-           << csv_field(row.notes) << ',' << text("callbackAt") << ',' << text("requestedAt") << ','
-           << text("startTime") << ',' << text("endTime") << ',' << row.duration_seconds << ','
-           << row.wait_seconds() << ',' << row.talk_seconds() << ',' << csv_field(tags) << '\n';
+           << csv_field(row.all_notes()) << ',' << text("callbackAt") << ',' << text("requestedAt")
+           << ',' << text("startTime") << ',' << text("endTime") << ',' << row.duration_seconds
+           << ',' << row.wait_seconds() << ',' << row.talk_seconds() << ',' << csv_field(tags)
+           << '\n';
       } else {
         os << json.dump() << '\n';
       }

@@ -118,6 +118,8 @@ class Dialer {
   // Asks the dispatcher to look at the clock again (tests move a manual clock).
   void tick();
   DispatcherStats dispatcher_stats();
+  // The agent's next callback pinned to them, if any.
+  std::optional<dispatch::DueCallback> next_callback(const std::string& agent_id);
   // Why each pending item waits, in their order; nothing for one the dispatcher does not hold.
   std::vector<std::optional<dispatch::WaitInfo>> waiting_for(
       const std::vector<std::string>& item_ids);

@@ -28,6 +28,13 @@ void arm(Self* self, std::int64_t now_ms) {
   self->delayed_send(self, delay, wake_atom::value, *wake);
 }
 
+// The dispatcher's own facts go to its stream, for the live feed; nothing waits on them.
+void record(Services* services, events::Event event) {
+  storage::AppendRequest request{"dispatcher", storage::ExpectedVersion::any(), {}, {}};
+  request.events.push_back(storage::NewEvent::from(event));
+  services->store->append_async(std::move(request), [](Result<storage::AppendOutcome>) {});
+}
+
 // Agents waiting in line with nothing to dial is a team lead's emergency: it is recorded,
 // once a minute at most, for the live feed.
 constexpr std::int64_t kDryRecordEveryMs = 60'000;
@@ -63,6 +70,9 @@ void match(Self* self, Services* services) {
     caf::anon_send(services->registry->get(Kind::item, item_id), command_atom::value,
                    domain::queue_item::Command{domain::queue_item::SetStatus{
                        events::ManualStatus::skipped, "do-not-call"}});
+  }
+  for (auto& due : st.index.take_due_callbacks()) {
+    record(services, events::DispatcherCallbackDue{due.item_id, due.agent_id, due.due_ms});
   }
   watch_for_dry(self, services, now);
   arm(self, now);
@@ -112,6 +122,9 @@ caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed se
         auto& st = self->state;
         return {st.index.stats(), st.index.next_wake(), st.calls_started,
                 st.index.waiting_for(services->clock->now_ms())};
+      },
+      [self](callback_atom, const std::string& agent_id) {
+        return self->state.index.next_callback(agent_id);
       },
       [self, services](why_atom, const std::vector<std::string>& item_ids) -> WaitReport {
         auto now = services->clock->now_ms();

@@ -48,6 +48,7 @@ using check_atom = caf::atom_constant<caf::atom("livecheck")>;
 using hang_up_atom = caf::atom_constant<caf::atom("hangup")>;
 using go_atom = caf::atom_constant<caf::atom("go")>;
 using why_atom = caf::atom_constant<caf::atom("why")>;
+using callback_atom = caf::atom_constant<caf::atom("callback")>;
 
 // The answer to a command: the state after it, or why it was refused.
 template <class State>
@@ -97,6 +98,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::TelephonyEvent)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::CallPlan)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::DispatcherStats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::WaitReport)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<dialer::dispatch::DueCallback>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<std::string>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::dispatch::FreeAgent)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::dispatch::PendingItem)

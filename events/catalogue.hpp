@@ -543,6 +543,21 @@ struct DispatcherRanDry {
   bool operator==(const DispatcherRanDry&) const = default;
 };
 
+// A callback pinned to its agent came due: the live feed tells the agent's console.
+struct DispatcherCallbackDue {
+  static constexpr std::string_view type = "dispatcher.callback_due";
+  static constexpr std::uint32_t schema = 1;
+  std::string item_id;
+  std::string agent_id;
+  std::int64_t due_at_ms = 0;
+  static void describe(auto& self, auto&& field) {
+    field("itemId", self.item_id);
+    field("agentId", self.agent_id);
+    field("dueAt", self.due_at_ms);
+  }
+  bool operator==(const DispatcherCallbackDue&) const = default;
+};
+
 // ---- configuration, do-not-call, webhooks ----
 
 struct ConfigChanged {

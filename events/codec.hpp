@@ -12,17 +12,16 @@
 
 namespace dialer::events {
 
-using Event =
-    std::variant<AgentStarted, AgentPaused, AgentStopped, AgentAircallStatusChanged, AgentReserved,
-                 AgentCallAnswered, AgentCallEnded, AgentReleased, AgentDispositioned,
-                 AgentAwaitingDisposition, AgentReady, QueueItemAdded, QueueItemUpdated,
-                 QueueItemStatusSet, QueueItemCancelled, QueueItemAssigned, QueueItemReleased,
-                 QueueItemCompleted, QueueItemRetryScheduled, QueueItemFailed,
-                 QueueItemDispositioned, QueueItemDispositionWithdrawn, QueueItemCallCommented,
-                 QueueItemCallbackScheduled, CallRequested, CallStartAccepted, CallStartFailed,
-                 CallCreated, CallAnswered, CallHungUp, CallEnded, CallLost, NumberClaimed,
-                 NumberReleased, NumberAttempted, NumberMarkedWrong, DispatcherRanDry,
-                 ConfigChanged, DoNotCallAdded, DoNotCallRemoved, WebhookReceived>;
+using Event = std::variant<
+    AgentStarted, AgentPaused, AgentStopped, AgentAircallStatusChanged, AgentReserved,
+    AgentCallAnswered, AgentCallEnded, AgentReleased, AgentDispositioned, AgentAwaitingDisposition,
+    AgentReady, QueueItemAdded, QueueItemUpdated, QueueItemStatusSet, QueueItemCancelled,
+    QueueItemAssigned, QueueItemReleased, QueueItemCompleted, QueueItemRetryScheduled,
+    QueueItemFailed, QueueItemDispositioned, QueueItemDispositionWithdrawn, QueueItemCallCommented,
+    QueueItemCallbackScheduled, CallRequested, CallStartAccepted, CallStartFailed, CallCreated,
+    CallAnswered, CallHungUp, CallEnded, CallLost, NumberClaimed, NumberReleased, NumberAttempted,
+    NumberMarkedWrong, DispatcherRanDry, DispatcherCallbackDue, ConfigChanged, DoNotCallAdded,
+    DoNotCallRemoved, WebhookReceived>;
 
 // An event ready to be appended: its name, layout version and binary payload.
 struct EncodedEvent {

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "actors/projections/queue_view.hpp"
+#include "actors/projections/report_json.hpp"
 #include "actors/projections/reporting.hpp"
 #include "http/exchange.hpp"
 #include "http/requests.hpp"
@@ -84,6 +85,13 @@ json active_call(Context& context, const domain::AgentState& agent) {
   return active_call_json(*call, client);
 }
 
+// The callback pinned to the agent that comes due first: the console shows it coming.
+json next_callback(Context& context, const std::string& user_id) {
+  auto next = context.dialer.next_callback(user_id);
+  if (!next) return nullptr;
+  return {{"queueItemId", next->item_id}, {"at", projections::iso_time(next->due_ms)}};
+}
+
 void status(Context& context, const std::string& user_id, httplib::Response& res) {
   auto agent = known_agent(context, user_id);
   if (!agent) return reply_error(res, agent.error());
@@ -98,6 +106,7 @@ void status(Context& context, const std::string& user_id, httplib::Response& res
             {"pauseReason",
              agent->mode == domain::AgentMode::paused ? json(agent->pause_reason) : json(nullptr)},
             {"activeCall", active_call(context, *agent)},
+            {"nextCallback", next_callback(context, user_id)},
             {"sessionStats", session_stats_json(*agent, now)},
             {"pendingCallsCount", pending.total}});
 }

@@ -371,3 +371,34 @@ TEST_CASE("dispatch: the attempt cap per number holds across items and says when
   index.agent_free(agent("c"));
   CHECK(items_of(index.take_matches(kNoon + 2 * kMinute)) == std::vector<std::string>{"second"});
 }
+
+TEST_CASE("dispatch: a pinned callback is its agent's next, and its coming due is announced once") {
+  DispatchIndex index;
+  index.configure(settings());
+  auto callback = item("cb", 10, kNoon + 30 * kMinute, "a");
+  callback.callback = true;
+  callback.pinned_until_ms = kNoon + 45 * kMinute;
+  index.item_pending(callback);
+  auto sooner = item("cb2", 10, kNoon + 10 * kMinute, "a");
+  sooner.callback = true;
+  sooner.pinned_until_ms = kNoon + 25 * kMinute;
+  index.item_pending(sooner);
+  REQUIRE(index.next_callback("a"));
+  CHECK(index.next_callback("a")->item_id == "cb2");
+  CHECK_FALSE(index.next_callback("b"));
+
+  CHECK(index.take_matches(kNoon + 10 * kMinute).empty());  // agent "a" is away
+  auto due = index.take_due_callbacks();
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].item_id == "cb2");
+  CHECK(due[0].agent_id == "a");
+  CHECK(index.take_matches(kNoon + 11 * kMinute).empty());
+  CHECK(index.take_due_callbacks().empty());  // once
+
+  // Past its grace the first is anyone's, and no longer the agent's callback.
+  index.agent_free(agent("b"));
+  CHECK(items_of(index.take_matches(kNoon + 25 * kMinute)) == std::vector<std::string>{"cb2"});
+  CHECK(index.next_callback("a")->item_id == "cb");
+  index.item_gone("cb");
+  CHECK_FALSE(index.next_callback("a"));
+}

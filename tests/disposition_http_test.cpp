@@ -128,9 +128,16 @@ TEST_CASE("dispositions: the agent decides, the wrap-up ends, and a callback rin
                  json{{"aircallUserId", "736641"}, {"numberId", 404821}})
               .status == 200);
 
-  // The callback comes due at 09:00 and rings alice, its agent.
+  // Alice's status shows the callback coming.
+  auto coming = f.send("GET", "/api/dialer/status/alice").body["nextCallback"];
+  CHECK(coming["queueItemId"] == callback_item);
+  CHECK(coming["at"] == "2026-12-01T07:00:00.000Z");
+  CHECK(f.send("GET", "/api/dialer/status/bob").body["nextCallback"].is_null());
+
+  // The callback comes due at 09:00, the live feed says so, and it rings alice, its agent.
   f.clock.set(dialer::testing::kMondayTenUtc + 23 * 3'600'000LL);
   f.node->dialer().tick();
+  REQUIRE(eventually([&] { return f.events_of_type("dispatcher.callback_due") == 1; }));
   REQUIRE(eventually([&] {
     auto rows = f.send("GET", "/api/dialer/history?clientId=c-1").body["callHistory"];
     auto redial = f.send("GET", "/api/dialer/queue/items/" + callback_item).body["queueItem"];

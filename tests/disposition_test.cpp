@@ -358,7 +358,7 @@ TEST_CASE("dispositions: callbacks in dispatch wait for their agent, then anyone
   CHECK(matched[0].item.item_id == "cb");
 }
 
-TEST_CASE("dispositions: Aircall's tags name one, the latest first; comments count once") {
+TEST_CASE("dispositions: Aircall's tags name one, the latest first, and comments count once") {
   auto s = defaults();
   s.tag_dispositions["sale"] = "interested";
   CHECK(s.disposition_of_tags({"VIP", "Sale"})->code == "interested");

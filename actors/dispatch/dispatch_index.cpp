@@ -109,18 +109,47 @@ bool DispatchIndex::has_free_agent(std::string_view agent_id) const {
   return agents_.contains(std::string{agent_id});
 }
 
+void DispatchIndex::note_callback(const ItemSlot& slot) {
+  if (!slot.item.callback || slot.item.pinned_agent.empty()) return;
+  callbacks_by_agent_[slot.item.pinned_agent].emplace(slot.item.due_ms, slot.item.item_id);
+}
+
+void DispatchIndex::forget_callback(const ItemSlot& slot) {
+  if (!slot.item.callback || slot.item.pinned_agent.empty()) return;
+  auto found = callbacks_by_agent_.find(slot.item.pinned_agent);
+  if (found == callbacks_by_agent_.end()) return;
+  found->second.erase({slot.item.due_ms, slot.item.item_id});
+  if (found->second.empty()) callbacks_by_agent_.erase(found);
+}
+
+std::optional<DueCallback> DispatchIndex::next_callback(std::string_view agent_id) const {
+  auto found = callbacks_by_agent_.find(std::string{agent_id});
+  if (found == callbacks_by_agent_.end() || found->second.empty()) return std::nullopt;
+  const auto& [due, item_id] = *found->second.begin();
+  return DueCallback{item_id, std::string{agent_id}, due};
+}
+
+std::vector<DueCallback> DispatchIndex::take_due_callbacks() {
+  std::vector<DueCallback> out;
+  out.swap(due_callbacks_);
+  return out;
+}
+
 void DispatchIndex::item_pending(PendingItem item) {
   auto id = item.item_id;
   auto found = items_.find(id);
   if (found != items_.end()) {
     unplace(found->second);
+    forget_callback(found->second);
   } else {
     found = items_.emplace(id, ItemSlot{}).first;
     found->second.order = next_order_++;
   }
   auto& slot = found->second;
   slot.zone_key = zone_key_of(item);
+  if (slot.item.due_ms != item.due_ms) slot.announced = false;
   slot.item = std::move(item);
+  note_callback(slot);
   // Placed by time alone; the calling rules are applied when it comes due.
   slot.where = Where::waiting;
   slot.capped = false;
@@ -132,6 +161,7 @@ void DispatchIndex::item_gone(std::string_view item_id) {
   auto found = items_.find(std::string{item_id});
   if (found == items_.end()) return;
   unplace(found->second);
+  forget_callback(found->second);
   items_.erase(found);
 }
 
@@ -159,6 +189,11 @@ void DispatchIndex::unplace(const ItemSlot& slot) {
 void DispatchIndex::place(ItemSlot& slot, std::int64_t now_ms) {
   slot.capped = false;
   slot.no_window = false;
+  if (slot.item.callback && !slot.item.pinned_agent.empty() && !slot.announced &&
+      slot.item.due_ms <= now_ms) {
+    slot.announced = true;
+    due_callbacks_.push_back({slot.item.item_id, slot.item.pinned_agent, slot.item.due_ms});
+  }
   auto wake = slot.item.due_ms;
   if (wake <= now_ms) {
     auto from = dialable_from(slot.zone_key, now_ms);
@@ -174,6 +209,7 @@ void DispatchIndex::place(ItemSlot& slot, std::int64_t now_ms) {
   slot.where = Where::ready;
   // A callback whose agent did not come within its grace is anyone's.
   if (slot.item.pinned_until_ms != 0 && slot.item.pinned_until_ms <= now_ms) {
+    forget_callback(slot);
     slot.item.pinned_agent.clear();
     slot.item.pinned_until_ms = 0;
   }
@@ -200,6 +236,7 @@ void DispatchIndex::wake_items(std::int64_t now_ms) {
     waiting_.erase(waiting_.begin());
     auto& slot = items_.at(id);
     if (do_not_call_.contains(slot.item.phone_number)) {
+      forget_callback(slot);
       refused_.push_back(id);
       items_.erase(id);
       continue;
@@ -289,6 +326,7 @@ bool DispatchIndex::try_match(const std::string& agent_id, ReadySet& ready, std:
     };
     if (do_not_call_.contains(slot.item.phone_number)) {
       take_out();
+      forget_callback(slot);
       refused_.push_back(id);
       items_.erase(id);
       continue;
@@ -317,6 +355,7 @@ bool DispatchIndex::try_match(const std::string& agent_id, ReadySet& ready, std:
     number_attempted(slot.item.phone_number, start_at);
     company_budget_.record(start_at);
     take_out();
+    forget_callback(slot);
     if (pinned != ready_pinned_.end() && pinned->second.empty()) ready_pinned_.erase(pinned);
     out.push_back({agent.agent, std::move(slot.item), start_at});
     items_.erase(id);

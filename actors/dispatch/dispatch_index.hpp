@@ -66,6 +66,13 @@ struct WaitInfo {
   std::optional<std::int64_t> eligible_at_ms;  // when it may be dialled, when that is known
 };
 
+// A callback pinned to its agent that has come due: announced once.
+struct DueCallback {
+  std::string item_id;
+  std::string agent_id;
+  std::int64_t due_ms = 0;
+};
+
 struct Match {
   FreeAgent agent;
   PendingItem item;
@@ -104,6 +111,10 @@ class DispatchIndex {
   std::vector<Match> take_matches(std::int64_t now_ms);
   // Items found on the do-not-call list since the last call; they left the index.
   std::vector<std::string> take_refused();
+  // Callbacks pinned to an agent that came due since the last call.
+  std::vector<DueCallback> take_due_callbacks();
+  // The agent's next callback pinned to them (the earliest due), if any.
+  std::optional<DueCallback> next_callback(std::string_view agent_id) const;
   // When something may next become possible, if anything waits on time.
   std::optional<std::int64_t> next_wake() const;
 
@@ -132,6 +143,7 @@ class DispatchIndex {
     std::int64_t wake_ms = 0;  // while waiting
     bool capped = false;       // waiting: the number's attempts reached the cap
     bool no_window = false;    // waiting: the rules leave it no time to ring; looked at again
+    bool announced = false;    // a pinned callback whose coming due was announced
   };
   // A free agent waits in the line, or aside until its wrap-up or pace allows a call
   // (less the reservation's head start).
@@ -147,6 +159,9 @@ class DispatchIndex {
   static ReadyKey ready_key(const ItemSlot& slot);
   void place(ItemSlot& slot, std::int64_t now_ms);
   void unpin_expired(std::int64_t now_ms);
+  // Keeps callbacks_by_agent_ in step with an item as it enters and leaves the index.
+  void note_callback(const ItemSlot& slot);
+  void forget_callback(const ItemSlot& slot);
   void unplace(const ItemSlot& slot);
   void wake_items(std::int64_t now_ms);
   void wake_agents(std::int64_t now_ms);
@@ -180,6 +195,10 @@ class DispatchIndex {
   std::set<std::tuple<std::int64_t, std::uint64_t, std::string>> waiting_;
   std::set<std::pair<std::int64_t, std::string>> pin_expiry_;  // ready callbacks' pins
   std::vector<std::string> refused_;
+  std::vector<DueCallback> due_callbacks_;
+  // Pinned callbacks by agent: (due, item), earliest first.
+  std::unordered_map<std::string, std::set<std::pair<std::int64_t, std::string>>>
+      callbacks_by_agent_;
   std::uint64_t next_order_ = 0;
   std::uint64_t matches_ = 0;
   std::optional<std::int64_t> budget_wake_;

@@ -64,6 +64,7 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(NumberAttempted{"q-1", "c-1"});
   out.push_back(NumberMarkedWrong{"q-1", "c-1"});
   out.push_back(DispatcherRanDry{3, 12});
+  out.push_back(DispatcherCallbackDue{"q-1", "agent-7", 1790086400000});
   out.push_back(WebhookReceived{"call.created", "call", 1790000001,
                                 R"({"event":"call.created","data":{"id":1}})"});
   return out;

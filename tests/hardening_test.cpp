@@ -72,7 +72,7 @@ TEST_CASE("hardening: text fields take numbers as written, never wrapped") {
 
 TEST_CASE("hardening: a body needs its JSON type, filters name their words, ids start plainly") {
   ServerFixture f;
-  auto before = f.node->store().last_seq();
+  auto before = f.changes();
   auto untyped = raw(f,
                      "POST /api/dialer/queue HTTP/1.1\r\nHost: x\r\nContent-Length: 33\r\n\r\n"
                      R"({"phoneNumbers":["+33612345601"]})");
@@ -80,7 +80,7 @@ TEST_CASE("hardening: a body needs its JSON type, filters name their words, ids 
   auto text =
       f.send_raw("POST", "/api/dialer/queue", R"({"phoneNumbers":["+33612345601"]})", "text/plain");
   CHECK(text.status == 415);
-  CHECK(f.node->store().last_seq() == before);
+  CHECK(f.changes() == before);
   auto bogus = f.send("GET", "/api/dialer/agents?status=bogus");
   CHECK(bogus.status == 400);
   CHECK(bogus.body["error"]["field"] == "status");
@@ -90,7 +90,7 @@ TEST_CASE("hardening: a body needs its JSON type, filters name their words, ids 
                          json{{"aircallUserId", 1}, {"numberId", 1}});
     CHECK(answer.status != 200);
   }
-  CHECK(f.node->store().last_seq() == before);
+  CHECK(f.changes() == before);
 }
 
 TEST_CASE("hardening: heads that broke the error contract are answered in it") {

@@ -206,14 +206,14 @@ TEST_CASE("semantics: PUT refuses a field it cannot change and an agent nobody s
              json{{"clients",
                    {{{"phoneNumber", "+33612345678"}, {"scheduledFor", "2030-01-01T10:00:00Z"}}}}});
   std::string id = added.body["results"][0]["queueItem"]["id"];
-  auto before = f.node->store().last_seq();
+  auto before = f.changes();
   auto number = f.send("PUT", "/api/dialer/queue/" + id, json{{"phoneNumber", "+33699999999"}});
   CHECK(number.status == 400);
   CHECK(number.body["error"]["field"] == "phoneNumber");
   auto stranger = f.send("PUT", "/api/dialer/queue/" + id, json{{"assignedTo", "ghost"}});
   CHECK(stranger.status == 400);
   CHECK(stranger.body["error"]["field"] == "assignedTo");
-  CHECK(f.node->store().last_seq() == before);
+  CHECK(f.changes() == before);
 
   REQUIRE(f.send("POST", "/api/dialer/start/agent-1", start_body(31)).status == 200);
   auto pinned = f.send("PUT", "/api/dialer/queue/" + id, json{{"assignedTo", "agent-1"}});

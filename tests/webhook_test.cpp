@@ -145,7 +145,7 @@ TEST_CASE("webhook: every sample is stored and acknowledged, and a redelivery is
 
 TEST_CASE("webhook: a wrong token, malformed JSON or a 10 MB body stores nothing") {
   ServerFixture f;
-  auto before = f.node->store().last_seq();
+  auto before = f.changes();
   auto wrong = f.send_raw("POST", "/api/dialer/webhook",
                           with_token(sample("call.created.json"), "nope"), "application/json");
   CHECK(wrong.status == 401);
@@ -156,18 +156,18 @@ TEST_CASE("webhook: a wrong token, malformed JSON or a 10 MB body stores nothing
   auto huge =
       f.send_raw("POST", "/api/dialer/webhook", std::string(10 << 20, 'x'), "application/json");
   CHECK(huge.status == 413);
-  CHECK(f.node->store().last_seq() == before);
+  CHECK(f.changes() == before);
 }
 
 TEST_CASE("webhook: without a configured token every delivery is refused") {
   auto options = ServerFixture::fast_options();
   options.webhook_token.clear();
   ServerFixture f{options};
-  auto before = f.node->store().last_seq();
+  auto before = f.changes();
   auto answer =
       f.send_raw("POST", "/api/dialer/webhook", sample("call.created.json"), "application/json");
   CHECK(answer.status == 401);
-  CHECK(f.node->store().last_seq() == before);
+  CHECK(f.changes() == before);
   CHECK(f.notices.str().find("no webhook token") != std::string::npos);
 }
 

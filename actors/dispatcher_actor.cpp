@@ -45,11 +45,8 @@ void watch_for_dry(Self* self, Services* services, std::int64_t now) {
   bool dry = stats.free_agents > 0 && stats.ready_items == 0;
   if (dry && !st.dry && now - st.dry_recorded_ms >= kDryRecordEveryMs) {
     st.dry_recorded_ms = now;
-    storage::AppendRequest request{"dispatcher", storage::ExpectedVersion::any(), {}, {}};
-    request.events.push_back(storage::NewEvent::from(
-        events::DispatcherRanDry{static_cast<std::uint32_t>(stats.free_agents),
-                                 static_cast<std::uint32_t>(stats.waiting_items)}));
-    services->store->append_async(std::move(request), [](Result<storage::AppendOutcome>) {});
+    record(services, events::DispatcherRanDry{static_cast<std::uint32_t>(stats.free_agents),
+                                              static_cast<std::uint32_t>(stats.waiting_items)});
   }
   st.dry = dry;
 }

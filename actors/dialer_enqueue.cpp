@@ -75,15 +75,17 @@ std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueIte
     adds.emplace_back(items[i].item_id, domain::queue_item::Add{items[i]});
   }
   auto added = ask_all<ItemTraits>(Kind::item, std::move(adds));
+  // Nothing half-done: the number of an item its actor refused is given back, before the
+  // caller hears of it (so no write of this call lands after its answer).
+  std::vector<std::pair<std::string, domain::number::Command>> releases;
   for (std::size_t a = 0; a < adding.size(); ++a) {
     auto i = adding[a];
     if (!added[a]) {
-      // Nothing half-done: the number is given back.
-      caf::anon_send(registry_.get(Kind::number, items[i].phone_number), command_atom::value,
-                     domain::number::Command{domain::number::Release{items[i].item_id}});
+      releases.emplace_back(items[i].phone_number, domain::number::Release{items[i].item_id});
     }
     answers[i] = std::move(added[a]);
   }
+  if (!releases.empty()) (void)ask_all<NumberTraits>(Kind::number, std::move(releases));
 
   for (auto i : repeats) {
     const auto& first = answers[first_of_number[items[i].phone_number]];

@@ -282,6 +282,9 @@ TEST_CASE("http: queue add answers per item and never queues a number twice") {
   CHECK(message(3).find("appears twice") != std::string::npos);
   CHECK(message(4).find("Mars/Base") != std::string::npos);
   CHECK(message(5).find("priority") != std::string::npos);
+  // The last one's number was claimed before its item refused the priority: it is given back
+  // before the answer, so nothing of this request lands after it.
+  CHECK(f.events_of_type("number.released") == 1);
 
   // The same number again, in a later request: reported, not queued.
   auto again = f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+33612345678"}}});

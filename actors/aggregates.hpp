@@ -39,7 +39,7 @@ struct AgentTraits : PureAggregate<domain::AgentState, domain::agent::Command> {
 
   // An agent's stream grows with every call: its actor starts from a snapshot and the tail.
   static constexpr std::uint64_t snapshot_every = 100;
-  static constexpr char snapshot_layout = 2;  // bump when AgentState's fields change
+  static constexpr char snapshot_layout = 3;  // bump when AgentState's fields change
   static std::string encode_snapshot(const State& s) {
     return std::string(1, snapshot_layout) + events::encode_fields(s);
   }

@@ -233,6 +233,32 @@ std::vector<Result<typename Traits::State>> Dialer::ask_all(
   return answers;
 }
 
+template <class Traits>
+std::vector<Result<typename Traits::State>> Dialer::read_all(Kind kind,
+                                                             const std::vector<std::string>& ids) {
+  using State = typename Traits::State;
+  caf::scoped_actor self{*services_.system};
+  using Handle = decltype(self->request(caf::actor{}, options_.answer_timeout, get_atom::value));
+  std::vector<Handle> pending;
+  pending.reserve(ids.size());
+  for (const auto& id : ids) {
+    pending.push_back(
+        self->request(registry_.get(kind, id), options_.answer_timeout, get_atom::value));
+  }
+  std::vector<Result<State>> answers;
+  answers.reserve(ids.size());
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    std::optional<Result<State>> answer;
+    pending[i].receive([&](Reply<State>& reply) { answer = std::move(reply.result); },
+                       [](caf::error&) {});
+    answers.push_back(
+        answer ? std::move(*answer)
+               : Result<State>{Error{ErrorCode::unavailable, std::string{Traits::name} + " " +
+                                                                 ids[i] + " did not answer"}});
+  }
+  return answers;
+}
+
 std::vector<Result<domain::QueueItemState>> Dialer::items(
     std::vector<std::pair<std::string, domain::queue_item::Command>> commands) {
   return ask_all<ItemTraits>(Kind::item, std::move(commands));
@@ -304,6 +330,9 @@ template std::vector<Result<domain::QueueItemState>> Dialer::ask_all<ItemTraits>
     Kind, std::vector<std::pair<std::string, domain::queue_item::Command>>);
 template std::vector<Result<domain::NumberState>> Dialer::ask_all<NumberTraits>(
     Kind, std::vector<std::pair<std::string, domain::number::Command>>);
+
+template std::vector<Result<domain::NumberState>> Dialer::read_all<NumberTraits>(
+    Kind, const std::vector<std::string>&);
 
 template Result<domain::NumberState> Dialer::ask<NumberTraits>(
     Kind, const std::string&, std::optional<domain::number::Command>);

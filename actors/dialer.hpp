@@ -85,6 +85,9 @@ class Dialer {
   // with no id get one. Safe for any number of callers at once: each number's own actor
   // decides who holds it.
   std::vector<Result<domain::QueueItemState>> enqueue(std::vector<events::QueueItemAdded> items);
+  // What enqueue would answer each client, refused for the same reasons, with nothing
+  // written (an import's preview). A number free now may of course be taken before the add.
+  std::vector<Status> may_enqueue(const std::vector<events::QueueItemAdded>& items);
   Result<domain::QueueItemState> item(const std::string& item_id,
                                       domain::queue_item::Command command);
   Result<domain::QueueItemState> item(const std::string& item_id);
@@ -137,6 +140,10 @@ class Dialer {
   template <class Traits>
   std::vector<Result<typename Traits::State>> ask_all(
       Kind kind, std::vector<std::pair<std::string, typename Traits::Command>> commands);
+  // Many reads at once, answered in their order.
+  template <class Traits>
+  std::vector<Result<typename Traits::State>> read_all(Kind kind,
+                                                       const std::vector<std::string>& ids);
 
   DialerOptions options_;
   Services services_;

@@ -101,4 +101,39 @@ std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueIte
   return out;
 }
 
+std::vector<Status> Dialer::may_enqueue(const std::vector<events::QueueItemAdded>& items) {
+  std::vector<Status> answers(items.size(), ok_status());
+  auto blocked = do_not_call();
+  if (!blocked) return std::vector<Status>(items.size(), blocked.error());
+  std::map<std::string, std::size_t> first_of_number;
+  std::vector<std::string> numbers;
+  std::vector<std::size_t> asking;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& number = items[i].phone_number;
+    if (auto allowed = domain::may_queue(*blocked, number); !allowed) {
+      answers[i] = allowed.error();
+    } else if (!first_of_number.emplace(number, i).second) {
+      answers[i] = Error{ErrorCode::invalid_argument, number + " appears twice in this request",
+                         "phoneNumber"};
+    } else {
+      numbers.push_back(number);
+      asking.push_back(i);
+    }
+  }
+  // The number's own decision on a claim says whether it is free, in its own words.
+  auto states = read_all<NumberTraits>(Kind::number, numbers);
+  for (std::size_t n = 0; n < asking.size(); ++n) {
+    auto i = asking[n];
+    if (!states[n]) {
+      answers[i] = states[n].error();
+      continue;
+    }
+    auto claim = domain::decide(
+        *states[n],
+        domain::number::Claim{items[i].item_id.empty() ? "preview" : items[i].item_id, {}});
+    if (!claim) answers[i] = claim.error();
+  }
+  return answers;
+}
+
 }  // namespace dialer::actors

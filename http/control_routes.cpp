@@ -76,13 +76,12 @@ void stop(Context& context, const std::string& user_id, httplib::Response& res) 
                  {"userStatus", agent_json(*agent, context.now_ms())}});
 }
 
-json active_call(Context& context, const domain::AgentState& agent) {
-  if (agent.call_id.empty()) return nullptr;
-  auto call = context.dialer.call(agent.call_id);
-  if (!call) return nullptr;
-  std::string client;
-  if (auto item = context.dialer.item(agent.queue_item_id)) client = item->details.client_id;
-  return active_call_json(*call, client);
+json call_view(Context& context, const std::string& call_id) {
+  if (call_id.empty()) return nullptr;
+  auto call = context.dialer.call(call_id);
+  if (!call || call->request.call_id.empty()) return nullptr;
+  auto item = context.dialer.item(call->request.queue_item_id);
+  return active_call_json(*call, item ? &*item : nullptr);
 }
 
 // The callback pinned to the agent that comes due first: the console shows it coming.
@@ -105,7 +104,14 @@ void status(Context& context, const std::string& user_id, httplib::Response& res
             {"available", domain::takes_calls(*agent)},
             {"pauseReason",
              agent->mode == domain::AgentMode::paused ? json(agent->pause_reason) : json(nullptr)},
-            {"activeCall", active_call(context, *agent)},
+            {"statusSince", time_or_null(domain::status_since(*agent, now))},
+            {"activeCall", call_view(context, agent->call_id)},
+            // The call the agent is wrapping up or may still give a disposition for.
+            {"lastCall",
+             agent->call_id.empty() ? call_view(context, agent->last_call_id) : json(nullptr)},
+            {"wrapUpUntil",
+             agent->wrap_up_until_ms > now ? time_or_null(agent->wrap_up_until_ms) : json(nullptr)},
+            {"awaitingDisposition", agent->awaiting_disposition},
             {"nextCallback", next_callback(context, user_id)},
             {"sessionStats", session_stats_json(*agent, now)},
             {"pendingCallsCount", pending.total}});

@@ -82,7 +82,7 @@ void reply_error(httplib::Response& res, const Error& error) {
   reply(res, status_of(error.code), error_json(error));
 }
 
-Status declared_json(const httplib::Request& req) {
+Status declared_media(const httplib::Request& req) {
   // Called before the body is read: its headers say whether there is one.
   bool has_body = !req.body.empty() || req.has_header("Transfer-Encoding") ||
                   req.get_header_value<std::uint64_t>("Content-Length") > 0;
@@ -93,6 +93,11 @@ Status declared_json(const httplib::Request& req) {
   while (!type.empty() && std::isspace(static_cast<unsigned char>(type.back()))) type.pop_back();
   std::transform(type.begin(), type.end(), type.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (req.path == kQueueImportPath) {
+    if (type == "text/csv") return Done{};
+    return Error{ErrorCode::unsupported_media,
+                 "the body must be a CSV file, sent with Content-Type: text/csv", "Content-Type"};
+  }
   if (type != "application/json" && !type.ends_with("+json")) {
     return Error{ErrorCode::unsupported_media,
                  "the body must be JSON, sent with Content-Type: application/json", "Content-Type"};

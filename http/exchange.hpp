@@ -26,8 +26,12 @@ void reply_ok(httplib::Response& res, nlohmann::json body, int status = 200);
 // An unavailable answer (503) says when to retry (Retry-After).
 void reply_error(httplib::Response& res, const Error& error);
 
-// A body declared as anything but JSON is refused (415), before it is read.
-Status declared_json(const httplib::Request& req);
+// The one path whose body is CSV (text/csv): a queue import.
+inline constexpr std::string_view kQueueImportPath = "/api/dialer/queue/import";
+
+// A body declared as anything but what its path takes (JSON, or CSV for an import) is
+// refused (415), before it is read.
+Status declared_media(const httplib::Request& req);
 // The request's JSON object (an empty body reads as {}): 400 when it does not parse or is
 // not an object.
 Result<nlohmann::json> json_object(const httplib::Request& req);

@@ -240,6 +240,8 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
            std::to_string(node->server_->port());
   };
   auto origin = origin_at(server_options.bind);
+  bool any_address = server_options.bind == "0.0.0.0" || server_options.bind == "::";
+  node->console_url_ = origin_at(any_address ? "127.0.0.1" : server_options.bind) + "/";
   if (node->lines_) {
     // The simulator reaches this server over loopback, whatever address it listens on.
     if (auto subscribed =

@@ -62,6 +62,8 @@ class Node {
   Node& operator=(const Node&) = delete;
 
   int port() const { return server_->port(); }
+  // Where a browser on this machine opens the console.
+  const std::string& console_url() const { return console_url_; }
   ConnectionCounts connections() const { return server_->connections(); }
   bool ready() const;
   // Graceful: stop accepting, finish requests in flight, stop the actors, close the store.
@@ -95,6 +97,7 @@ class Node {
   std::unique_ptr<ApiServer> server_;
   std::uint64_t seq_at_start_ = 0;
   mutable std::atomic<bool> caught_up_{false};
+  std::string console_url_;
 };
 
 }  // namespace dialer::http

@@ -93,6 +93,10 @@ Result<events::QueueItemAdded> item_of(const json& client, const Defaults& defau
 
 }  // namespace
 
+Result<events::QueueItemAdded> read_queue_client(const json& client) {
+  return item_of(client, Defaults{});
+}
+
 Result<QueueAdd> read_queue_add(const json& body) {
   QueueAdd add;
   add.list_name = body.contains("clients") ? "clients" : "phoneNumbers";

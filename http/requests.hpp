@@ -34,6 +34,8 @@ struct QueueAdd {
   std::vector<Result<events::QueueItemAdded>> clients;
 };
 Result<QueueAdd> read_queue_add(const nlohmann::json& body);
+// One client of such a list, with no defaults (a row of a CSV import).
+Result<events::QueueItemAdded> read_queue_client(const nlohmann::json& client);
 
 // PUT /api/dialer/queue/:id
 Result<domain::queue_item::Update> read_queue_update(const nlohmann::json& body);

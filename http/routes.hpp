@@ -56,7 +56,11 @@ void add_control_routes(Router& router, Context& context);
 void add_disposition_routes(Router& router, Context& context);
 void add_aircall_routes(Router& router, Context& context);
 void add_queue_routes(Router& router, Context& context);
+void add_import_routes(Router& router, Context& context);
 void add_report_routes(Router& router, Context& context);
 void add_event_feed_route(Router& router, Context& context);
+// The console's files: open to anyone, like /healthz.
+void add_console_routes(Router& router);
+bool is_console_path(std::string_view path);
 
 }  // namespace dialer::http

@@ -25,7 +25,7 @@ constexpr int kListenBacklog = 1024;
 thread_local Clock::time_point request_started;
 
 bool is_public(const std::string& path) {
-  return path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+  return is_console_path(path) || path == "/healthz" || path == "/readyz" || path == "/metrics" ||
          path == "/api/dialer/webhook" || path == "/api/dialer/openapi.json";
 }
 
@@ -88,7 +88,7 @@ httplib::Server::HandlerResponse screen(Context& context, const RouteTable& tabl
       return httplib::Server::HandlerResponse::Handled;
     }
   }
-  if (auto declared = declared_json(req); !declared) {
+  if (auto declared = declared_media(req); !declared) {
     reply_error(res, declared.error());
     return httplib::Server::HandlerResponse::Handled;
   }
@@ -245,9 +245,11 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
   add_disposition_routes(router, context);
   add_aircall_routes(router, context);
   add_queue_routes(router, context);
+  add_import_routes(router, context);
   add_report_routes(router, context);
   add_system_routes(router, context);
   add_event_feed_route(router, context);
+  add_console_routes(router);
 }
 
 }  // namespace

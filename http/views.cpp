@@ -5,8 +5,6 @@
 #include "actors/projections/reporting.hpp"
 
 namespace dialer::http {
-namespace {
-
 using nlohmann::json;
 using projections::iso_time;
 
@@ -16,6 +14,8 @@ json time_or_null(std::int64_t ms) {
 json time_or_null(const std::optional<std::int64_t>& ms) {
   return ms ? time_or_null(*ms) : json(nullptr);
 }
+
+namespace {
 
 // The last call's outcome, unless a rule has since set the item aside: then that rule.
 json last_result_json(const domain::QueueItemState& item) {
@@ -44,6 +44,7 @@ json agent_json(const domain::AgentState& agent, std::int64_t now_ms) {
   return {
       {"userId", agent.user_id},
       {"status", domain::status_label(agent, now_ms)},
+      {"statusSince", time_or_null(domain::status_since(agent, now_ms))},
       {"online", agent.mode != domain::AgentMode::offline},
       {"connected", agent.aircall_connected},
       {"available", domain::takes_calls(agent)},
@@ -63,16 +64,35 @@ json agent_json(const domain::AgentState& agent, std::int64_t now_ms) {
       {"sessionStats", session_stats_json(agent, now_ms)}};
 }
 
-json active_call_json(const domain::CallState& call, const std::string& client_id) {
-  return {{"callId", call.request.call_id},
-          {"aircallCallId",
-           call.aircall_call_id == 0 ? json(nullptr) : json(std::to_string(call.aircall_call_id))},
-          {"client", client_id},
-          {"queueItemId", call.request.queue_item_id},
-          {"phoneNumber", call.request.phone_number},
-          {"startTime",
-           time_or_null(call.started_at_ms > 0 ? call.started_at_ms : call.requested_at_ms)},
-          {"status", to_string(call.phase)}};
+json active_call_json(const domain::CallState& call, const domain::QueueItemState* item) {
+  json out{{"callId", call.request.call_id},
+           {"aircallCallId",
+            call.aircall_call_id == 0 ? json(nullptr) : json(std::to_string(call.aircall_call_id))},
+           {"client", item ? item->details.client_id : std::string{}},
+           {"queueItemId", call.request.queue_item_id},
+           {"phoneNumber", call.request.phone_number},
+           {"startTime",
+            time_or_null(call.started_at_ms > 0 ? call.started_at_ms : call.requested_at_ms)},
+           {"answeredAt", time_or_null(call.answered_at_ms)},
+           {"endTime", call.ended ? time_or_null(call.ended->ended_at_ms) : json(nullptr)},
+           {"outcome", call.ended ? json(to_string(call.ended->outcome)) : json(nullptr)},
+           {"status", to_string(call.phase)},
+           {"name", nullptr},
+           {"notes", nullptr},
+           {"metadata", nullptr},
+           {"attempt", nullptr},
+           {"disposition", nullptr}};
+  if (!item) return out;
+  const auto& d = item->details;
+  out["name"] = d.name;
+  out["notes"] = d.notes;
+  out["metadata"] = json::parse(d.metadata_json.empty() ? "null" : d.metadata_json, nullptr, false);
+  if (out["metadata"].is_discarded()) out["metadata"] = nullptr;
+  out["attempt"] = item->call_id == call.request.call_id ? item->current_attempt : item->attempts;
+  if (item->disposition && item->disposition->call_id == call.request.call_id) {
+    out["disposition"] = item->disposition->disposition;
+  }
+  return out;
 }
 
 namespace {

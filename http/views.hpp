@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "actors/dispatch/dispatch_index.hpp"
@@ -15,12 +16,18 @@
 
 namespace dialer::http {
 
+// A time as the API gives it (ISO 8601, UTC, milliseconds), or null for none (0).
+nlohmann::json time_or_null(std::int64_t ms);
+nlohmann::json time_or_null(const std::optional<std::int64_t>& ms);
+
 // {userId, startTime, endTime, duration, callsCompleted, totalCallDuration}
 nlohmann::json session_stats_json(const domain::AgentState& agent, std::int64_t now_ms);
 // The UserStatus document: the agent's status words, ids and session.
 nlohmann::json agent_json(const domain::AgentState& agent, std::int64_t now_ms);
-// {callId, client, phoneNumber, startTime, status}
-nlohmann::json active_call_json(const domain::CallState& call, const std::string& client_id);
+// {callId, client, phoneNumber, startTime, status, ...}: the call, with what the agent needs
+// of its client (name, notes, metadata, the attempt) and of its end (outcome, disposition)
+// when its item is known.
+nlohmann::json active_call_json(const domain::CallState& call, const domain::QueueItemState* item);
 // With `waiting`, a pending item says why it waits (waitingFor, eligibleAt) and its phase
 // follows it: scheduled, retry-wait, waiting-window, assigned, waiting, or null when it is
 // ready and waits only for an agent, the budget or the pace.

@@ -86,6 +86,27 @@ TEST_CASE("agent: one call at a time, a wrap-up after it, then available again")
   CHECK(events_of(s, agent::Command{agent::CallEnded{"c-1", 95, kNow, 0}}).empty());
 }
 
+TEST_CASE("agent: the status says since when it holds, a wrap-up's end included") {
+  auto s = started();
+  CHECK(status_since(s, kNow + 5'000) == kNow);
+  s = accept(s, agent::Command{agent::Reserve{"c-1", "q-1", kNow}}, kNow + 10'000);
+  CHECK(status_since(s, kNow + 12'000) == kNow + 10'000);
+  s = accept(s, agent::Command{agent::CallAnswered{"c-1"}}, kNow + 20'000);
+  CHECK(status_since(s, kNow + 25'000) == kNow + 20'000);
+  // An event that leaves the word as it is leaves its start as it is.
+  s = accept(s, agent::Command{agent::CallAnswered{"c-1"}}, kNow + 30'000);
+  CHECK(status_since(s, kNow + 30'000) == kNow + 20'000);
+  s = accept(s, agent::Command{agent::CallEnded{"c-1", 95, kNow + 100'000, 30'000}},
+             kNow + 100'000);
+  CHECK(status_label(s, kNow + 110'000) == "wrap-up");
+  CHECK(status_since(s, kNow + 110'000) == kNow + 100'000);
+  // The wrap-up ends by the clock: available since its end.
+  CHECK(status_label(s, kNow + 140'000) == "available");
+  CHECK(status_since(s, kNow + 140'000) == kNow + 130'000);
+  s = accept(s, agent::Command{agent::Pause{"lunch"}}, kNow + 200'000);
+  CHECK(status_since(s, kNow + 200'000) == kNow + 200'000);
+}
+
 TEST_CASE("agent: a reservation whose call never started is released") {
   auto s = accept(started(), agent::Command{agent::Reserve{"c-1", "q-1", kNow}});
   s = accept(s, agent::Command{agent::Release{"c-1", events::CallFailure::user_unavailable}});

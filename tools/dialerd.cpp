@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
     std::cerr << "dialerd: " << node.error().message << "\n";
     return 1;
   }
-  std::cout << "dialerd: ready; SIGINT or SIGTERM stops" << std::endl;
+  std::cout << "dialerd: ready; open " << (*node)->console_url()
+            << " for the console; SIGINT or SIGTERM stops" << std::endl;
 
   auto received = shutdown.wait();
   std::cout << "dialerd: signal " << received

@@ -223,8 +223,17 @@ Result<Events> decide(const AgentState& state, const agent::Command& command) {
 }
 
 AgentState evolve(AgentState state, const events::Event& event, std::int64_t recorded_at_ms) {
+  auto was = status_label(state, recorded_at_ms);
   std::visit(AgentEvolver{state, recorded_at_ms}, event);
+  if (status_label(state, recorded_at_ms) != was) state.status_since_ms = recorded_at_ms;
   return state;
+}
+
+std::int64_t status_since(const AgentState& s, std::int64_t now_ms) {
+  if (s.wrap_up_until_ms > s.status_since_ms && now_ms >= s.wrap_up_until_ms) {
+    return s.wrap_up_until_ms;
+  }
+  return s.status_since_ms;
 }
 
 std::optional<StartRefusal> check_start(const AgentState& before, const agent::Start& start,

@@ -53,6 +53,8 @@ struct AgentState {
   std::int64_t session_ended_ms = 0;
   std::uint32_t calls_completed = 0;
   std::int64_t talk_seconds = 0;
+  // When the status word last changed by an event (see status_since).
+  std::int64_t status_since_ms = 0;
 
   bool operator==(const AgentState&) const = default;
 
@@ -80,6 +82,7 @@ struct AgentState {
     field("sessionEnded", self.session_ended_ms);
     field("callsCompleted", self.calls_completed);
     field("talkSeconds", self.talk_seconds);
+    field("statusSince", self.status_since_ms);
   }
 };
 
@@ -174,6 +177,9 @@ bool can_take_call(const AgentState& state, std::int64_t now_ms);
 // The API's status word: offline, available, dialing, in-call, wrap-up, or for a pause its
 // reason when that is one of the documented words (busy, break, meeting, training), else busy.
 std::string status_label(const AgentState& state, std::int64_t now_ms);
+// Since when the agent's status word has been what it is at `now_ms`: a wrap-up ends with
+// time, not with an event, so its end counts too (0: never started).
+std::int64_t status_since(const AgentState& state, std::int64_t now_ms);
 // Whether the dialer would hand this agent calls (started, not paused, Aircall willing).
 bool takes_calls(const AgentState& state);
 // The API's status words (api.md): available, busy, offline, in-call, break, meeting,

@@ -39,7 +39,7 @@ void open_feed(Context& context, const httplib::Request& req, httplib::Response&
       std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
   res.set_chunked_content_provider("text/event-stream", [&context, position, quiet_since, prefix](
                                                             std::size_t, httplib::DataSink& sink) {
-    std::vector<std::string> frames;
+    std::vector<FeedHub::SharedFrame> frames;
     if (context.stopping ||
         !context.feeds->next(*position, prefix, kPollEvery, kFramesPerWrite, frames)) {
       return false;
@@ -52,7 +52,10 @@ void open_feed(Context& context, const httplib::Request& req, httplib::Response&
     }
     *quiet_since = now;
     std::string out;
-    for (const auto& frame : frames) out += frame;
+    std::size_t size = 0;
+    for (const auto& frame : frames) size += frame->size();
+    out.reserve(size);
+    for (const auto& frame : frames) out += *frame;
     return sink.write(out.data(), out.size());
   });
 }

@@ -32,33 +32,38 @@ FeedHub::~FeedHub() {
 
 void FeedHub::stop() {
   {
-    std::lock_guard lock{mutex_};
+    std::lock_guard lock{stop_mutex_};
     stopping_ = true;
   }
-  arrived_.notify_all();
+  stopped_.notify_all();
 }
 
 void FeedHub::take(const std::vector<storage::Envelope>& batch) {
   std::vector<Frame> made;
   made.reserve(batch.size());
-  for (const auto& envelope : batch)
-    made.push_back({envelope.seq, envelope.stream, frame_of(envelope)});
+  for (const auto& envelope : batch) {
+    made.push_back(
+        {envelope.seq, envelope.stream, std::make_shared<const std::string>(frame_of(envelope))});
+  }
   {
-    std::lock_guard lock{mutex_};
+    std::unique_lock lock{window_mutex_};
     for (auto& frame : made) window_.push_back(std::move(frame));
     while (window_.size() > window_size_) window_.pop_front();
-    if (!batch.empty()) last_seq_ = batch.back().seq;
   }
+  if (!batch.empty()) last_seq_ = batch.back().seq;
 }
 
 bool FeedHub::next(std::uint64_t& after, const std::string& prefix, std::chrono::milliseconds wait,
-                   std::size_t most, std::vector<std::string>& frames) {
-  std::unique_lock lock{mutex_};
+                   std::size_t most, std::vector<SharedFrame>& frames) {
   // Feeds look, rather than being woken for every commit: a thousand feeds then cost a
   // thousand looks per `wait`, however busy the log is, and each takes what came meanwhile.
-  if (last_seq_ <= after) arrived_.wait_for(lock, wait, [&] { return stopping_; });
+  if (last_seq_ <= after) {
+    std::unique_lock lock{stop_mutex_};
+    stopped_.wait_for(lock, wait, [&] { return stopping_.load(); });
+  }
   if (stopping_) return false;
   if (last_seq_ <= after) return true;
+  std::shared_lock lock{window_mutex_};
   auto oldest = window_.empty() ? last_seq_ + 1 : window_.front().seq;
   if (after + 1 < oldest) {
     lock.unlock();
@@ -75,11 +80,12 @@ bool FeedHub::next(std::uint64_t& after, const std::string& prefix, std::chrono:
 }
 
 bool FeedHub::from_store(std::uint64_t& after, const std::string& prefix, std::size_t most,
-                         std::vector<std::string>& frames) {
+                         std::vector<SharedFrame>& frames) {
   auto slice = store_.read_log(after + 1, most);
   if (!slice) return false;
   for (const auto& envelope : *slice) {
-    if (envelope.stream.starts_with(prefix)) frames.push_back(frame_of(envelope));
+    if (envelope.stream.starts_with(prefix))
+      frames.push_back(std::make_shared<const std::string>(frame_of(envelope)));
     after = envelope.seq;
   }
   return true;

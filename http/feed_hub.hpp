@@ -6,12 +6,14 @@
 // or falls behind it, reads that stretch from the store, a bounded slice at a time: no feed
 // costs a thread of the store's or unbounded memory, however many there are.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -26,11 +28,14 @@ class FeedHub {
   FeedHub(const FeedHub&) = delete;
   FeedHub& operator=(const FeedHub&) = delete;
 
+  // A frame, made once and shared by every feed that sends it.
+  using SharedFrame = std::shared_ptr<const std::string>;
+
   // The frames of events after `after` whose stream starts with `prefix`, at most `most` of
   // them; when there are none yet, waits `wait` and looks again. `after` moves past every
   // event looked at. False once the hub is stopping.
   bool next(std::uint64_t& after, const std::string& prefix, std::chrono::milliseconds wait,
-            std::size_t most, std::vector<std::string>& frames);
+            std::size_t most, std::vector<SharedFrame>& frames);
   void stop();
 
   // The frame of one event: "id: <seq>\nevent: <type>\ndata: <json>\n\n".
@@ -40,19 +45,22 @@ class FeedHub {
   struct Frame {
     std::uint64_t seq;
     std::string stream;
-    std::string text;
+    SharedFrame text;
   };
   void take(const std::vector<storage::Envelope>& batch);
   bool from_store(std::uint64_t& after, const std::string& prefix, std::size_t most,
-                  std::vector<std::string>& frames);
+                  std::vector<SharedFrame>& frames);
 
   storage::EventStore& store_;
   const std::size_t window_size_;
-  std::mutex mutex_;
-  std::condition_variable arrived_;  // told only of the stop
+  // Feeds read the window together; only a new batch writes it. A feed with nothing new
+  // looks at last_seq_ alone, without the lock.
+  std::shared_mutex window_mutex_;
   std::deque<Frame> window_;
-  std::uint64_t last_seq_ = 0;  // of the newest event the hub has seen
-  bool stopping_ = false;
+  std::atomic<std::uint64_t> last_seq_{0};  // of the newest event the hub has seen
+  std::mutex stop_mutex_;
+  std::condition_variable stopped_;  // what a quiet feed waits on, for at most its `wait`
+  std::atomic<bool> stopping_{false};
   std::unique_ptr<storage::Subscription> subscription_;
 };
 

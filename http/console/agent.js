@@ -215,7 +215,7 @@ export function mount(root) {
           dispose(pendingCallback, at);
         } })) : null;
     replace(callCard,
-      h('h2', {}, live ? 'On the phone with ' : 'Last call: ',
+      h('h2', {}, !live ? 'Last call: ' : call.answeredAt ? 'On the phone with ' : 'Calling ',
         h('span', { id: 'agent-client', text: call.name || call.client || call.phoneNumber })),
       h('p', { class: 'call-line' },
         h('span', { id: 'agent-phone', class: 'phone', text: call.phoneNumber }),

@@ -111,7 +111,7 @@ export function mount(root) {
         page.callHistory, (r) => h('tr', { 'data-call': r.dialerCallId },
           cell(localTime(r.requestedAt)), cell(r.agent), cell(r.client?.name || r.client?.clientId),
           cell(r.phoneNumber, 'phone'), cell(r.status), cell(r.outcome || ''), cell(r.disposition || ''),
-          cell(clock(r.talkSeconds), 'number'), cell(r.notes || '', 'notes'))) : null);
+          cell(clock(r.talkSeconds), 'number'), cell(r.notes || '', 'call-notes'))) : null);
     replace(pager,
       h('button', { text: 'Previous', disabled: cursors.length === 1, onclick: () => { cursors.pop(); load(); } }),
       h('button', { text: 'Next', disabled: !page.nextCursor, onclick: () => { cursors.push(page.nextCursor); load(); } }));

@@ -44,7 +44,7 @@ class Dialerd:
             "ENABLE_MOCK_MODE": "true",
             "DIALER_ACCESS_LOG": "false",
             "AIRCALL_SIM_RING_MS": "300",
-            "AIRCALL_SIM_TALK_MS": "2500",
+            "AIRCALL_SIM_TALK_MS": "6000",  # long enough to be seen under load
             "AIRCALL_SIM_ANSWER_RATE": "1",
         })
         env.update(env_extra or {})

@@ -1,6 +1,6 @@
 #include "http/csv_import.hpp"
 
-// fccp reads in a thread of its own unless told not to; a request has no use for one.
+// fccp's file reader reads in a thread of its own unless told not to (it is not used here).
 #define CSV_IO_NO_THREAD
 // fccp copies the file name it reports with strncpy, which GCC warns of where it inlines it:
 // the copy is bounded and terminated.
@@ -75,6 +75,50 @@ std::vector<std::string> header_of(char* line) {
   return names;
 }
 
+// Whether every value is UTF-8 text, as a JSON body's strings are: what is queued is shown
+// as JSON later, whose serializer is the judge.
+template <class Strings>
+bool utf8(const Strings& values) {
+  try {
+    (void)json(values).dump();
+    return true;
+  } catch (const json::type_error&) {
+    return false;
+  }
+}
+
+// The file's lines, one at a time, each copied into a buffer that fccp's column splitter may
+// write into; "\r\n" and a UTF-8 byte order mark are taken as fccp's own reader takes them.
+// That reader holds a 48 MiB buffer for every file, however small: a request would pay it.
+class Lines {
+ public:
+  explicit Lines(std::string_view text) : rest_(text) {
+    if (rest_.starts_with("\xEF\xBB\xBF")) rest_.remove_prefix(3);
+  }
+  char* next() {
+    if (done_) return nullptr;
+    auto end = rest_.find('\n');
+    auto line = rest_.substr(0, end);
+    if (end == std::string_view::npos) {
+      done_ = true;
+      if (line.empty()) return nullptr;
+    } else {
+      rest_.remove_prefix(end + 1);
+    }
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    buffer_.assign(line);
+    ++number_;
+    return buffer_.data();
+  }
+  std::size_t number() const { return number_; }  // of the line last given, from 1
+
+ private:
+  std::string_view rest_;
+  std::string buffer_;
+  std::size_t number_ = 0;
+  bool done_ = false;
+};
+
 bool blank(const char* line) {
   for (; *line != '\0'; ++line) {
     if (*line != ' ' && *line != '\t' && *line != ',') return false;
@@ -117,9 +161,8 @@ Result<std::vector<std::pair<std::string, std::size_t>>> map_columns(
   for (const auto& [field, names] : aliases()) {
     if (chosen.contains(field)) continue;
     for (const auto& alias : names) {
-      auto found = std::find_if(columns.begin(), columns.end(), [&](const std::string& column) {
-        return folded(column) == alias;
-      });
+      auto found = std::find_if(columns.begin(), columns.end(),
+                                [&](const std::string& column) { return folded(column) == alias; });
       auto index = static_cast<std::size_t>(found - columns.begin());
       if (found != columns.end() && !taken[index]) {
         take(field, index);
@@ -183,11 +226,15 @@ std::string row_fault(const io::error::base& fault, std::size_t columns) {
   return "the row does not parse as CSV";
 }
 
-Result<events::QueueItemAdded> read_row(char* line, const std::vector<std::string>& columns,
-                                        const std::vector<std::pair<std::string, std::size_t>>& mapped,
-                                        const std::vector<bool>& is_field) {
+Result<events::QueueItemAdded> read_row(
+    char* line, const std::vector<std::string>& columns,
+    const std::vector<std::pair<std::string, std::size_t>>& mapped,
+    const std::vector<bool>& is_field) {
   try {
     auto cells = columns_of(line, columns.size());
+    if (!utf8(std::vector<std::string>(cells.begin(), cells.end()))) {
+      return invalid("the row is not UTF-8 text: save the file as UTF-8", "line");
+    }
     return read_queue_client(client_of(cells, mapped, columns, is_field));
   } catch (const io::error::base& fault) {
     return invalid(row_fault(fault, columns.size()), "line");
@@ -209,14 +256,16 @@ Result<CsvImport> read_csv_import(std::string_view text,
                                   const std::map<std::string, std::string>& mapping) {
   CsvImport read;
   try {
-    io::LineReader lines{"import", text.data(), text.data() + text.size()};
-    char* header = lines.next_line();
-    while (header != nullptr && blank(header)) header = lines.next_line();
+    Lines lines{text};
+    char* header = lines.next();
+    while (header != nullptr && blank(header)) header = lines.next();
     if (header == nullptr) return invalid("the file is empty: it needs a header row", "body");
     read.columns = header_of(header);
+    if (!utf8(read.columns)) {
+      return invalid("the header is not UTF-8 text: save the file as UTF-8", "body");
+    }
     if (read.columns.size() > kMaxImportColumns) {
-      return invalid("the file has over " + std::to_string(kMaxImportColumns) + " columns",
-                     "body");
+      return invalid("the file has over " + std::to_string(kMaxImportColumns) + " columns", "body");
     }
     auto mapped = map_columns(read.columns, mapping);
     if (!mapped) return mapped.error();
@@ -231,8 +280,8 @@ Result<CsvImport> read_csv_import(std::string_view text,
     }
 
     std::unordered_map<std::string, std::size_t> line_of_number;
-    while (char* line = lines.next_line()) {
-      std::size_t at = lines.get_file_line();
+    while (char* line = lines.next()) {
+      std::size_t at = lines.number();
       if (blank(line)) continue;
       if (read.rows.size() == kMaxImportRows) {
         return invalid("the file has over " + std::to_string(kMaxImportRows) +

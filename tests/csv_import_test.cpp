@@ -1,9 +1,9 @@
 // The CSV import's reader: columns found by name or mapped by the caller, every row read by
 // the JSON add's own reader, and each fault answered on its row or, for the file, whole.
 
-#include <catch2/catch.hpp>
-
 #include "http/csv_import.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace {
 
@@ -18,7 +18,7 @@ const std::string& message_of(const dialer::http::ImportRow& row) {
 
 TEST_CASE("csv import: columns are found by their names, the rest is metadata") {
   auto read = read_csv_import(
-      "Mobile Number,Full name,Priority,Time zone,Company\r\n"
+      "\xEF\xBB\xBFMobile Number,Full name,Priority,Time zone,Company\r\n"
       "+33 6 12 34 56 78,\"Dupont, Jean\",3,Europe/Paris,\"ACME \"\"Paris\"\"\"\r\n",
       {});
   REQUIRE(read);
@@ -57,11 +57,12 @@ TEST_CASE("csv import: each row's fault is its own and names its field") {
       "+4930901822,Too,1,,many\n"
       "+4930901823,Few\n"
       "+4930901824,\"open,1,\n"
+      "+4930901826,Caf\xe9 Latin-1,1,\n"
       "\n"
       "+4930901825,<img src=x onerror=alert(1)>,2,2030-01-01T10:00:00Z\n",
       {});
   REQUIRE(read);
-  REQUIRE(read->rows.size() == 9);
+  REQUIRE(read->rows.size() == 10);
   CHECK(read->rows[0].client);
   auto field = [&](std::size_t i) { return read->rows[i].client.error().field; };
   CHECK(field(1) == "phoneNumber");
@@ -73,11 +74,14 @@ TEST_CASE("csv import: each row's fault is its own and names its field") {
   CHECK(message_of(read->rows[5]).find("more columns") != std::string::npos);
   CHECK(message_of(read->rows[6]).find("fewer columns") != std::string::npos);
   CHECK(message_of(read->rows[7]).find("not closed") != std::string::npos);
+  // Bytes that are not UTF-8 (a Latin-1 file) are refused on their row: what is queued is
+  // shown as JSON later.
+  CHECK(message_of(read->rows[8]).find("UTF-8") != std::string::npos);
   // The blank line is skipped, and the lines keep the file's numbering.
-  CHECK(read->rows[8].line == 11);
-  REQUIRE(read->rows[8].client);
-  CHECK(read->rows[8].client->name == "<img src=x onerror=alert(1)>");
-  CHECK(read->rows[8].client->scheduled_for_ms.has_value());
+  CHECK(read->rows[9].line == 12);
+  REQUIRE(read->rows[9].client);
+  CHECK(read->rows[9].client->name == "<img src=x onerror=alert(1)>");
+  CHECK(read->rows[9].client->scheduled_for_ms.has_value());
 }
 
 TEST_CASE("csv import: a file at fault is refused whole, naming why") {
@@ -91,6 +95,7 @@ TEST_CASE("csv import: a file at fault is refused whole, naming why") {
   CHECK(refused("\n\n").field == "body");
   CHECK(refused("phone,name\n").message.find("no rows") != std::string::npos);
   CHECK(refused("name,notes\nJean,x\n").field == "map.phoneNumber");
+  CHECK(refused("phone,n\xa2me\n+33612345678,x\n").message.find("UTF-8") != std::string::npos);
   CHECK(refused("phone\n+33612345678\n", {{"colour", "phone"}}).field == "map.colour");
   CHECK(refused("phone\n+33612345678\n", {{"phoneNumber", "mobile"}}).field == "map.phoneNumber");
   CHECK(refused("a,b\n1,2\n", {{"phoneNumber", "a"}, {"name", "a"}}).message.find("two fields") !=
@@ -106,7 +111,8 @@ TEST_CASE("csv import: 50,000 rows are read, one more is refused") {
   auto read = read_csv_import(text, {});
   REQUIRE(read);
   CHECK(read->rows.size() == 50'000);
-  CHECK(std::all_of(read->rows.begin(), read->rows.end(), [](const auto& r) { return r.client.ok(); }));
+  CHECK(std::all_of(read->rows.begin(), read->rows.end(),
+                    [](const auto& r) { return r.client.ok(); }));
   text += "+33699999999,D\n";
   auto over = read_csv_import(text, {});
   REQUIRE_FALSE(over);

@@ -317,6 +317,15 @@ std::optional<dispatch::DueCallback> Dialer::next_callback(const std::string& ag
   return answer;
 }
 
+std::map<std::string, std::size_t> Dialer::queue_waiting_for() {
+  std::map<std::string, std::size_t> counts;
+  caf::scoped_actor self{*services_.system};
+  self->request(services_.dispatcher, options_.answer_timeout, waiting_atom::value)
+      .receive([&](std::map<std::string, std::size_t>& answer) { counts = std::move(answer); },
+               [](caf::error&) {});
+  return counts;
+}
+
 DispatcherStats Dialer::dispatcher_stats() {
   caf::scoped_actor self{*services_.system};
   DispatcherStats stats;

@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -121,6 +122,8 @@ class Dialer {
   // Asks the dispatcher to look at the clock again (tests move a manual clock).
   void tick();
   DispatcherStats dispatcher_stats();
+  // How many pending items the dispatcher holds, by the word of why they wait.
+  std::map<std::string, std::size_t> queue_waiting_for();
   // The agent's next callback pinned to them, if any.
   std::optional<dispatch::DueCallback> next_callback(const std::string& agent_id);
   // Why each pending item waits, in their order; nothing for one the dispatcher does not hold.

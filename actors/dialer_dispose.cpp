@@ -2,6 +2,7 @@
 // says, and ends the agent's wrap-up.
 
 #include "actors/dialer.hpp"
+#include "actors/domain/settlement.hpp"
 
 namespace dialer::actors {
 
@@ -24,12 +25,9 @@ Result<Disposed> Dialer::dispose(const std::string& call_id,
     checked->callback_dials_at_ms =
         domain::first_dialable(*settings, before->details, *checked->callback_at_ms);
   }
-  auto item =
-      this->item(item_id, domain::queue_item::Dispose{
-                              *checked,
-                              now,
-                              {settings->max_retries, settings->retry_delay_ms, settings->retry_on},
-                              settings->callback_grace_ms});
+  auto item = this->item(item_id,
+                         domain::queue_item::Dispose{*checked, now, domain::retry_policy(*settings),
+                                                     settings->callback_grace_ms});
   if (!item) return item.error();
   // The item holds the decision from here on; what follows acts on it.
   using events::DispositionAction;

@@ -117,8 +117,11 @@ caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed se
       [self, services](tick_atom) { match(self, services); },
       [self, services](stats_atom) -> DispatcherStats {
         auto& st = self->state;
-        return {st.index.stats(), st.index.next_wake(), st.calls_started,
-                st.index.waiting_for(services->clock->now_ms())};
+        return {st.index.stats(), st.index.next_wake(), st.calls_started};
+      },
+      // A walk over every item held: asked only by the reads that show it.
+      [self, services](waiting_atom) -> std::map<std::string, std::size_t> {
+        return self->state.index.waiting_for(services->clock->now_ms());
       },
       [self](callback_atom, const std::string& agent_id) {
         return self->state.index.next_callback(agent_id);

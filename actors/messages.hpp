@@ -49,6 +49,7 @@ using hang_up_atom = caf::atom_constant<caf::atom("hangup")>;
 using go_atom = caf::atom_constant<caf::atom("go")>;
 using why_atom = caf::atom_constant<caf::atom("why")>;
 using callback_atom = caf::atom_constant<caf::atom("callback")>;
+using waiting_atom = caf::atom_constant<caf::atom("waiting")>;
 
 // The answer to a command: the state after it, or why it was refused.
 template <class State>
@@ -68,7 +69,6 @@ struct DispatcherStats {
   dispatch::IndexStats index;
   std::optional<std::int64_t> next_wake_ms;
   std::uint64_t calls_started = 0;
-  std::map<std::string, std::size_t> waiting_for;  // pending items by the word of why
 };
 
 // Why each of the items asked about waits, in their order; nothing for an item the

@@ -38,7 +38,7 @@ std::vector<Family> business(Context& context) {
                  "Pending items the dispatcher holds, by why they wait (waitingFor).",
                  "reason",
                  {}};
-  for (const auto& [reason, count] : context.dialer.dispatcher_stats().waiting_for) {
+  for (const auto& [reason, count] : context.dialer.queue_waiting_for()) {
     waiting.values[reason] = static_cast<double>(count);
   }
   return {std::move(agents), std::move(items), std::move(calls), std::move(waiting)};

@@ -59,7 +59,7 @@ void stats(Context& context, const httplib::Request& req, httplib::Response& res
   // Agents as they are now, from their own actors: what /agents shows, counted.
   report.realtime.agents_by_status = live_agents_by_status(context);
   // Why the pending items wait, as the dispatcher sees them now.
-  for (const auto& [reason, count] : context.dialer.dispatcher_stats().waiting_for) {
+  for (const auto& [reason, count] : context.dialer.queue_waiting_for()) {
     report.realtime.queue_waiting_for[reason] = static_cast<std::int64_t>(count);
   }
   reply_ok(res, projections::stats_json(report, zone));

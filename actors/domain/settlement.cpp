@@ -4,10 +4,14 @@
 
 namespace dialer::domain {
 
+RetryPolicy retry_policy(const DialerSettings& settings) {
+  return {settings.max_retries, settings.retry_delay_ms, settings.retry_on};
+}
+
 Settlement settle(const std::string& call_id, const CallState& call, const DialerSettings& settings,
                   std::int64_t now_ms) {
   using events::CallFailure;
-  const RetryPolicy policy{settings.max_retries, settings.retry_delay_ms, settings.retry_on};
+  const RetryPolicy policy = retry_policy(settings);
   switch (call.phase) {
     case CallPhase::ended: {
       const auto& ended = *call.ended;

@@ -26,6 +26,9 @@ struct Settlement {
 
 // What the item and the agent are told once call `call_id` is finished (ended, refused or
 // lost), or when it never got as far as its request (its state is then empty).
+// The retry policy the settings give an item's outcome and its disposition alike.
+RetryPolicy retry_policy(const DialerSettings& settings);
+
 Settlement settle(const std::string& call_id, const CallState& call, const DialerSettings& settings,
                   std::int64_t now_ms);
 

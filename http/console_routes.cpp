@@ -74,10 +74,9 @@ void add_console_routes(Router& router) {
   router.get("/", "GET /", [](const httplib::Request& req, httplib::Response& res) {
     serve("/console/index.html", req, res);
   });
-  router.get(R"(/console/([A-Za-z0-9_.-]+))", "GET /console/:file",
-             [](const httplib::Request& req, httplib::Response& res) {
-               serve(req.path, req, res);
-             });
+  router.get(
+      R"(/console/([A-Za-z0-9_.-]+))", "GET /console/:file",
+      [](const httplib::Request& req, httplib::Response& res) { serve(req.path, req, res); });
 }
 
 }  // namespace dialer::http

@@ -28,7 +28,7 @@ struct ImportRow {
 };
 
 struct CsvImport {
-  std::vector<std::string> columns;                         // the header's, in its order
+  std::vector<std::string> columns;                          // the header's, in its order
   std::vector<std::pair<std::string, std::string>> mapping;  // field, column
   std::vector<std::string> metadata_columns;
   std::vector<ImportRow> rows;

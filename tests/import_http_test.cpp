@@ -33,8 +33,9 @@ std::vector<bool> successes(const json& results) {
 
 TEST_CASE("http: a CSV import previews every row with nothing written, then queues") {
   ServerFixture f;
-  REQUIRE(f.send("POST", "/api/dialer/do-not-call", json{{"phoneNumber", "+442079460001"}}).status ==
-          200);
+  REQUIRE(
+      f.send("POST", "/api/dialer/do-not-call", json{{"phoneNumber", "+442079460001"}}).status ==
+      200);
   REQUIRE(f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+4930901820"}}}).status ==
           200);
 

@@ -65,8 +65,8 @@ class Consoles {
     for (std::size_t i = 0; i < count_; ++i) {
       open_feed(i);
       // Spread over the period, as consoles opened through the day would be.
-      consoles_[i].next_status = Clock::now() + status_every_ * static_cast<long>(i) /
-                                                    static_cast<long>(count_);
+      consoles_[i].next_status =
+          Clock::now() + status_every_ * static_cast<long>(i) / static_cast<long>(count_);
     }
     thread_ = std::thread{[this] { run(); }};
   }
@@ -112,7 +112,8 @@ class Consoles {
       ++feed_errors_;
       return;
     }
-    std::string request = "GET /api/dialer/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
+    std::string request =
+        "GET /api/dialer/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n\r\n";
     (void)send(fd, request.data(), request.size(), MSG_NOSIGNAL);
     watch(fd, Kind::feed, console);
   }
@@ -218,8 +219,9 @@ class Consoles {
     auto head_end = socket.seen.find("\r\n\r\n");
     if (head_end != std::string::npos) {
       auto length_at = socket.seen.find("Content-Length: ");
-      std::size_t length =
-          length_at < head_end ? std::strtoul(socket.seen.c_str() + length_at + 16, nullptr, 10) : 0;
+      std::size_t length = length_at < head_end
+                               ? std::strtoul(socket.seen.c_str() + length_at + 16, nullptr, 10)
+                               : 0;
       if (socket.seen.size() >= head_end + 4 + length) {
         if (socket.seen.rfind("HTTP/1.1 200", 0) != 0) ++status_errors_;
         ++statuses_;
@@ -272,9 +274,9 @@ int main(int argc, char** argv) {
   dialer::bench::Child dialerd;
   try {
     // Calls at any hour, quickly: the feeds carry what a working team makes.
-    dialerd = dialer::bench::start_dialerd(dir / "db", consoles * 2 + 1'000,
-                                           {{"AIRCALL_SIM_RING_MS", "500"},
-                                            {"AIRCALL_SIM_TALK_MS", "3000"}});
+    dialerd = dialer::bench::start_dialerd(
+        dir / "db", consoles * 2 + 1'000,
+        {{"AIRCALL_SIM_RING_MS", "500"}, {"AIRCALL_SIM_TALK_MS", "3000"}});
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
@@ -290,8 +292,8 @@ int main(int argc, char** argv) {
     bool ok = opened && opened->status == 200;
     for (int a = 1; ok && a <= agents; ++a) {
       auto body = R"({"aircallUserId":)" + std::to_string(a) + R"(,"numberId":1})";
-      auto started =
-          setup.Post(("/api/dialer/start/agent-" + std::to_string(a)).c_str(), body, "application/json");
+      auto started = setup.Post(("/api/dialer/start/agent-" + std::to_string(a)).c_str(), body,
+                                "application/json");
       ok = started && started->status == 200;
     }
     if (!ok) {

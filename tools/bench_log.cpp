@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -86,15 +87,27 @@ Written write_log(storage::EventStore& store, const LogShape& shape) {
   constexpr std::uint64_t kCycleEvents = 18;
   constexpr std::uint64_t kPendingEvents = 2;
   std::uint64_t n = 0;
+  const bool exact = shape.pending_items > 0;
   auto pending_every =
-      shape.pending_share > 0 ? static_cast<std::uint64_t>(1.0 / shape.pending_share) : 0;
-  while (written.events < shape.events) {
+      exact ? std::max<std::uint64_t>(
+                  1, (shape.events / kCycleEvents + shape.pending_items) / shape.pending_items)
+      : shape.pending_share > 0 ? static_cast<std::uint64_t>(1.0 / shape.pending_share)
+                                : 0;
+  std::uint64_t history_events = 0;
+  auto more = [&] {
+    return exact ? history_events < shape.events || written.pending_items < shape.pending_items
+                 : written.events < shape.events;
+  };
+  while (more()) {
     auto item = item_of(n);
-    bool pending = pending_every != 0 && n % pending_every == 0;
+    bool pending = exact ? written.pending_items < shape.pending_items &&
+                               (history_events >= shape.events || n % pending_every == 0)
+                         : (pending_every != 0 && n % pending_every == 0) ||
+                               written.events + kCycleEvents > shape.events;
     auto item_stream = "queue-" + item.item_id;
     auto number_stream = "number-" + item.phone_number;
     pipeline.append(number_stream, {events::NumberClaimed{item.item_id}});
-    if (pending || written.events + kCycleEvents > shape.events) {
+    if (pending) {
       written.payload_bytes_pending += events::encode(item).payload.size();
       pipeline.append(item_stream, {item});
       written.events += kPendingEvents;
@@ -133,6 +146,7 @@ Written write_log(storage::EventStore& store, const LogShape& shape) {
                     {events::QueueItemCompleted{call_id, events::CallOutcome::connected}});
     pipeline.append(number_stream, {events::NumberReleased{item.item_id}});
     written.events += kCycleEvents;
+    history_events += kCycleEvents;
     ++written.items;
     ++n;
   }

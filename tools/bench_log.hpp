@@ -18,6 +18,9 @@ struct LogShape {
   double pending_share = 0.2;        // of items, left pending (added only)
   int agents = 200;
   std::int64_t start_ms = 1'790'000'000'000;
+  // When set: `events` counts the completed cycles alone (history), and exactly this many
+  // items are left pending, spread through the log (pending_share aside).
+  std::uint64_t pending_items = 0;
 };
 
 struct Written {

@@ -2,11 +2,21 @@
 // cycles with their webhooks, and pending items), then a restart: the whole log folded into
 // state, every actor rebuilt, the dispatcher seeded. Baseline in the same run: a raw
 // RocksDB scan of the same log, no decoding.
+//
+// With --pending M: how a restart grows with history. Two logs with the same M pending
+// items, one of --history-small (1M) history events and one of --history (20M); each
+// restart runs in a child process of its own, so that its resident memory is its alone.
+// Last line: bench-recovery pending=… ready_1m_s=… ready_20m_s=… growth=… rss_20m_mib=…
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
+#include <vector>
 
 #include "actors/dialer.hpp"
 #include "actors/recovery.hpp"
@@ -24,15 +34,96 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+struct Restart {
+  double ready_s = 0;
+  double rss_mib = 0;
+  std::size_t pending = 0;
+};
+
+// A restart over the store at `db`, in a child process: until the dispatcher holds its seed.
+Restart restart_in_child(const fs::path& db) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
+  auto pid = fork();
+  if (pid == 0) {
+    close(pipe_fds[0]);
+    Restart measured;
+    {
+      domain::SystemClock clock;
+      actors::SimulatedTelephony telephony{clock, {}};
+      caf::actor_system_config config;
+      caf::actor_system system{actors::use_dialer_scheduler(config, 2)};
+      auto start = Clock::now();
+      auto store = storage::EventStore::open(db.string());
+      if (!store) _exit(2);
+      auto dialer = actors::Dialer::start(system, **store, telephony, clock);
+      if (!dialer) _exit(3);
+      auto stats = (*dialer)->dispatcher_stats();
+      measured.ready_s = seconds_since(start);
+      measured.rss_mib = bench::rss_mib();
+      measured.pending = stats.index.ready_items + stats.index.waiting_items;
+      dialer->reset();
+    }
+    (void)!write(pipe_fds[1], &measured, sizeof measured);
+    _exit(0);
+  }
+  close(pipe_fds[1]);
+  Restart measured;
+  auto got = read(pipe_fds[0], &measured, sizeof measured);
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (got != static_cast<ssize_t>(sizeof measured)) throw std::runtime_error("the restart failed");
+  return measured;
+}
+
+int growth_run(std::uint64_t small, std::uint64_t large, std::uint64_t pending,
+               const std::string& parent) {
+  std::vector<Restart> restarts;
+  for (auto history : {small, large}) {
+    auto dir = bench::make_temp_dir(parent, "bench-recovery");
+    auto db = dir / "db";
+    {
+      auto store = storage::EventStore::open(db.string());
+      if (!store) return std::fprintf(stderr, "%s\n", store.error().message.c_str()), 1;
+      auto start = Clock::now();
+      bench::LogShape shape{history, 0, 200, 1'790'000'000'000, pending};
+      auto written = bench::write_log(**store, shape);
+      std::printf("log: %llu events (%llu items, %llu pending) written in %.1f s\n",
+                  static_cast<unsigned long long>(written.events),
+                  static_cast<unsigned long long>(written.items),
+                  static_cast<unsigned long long>(written.pending_items), seconds_since(start));
+    }
+    restarts.push_back(restart_in_child(db));
+    std::printf("restart over %llu history events: ready in %.2f s, %zu pending held, %.0f MiB\n",
+                static_cast<unsigned long long>(history), restarts.back().ready_s,
+                restarts.back().pending, restarts.back().rss_mib);
+    fs::remove_all(dir);
+  }
+  std::printf(
+      "bench-recovery pending=%llu ready_1m_s=%.2f ready_20m_s=%.2f growth=%.2f rss_20m_mib=%.0f\n",
+      static_cast<unsigned long long>(pending), restarts[0].ready_s, restarts[1].ready_s,
+      restarts[0].ready_s > 0 ? restarts[1].ready_s / restarts[0].ready_s : 0.0,
+      restarts[1].rss_mib);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Recovery: fold a large log and rebuild the actors"};
   std::uint64_t events = 1'000'000;
+  std::uint64_t pending = 0;
+  std::uint64_t history = 20'000'000;
+  std::uint64_t history_small = 1'000'000;
   std::string parent = fs::temp_directory_path().string();
   app.add_option("--events", events, "how many events the log holds");
+  app.add_option("--pending", pending, "pending items: compare restarts over two histories");
+  app.add_option("--history", history, "history events of the larger log (with --pending)");
+  app.add_option("--history-small", history_small, "history events of the smaller log");
   app.add_option("--dir", parent, "where the temporary database goes");
   CLI11_PARSE(app, argc, argv);
+  if (pending > 0) return growth_run(history_small, history, pending, parent);
 
   auto dir = bench::make_temp_dir(parent, "bench-recovery");
   auto db = dir / "db";

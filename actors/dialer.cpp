@@ -8,7 +8,7 @@
 #include "actors/aggregate_actor.hpp"
 #include "actors/call_actor.hpp"
 #include "actors/dispatcher_actor.hpp"
-#include "actors/recovery.hpp"
+#include "actors/live_set.hpp"
 #include "actors/router_actor.hpp"
 
 namespace dialer::actors {
@@ -78,8 +78,10 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
   services.reserve_ahead = options.reserve_ahead;
   services.on_agent_free = options.on_agent_free;
 
-  auto world = fold_log(store);
-  if (!world) return world.error();
+  auto recovered = recover_world(store);
+  if (!recovered) return recovered.error();
+  auto* world = &recovered->world;
+  if (auto completed = complete(*world, store); !completed) return completed.error();
   // Numbers whose claims disagree with their items are set right before anything runs; a
   // store that cannot write (a full disk) leaves that to the next start.
   if (auto repairs = number_repairs(*world); !repairs.empty()) {
@@ -90,12 +92,18 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
       repaired = true;
     }
     if (repaired) {
-      world = fold_log(store);
-      if (!world) return world.error();
+      if (auto folded = fold_tail(*world, store); !folded) return folded.error();
+      if (auto completed = complete(*world, store); !completed) return completed.error();
     }
   }
+  // A set rebuilt from the whole log is stored at once, so that the next start is quick; one
+  // that cannot be written (a full disk) is left to the runner to fold from the log.
+  if (!recovered->from_live_set) (void)write_live_set(store, *world);
   auto& report = dialer->recovery_;
   report.events = world->events;
+  report.from_live_set = recovered->from_live_set;
+  report.slow_reason = recovered->slow_reason;
+  report.log_events_read = recovered->log_events_read;
 
   auto settings = domain::dialer_settings(world->config.state);
   services.set_settings(settings);
@@ -130,14 +138,19 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
   resume_calls(services, *world, report, dialer->resumed_calls_);
 
   // The fold's states are gone now; give their memory back rather than keep it as RSS.
-  world = Error{ErrorCode::not_found, "released"};
+  recovered = Error{ErrorCode::not_found, "released"};
   malloc_trim(0);
+  auto live_set =
+      projections::ProjectionRunner::start(store, std::make_unique<LiveSetProjection>(store));
+  if (!live_set) return live_set.error();
+  dialer->live_set_ = std::move(*live_set);
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return dialer;
 }
 
 Dialer::~Dialer() {
+  live_set_.reset();
   for (const auto& actor : registry_.close())
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(services_.dispatcher, caf::exit_reason::user_shutdown);

@@ -1,9 +1,9 @@
 #pragma once
 
 // The dialer as the edge sees it: started on a store, a telephony port and a clock, it
-// rebuilds every live agent, open item and open call from the log, settles or follows
-// what was in flight, and answers commands and reads through the actors. Each method
-// blocks its caller (an HTTP thread, a test) until the actor answers.
+// rebuilds every live agent, open item and open call from the live set and the log after
+// it (live_set.hpp), settles or follows what was in flight, and answers commands and reads through
+// the actors. Each method blocks its caller (an HTTP thread, a test) until the actor answers.
 
 #include <caf/all.hpp>
 #include <chrono>
@@ -16,6 +16,7 @@
 #include "actors/aggregates.hpp"
 #include "actors/domain/disposition.hpp"
 #include "actors/messages.hpp"
+#include "actors/projections/projection_runner.hpp"
 #include "actors/registry.hpp"
 #include "actors/services.hpp"
 
@@ -40,6 +41,11 @@ struct RecoveryReport {
   // from there on may not have reached its call before the process stopped.
   std::uint64_t oldest_open_call_seq = 0;
   double seconds = 0;
+  // Whether the stored live set was the start, and the log read after it; otherwise why the
+  // whole log was read.
+  bool from_live_set = false;
+  std::uint64_t log_events_read = 0;
+  std::string slow_reason;
 };
 
 // What a start answers: the agent, or why not; when Aircall would give the user no calls,
@@ -154,6 +160,8 @@ class Dialer {
   RecoveryReport recovery_;
   std::mutex starts_;  // a start's check and its Start command, one start at a time
   std::vector<std::string> resumed_calls_;
+  // Keeps the stored live set up with the log, for the next start.
+  std::unique_ptr<projections::ProjectionRunner> live_set_;
 };
 
 }  // namespace dialer::actors

@@ -101,6 +101,9 @@ caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed se
         match(self, services);
       },
       [self](item_gone_atom, const std::string& item_id) { self->state.index.item_gone(item_id); },
+      [self](attempts_atom, const std::string& phone, std::vector<std::int64_t>& times) {
+        self->state.index.learn_attempts(phone, std::move(times));
+      },
       [self, services](settings_atom, domain::DialerSettings& settings) {
         services->set_settings(settings);
         self->state.index.configure(settings);

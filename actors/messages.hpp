@@ -50,6 +50,7 @@ using go_atom = caf::atom_constant<caf::atom("go")>;
 using why_atom = caf::atom_constant<caf::atom("why")>;
 using callback_atom = caf::atom_constant<caf::atom("callback")>;
 using waiting_atom = caf::atom_constant<caf::atom("waiting")>;
+using attempts_atom = caf::atom_constant<caf::atom("attempts")>;
 
 // The answer to a command: the state after it, or why it was refused.
 template <class State>

@@ -168,7 +168,13 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   node->dialer_ = std::move(dialer).value();
   const auto& recovered = node->dialer_->recovery();
   notices << "dialerd: recovered " << recovered.events << " events in " << recovered.seconds
-          << " s: " << recovered.agents_live << " agents live, " << recovered.items_pending
+          << " s";
+  if (recovered.from_live_set) {
+    notices << " from the live set and the " << recovered.log_events_read << " logged after it";
+  } else {
+    notices << " by reading the whole log (" << recovered.slow_reason << ")";
+  }
+  notices << ": " << recovered.agents_live << " agents live, " << recovered.items_pending
           << " items pending, " << recovered.calls_resumed << " calls followed" << std::endl;
   if (!options.api_settings.empty()) {
     auto applied = node->dialer_->configure(domain::ChangeSettings{options.api_settings});

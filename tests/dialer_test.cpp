@@ -5,77 +5,19 @@
 
 #include "actors/recovery.hpp"
 #include "support/dialer_fixture.hpp"
+#include "support/dialer_steps.hpp"
 
 using namespace dialer;
 using namespace dialer::actors;
 using namespace dialer::domain;
 using dialer::testing::DialerFixture;
 using dialer::testing::eventually;
+using namespace dialer::testing::steps;
 using nlohmann::json;
 
 namespace {
 
 constexpr std::int64_t kMinute = 60'000;
-// Friday 27 November 2026, noon in Paris.
-const std::int64_t kNoon = dialer::testing::civil_ms("Europe/Paris", 2026, 11, 27, 12);
-
-void configure(Dialer& dialer, std::map<std::string, json> settings) {
-  settings.emplace("scheduling.timeZone", "Europe/Paris");
-  auto changed = dialer.configure(ChangeSettings{std::move(settings)});
-  REQUIRE(changed.ok());
-}
-
-void start_agent(Dialer& dialer, const std::string& id, std::int64_t aircall_user) {
-  auto started =
-      dialer.agent(id, agent::Command{agent::Start{aircall_user, 900 + aircall_user, false}});
-  REQUIRE(started.ok());
-}
-
-void add_item(Dialer& dialer, const std::string& id, const std::string& phone,
-              std::int32_t priority = 10, std::optional<std::int64_t> scheduled = std::nullopt,
-              std::string pinned = {}) {
-  events::QueueItemAdded item;
-  item.item_id = id;
-  item.client_id = "client-" + id;
-  item.phone_number = phone;
-  item.priority = priority;
-  item.scheduled_for_ms = scheduled;
-  item.assigned_to = std::move(pinned);
-  auto added = dialer.item(id, queue_item::Command{queue_item::Add{item}});
-  REQUIRE(added.ok());
-}
-
-bool terminal(ItemStatus status) {
-  return status == ItemStatus::completed || status == ItemStatus::failed ||
-         status == ItemStatus::skipped || status == ItemStatus::cancelled;
-}
-
-TelephonyEvent user_opened(std::int64_t aircall_user, bool opened) {
-  TelephonyEvent event;
-  event.kind = TelephonyEvent::Kind::user_status;
-  event.aircall_user_id = aircall_user;
-  event.opened = opened;
-  event.source_event = opened ? "user.opened" : "user.closed";
-  return event;
-}
-
-// Nothing in flight: every matched call has ended, been refused or been given back, and
-// the dispatcher has acted on everything sent to it so far (its answer to a request comes
-// after all that was already in its mailbox), without starting anything new.
-bool settled(DialerFixture& f) {
-  auto quiet = [&] {
-    return f.dialer->services().registry->count(Kind::call) == 0 && f.telephony.active_calls() == 0;
-  };
-  if (!quiet()) return false;
-  f.dialer->dispatcher_stats();
-  return quiet();
-}
-
-std::string french_number(int i) {
-  auto digits = std::to_string(10'000'000 + i);
-  return "+336" + digits.substr(0, 8);
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -336,46 +278,9 @@ TEST_CASE("dialer: N agents and M items reach terminal states within every limit
   }
 }
 
-namespace {
-struct Snapshot {
-  std::map<std::string, AgentState> agents;
-  std::map<std::string, QueueItemState> items;
-  std::map<std::string, CallState> calls;
-  ConfigState config;
-  DoNotCallState do_not_call;
-};
-
-Snapshot snapshot(Dialer& dialer, const World& world) {
-  Snapshot out;
-  for (const auto& [id, folded] : world.agents) out.agents[id] = *dialer.agent(id);
-  for (const auto& [id, folded] : world.items) out.items[id] = *dialer.item(id);
-  for (const auto& [id, folded] : world.calls) out.calls[id] = *dialer.call(id);
-  out.config = *dialer.config();
-  out.do_not_call = *dialer.do_not_call();
-  return out;
-}
-}  // namespace
-
 TEST_CASE("dialer: after a restart every actor's state equals the state before the stop") {
   DialerFixture f{kNoon, {.answer_rate = 0.5, .voicemail_rate = 0.2, .seed = 3}};
-  configure(*f.dialer,
-            {{"dialer.maxRetries", 2}, {"dialer.retryDelay", 5}, {"dialer.wrapUpSeconds", 0}});
-  REQUIRE(f.dialer->do_not_call(do_not_call::Command{do_not_call::Add{french_number(99), "asked"}})
-              .ok());
-  for (int a = 0; a < 3; ++a) start_agent(*f.dialer, "agent-" + std::to_string(a), 200 + a);
-  for (int i = 0; i < 30; ++i)
-    add_item(*f.dialer, "q" + std::to_string(i), french_number(i), i % 3);
-  add_item(*f.dialer, "blocked", french_number(99));
-  // A day in steps: calls, retries, a pause, a cancellation.
-  for (int step = 0; step < 40; ++step) {
-    REQUIRE(eventually([&] { return settled(f); }));
-    if (step == 10)
-      REQUIRE(f.dialer->agent("agent-2", agent::Command{agent::Pause{"meeting"}}).ok());
-    if (step == 12)
-      (void)f.dialer->item("q29", queue_item::Command{queue_item::Cancel{"no longer needed"}});
-    f.clock.advance(30'000);
-    f.dialer->tick();
-  }
+  work_a_day(f, 3, 30, 40);
   // End of the day: every agent pauses, and what is in flight settles.
   for (int a = 0; a < 2; ++a) {
     REQUIRE(
@@ -401,12 +306,7 @@ TEST_CASE("dialer: after a restart every actor's state equals the state before t
   CHECK(before.agents["agent-2"].mode == AgentMode::paused);
 
   f.restart();
-  auto after = snapshot(*f.dialer, *world);
-  CHECK(after.agents == before.agents);
-  CHECK(after.items == before.items);
-  CHECK(after.calls == before.calls);
-  CHECK(after.config.values == before.config.values);
-  CHECK(after.do_not_call == before.do_not_call);
+  check_same(snapshot(*f.dialer, *world), before);
   CHECK(f.dialer->recovery().events == world->events);
 }
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "actors/live_set.hpp"
 #include "actors/projections/projection_runner.hpp"
 #include "actors/projections/report_json.hpp"
 #include "storage/keys.hpp"
@@ -125,12 +126,35 @@ TEST_CASE("dialerctl: works beside a live writer, and checks the projection it k
   {
     auto runner = projections::ProjectionRunner::start(**store);
     REQUIRE(runner.ok());
+    auto live_set = projections::ProjectionRunner::start(
+        **store, std::make_unique<actors::LiveSetProjection>(**store));
+    REQUIRE(live_set.ok());
     REQUIRE(testing::eventually([&] { return (*runner)->checkpoint() == last; }, 30s));
+    REQUIRE(testing::eventually([&] { return (*live_set)->checkpoint() == last; }, 30s));
   }
   // The server still holds the database open.
   auto verified = dialerctl(dir, "--db " + db + " verify");
   CHECK(verified.code == 0);
   CHECK(verified.out.find("equal a fresh fold") != std::string::npos);
+  CHECK(verified.out.find("records at checkpoint " + std::to_string(last) + " equal a full fold") !=
+        std::string::npos);
+
+  // A live-set record that is not what the log says is named.
+  std::string item_key;
+  REQUIRE((*store)
+              ->projection_scan(actors::kLiveSetConsumer, "i",
+                                [&](std::string_view key, std::string_view) {
+                                  item_key = std::string{key};
+                                  return false;
+                                })
+              .ok());
+  REQUIRE(item_key.starts_with("i"));
+  storage::ProjectionChanges planted;
+  planted.deletes.push_back(item_key);
+  REQUIRE((*store)->commit_projection(actors::kLiveSetConsumer, last, planted).ok());
+  auto spoiled = dialerctl(dir, "--db " + db + " verify");
+  CHECK(spoiled.code == 1);
+  CHECK(spoiled.out.find("the first: queue-" + item_key.substr(2)) != std::string::npos);
   auto stats = dialerctl(dir, "--db " + db + " stats");
   CHECK(stats.code == 0);
   CHECK(stats.out.find("TOTAL") != std::string::npos);

@@ -372,6 +372,25 @@ TEST_CASE("dispatch: the attempt cap per number holds across items and says when
   CHECK(items_of(index.take_matches(kNoon + 2 * kMinute)) == std::vector<std::string>{"second"});
 }
 
+TEST_CASE("dispatch: a number's recorded calls are learnt once, never over what it saw itself") {
+  auto s = settings();
+  s.max_attempts_per_number = 2;
+  s.attempt_window_ms = 30LL * 24 * 60 * kMinute;
+  DispatchIndex index;
+  index.configure(s);
+  // Claimed after a restart: its stream's two calls hold the item back.
+  index.learn_attempts("+33612345678", {kNoon - 90 * kMinute, kNoon - 60 * kMinute});
+  index.item_pending(item("first"));
+  index.agent_free(agent("a"));
+  CHECK(index.take_matches(kNoon).empty());
+  CHECK(to_string(index.why("first", kNoon)->reason) == std::string{"attempt-limit"});
+  // A number the index has seen dialled keeps its own count: a late word does not add to it.
+  index.number_attempted("+33698765432", kNoon - 60 * kMinute);
+  index.learn_attempts("+33698765432", {kNoon - 60 * kMinute});
+  index.item_pending(item("other", 10, 0, "", "+33698765432"));
+  CHECK(items_of(index.take_matches(kNoon)) == std::vector<std::string>{"other"});
+}
+
 TEST_CASE("dispatch: a pinned callback is its agent's next, and its coming due is announced once") {
   DispatchIndex index;
   index.configure(settings());

@@ -300,7 +300,7 @@ TEST_CASE("reporting: a projection of a retired layout is dropped, and the curre
   auto store = storage::EventStore::open(dir.sub("db"));
   REQUIRE(store.ok());
   bench::write_log(**store, {2'000, 0.2, 5, kT});
-  const char* retired = ProjectionRunner::kRetiredConsumers.front();
+  const char* retired = ReportingProjection{}.retired().front();
   storage::ProjectionChanges old_layout;
   old_layout.puts.emplace_back("qp\x1f+33612345678", "q-1");
   REQUIRE((*store)->commit_projection(retired, (*store)->last_seq(), old_layout).ok());

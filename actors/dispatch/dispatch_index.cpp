@@ -58,6 +58,12 @@ void DispatchIndex::number_attempted(const std::string& phone_number, std::int64
   if (times.size() > 100) times.erase(times.begin());
 }
 
+void DispatchIndex::learn_attempts(const std::string& phone_number,
+                                   std::vector<std::int64_t> times_ms) {
+  if (times_ms.empty()) return;
+  attempts_.try_emplace(phone_number, std::move(times_ms));
+}
+
 std::optional<std::int64_t> DispatchIndex::capped_until(const std::string& phone_number,
                                                         std::int64_t at_ms) {
   if (!settings_.max_attempts_per_number) return std::nullopt;

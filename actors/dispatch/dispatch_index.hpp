@@ -100,6 +100,9 @@ class DispatchIndex {
   void set_do_not_call(std::set<std::string> numbers);
   // A call made to `phone_number` at `at_ms`: counted against compliance's cap per number.
   void number_attempted(const std::string& phone_number, std::int64_t at_ms);
+  // The calls a number's stream records (oldest first), for a number this index has none of:
+  // one claimed after a restart, whose earlier calls the index was not told of.
+  void learn_attempts(const std::string& phone_number, std::vector<std::int64_t> times_ms);
 
   void agent_free(FreeAgent agent);
   void agent_gone(std::string_view agent_id);  // busy, paused, stopped: no longer free

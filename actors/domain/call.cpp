@@ -169,6 +169,10 @@ std::string_view to_string(CallPhase phase) {
   return name_in(kPhaseNames, phase, "none");
 }
 
+bool from_string(std::string_view text, CallPhase& phase) {
+  return value_in(kPhaseNames, text, phase);
+}
+
 Result<Events> decide(const CallState& state, const call::Command& command) {
   return std::visit(CallDecider{state}, command);
 }

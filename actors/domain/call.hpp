@@ -30,6 +30,7 @@ enum class CallPhase {
 };
 
 std::string_view to_string(CallPhase phase);
+bool from_string(std::string_view text, CallPhase& phase);
 
 struct CallState {
   CallPhase phase = CallPhase::none;
@@ -45,6 +46,20 @@ struct CallState {
   std::string failure_message;
 
   bool operator==(const CallState&) const = default;
+
+  // Every field, for the live set's records.
+  static void describe(auto& self, auto&& field) {
+    field("phase", self.phase);
+    field("request", self.request);
+    field("requestedAt", self.requested_at_ms);
+    field("aircallCallId", self.aircall_call_id);
+    field("startedAt", self.started_at_ms);
+    field("answeredAt", self.answered_at_ms);
+    field("hungupAt", self.hungup_at_ms);
+    field("ended", self.ended);
+    field("failure", self.failure);
+    field("failureMessage", self.failure_message);
+  }
 };
 
 namespace call {

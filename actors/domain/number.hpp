@@ -24,6 +24,16 @@ struct NumberState {
   std::vector<std::int64_t> attempts_ms;
   std::string last_call_id;
   bool operator==(const NumberState&) const = default;
+
+  // Every field, for the live set's records.
+  static void describe(auto& self, auto&& field) {
+    field("phoneNumber", self.phone_number);
+    field("heldBy", self.held_by);
+    field("claimedAt", self.claimed_at_ms);
+    field("markedWrongBy", self.marked_wrong_by);
+    field("attempts", self.attempts_ms);
+    field("lastCallId", self.last_call_id);
+  }
 };
 
 // More than any cap counts (compliance.maxAttemptsPerNumber is at most 100).

@@ -15,20 +15,41 @@ Status fold_event(KvWriter& kv, const storage::Envelope& envelope) {
   return Done{};
 }
 
+Status ReportingProjection::fold(KvWriter& kv, const std::vector<storage::Envelope>& batch) {
+  ReportingFold fold{kv};
+  for (const auto& envelope : batch) {
+    // Most of a busy log is webhook deliveries: not decoded when no part folds them.
+    if (!ReportingFold::wants(envelope.type) && !is_queue_stream(envelope.stream)) continue;
+    auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
+    if (!event) return event.error();
+    fold.apply(envelope.stream, envelope.recorded_at_ms, *event);
+    apply_queue(kv, envelope.stream, envelope.recorded_at_ms, *event);
+  }
+  fold.flush();
+  return ok_status();
+}
+
 Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(
     storage::EventStore& store, bool reset, std::function<void(std::uint64_t)> on_commit) {
+  return start(store, std::make_unique<ReportingProjection>(), reset, std::move(on_commit));
+}
+
+Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(
+    storage::EventStore& store, std::unique_ptr<Projection> projection, bool reset,
+    std::function<void(std::uint64_t)> on_commit) {
+  const char* consumer = projection->consumer();
   if (reset) {
-    if (auto dropped = store.reset_projection(kConsumer); !dropped) return dropped.error();
+    if (auto dropped = store.reset_projection(consumer); !dropped) return dropped.error();
   }
-  for (const auto* retired : kRetiredConsumers) {
+  for (const auto* retired : projection->retired()) {
     auto left = store.checkpoint(retired);
     if (!left) return left.error();
     if (*left == 0) continue;
     if (auto dropped = store.reset_projection(retired); !dropped) return dropped.error();
   }
-  auto from = store.checkpoint(kConsumer);
+  auto from = store.checkpoint(consumer);
   if (!from) return from.error();
-  std::unique_ptr<ProjectionRunner> runner{new ProjectionRunner{store}};
+  std::unique_ptr<ProjectionRunner> runner{new ProjectionRunner{store, std::move(projection)}};
   runner->checkpoint_ = *from;
   runner->on_commit_ = std::move(on_commit);
   auto* self = runner.get();
@@ -52,20 +73,12 @@ std::optional<Error> ProjectionRunner::failure() const {
 
 void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
   if (failure()) return;
-  ReportingFold fold{kv_};
-  for (const auto& envelope : batch) {
-    // Most of a busy log is webhook deliveries: not decoded when no part folds them.
-    if (!ReportingFold::wants(envelope.type) && !is_queue_stream(envelope.stream)) continue;
-    auto event = events::decode(envelope.type, envelope.schema, envelope.payload);
-    if (!event) {
-      std::lock_guard lock{mutex_};
-      failure_ = event.error();
-      return;
-    }
-    fold.apply(envelope.stream, envelope.recorded_at_ms, *event);
-    apply_queue(kv_, envelope.stream, envelope.recorded_at_ms, *event);
+  if (auto folded = projection_->fold(kv_, batch); !folded) {
+    std::lock_guard lock{mutex_};
+    failure_ = folded.error();
+    advanced_.notify_all();
+    return;
   }
-  fold.flush();
   auto last = batch.back().seq;
   if (auto committed = kv_.commit(last); !committed) {
     std::lock_guard lock{mutex_};

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -8,24 +7,49 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/projections/store_kv.hpp"
 #include "storage/event_store.hpp"
 
 namespace dialer::projections {
 
-// Everything the runner keeps, folded from one event: the reporting keys and the queue
-// view. What a stored projection must equal, folded afresh.
+// Everything the reporting runner keeps, folded from one event: the reporting keys and the
+// queue view. What a stored projection must equal, folded afresh.
 Status fold_event(KvWriter& kv, const storage::Envelope& envelope);
 
-// Keeps the reporting and queue projections up with the log: follows the store's subscription from
-// its checkpoint, folds each delivered batch, and commits the batch's changes with the new
-// checkpoint in one write, so a crash anywhere resumes with neither gaps nor doubles.
+// What a runner keeps up with the log: its name in the store (with the version of its key
+// layout: a build with another layout folds the log afresh under its own name), the names
+// it retired, and how a delivered batch changes its keys.
+class Projection {
+ public:
+  virtual ~Projection() = default;
+  virtual const char* consumer() const = 0;
+  virtual std::vector<const char*> retired() const { return {}; }
+  virtual Status fold(KvWriter& kv, const std::vector<storage::Envelope>& batch) = 0;
+};
+
+// The reporting keys and the queue view, which the API's reads query.
+class ReportingProjection final : public Projection {
+ public:
+  const char* consumer() const override { return kConsumer; }
+  std::vector<const char*> retired() const override {
+    return {"reporting", "reporting.2", "reporting.3", "reporting.4", "reporting.5"};
+  }
+  Status fold(KvWriter& kv, const std::vector<storage::Envelope>& batch) override;
+
+  static constexpr const char* kConsumer = "reporting.6";
+};
+
 class ProjectionRunner {
  public:
   // Starts following at once; `reset` first drops the state and folds the log from zero.
   // `on_commit`, if given, is told each checkpoint committed (tests and tools watch
   // progress with it), from the first batch on.
+  static Result<std::unique_ptr<ProjectionRunner>> start(
+      storage::EventStore& store, std::unique_ptr<Projection> projection, bool reset = false,
+      std::function<void(std::uint64_t)> on_commit = {});
+  // The reporting projection.
   static Result<std::unique_ptr<ProjectionRunner>> start(
       storage::EventStore& store, bool reset = false,
       std::function<void(std::uint64_t)> on_commit = {});
@@ -37,19 +61,17 @@ class ProjectionRunner {
   bool wait_for(std::uint64_t seq, std::chrono::milliseconds timeout) const;
   std::optional<Error> failure() const;
   // The committed state, for queries.
-  StoredView view() const { return StoredView{store_, kConsumer}; }
+  StoredView view() const { return StoredView{store_, projection_->consumer()}; }
 
-  // The projection's name in the store, with the version of its key layout: a build with
-  // another layout folds the log afresh under its own name, and drops the retired ones.
-  static constexpr const char* kConsumer = "reporting.6";
-  static constexpr std::array<const char*, 5> kRetiredConsumers{
-      "reporting", "reporting.2", "reporting.3", "reporting.4", "reporting.5"};
+  static constexpr const char* kConsumer = ReportingProjection::kConsumer;
 
  private:
-  explicit ProjectionRunner(storage::EventStore& store) : store_(store), kv_(store, kConsumer) {}
+  ProjectionRunner(storage::EventStore& store, std::unique_ptr<Projection> projection)
+      : store_(store), projection_(std::move(projection)), kv_(store, projection_->consumer()) {}
   void fold(const std::vector<storage::Envelope>& batch);
 
   storage::EventStore& store_;
+  std::unique_ptr<Projection> projection_;
   StoreKv kv_;
   std::atomic<std::uint64_t> checkpoint_{0};
   mutable std::mutex mutex_;

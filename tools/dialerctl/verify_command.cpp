@@ -1,10 +1,37 @@
 #include <cstdio>
 
+#include "actors/live_set.hpp"
 #include "actors/projections/projection_runner.hpp"
 #include "actors/projections/store_kv.hpp"
 #include "tools/dialerctl/commands.hpp"
 
 namespace dialer::ctl {
+
+namespace {
+
+// The stored live set must equal a full fold of the log up to its checkpoint, pruned.
+int verify_live_set(storage::EventStore& store, Output& out) {
+  auto& os = out.stream();
+  auto check = actors::check_live_set(store);
+  if (!check) {
+    std::fprintf(stderr, "dialerctl: %s\n", check.error().message.c_str());
+    return unreadable;
+  }
+  if (check->checkpoint == 0) {
+    os << "live set: none stored yet\n";
+    return ok;
+  }
+  if (check->differing != 0) {
+    os << "live set: at checkpoint " << check->checkpoint << ", " << check->differing
+       << " record(s) differ from a full fold, the first: " << check->first_difference << '\n';
+    return problems_found;
+  }
+  os << "live set: " << check->records << " records at checkpoint " << check->checkpoint
+     << " equal a full fold\n";
+  return ok;
+}
+
+}  // namespace
 
 int verify(storage::EventStore& store, Output& out) {
   auto& os = out.stream();
@@ -22,6 +49,7 @@ int verify(storage::EventStore& store, Output& out) {
     std::fprintf(stderr, "dialerctl: %s\n", checkpoint.error().message.c_str());
     return unreadable;
   }
+  if (auto live = verify_live_set(store, out); live != ok) return live;
   if (*checkpoint == 0) {
     os << "projection: none stored yet\n";
     return out.good() ? ok : unwritable;

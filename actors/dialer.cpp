@@ -137,9 +137,11 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
   }
   resume_calls(services, *world, report, dialer->resumed_calls_);
 
-  // The fold's states are gone now; give their memory back rather than keep it as RSS.
+  // The fold's states are gone now; after a fold of the whole log, give their memory back
+  // rather than keep it as RSS.
+  bool folded_whole_log = !recovered->from_live_set;
   recovered = Error{ErrorCode::not_found, "released"};
-  malloc_trim(0);
+  if (folded_whole_log) malloc_trim(0);
   auto live_set =
       projections::ProjectionRunner::start(store, std::make_unique<LiveSetProjection>(store));
   if (!live_set) return live_set.error();

@@ -1,5 +1,7 @@
 #include "actors/live_set.hpp"
 
+#include <future>
+
 #include "actors/projections/store_kv.hpp"
 #include "events/fields.hpp"
 
@@ -114,12 +116,27 @@ Status read_record(World& world, std::string_view key_text, std::string_view val
   auto id = key_text.substr(Kind::tag.size() + 1);
   typename std::remove_reference_t<decltype(Kind::of(world))>::mapped_type folded;
   if (!decode_record(value, folded)) {
-    return Error{ErrorCode::corrupt_data,
-                 "the live set's record of " + std::string{Kind::stream_prefix} +
-                     std::string{id} + " cannot be read"};
+    return Error{ErrorCode::corrupt_data, "the live set's record of " +
+                                              std::string{Kind::stream_prefix} + std::string{id} +
+                                              " cannot be read"};
   }
   Kind::of(world).emplace(std::string{id}, std::move(folded));
   return ok_status();
+}
+
+// Every record of one kind.
+template <class Kind>
+Status read_kind(const storage::EventStore& store, World& world) {
+  auto prefix = key({Kind::tag, ""});
+  Status failure = ok_status();
+  auto scanned = store.projection_scan(kLiveSetConsumer, prefix,
+                                       [&](std::string_view key_text, std::string_view value) {
+                                         if (!key_text.starts_with(prefix)) return false;
+                                         failure = read_record<Kind>(world, key_text, value);
+                                         return failure.ok();
+                                       });
+  if (!scanned) return scanned;
+  return failure;
 }
 
 // The config and the do-not-call list up to the set's checkpoint, from their own streams.
@@ -178,29 +195,19 @@ Status write_live_set(storage::EventStore& store, const World& world) {
 }
 
 Result<World> read_live_set(const storage::EventStore& store, std::uint64_t checkpoint) {
+  // The items, the bulk of it, are read beside the rest.
+  World items;
+  auto items_read = std::async(std::launch::async, [&] { return read_kind<Items>(store, items); });
   World world;
-  projections::StoredView view{store, kLiveSetConsumer};
-  Status failure = ok_status();
-  auto scanned = store.projection_scan(
-      kLiveSetConsumer, "", [&](std::string_view key_text, std::string_view value) {
-        auto tag = key_text.substr(0, key_text.find(projections::kKeySeparator));
-        if (tag == kAgent) {
-          failure = read_record<Agents>(world, key_text, value);
-        } else if (tag == kItem) {
-          failure = read_record<Items>(world, key_text, value);
-        } else if (tag == kCall) {
-          failure = read_record<Calls>(world, key_text, value);
-        } else if (tag == kNumber) {
-          failure = read_record<Numbers>(world, key_text, value);
-        } else if (tag != kEventsKey) {
-          failure = Error{ErrorCode::corrupt_data, "the live set holds an unknown record"};
-        }
-        return failure.ok();
-      });
-  if (!scanned) return scanned.error();
-  if (!failure) return failure.error();
+  auto rest_read = read_kind<Agents>(store, world);
+  if (rest_read) rest_read = read_kind<Calls>(store, world);
+  if (rest_read) rest_read = read_kind<Numbers>(store, world);
+  auto read = items_read.get();
+  if (!rest_read) return rest_read.error();
+  if (!read) return read.error();
+  world.items = std::move(items.items);
   if (auto own = read_own_streams(store, world, checkpoint); !own) return own.error();
-  world.events = events_in(view);
+  world.events = events_in(projections::StoredView{store, kLiveSetConsumer});
   world.last_seq = checkpoint;
   return world;
 }

@@ -170,13 +170,14 @@ std::vector<storage::AppendRequest> number_repairs(const World& world) {
     auto number = world.numbers.find(phone);
     bool held = number != world.numbers.end() && !number->second.state.held_by.empty() &&
                 live(number->second.state.held_by);
+    if (held) continue;
     auto& fix = fixes[phone];
     // One claim per number: a second live item for it (a log from before the rule held
     // without a lock) keeps its status, but not the number.
     bool claimed_now = std::any_of(fix.begin(), fix.end(), [](const events::Event& e) {
       return std::holds_alternative<events::NumberClaimed>(e);
     });
-    if (!held && !claimed_now) fix.push_back(events::NumberClaimed{id});
+    if (!claimed_now) fix.push_back(events::NumberClaimed{id});
   }
   std::vector<storage::AppendRequest> repairs;
   for (auto& [phone, events] : fixes) {

@@ -1,6 +1,7 @@
+#include "actors/live_set.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "actors/live_set.hpp"
 #include "support/dialer_fixture.hpp"
 #include "support/dialer_steps.hpp"
 
@@ -90,8 +91,9 @@ TEST_CASE("live set: kept up with the log, it is what a restart reads, and the s
                                        })));
 }
 
-TEST_CASE("live set: one left behind at any point of the log, as by a crash, plus the tail equals "
-          "a full fold") {
+TEST_CASE(
+    "live set: one left behind at any point of the log, as by a crash, plus the tail equals "
+    "a full fold") {
   DialerFixture f{kNoon, {.answer_rate = 0.5, .voicemail_rate = 0.2, .seed = 12}};
   work_a_morning(f);
   f.stop();
@@ -110,8 +112,9 @@ TEST_CASE("live set: one left behind at any point of the log, as by a crash, plu
   }
 }
 
-TEST_CASE("live set: missing, damaged or ahead of the log, the whole log is read and the set "
-          "rebuilt") {
+TEST_CASE(
+    "live set: missing, damaged or ahead of the log, the whole log is read and the set "
+    "rebuilt") {
   DialerFixture f{kNoon, {.answer_rate = 0.5, .voicemail_rate = 0.2, .seed = 13}};
   work_a_morning(f);
   REQUIRE(eventually([&] { return live_set_caught_up(f); }));
@@ -132,10 +135,10 @@ TEST_CASE("live set: missing, damaged or ahead of the log, the whole log is read
     REQUIRE(item_key.starts_with("i"));
     storage::ProjectionChanges garbage;
     garbage.puts.emplace_back(item_key, "\x01\xff\xff");
-    REQUIRE(f.store
-                ->commit_projection(kLiveSetConsumer, *f.store->checkpoint(kLiveSetConsumer),
-                                    garbage)
-                .ok());
+    REQUIRE(
+        f.store
+            ->commit_projection(kLiveSetConsumer, *f.store->checkpoint(kLiveSetConsumer), garbage)
+            .ok());
   };
   struct Case {
     const char* name;
@@ -148,8 +151,7 @@ TEST_CASE("live set: missing, damaged or ahead of the log, the whole log is read
       {"damaged", damage_a_record, "cannot be read"},
       {"ahead",
        [&] {
-         REQUIRE(
-             f.store->commit_projection(kLiveSetConsumer, f.store->last_seq() + 1000, {}).ok());
+         REQUIRE(f.store->commit_projection(kLiveSetConsumer, f.store->last_seq() + 1000, {}).ok());
        },
        "ahead of the log"},
   };

@@ -33,8 +33,9 @@ inline void start_agent(Dialer& dialer, const std::string& id, std::int64_t airc
 }
 
 inline void add_item(Dialer& dialer, const std::string& id, const std::string& phone,
-              std::int32_t priority = 10, std::optional<std::int64_t> scheduled = std::nullopt,
-              std::string pinned = {}) {
+                     std::int32_t priority = 10,
+                     std::optional<std::int64_t> scheduled = std::nullopt,
+                     std::string pinned = {}) {
   events::QueueItemAdded item;
   item.item_id = id;
   item.client_id = "client-" + id;

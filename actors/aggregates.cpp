@@ -108,16 +108,4 @@ void DoNotCallTraits::observe(Services& services, AggregateCore<DoNotCallTraits>
   });
 }
 
-void NumberTraits::observe(Services& services, AggregateCore<NumberTraits>& core) {
-  // A restart seeds the dispatcher with the calls of the numbers held then; a number taken
-  // since tells it of its own, before its item can be offered.
-  core.observe(
-      [&services](const State& before, const State& after, const std::vector<events::Event>&) {
-        if (before.held_by.empty() && !after.held_by.empty() && !after.attempts_ms.empty()) {
-          caf::anon_send(services.dispatcher, attempts_atom::value, after.phone_number,
-                         after.attempts_ms);
-        }
-      });
-}
-
 }  // namespace dialer::actors

@@ -97,7 +97,7 @@ struct NumberTraits : PureAggregate<domain::NumberState, domain::number::Command
     return state;
   }
   static bool may_passivate(const State&) { return true; }
-  static void observe(Services& services, AggregateCore<NumberTraits>& core);
+  static void observe(Services&, AggregateCore<NumberTraits>&) {}
 };
 
 // What the dispatcher should know of an agent or an item in this state, if anything.

@@ -209,6 +209,10 @@ Result<domain::QueueItemState> Dialer::item(const std::string& item_id,
   }
   bool may_move_number = !std::holds_alternative<domain::queue_item::Add>(command) &&
                          !std::holds_alternative<domain::queue_item::Assign>(command);
+  if (domain::may_pend_again(command)) {
+    if (auto before = item(item_id); before && !domain::holds_number(*before))
+      tell_calls_of(before->details.phone_number);
+  }
   auto item = ask<ItemTraits>(Kind::item, item_id, std::move(command));
   if (item && may_move_number) {
     domain::number::Command follow = domain::number::Release{item_id};
@@ -219,6 +223,15 @@ Result<domain::QueueItemState> Dialer::item(const std::string& item_id,
 }
 Result<domain::QueueItemState> Dialer::item(const std::string& item_id) {
   return ask<ItemTraits>(Kind::item, item_id, std::nullopt);
+}
+
+void Dialer::tell_calls_of(const domain::NumberState& number) {
+  if (number.attempts_ms.empty()) return;
+  caf::anon_send(services_.dispatcher, attempts_atom::value, number.phone_number,
+                 number.attempts_ms);
+}
+void Dialer::tell_calls_of(const std::string& phone_number) {
+  if (auto number = this->number(phone_number)) tell_calls_of(*number);
 }
 template <class Traits>
 std::vector<Result<typename Traits::State>> Dialer::ask_all(

@@ -154,6 +154,12 @@ class Dialer {
   std::vector<Result<typename Traits::State>> read_all(Kind kind,
                                                        const std::vector<std::string>& ids);
 
+  // Tells the dispatcher of a number's calls before an item of it may be offered again:
+  // after a restart from the live set, it was told only of the numbers then held. Sent from
+  // here, the word is in its mailbox before anything the item's command leads to.
+  void tell_calls_of(const domain::NumberState& number);
+  void tell_calls_of(const std::string& phone_number);
+
   DialerOptions options_;
   Services services_;
   Registry registry_;

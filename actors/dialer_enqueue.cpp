@@ -71,6 +71,7 @@ std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueIte
       answers[i] = claimed[c].error();
       continue;
     }
+    tell_calls_of(*claimed[c]);
     adding.push_back(i);
     adds.emplace_back(items[i].item_id, domain::queue_item::Add{items[i]});
   }

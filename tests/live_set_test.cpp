@@ -178,24 +178,36 @@ TEST_CASE("live set: a number dialled before a restart and free at it still coun
   DialerFixture f{kNoon, {.answer_rate = 1.0}};
   configure(*f.dialer, {{"compliance.maxAttemptsPerNumber", 1}, {"dialer.wrapUpSeconds", 0}});
   start_agent(*f.dialer, "agent-1", 101);
-  add_item(*f.dialer, "first", "+33612345678");
-  REQUIRE(eventually([&] { return f.dialer->item("first")->status == ItemStatus::completed; }));
-  REQUIRE(eventually([&] { return f.dialer->number("+33612345678")->held_by.empty(); }));
+  add_item(*f.dialer, "first", french_number(1));
+  add_item(*f.dialer, "other", french_number(2));
+  for (const auto* id : {"first", "other"})
+    REQUIRE(eventually([&] { return f.dialer->item(id)->status == ItemStatus::completed; }));
+  REQUIRE(eventually([&] { return f.dialer->number(french_number(2))->held_by.empty(); }));
   REQUIRE(eventually([&] { return live_set_caught_up(f); }));
 
-  // The number is held by nothing: the live set does not carry it, nor its call.
+  // Neither number is held by anything: the live set carries neither, nor their calls.
   f.restart();
   REQUIRE(f.dialer->recovery().from_live_set);
-  // Queued as the API and the import do: the number is claimed first, and tells the
-  // dispatcher of its calls before the item is offered.
-  events::QueueItemAdded second;
-  second.item_id = "second";
-  second.client_id = "client-second";
-  second.phone_number = "+33612345678";
-  REQUIRE(f.dialer->enqueue({second}).front().ok());
-  REQUIRE(eventually([&] {
-    auto why = f.dialer->waiting_for({"second"}).front();
-    return why && why->reason == dispatch::WaitReason::attempt_limit;
-  }));
-  CHECK(f.telephony.records().size() == 1);
+  auto capped = [&](const char* id) {
+    return eventually([&] {
+      auto why = f.dialer->waiting_for({id}).front();
+      return why && why->reason == dispatch::WaitReason::attempt_limit;
+    });
+  };
+  SECTION("a client queued again, as the API and the import queue") {
+    events::QueueItemAdded second;
+    second.item_id = "second";
+    second.client_id = "client-second";
+    second.phone_number = french_number(1);
+    REQUIRE(f.dialer->enqueue({second}).front().ok());
+    CHECK(capped("second"));
+  }
+  SECTION("an item set pending again by hand") {
+    REQUIRE(f.dialer
+                ->item("other", queue_item::Command{queue_item::SetStatus{
+                                    events::ManualStatus::pending, "asked again"}})
+                .ok());
+    CHECK(capped("other"));
+  }
+  CHECK(f.telephony.records().size() == 2);
 }

@@ -194,3 +194,17 @@ TEST_CASE("queue item: an update with a status is one decision") {
   update.priority = 5000;  // out of range: the status is not set either
   CHECK(refusal(added(), queue_item::Command{update}) == ErrorCode::invalid_argument);
 }
+
+TEST_CASE("queue item: the commands that may make an ended item pending again") {
+  using events::ManualStatus;
+  CHECK(may_pend_again(queue_item::SetStatus{ManualStatus::pending, "asked again"}));
+  CHECK_FALSE(may_pend_again(queue_item::SetStatus{ManualStatus::skipped, "no"}));
+  queue_item::Update update;
+  update.priority = 2;
+  CHECK_FALSE(may_pend_again(update));
+  update.status = ManualStatus::pending;
+  CHECK(may_pend_again(update));
+  CHECK(may_pend_again(queue_item::Dispose{}));
+  CHECK(may_pend_again(queue_item::WithdrawDisposition{"c-1"}));
+  CHECK_FALSE(may_pend_again(queue_item::Cancel{"done"}));
+}

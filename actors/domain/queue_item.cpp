@@ -366,6 +366,16 @@ bool holds_number(const QueueItemState& s) {
   return s.exists && (s.status == ItemStatus::pending || s.status == ItemStatus::in_progress);
 }
 
+bool may_pend_again(const queue_item::Command& command) {
+  using events::ManualStatus;
+  if (const auto* set = std::get_if<queue_item::SetStatus>(&command))
+    return set->status == ManualStatus::pending;
+  if (const auto* update = std::get_if<queue_item::Update>(&command))
+    return update->status == ManualStatus::pending;
+  return std::holds_alternative<queue_item::Dispose>(command) ||
+         std::holds_alternative<queue_item::WithdrawDisposition>(command);
+}
+
 bool dialable(const QueueItemState& s, std::int64_t now_ms) {
   return s.exists && s.status == ItemStatus::pending && s.due_at_ms() <= now_ms;
 }

@@ -158,6 +158,9 @@ std::optional<ItemStatus> item_status_after(const events::Event& event);
 std::string pinned_agent(const QueueItemState& state, std::int64_t now_ms);
 // Whether the item holds its number: pending or being dialled (see domain/number.hpp).
 bool holds_number(const QueueItemState& state);
+// Whether the command may make an item that ended pending again: a status set by hand, a
+// disposition (a callback, a retry) or its withdrawal.
+bool may_pend_again(const queue_item::Command& command);
 // Ready for an agent: pending and due (calling rules are the dispatcher's).
 bool dialable(const QueueItemState& state, std::int64_t now_ms);
 // The API's phase word: scheduled, retry-wait, dialing, or empty when ready or done.

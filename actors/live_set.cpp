@@ -46,30 +46,35 @@ bool decode_record(std::string_view bytes, Folded<State>& folded) {
 struct Agents {
   static constexpr std::string_view tag = kAgent;
   static constexpr std::string_view stream_prefix = "agent-";
-  static auto& of(World& world) { return world.agents; }
+  static auto& of(auto& world) { return world.agents; }
   static bool stays(const domain::AgentState&) { return true; }
 };
 struct Items {
   static constexpr std::string_view tag = kItem;
   static constexpr std::string_view stream_prefix = "queue-";
-  static auto& of(World& world) { return world.items; }
+  static auto& of(auto& world) { return world.items; }
   static bool stays(const domain::QueueItemState& s) { return is_live(s); }
 };
 struct Calls {
   static constexpr std::string_view tag = kCall;
   static constexpr std::string_view stream_prefix = "call-";
-  static auto& of(World& world) { return world.calls; }
+  static auto& of(auto& world) { return world.calls; }
   static bool stays(const domain::CallState& s) { return is_live(s); }
 };
 struct Numbers {
   static constexpr std::string_view tag = kNumber;
   static constexpr std::string_view stream_prefix = "number-";
-  static auto& of(World& world) { return world.numbers; }
+  static auto& of(auto& world) { return world.numbers; }
   static bool stays(const domain::NumberState& s) { return is_live(s); }
 };
 
+// The entry a kind of record holds: Folded<its state>.
 template <class Kind>
-void write_records(KvWriter& kv, World& world) {
+using FoldedOf =
+    typename std::remove_reference_t<decltype(Kind::of(std::declval<World&>()))>::mapped_type;
+
+template <class Kind>
+void write_records(KvWriter& kv, const World& world) {
   for (const auto& [id, folded] : Kind::of(world)) {
     if (Kind::stays(folded.state)) {
       kv.put(key({Kind::tag, id}), encode_record(folded));
@@ -79,7 +84,7 @@ void write_records(KvWriter& kv, World& world) {
   }
 }
 
-void write_world(KvWriter& kv, World& world, std::uint64_t events) {
+void write_world(KvWriter& kv, const World& world, std::uint64_t events) {
   write_records<Agents>(kv, world);
   write_records<Items>(kv, world);
   write_records<Calls>(kv, world);
@@ -105,7 +110,7 @@ bool load_record(const KvReader& kv, World& world, std::string_view stream,
   auto id = stream.substr(Kind::stream_prefix.size());
   auto stored = kv.get(key({Kind::tag, id}));
   if (!stored) return false;
-  typename std::remove_reference_t<decltype(Kind::of(world))>::mapped_type folded;
+  FoldedOf<Kind> folded;
   if (!decode_record(*stored, folded) || folded.version + 1 != before_version) return false;
   Kind::of(world).emplace(std::string{id}, std::move(folded));
   return true;
@@ -114,7 +119,7 @@ bool load_record(const KvReader& kv, World& world, std::string_view stream,
 template <class Kind>
 Status read_record(World& world, std::string_view key_text, std::string_view value) {
   auto id = key_text.substr(Kind::tag.size() + 1);
-  typename std::remove_reference_t<decltype(Kind::of(world))>::mapped_type folded;
+  FoldedOf<Kind> folded;
   if (!decode_record(value, folded)) {
     return Error{ErrorCode::corrupt_data, "the live set's record of " +
                                               std::string{Kind::stream_prefix} + std::string{id} +
@@ -184,13 +189,7 @@ Status LiveSetProjection::fold(KvWriter& kv, const std::vector<storage::Envelope
 Status write_live_set(storage::EventStore& store, const World& world) {
   if (auto dropped = store.reset_projection(kLiveSetConsumer); !dropped) return dropped;
   projections::StoreKv kv{store, kLiveSetConsumer};
-  World copy;
-  copy.agents = world.agents;
-  copy.items = world.items;
-  copy.calls = world.calls;
-  copy.numbers = world.numbers;
-  prune(copy);
-  write_world(kv, copy, world.events);
+  write_world(kv, world, world.events);
   return kv.commit(world.last_seq);
 }
 

@@ -225,7 +225,6 @@ Result<Recovered> recover_world(const storage::EventStore& store) {
     recovered.world = std::move(*set);
     recovered.from_live_set = true;
   }
-  if (!recovered.from_live_set) recovered.world = World{};
   auto from = recovered.world.last_seq;
   if (auto folded = fold_tail(recovered.world, store); !folded) return folded.error();
   recovered.log_events_read = recovered.world.last_seq - from;

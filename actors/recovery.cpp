@@ -13,27 +13,20 @@ void apply(Folded<State>& folded, const events::Event& event, const storage::Env
   folded.version = envelope.stream_version;
 }
 
-// The entry a stream folds into, made on first use.
-template <class State>
-Folded<State>& entry(std::unordered_map<std::string, Folded<State>>& map, std::string_view id,
-                     bool& made) {
-  auto [it, inserted] = map.try_emplace(std::string{id});
-  made = inserted;
-  return it->second;
-}
-
+// Folds the event into the stream's entry, made on first use; a stream the world lacks
+// whose event is not its first is read from `earlier` before.
 template <class State>
 Status fold_entity(std::unordered_map<std::string, Folded<State>>& map, std::string_view id,
                    World& world, const storage::Envelope& envelope, const events::Event& event,
                    const EarlierState& earlier, auto&& initial) {
-  bool made = false;
-  if (!map.contains(std::string{id}) && envelope.stream_version > 1 && earlier) {
+  std::string key{id};
+  if (earlier && envelope.stream_version > 1 && !map.contains(key)) {
     if (auto loaded = earlier(world, envelope.stream, envelope.stream_version); !loaded)
       return loaded;
   }
-  auto& folded = entry(map, id, made);
-  if (made) initial(folded.state);
-  apply(folded, event, envelope);
+  auto [it, made] = map.try_emplace(std::move(key));
+  if (made) initial(it->second.state);
+  apply(it->second, event, envelope);
   return ok_status();
 }
 

@@ -105,7 +105,7 @@ int growth_run(std::uint64_t small, std::uint64_t large, std::uint64_t pending,
     auto db = dir / "db";
     in_child<bench::Written>([&] {
       auto store = storage::EventStore::open(db.string());
-      if (!store) _exit(2);
+      if (!store) std::fprintf(stderr, "%s\n", store.error().message.c_str()), _exit(2);
       auto start = Clock::now();
       bench::LogShape shape{history, 0, 200, 1'790'000'000'000, pending};
       auto written = bench::write_log(**store, shape);

@@ -1,6 +1,7 @@
 // The catalogue's upcasters: each reads one schema version's payload and writes the next.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -27,7 +28,13 @@ Result<std::string> queue_item_added_v1_to_v2(std::string_view payload) {
   current.name = std::move(old.name);
   current.phone_number = std::move(old.phone_number);
   current.priority = old.priority;
-  if (old.scheduled_for_seconds) current.scheduled_for_ms = *old.scheduled_for_seconds * 1000;
+  if (old.scheduled_for_seconds) {
+    // Seconds whose milliseconds do not fit are damage, not a time.
+    constexpr auto kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1000;
+    if (*old.scheduled_for_seconds > kMaxSeconds || *old.scheduled_for_seconds < -kMaxSeconds)
+      return undecodable("queue.item_added v1");
+    current.scheduled_for_ms = *old.scheduled_for_seconds * 1000;
+  }
   current.notes = std::move(old.notes);
   current.metadata_json = std::move(old.metadata_json);
   current.assigned_to = std::move(old.assigned_to);

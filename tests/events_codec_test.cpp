@@ -99,6 +99,12 @@ TEST_CASE("queue.item_added v1 is upcast to v2 on read") {
   auto unscheduled = decode(QueueItemAdded::type, 1, encode_fields(v1));
   REQUIRE(unscheduled.ok());
   CHECK_FALSE(std::get<QueueItemAdded>(*unscheduled).scheduled_for_ms.has_value());
+
+  // Seconds whose milliseconds overflow (found by fuzz-events) are damage, not a time.
+  v1.scheduled_for_seconds = 34621421987561471;
+  auto overflowing = decode(QueueItemAdded::type, 1, encode_fields(v1));
+  REQUIRE_FALSE(overflowing.ok());
+  CHECK(overflowing.error().code == ErrorCode::corrupt_data);
 }
 
 TEST_CASE("call.requested v1 is upcast to v2 as a call through Aircall") {

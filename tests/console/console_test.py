@@ -137,6 +137,15 @@ class Browser:
         found = self.driver.find_elements(By.CSS_SELECTOR, css)
         return found[0] if found else None
 
+    def type_into(self, css, keys):
+        # A field redrawn as it is typed into (the page keeps what was typed) is found again.
+        for _ in range(5):
+            try:
+                return self.find(css).send_keys(keys)
+            except StaleElementReferenceException:
+                continue
+        raise AssertionError(f"{css} was redrawn five times while typing into it")
+
     def text(self, css):
         for _ in range(5):
             try:
@@ -210,7 +219,7 @@ def agent_calls(dialerd, b):
     check(b.text("#agent-status") == "wrap-up", "the status is not wrap-up")
 
     def dispose():
-        b.find("#agent-notes").send_keys("Wants a call next week")
+        b.type_into("#agent-notes", "Wants a call next week")
         # The first disposition (Interested) by its keyboard shortcut.
         b.find("body").send_keys("1")
         b.wait("the disposition is saved", lambda: "Saved: Interested" in b.text("#agent-message"))

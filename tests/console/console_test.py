@@ -250,7 +250,7 @@ def board_live(dialerd, b):
         check(status == 200, f"{user} did not start: {answer}")
     step(b, "both agents appear without a reload", lambda: b.wait(
         "both rows", lambda: b.find("tr[data-agent='alice']") and b.find("tr[data-agent='bob']")))
-    check(b.text("#tile-available .value") == "2", "the available tile is not 2")
+    b.wait("the available tile says 2", lambda: b.text("#tile-available .value") == "2")
     dialerd.api("POST", "/api/dialer/pause/bob", {"reason": "training"})
     step(b, "a pause shows with its reason", lambda: b.wait(
         "bob paused", lambda: "training" in b.text("tr[data-agent='bob']")))

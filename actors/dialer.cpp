@@ -10,6 +10,7 @@
 #include "actors/dispatcher_actor.hpp"
 #include "actors/live_set.hpp"
 #include "actors/router_actor.hpp"
+#include "events/secrets.hpp"
 
 namespace dialer::actors {
 namespace {
@@ -296,6 +297,7 @@ Result<domain::CallState> Dialer::call(const std::string& call_id) {
   return ask<CallTraits>(Kind::call, call_id, std::nullopt);
 }
 Result<domain::ConfigState> Dialer::configure(domain::ChangeSettings change) {
+  if (change.salt.empty()) change.salt = events::new_salt();
   return ask<ConfigTraits>(Kind::config, "config", std::move(change));
 }
 Result<domain::ConfigState> Dialer::config() {

@@ -562,7 +562,8 @@ struct DispatcherCallbackDue {
 
 struct ConfigChanged {
   static constexpr std::string_view type = "config.changed";
-  static constexpr std::uint32_t schema = 1;
+  // 2: a secret is its digest, or absent (events/secrets.hpp); 1 held secrets as they are.
+  static constexpr std::uint32_t schema = 2;
   std::map<std::string, std::string> settings;  // key -> value as JSON text
   static void describe(auto& self, auto&& field) { field("settings", self.settings); }
   bool operator==(const ConfigChanged&) const = default;

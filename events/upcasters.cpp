@@ -8,6 +8,7 @@
 #include "events/catalogue.hpp"
 #include "events/fields.hpp"
 #include "events/legacy_layouts.hpp"
+#include "events/secrets.hpp"
 #include "events/upcast.hpp"
 
 namespace dialer::events {
@@ -75,12 +76,42 @@ Result<std::string> agent_released_v1_to_v2(std::string_view payload) {
   return encode_fields(AgentReleased{std::move(old.call_id), *reason, old.hold_until_ms});
 }
 
+// v1 logged secrets as they were set: the ones only compared become their (unsalted)
+// digests, and the ones that would be sent, never used from config, are dropped. So no read
+// of an old event, by the feed, the CLI or an export, shows a secret again.
+Result<std::string> config_changed_v1_to_v2(std::string_view payload) {
+  ConfigChanged changed;
+  if (!decode_fields(payload, changed)) return undecodable("config.changed v1");
+  for (auto it = changed.settings.begin(); it != changed.settings.end();) {
+    if (is_sent_secret(it->first)) {
+      it = changed.settings.erase(it);
+      continue;
+    }
+    if (is_compared_secret(it->first)) {
+      auto value = nlohmann::json::parse(it->second, nullptr, false);
+      auto digest = [](nlohmann::json& text) {
+        if (text.is_string() && !text.get_ref<const std::string&>().empty())
+          text = secret_digest(text.get_ref<const std::string&>(), "");
+      };
+      if (value.is_array()) {
+        for (auto& each : value) digest(each);
+      } else {
+        digest(value);
+      }
+      it->second = value.is_discarded() ? "null" : value.dump();
+    }
+    ++it;
+  }
+  return encode_fields(changed);
+}
+
 Upcasters make_catalogue_upcasters() {
   Upcasters upcasters;
   upcasters.add(QueueItemAdded::type, 1, queue_item_added_v1_to_v2);
   upcasters.add(CallRequested::type, 1, call_requested_v1_to_v2);
   upcasters.add(QueueItemReleased::type, 1, queue_item_released_v1_to_v2);
   upcasters.add(AgentReleased::type, 1, agent_released_v1_to_v2);
+  upcasters.add(ConfigChanged::type, 1, config_changed_v1_to_v2);
   return upcasters;
 }
 

@@ -1,6 +1,8 @@
 // Aircall's directory, read through the dialer: the users and numbers a front end offers when
 // an agent is started (aircallUserId, numberId). `?mockMode=true` reads the simulator's.
 
+#include <charconv>
+
 #include "http/aircall/lines.hpp"
 #include "http/exchange.hpp"
 #include "http/routes.hpp"
@@ -49,14 +51,15 @@ void users(Context& context, const httplib::Request& req, httplib::Response& res
   reply_ok(res, {{"totalCount", list.size()}, {"users", std::move(list)}});
 }
 
-void user(Context& context, const httplib::Request& req, httplib::Response& res) {
+void user(Context& context, const httplib::Request& req, httplib::Response& res,
+          std::string_view id_text) {
   auto line = line_of(context, req);
   if (!line) return reply_error(res, line.error());
   std::int64_t id = 0;
-  try {
-    id = std::stoll(req.matches[1].str());
-  } catch (const std::exception&) {
-    return reply_error(res, Error{ErrorCode::invalid_argument, "not a user id", "userId"});
+  auto [end, problem] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (problem != std::errc{} || end != id_text.data() + id_text.size() || id <= 0) {
+    return reply_error(res,
+                       Error{ErrorCode::invalid_argument, "an Aircall user id is a number", "id"});
   }
   auto found = (*line)->user(id);
   if (!found) return reply_error(res, found.error());
@@ -79,14 +82,14 @@ void numbers(Context& context, const httplib::Request& req, httplib::Response& r
 }  // namespace
 
 void add_aircall_routes(Router& router, Context& context) {
-  router.get("/api/dialer/aircall/users", "GET /api/dialer/aircall/users",
+  router.get("/api/dialer/aircall/users",
              [&context](const httplib::Request& req, httplib::Response& res) {
                users(context, req, res);
              });
-  router.get(
-      R"(/api/dialer/aircall/users/(\d+))", "GET /api/dialer/aircall/users/:id",
-      [&context](const httplib::Request& req, httplib::Response& res) { user(context, req, res); });
-  router.get("/api/dialer/aircall/numbers", "GET /api/dialer/aircall/numbers",
+  router.get("/api/dialer/aircall/users/:id",
+             [&context](const httplib::Request& req, httplib::Response& res,
+                        const PathParams& params) { user(context, req, res, params["id"]); });
+  router.get("/api/dialer/aircall/numbers",
              [&context](const httplib::Request& req, httplib::Response& res) {
                numbers(context, req, res);
              });

@@ -71,12 +71,12 @@ bool is_console_path(std::string_view path) {
 }
 
 void add_console_routes(Router& router) {
-  router.get("/", "GET /", [](const httplib::Request& req, httplib::Response& res) {
+  router.get("/", [](const httplib::Request& req, httplib::Response& res) {
     serve("/console/index.html", req, res);
   });
-  router.get(
-      R"(/console/([A-Za-z0-9_.-]+))", "GET /console/:file",
-      [](const httplib::Request& req, httplib::Response& res) { serve(req.path, req, res); });
+  router.get("/console/:file", [](const httplib::Request& req, httplib::Response& res) {
+    serve(req.path, req, res);
+  });
 }
 
 }  // namespace dialer::http

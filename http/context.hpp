@@ -38,9 +38,10 @@ struct Context {
   Credentials& credentials;
   Metrics& metrics;
   bool mock_mode = false;
-  AircallLines* lines = nullptr;  // Aircall's API and the mock line; none in-process
-  FeedHub* feeds = nullptr;       // what every live feed reads
-  std::string telephony_name;     // "simulated", "aircall"
+  AircallLines* lines = nullptr;              // Aircall's API and the mock line; none in-process
+  FeedHub* feeds = nullptr;                   // what every live feed reads
+  std::string telephony_name;                 // "simulated", "aircall"
+  bool aircall_api_from_environment = false;  // AIRCALL_API_KEY and AIRCALL_API_SECRET given
 
   // How long a read waits for the projections to fold the writes before it.
   std::chrono::milliseconds read_wait{std::chrono::seconds(2)};

@@ -13,8 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-Result<std::string> user_id_of(const httplib::Request& req) {
-  return plain_id(req.matches[req.matches.size() - 1].str(), "userId");
+Result<std::string> user_id_of(const PathParams& params) {
+  return plain_id(std::string{params["userId"]}, "userId");
 }
 
 // The agent as it is now, or 404 when the dialer never ran for it.
@@ -150,40 +150,43 @@ void agents(Context& context, const httplib::Request& req, httplib::Response& re
 }  // namespace
 
 void add_control_routes(Router& router, Context& context) {
-  router.post(R"(/api/dialer/(start)/([^/]+))", "POST /api/dialer/start/:userId",
-              [&context](const httplib::Request& req, httplib::Response& res) {
-                auto user = user_id_of(req);
-                if (!user) return reply_error(res, user.error());
-                start(context, *user, req, res);
-              });
-  router.post(R"(/api/dialer/(pause)/([^/]+))", "POST /api/dialer/pause/:userId",
-              [&context](const httplib::Request& req, httplib::Response& res) {
-                auto user = user_id_of(req);
-                if (!user) return reply_error(res, user.error());
-                pause(context, *user, req, res);
-              });
-  router.post(R"(/api/dialer/(resume)/([^/]+))", "POST /api/dialer/resume/:userId",
-              [&context](const httplib::Request& req, httplib::Response& res) {
-                auto user = user_id_of(req);
-                if (!user) return reply_error(res, user.error());
-                resume(context, *user, res);
-              });
-  router.post(R"(/api/dialer/(stop)/([^/]+))", "POST /api/dialer/stop/:userId",
-              [&context](const httplib::Request& req, httplib::Response& res) {
-                auto user = user_id_of(req);
-                if (!user) return reply_error(res, user.error());
-                stop(context, *user, res);
-              });
-  router.get(R"(/api/dialer/(status)/([^/]+))", "GET /api/dialer/status/:userId",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               auto user = user_id_of(req);
+  router.post(
+      "/api/dialer/start/:userId",
+      [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
+        auto user = user_id_of(params);
+        if (!user) return reply_error(res, user.error());
+        start(context, *user, req, res);
+      });
+  router.post(
+      "/api/dialer/pause/:userId",
+      [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
+        auto user = user_id_of(params);
+        if (!user) return reply_error(res, user.error());
+        pause(context, *user, req, res);
+      });
+  router.post(
+      "/api/dialer/resume/:userId",
+      [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
+        auto user = user_id_of(params);
+        if (!user) return reply_error(res, user.error());
+        resume(context, *user, res);
+      });
+  router.post(
+      "/api/dialer/stop/:userId",
+      [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
+        auto user = user_id_of(params);
+        if (!user) return reply_error(res, user.error());
+        stop(context, *user, res);
+      });
+  router.get("/api/dialer/status/:userId",
+             [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
+               auto user = user_id_of(params);
                if (!user) return reply_error(res, user.error());
                status(context, *user, res);
              });
-  router.get("/api/dialer/agents", "GET /api/dialer/agents",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               agents(context, req, res);
-             });
+  router.get("/api/dialer/agents", [&context](const httplib::Request& req, httplib::Response& res) {
+    agents(context, req, res);
+  });
 }
 
 }  // namespace dialer::http

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "events/secrets.hpp"
+
 namespace dialer::http {
 namespace {
 
@@ -24,10 +26,14 @@ Credentials::Credentials(std::vector<std::string> env_api_keys, std::string env_
     : env_api_keys_(digests(env_api_keys, &Credentials::digest)),
       env_tokens_(digests(std::vector{std::move(env_webhook_token)}, &Credentials::digest)) {}
 
-void Credentials::set_configured(const std::vector<std::string>& api_keys,
-                                 const std::string& webhook_token) {
-  auto keys = digests(api_keys, &Credentials::digest);
-  auto tokens = digests(std::vector{webhook_token}, &Credentials::digest);
+void Credentials::set_configured(const std::vector<std::string>& api_key_digests,
+                                 const std::string& webhook_token_digest) {
+  auto kept = [](std::vector<std::string> stored) {
+    std::erase_if(stored, [](const auto& each) { return !events::is_secret_digest(each); });
+    return stored;
+  };
+  auto keys = kept(api_key_digests);
+  auto tokens = kept({webhook_token_digest});
   std::lock_guard lock{mutex_};
   configured_api_keys_ = std::move(keys);
   configured_tokens_ = std::move(tokens);
@@ -80,6 +86,12 @@ Credentials::Digest Credentials::digest(std::string_view text) {
   unsigned int length = 0;
   EVP_Digest(text.data(), text.size(), out.data(), &length, EVP_sha256(), nullptr);
   return out;
+}
+
+bool Credentials::matches_any(const std::vector<std::string>& stored, std::string_view presented) {
+  bool found = false;
+  for (const auto& digest : stored) found |= events::digest_matches(digest, presented);
+  return found;
 }
 
 bool Credentials::matches_any(const std::vector<Digest>& secrets, std::string_view presented) {

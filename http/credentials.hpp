@@ -17,8 +17,10 @@ class Credentials {
  public:
   Credentials(std::vector<std::string> env_api_keys, std::string env_webhook_token);
 
-  // The secrets config holds now (after start and after every config change).
-  void set_configured(const std::vector<std::string>& api_keys, const std::string& webhook_token);
+  // The secrets config holds now (after start and after every config change): their salted
+  // digests, as the log keeps them (events/secrets.hpp).
+  void set_configured(const std::vector<std::string>& api_key_digests,
+                      const std::string& webhook_token_digest);
 
   // The token of the simulator inside dialerd (mock mode): accepted for as long as it runs.
   void accept_simulator_token(const std::string& token);
@@ -38,12 +40,13 @@ class Credentials {
   using Digest = std::array<std::uint8_t, 32>;
   static Digest digest(std::string_view text);
   static bool matches_any(const std::vector<Digest>& secrets, std::string_view presented);
+  static bool matches_any(const std::vector<std::string>& stored, std::string_view presented);
 
   std::vector<Digest> env_api_keys_;
   std::vector<Digest> env_tokens_;
   mutable std::mutex mutex_;
-  std::vector<Digest> configured_api_keys_;
-  std::vector<Digest> configured_tokens_;
+  std::vector<std::string> configured_api_keys_;
+  std::vector<std::string> configured_tokens_;
   std::vector<Digest> simulator_tokens_;
 };
 

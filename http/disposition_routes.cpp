@@ -11,8 +11,8 @@ namespace {
 
 using nlohmann::json;
 
-Result<std::string> last_id(const httplib::Request& req, const char* name) {
-  return plain_id(req.matches[req.matches.size() - 1].str(), name);
+Result<std::string> id_of(const PathParams& params, const char* name) {
+  return plain_id(std::string{params[name]}, name);
 }
 
 void answer(Context& context, Result<actors::Disposed> disposed, httplib::Response& res) {
@@ -38,38 +38,39 @@ void dispose_with(Context& context, const httplib::Request& req, httplib::Respon
 }  // namespace
 
 void add_disposition_routes(Router& router, Context& context) {
-  router.post(R"(/api/dialer/calls/([^/]+)/disposition)",
-              "POST /api/dialer/calls/:callId/disposition",
-              [&context](const httplib::Request& req, httplib::Response& res) {
-                auto call_id = plain_id(req.matches[1].str(), "callId");
-                if (!call_id) return reply_error(res, call_id.error());
-                dispose_with(context, req, res, [&](const domain::DispositionRequest& request) {
-                  return context.dialer.dispose(*call_id, request);
-                });
-              });
-  router.post(R"(/api/dialer/(disposition)/([^/]+))", "POST /api/dialer/disposition/:userId",
-              [&context](const httplib::Request& req, httplib::Response& res) {
-                auto user = last_id(req, "userId");
-                if (!user) return reply_error(res, user.error());
-                dispose_with(context, req, res, [&](const domain::DispositionRequest& request) {
-                  return context.dialer.dispose_last(*user, request);
-                });
-              });
-  router.post(R"(/api/dialer/(ready)/([^/]+))", "POST /api/dialer/ready/:userId",
-              [&context](const httplib::Request& req, httplib::Response& res) {
-                auto user = last_id(req, "userId");
-                if (!user) return reply_error(res, user.error());
-                auto known = context.dialer.agent(*user);
-                if (!known) return reply_error(res, known.error());
-                if (!known->ever_started) {
-                  return reply_error(
-                      res, Error{ErrorCode::not_found, "the dialer never ran for agent " + *user,
-                                 "userId"});
-                }
-                auto agent = context.dialer.agent(*user, domain::agent::Ready{context.now_ms()});
-                if (!agent) return reply_error(res, agent.error());
-                reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
-              });
+  router.post(
+      "/api/dialer/calls/:callId/disposition",
+      [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
+        auto call_id = id_of(params, "callId");
+        if (!call_id) return reply_error(res, call_id.error());
+        dispose_with(context, req, res, [&](const domain::DispositionRequest& request) {
+          return context.dialer.dispose(*call_id, request);
+        });
+      });
+  router.post(
+      "/api/dialer/disposition/:userId",
+      [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
+        auto user = id_of(params, "userId");
+        if (!user) return reply_error(res, user.error());
+        dispose_with(context, req, res, [&](const domain::DispositionRequest& request) {
+          return context.dialer.dispose_last(*user, request);
+        });
+      });
+  router.post(
+      "/api/dialer/ready/:userId",
+      [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
+        auto user = id_of(params, "userId");
+        if (!user) return reply_error(res, user.error());
+        auto known = context.dialer.agent(*user);
+        if (!known) return reply_error(res, known.error());
+        if (!known->ever_started) {
+          return reply_error(res, Error{ErrorCode::not_found,
+                                        "the dialer never ran for agent " + *user, "userId"});
+        }
+        auto agent = context.dialer.agent(*user, domain::agent::Ready{context.now_ms()});
+        if (!agent) return reply_error(res, agent.error());
+        reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
+      });
 }
 
 }  // namespace dialer::http

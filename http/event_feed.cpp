@@ -63,10 +63,9 @@ void open_feed(Context& context, const httplib::Request& req, httplib::Response&
 }  // namespace
 
 void add_event_feed_route(Router& router, Context& context) {
-  router.get("/api/dialer/events", "GET /api/dialer/events",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               open_feed(context, req, res);
-             });
+  router.get("/api/dialer/events", [&context](const httplib::Request& req, httplib::Response& res) {
+    open_feed(context, req, res);
+  });
 }
 
 }  // namespace dialer::http

@@ -139,7 +139,7 @@ void import(Context& context, const httplib::Request& req, httplib::Response& re
 }  // namespace
 
 void add_import_routes(Router& router, Context& context) {
-  router.post(std::string{kQueueImportPath}, "POST /api/dialer/queue/import",
+  router.post("/api/dialer/queue/import",
               [&context](const httplib::Request& req, httplib::Response& res) {
                 import(context, req, res);
               });

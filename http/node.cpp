@@ -206,6 +206,8 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   node->context_ = std::make_unique<Context>(*node->dialer_, *node->store_, *node->projections_,
                                              *clock, *node->credentials_, node->metrics_);
   node->context_->mock_mode = options.mock_mode;
+  node->context_->aircall_api_from_environment =
+      !options.aircall_api_id.empty() && !options.aircall_api_token.empty();
   node->context_->lines = node->lines_;
   node->feeds_ = std::make_unique<FeedHub>(*node->store_);
   node->context_->feeds = node->feeds_.get();

@@ -65,6 +65,8 @@ class Node {
   // Where a browser on this machine opens the console.
   const std::string& console_url() const { return console_url_; }
   ConnectionCounts connections() const { return server_->connections(); }
+  // Every route the API serves, {method, template}.
+  std::vector<std::pair<std::string, std::string>> routes() const { return server_->routes(); }
   bool ready() const;
   // Graceful: stop accepting, finish requests in flight, stop the actors, close the store.
   void stop();

@@ -134,44 +134,47 @@ std::vector<Gauge> gauges(Context& context) {
 }  // namespace
 
 void add_operation_routes(Router& router, Context& context, std::function<bool()> ready) {
-  router.get("/healthz", "GET /healthz", [](const httplib::Request&, httplib::Response& res) {
+  router.get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     reply_ok(res, {{"status", "alive"}});
   });
-  router.get(
-      "/readyz", "GET /readyz", [&context, ready](const httplib::Request&, httplib::Response& res) {
-        auto last = context.store.last_seq();
-        auto checkpoint = context.projections.checkpoint();
-        if (auto problem = context.store.write_problem()) {
-          auto answer = error_json(
-              Error{ErrorCode::unavailable, "not ready: writes fail since " +
-                                                projections::iso_time(problem->since_ms) + ": " +
-                                                problem->message});
-          answer["diskFull"] = problem->disk_full;
-          res.set_header("Retry-After", "5");
-          return reply(res, 503, std::move(answer));
-        }
-        if (!ready()) {
-          return reply_error(res, Error{ErrorCode::unavailable, "not ready"});
-        }
-        if (auto failure = context.projections.failure()) {
-          return reply_error(
-              res, Error{ErrorCode::unavailable, "projections stopped: " + failure->message});
-        }
-        reply_ok(res, {{"status", "ready"},
-                       {"lastSeq", last},
-                       {"projectionLag", last - std::min(last, checkpoint)}});
-      });
-  router.get("/metrics", "GET /metrics",
-             [&context](const httplib::Request&, httplib::Response& res) {
-               res.set_content(
-                   context.metrics.render(gauges(context), business(context), histograms(context)),
-                   "text/plain; version=0.0.4");
-             });
-  router.get("/api/dialer/openapi.json", "GET /api/dialer/openapi.json",
-             [](const httplib::Request&, httplib::Response& res) {
-               res.set_content(std::string{openapi_document()}, "application/json");
-             });
-  router.get("/api/dialer/jobs/status", "GET /api/dialer/jobs/status",
+  // Open to anyone: it says what state the server is in and since when, never why in
+  // RocksDB's words or where its files are (those go to the server's log, stderr).
+  router.get("/readyz", [&context, ready](const httplib::Request&, httplib::Response& res) {
+    auto last = context.store.last_seq();
+    auto checkpoint = context.projections.checkpoint();
+    auto not_ready = [&](const std::string& reason, const std::string& message,
+                         std::optional<std::int64_t> since_ms) {
+      auto answer = error_json(Error{ErrorCode::unavailable, "not ready: " + message});
+      answer["status"] = "not-ready";
+      answer["reason"] = reason;
+      if (since_ms) answer["since"] = projections::iso_time(*since_ms);
+      res.set_header("Retry-After", "5");
+      return answer;
+    };
+    if (auto problem = context.store.write_problem()) {
+      auto answer = problem->disk_full
+                        ? not_ready("disk-full", "the disk is full; writes fail", problem->since_ms)
+                        : not_ready("writes-failing", "writes fail", problem->since_ms);
+      answer["diskFull"] = problem->disk_full;
+      return reply(res, 503, std::move(answer));
+    }
+    if (!ready()) return reply(res, 503, not_ready("starting", "starting", std::nullopt));
+    if (context.projections.failure()) {
+      return reply(res, 503,
+                   not_ready("projections-stopped", "the projections stopped", std::nullopt));
+    }
+    reply_ok(res, {{"status", "ready"},
+                   {"lastSeq", last},
+                   {"projectionLag", last - std::min(last, checkpoint)}});
+  });
+  router.get("/metrics", [&context](const httplib::Request&, httplib::Response& res) {
+    res.set_content(context.metrics.render(gauges(context), business(context), histograms(context)),
+                    "text/plain; version=0.0.4");
+  });
+  router.get("/api/dialer/openapi.json", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string{openapi_document()}, "application/json");
+  });
+  router.get("/api/dialer/jobs/status",
              [&context](const httplib::Request&, httplib::Response& res) {
                reply_ok(res, jobs_status(context));
              });

@@ -138,35 +138,36 @@ void remove(Context& context, const std::string& id, httplib::Response& res) {
 }  // namespace
 
 void add_queue_routes(Router& router, Context& context) {
-  router.post(
-      "/api/dialer/queue", "POST /api/dialer/queue",
-      [&context](const httplib::Request& req, httplib::Response& res) { add(context, req, res); });
-  router.get("/api/dialer/queue", "GET /api/dialer/queue",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               list(context, "", req, res);
-             });
+  router.post("/api/dialer/queue", [&context](const httplib::Request& req, httplib::Response& res) {
+    add(context, req, res);
+  });
+  router.get("/api/dialer/queue", [&context](const httplib::Request& req, httplib::Response& res) {
+    list(context, "", req, res);
+  });
   // GET /queue/:id names an agent (the original's path); an item is read here.
-  router.get(R"(/api/dialer/queue/items/([^/]+))", "GET /api/dialer/queue/items/:queueItemId",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               auto id = plain_id(req.matches[1].str(), "queueItemId");
+  router.get("/api/dialer/queue/items/:queueItemId",
+             [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
+               auto id = plain_id(std::string{params["queueItemId"]}, "queueItemId");
                if (!id) return reply_error(res, id.error());
                one(context, *id, res);
              });
-  router.get(R"(/api/dialer/queue/([^/]+))", "GET /api/dialer/queue/:userId",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               auto user = plain_id(req.matches[1].str(), "userId");
-               if (!user) return reply_error(res, user.error());
-               list(context, *user, req, res);
-             });
-  router.put(R"(/api/dialer/queue/([^/]+))", "PUT /api/dialer/queue/:queueItemId",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               auto id = plain_id(req.matches[1].str(), "queueItemId");
-               if (!id) return reply_error(res, id.error());
-               update(context, *id, req, res);
-             });
-  router.del(R"(/api/dialer/queue/([^/]+))", "DELETE /api/dialer/queue/:queueItemId",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               auto id = plain_id(req.matches[1].str(), "queueItemId");
+  router.get(
+      "/api/dialer/queue/:userId",
+      [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
+        auto user = plain_id(std::string{params["userId"]}, "userId");
+        if (!user) return reply_error(res, user.error());
+        list(context, *user, req, res);
+      });
+  router.put(
+      "/api/dialer/queue/:queueItemId",
+      [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
+        auto id = plain_id(std::string{params["queueItemId"]}, "queueItemId");
+        if (!id) return reply_error(res, id.error());
+        update(context, *id, req, res);
+      });
+  router.del("/api/dialer/queue/:queueItemId",
+             [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
+               auto id = plain_id(std::string{params["queueItemId"]}, "queueItemId");
                if (!id) return reply_error(res, id.error());
                remove(context, *id, res);
              });

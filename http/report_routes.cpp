@@ -1,5 +1,6 @@
 #include <set>
 
+#include "actors/projections/history_csv.hpp"
 #include "actors/projections/report_json.hpp"
 #include "actors/projections/reporting.hpp"
 #include "actors/rules/calling_window.hpp"
@@ -16,32 +17,76 @@ const std::set<std::string> kRowStatuses{"completed", "missed",     "rejected", 
                                          "busy",      "failed",     "voicemail", "dialing",
                                          "ringing",   "in-progress"};
 
-void history(Context& context, const httplib::Request& req, httplib::Response& res) {
+// The rows a request asks for: by agent, client, status and period.
+Result<projections::HistoryQuery> history_query(const httplib::Request& req) {
   projections::HistoryQuery query;
   query.agent = text_param(req, "userId");
   query.client = text_param(req, "clientId");
   query.status = text_param(req, "status");
   if (!query.status.empty() && !kRowStatuses.contains(query.status)) {
-    return reply_error(res, Error{ErrorCode::invalid_argument,
-                                  "status must be one of completed, missed, rejected, no-answer, "
-                                  "busy, failed, voicemail",
-                                  "status"});
+    return Error{ErrorCode::invalid_argument,
+                 "status must be one of completed, missed, rejected, no-answer, busy, failed, "
+                 "voicemail",
+                 "status"};
   }
   auto period = period_params(req);
-  if (!period) return reply_error(res, period.error());
+  if (!period) return period.error();
   query.from_ms = period->from_ms;
   query.to_ms = period->to_ms;
+  return query;
+}
+
+void history(Context& context, const httplib::Request& req, httplib::Response& res) {
+  auto query = history_query(req);
+  if (!query) return reply_error(res, query.error());
   auto paging = paging_params(req);
   if (!paging) return reply_error(res, paging.error());
-  query.page = std::move(*paging);
+  query->page = std::move(*paging);
   context.caught_up();
-  auto page = projections::query_history(context.projections.view(), query);
+  auto page = projections::query_history(context.projections.view(), *query);
   json rows = json::array();
   for (const auto& row : page.rows) rows.push_back(projections::row_json(row));
   reply_ok(res, {{"totalCount", page.total},
                  {"callHistory", std::move(rows)},
                  {"nextCursor", page.next_cursor.empty() ? json(nullptr)
                                                          : json(encode_cursor(page.next_cursor))}});
+}
+
+// Every row the filters take, newest first, as CSV (the writer dialerctl uses too), a page of
+// the projection at a time, up to kMostExported rows.
+void history_export(Context& context, const httplib::Request& req, httplib::Response& res) {
+  auto query = history_query(req);
+  if (!query) return reply_error(res, query.error());
+  constexpr std::size_t kPage = 500;
+  constexpr std::size_t kMostExported = 200'000;
+  query->page.limit = kPage;
+  context.caught_up();
+  struct Progress {
+    projections::HistoryQuery query;
+    std::size_t written = 0;
+    bool header = false;
+    bool last = false;
+  };
+  auto progress = std::make_shared<Progress>(Progress{std::move(*query)});
+  res.set_header("Content-Disposition", "attachment; filename=\"call-history.csv\"");
+  res.set_chunked_content_provider(
+      "text/csv; charset=utf-8", [&context, progress](std::size_t, httplib::DataSink& sink) {
+        std::string out;
+        if (!progress->header) {
+          out = projections::history_csv_header();
+          progress->header = true;
+        }
+        if (!progress->last) {
+          auto page = projections::query_history(context.projections.view(), progress->query);
+          for (const auto& row : page.rows) out += projections::history_csv_line(row);
+          progress->written += page.rows.size();
+          progress->query.page.cursor = page.next_cursor;
+          progress->last = page.next_cursor.empty() || progress->written >= kMostExported;
+        }
+        if (!out.empty() && !sink.write(out.data(), out.size())) return false;
+        if (progress->last) sink.done();
+        return true;
+      });
 }
 
 void stats(Context& context, const httplib::Request& req, httplib::Response& res) {
@@ -68,14 +113,17 @@ void stats(Context& context, const httplib::Request& req, httplib::Response& res
 }  // namespace
 
 void add_report_routes(Router& router, Context& context) {
-  router.get("/api/dialer/history", "GET /api/dialer/history",
+  router.get("/api/dialer/history",
              [&context](const httplib::Request& req, httplib::Response& res) {
                history(context, req, res);
              });
-  router.get("/api/dialer/stats", "GET /api/dialer/stats",
+  router.get("/api/dialer/history/export",
              [&context](const httplib::Request& req, httplib::Response& res) {
-               stats(context, req, res);
+               history_export(context, req, res);
              });
+  router.get("/api/dialer/stats", [&context](const httplib::Request& req, httplib::Response& res) {
+    stats(context, req, res);
+  });
 }
 
 }  // namespace dialer::http

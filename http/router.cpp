@@ -15,43 +15,24 @@ void Router::reset_current_route() {
   current.clear();
 }
 
-Router::Handler Router::named(std::string route, Handler handler) {
-  return [route = std::move(route), handler = std::move(handler)](const httplib::Request& req,
-                                                                  httplib::Response& res) {
-    current = route;
-    handler(req, res);
-  };
+void Router::add(std::string method, std::string pattern, ParamHandler handler) {
+  names_.push_back(method + " " + pattern);
+  table_.add(std::move(method), std::move(pattern));
+  handlers_.push_back(std::move(handler));
 }
 
-void RouteTable::add(std::string method, const std::string& pattern) {
-  routes_.emplace_back(std::move(method), std::regex{pattern});
-}
-
-std::string RouteTable::allowed(const std::string& path) const {
-  std::string methods;
-  for (const auto& [method, pattern] : routes_) {
-    if (!std::regex_match(path, pattern) || methods.find(method) != std::string::npos) continue;
-    methods += (methods.empty() ? "" : ", ") + method;
+void Router::dispatch(const httplib::Request& req, httplib::Response& res) const {
+  if (auto found = table_.match(req.method, req.path)) {
+    current = names_[found->route];
+    return handlers_[found->route](req, res, found->params);
   }
-  if (!methods.empty()) methods += ", OPTIONS";
-  return methods;
-}
-
-void Router::get(const std::string& pattern, std::string route, Handler handler) {
-  table_->add("GET", pattern);
-  server_.Get(pattern, named(std::move(route), std::move(handler)));
-}
-void Router::post(const std::string& pattern, std::string route, Handler handler) {
-  table_->add("POST", pattern);
-  server_.Post(pattern, named(std::move(route), std::move(handler)));
-}
-void Router::put(const std::string& pattern, std::string route, Handler handler) {
-  table_->add("PUT", pattern);
-  server_.Put(pattern, named(std::move(route), std::move(handler)));
-}
-void Router::del(const std::string& pattern, std::string route, Handler handler) {
-  table_->add("DELETE", pattern);
-  server_.Delete(pattern, named(std::move(route), std::move(handler)));
+  if (auto allowed = table_.allowed(req.path); !allowed.empty()) {
+    res.set_header("Allow", allowed);
+    return reply_error(res,
+                       Error{ErrorCode::method_not_allowed,
+                             req.method + " is not taken here; it takes " + allowed, "method"});
+  }
+  reply_error(res, Error{ErrorCode::not_found, "no such path"});
 }
 
 }  // namespace dialer::http

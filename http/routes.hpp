@@ -1,52 +1,64 @@
 #pragma once
 
 // The REST API by area. Each function adds its routes to a Router; the Router names each
-// route for metrics and the access log, and turns a stray exception into a 500 answer.
+// route for metrics and the access log.
 
 #include <httplib.h>
 
 #include <functional>
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "http/context.hpp"
+#include "http/route_table.hpp"
 
 namespace dialer::http {
 
-// Which methods each path takes: for 405 answers with Allow, and for OPTIONS.
-class RouteTable {
- public:
-  void add(std::string method, const std::string& pattern);
-  // The methods whose pattern matches `path`, "GET, POST"; empty for an unknown path.
-  std::string allowed(const std::string& path) const;
-
- private:
-  std::vector<std::pair<std::string, std::regex>> routes_;
-};
-
+// The routes by template, each with its handler; dispatched before httplib would route, so
+// that httplib's regular expressions never see a path.
 class Router {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-  explicit Router(httplib::Server& server)
-      : server_(server), table_(std::make_shared<RouteTable>()) {}
+  using ParamHandler =
+      std::function<void(const httplib::Request&, httplib::Response&, const PathParams&)>;
 
-  // `pattern` is a regular expression over the path; `route` names it, "GET /api/x/:id".
-  void get(const std::string& pattern, std::string route, Handler handler);
-  void post(const std::string& pattern, std::string route, Handler handler);
-  void put(const std::string& pattern, std::string route, Handler handler);
-  void del(const std::string& pattern, std::string route, Handler handler);
+  // `pattern` is a template, "/api/dialer/start/:userId"; the route is named after it,
+  // "POST /api/dialer/start/:userId", for metrics and the access log.
+  void get(std::string pattern, Handler handler) { add("GET", std::move(pattern), wrap(handler)); }
+  void get(std::string pattern, ParamHandler handler) { add("GET", std::move(pattern), handler); }
+  void post(std::string pattern, Handler handler) {
+    add("POST", std::move(pattern), wrap(handler));
+  }
+  void post(std::string pattern, ParamHandler handler) { add("POST", std::move(pattern), handler); }
+  void put(std::string pattern, Handler handler) { add("PUT", std::move(pattern), wrap(handler)); }
+  void put(std::string pattern, ParamHandler handler) { add("PUT", std::move(pattern), handler); }
+  void del(std::string pattern, Handler handler) {
+    add("DELETE", std::move(pattern), wrap(handler));
+  }
+  void del(std::string pattern, ParamHandler handler) {
+    add("DELETE", std::move(pattern), handler);
+  }
+
+  // Answers `req` with its route's handler; a path no route takes is 404, and a path that
+  // takes other methods 405, saying which.
+  void dispatch(const httplib::Request& req, httplib::Response& res) const;
+  const RouteTable& table() const { return table_; }
 
   // The route of the request this thread is serving ("" before routing).
   static const std::string& current_route();
   static void reset_current_route();
-  std::shared_ptr<const RouteTable> table() const { return table_; }
 
  private:
-  Handler named(std::string route, Handler handler);
-  httplib::Server& server_;
-  std::shared_ptr<RouteTable> table_;
+  static ParamHandler wrap(Handler handler) {
+    return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
+                                          const PathParams&) { handler(req, res); };
+  }
+  void add(std::string method, std::string pattern, ParamHandler handler);
+
+  RouteTable table_;
+  std::vector<std::string> names_;  // by route index
+  std::vector<ParamHandler> handlers_;
 };
 
 void add_webhook_routes(Router& router, Context& context);

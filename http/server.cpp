@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -29,11 +30,19 @@ bool is_public(const std::string& path) {
          path == "/api/dialer/webhook" || path == "/api/dialer/openapi.json";
 }
 
+// The credentials of "Authorization: Bearer <key>"; the scheme's name is case-insensitive
+// (RFC 9110, 11.1), and spaces may separate it from the key.
 std::string bearer_of(const httplib::Request& req) {
   auto header = req.get_header_value("Authorization");
-  constexpr std::string_view kScheme = "Bearer ";
-  if (header.size() <= kScheme.size() || !std::string_view{header}.starts_with(kScheme)) return {};
-  return header.substr(kScheme.size());
+  std::string_view value{header};
+  constexpr std::string_view kScheme = "bearer";
+  if (value.size() <= kScheme.size() || value[kScheme.size()] != ' ') return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return {};
+  }
+  value.remove_prefix(kScheme.size());
+  while (value.starts_with(' ')) value.remove_prefix(1);
+  return std::string{value};
 }
 
 // CORS for the origins configured: the answer names the caller's origin (or *, when allowed);
@@ -62,52 +71,37 @@ void answer_options(const RouteTable& table, bool cors, const httplib::Request& 
   res.set_header("Access-Control-Max-Age", "600");
 }
 
-// Before routing: CORS and OPTIONS, API keys for the REST paths, and JSON only for bodies.
-httplib::Server::HandlerResponse screen(Context& context, const RouteTable& table,
-                                        const httplib::Request& req, httplib::Response& res) {
+// Every request: CORS and OPTIONS, API keys for the REST paths, JSON only for bodies, then
+// its route. httplib's own routing is never reached (its regular expressions recurse once per
+// character of the path).
+void serve_request(Context& context, const Router& router, const httplib::Request& req,
+                   httplib::Response& res) {
   request_started = Clock::now();
   Router::reset_current_route();
   bool cors = allow_origin(context, req, res);
   // A preflight carries no credentials: it is answered before they are asked for.
-  if (req.method == "OPTIONS") {
-    answer_options(table, cors, req, res);
-    return httplib::Server::HandlerResponse::Handled;
-  }
+  if (req.method == "OPTIONS") return answer_options(router.table(), cors, req, res);
   if (!is_public(req.path) && context.credentials.api_keys_required()) {
     auto presented = bearer_of(req);
     if (presented.empty()) {
       res.set_header("WWW-Authenticate", "Bearer");
-      reply_error(res,
-                  Error{ErrorCode::unauthenticated,
-                        "an API key is required (Authorization: Bearer <key>)", "Authorization"});
-      return httplib::Server::HandlerResponse::Handled;
+      return reply_error(
+          res, Error{ErrorCode::unauthenticated,
+                     "an API key is required (Authorization: Bearer <key>)", "Authorization"});
     }
     if (!context.credentials.accepts_api_key(presented)) {
-      reply_error(res,
-                  Error{ErrorCode::unauthenticated, "the API key is not valid", "Authorization"});
-      return httplib::Server::HandlerResponse::Handled;
+      return reply_error(
+          res, Error{ErrorCode::unauthenticated, "the API key is not valid", "Authorization"});
     }
   }
-  if (auto declared = declared_media(req); !declared) {
-    reply_error(res, declared.error());
-    return httplib::Server::HandlerResponse::Handled;
-  }
-  return httplib::Server::HandlerResponse::Unhandled;
+  if (auto declared = declared_media(req); !declared) return reply_error(res, declared.error());
+  router.dispatch(req, res);
 }
 
-// A JSON body for the answers httplib gives on its own (no route, body too large, ...). A
-// path that takes other methods is 405, saying which.
-void fill_error(const RouteTable& table, const httplib::Request& req, httplib::Response& res) {
+// A JSON body for the answers httplib gives on its own (a request line that does not parse).
+void fill_error(const httplib::Request&, httplib::Response& res) {
   if (!res.body.empty() || res.status < 400) return;
   switch (res.status) {
-    case 404:
-      if (auto allowed = table.allowed(req.path); !allowed.empty()) {
-        res.set_header("Allow", allowed);
-        return reply_error(res,
-                           Error{ErrorCode::method_not_allowed,
-                                 req.method + " is not taken here; it takes " + allowed, "method"});
-      }
-      return reply_error(res, Error{ErrorCode::not_found, "no such path"});
     case 413:
       return reply_error(res,
                          Error{ErrorCode::too_large, "the body is over the size limit", "body"});
@@ -197,8 +191,8 @@ std::string why_not_listening(const std::string& bind, int port) {
   return why;
 }
 
-void configure(httplib::Server& server, const ServerOptions& options, Context& context,
-               std::function<bool()> ready) {
+std::shared_ptr<const Router> configure(httplib::Server& server, const ServerOptions& options,
+                                        Context& context, std::function<bool()> ready) {
   server.set_tcp_nodelay(true);
   // httplib's default sets SO_REUSEPORT, which lets a second server bind the same port and
   // take half its connections; SO_REUSEADDR alone allows a restart and refuses a twin.
@@ -207,15 +201,13 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   server.set_payload_max_length(options.connections.max_body_bytes);
-  Router router{server};
-  auto table = router.table();
+  auto router = std::make_shared<Router>();
   server.set_pre_routing_handler(
-      [&context, table](const httplib::Request& req, httplib::Response& res) {
-        return screen(context, *table, req, res);
+      [&context, router](const httplib::Request& req, httplib::Response& res) {
+        serve_request(context, *router, req, res);
+        return httplib::Server::HandlerResponse::Handled;
       });
-  server.set_error_handler([table](const httplib::Request& req, httplib::Response& res) {
-    fill_error(*table, req, res);
-  });
+  server.set_error_handler(fill_error);
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
         std::string what = "internal error";
@@ -238,18 +230,19 @@ void configure(httplib::Server& server, const ServerOptions& options, Context& c
     if (observer) observer(name, req, res);
   });
 
-  // The busiest routes first: httplib tries each pattern in turn.
-  add_webhook_routes(router, context);
-  add_operation_routes(router, context, std::move(ready));
-  add_control_routes(router, context);
-  add_disposition_routes(router, context);
-  add_aircall_routes(router, context);
-  add_queue_routes(router, context);
-  add_import_routes(router, context);
-  add_report_routes(router, context);
-  add_system_routes(router, context);
-  add_event_feed_route(router, context);
-  add_console_routes(router);
+  // The busiest routes first: the table tries each template in turn.
+  add_webhook_routes(*router, context);
+  add_operation_routes(*router, context, std::move(ready));
+  add_control_routes(*router, context);
+  add_disposition_routes(*router, context);
+  add_aircall_routes(*router, context);
+  add_queue_routes(*router, context);
+  add_import_routes(*router, context);
+  add_report_routes(*router, context);
+  add_system_routes(*router, context);
+  add_event_feed_route(*router, context);
+  add_console_routes(*router);
+  return router;
 }
 
 }  // namespace
@@ -262,7 +255,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options
   if (!server) return server.error();
   api->server_ = std::move(server).value();
   api->tls_ = !options.tls_certificate.empty();
-  configure(*api->server_, options, context, std::move(ready));
+  api->router_ = configure(*api->server_, options, context, std::move(ready));
   if (options.port == 0) {
     api->port_ = api->server_->bind_to_any_port(options.bind);
     if (api->port_ <= 0) {
@@ -281,6 +274,14 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const ServerOptions& options
   api->listener_ = std::make_unique<ListenThread>();
   api->listener_->start(*api->server_);
   return api;
+}
+
+std::vector<std::pair<std::string, std::string>> ApiServer::routes() const {
+  std::vector<std::pair<std::string, std::string>> all;
+  const auto& table = router_->table();
+  for (std::size_t i = 0; i < table.size(); ++i)
+    all.emplace_back(table.method(i), table.pattern(i));
+  return all;
 }
 
 void ApiServer::stop() {

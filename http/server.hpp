@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "events/result.hpp"
 #include "http/connections/connection_server.hpp"
@@ -16,6 +18,7 @@
 namespace dialer::http {
 
 class ListenThread;
+class Router;
 
 struct ServerOptions {
   std::string bind = "127.0.0.1";
@@ -45,11 +48,14 @@ class ApiServer {
   // Stops accepting, lets the requests in flight finish, and returns when they have.
   void stop();
   ConnectionCounts connections() const { return server_->counts(); }
+  // Every route it serves, {method, template}: for tests that try each one.
+  std::vector<std::pair<std::string, std::string>> routes() const;
 
  private:
   ApiServer() = default;
   std::unique_ptr<ConnectionServer> server_;
   std::unique_ptr<ListenThread> listener_;
+  std::shared_ptr<const Router> router_;
   int port_ = 0;
   bool tls_ = false;
 };

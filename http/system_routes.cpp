@@ -1,4 +1,5 @@
 #include "actors/projections/report_json.hpp"
+#include "events/secrets.hpp"
 #include "http/exchange.hpp"
 #include "http/requests.hpp"
 #include "http/routes.hpp"
@@ -32,10 +33,12 @@ json value_json(const domain::SettingSpec& spec, const json& value, bool set_in_
 }
 
 json setting_json(const domain::SettingSpec& spec, const domain::ConfigState& config,
-                  const Credentials& credentials) {
+                  const Context& context) {
+  const auto& credentials = context.credentials;
   bool in_environment =
       (spec.key == "security.apiKeys" && credentials.environment_api_keys()) ||
-      (spec.key == "aircall.webhookToken" && credentials.environment_webhook_token());
+      (spec.key == "aircall.webhookToken" && credentials.environment_webhook_token()) ||
+      (events::is_sent_secret(spec.key) && context.aircall_api_from_environment);
   return {{"key", spec.key},
           {"name", spec.name},
           {"description", spec.description},
@@ -61,7 +64,7 @@ void read_config(Context& context, const httplib::Request& req, httplib::Respons
   json configs = json::array();
   for (const auto& spec : domain::setting_specs()) {
     if (category.empty() || spec.category == category)
-      configs.push_back(setting_json(spec, *config, context.credentials));
+      configs.push_back(setting_json(spec, *config, context));
   }
   reply_ok(res, {{"totalCount", configs.size()}, {"configs", std::move(configs)}});
 }
@@ -81,7 +84,7 @@ void write_config(Context& context, const httplib::Request& req, httplib::Respon
   json updated = json::array();
   for (const auto& [key, value] : changed_keys) {
     if (const auto* spec = domain::find_setting(key))
-      updated.push_back(setting_json(*spec, *config, context.credentials));
+      updated.push_back(setting_json(*spec, *config, context));
   }
   if (many) return reply_ok(res, {{"configs", std::move(updated)}});
   reply_ok(res, {{"config", updated.at(0)}});
@@ -118,11 +121,11 @@ json numbers_json(const domain::DoNotCallState& state) {
           {"entries", std::move(entries)}};
 }
 
-void do_not_call(Context& context, const httplib::Request& req, httplib::Response& res, bool add) {
+void do_not_call(Context& context, const httplib::Request& req, httplib::Response& res,
+                 std::optional<std::string> from_path) {
+  bool add = !from_path;
   auto body = json_object(req);
   if (!body) return reply_error(res, body.error());
-  std::optional<std::string> from_path;
-  if (req.matches.size() > 1) from_path = req.matches[1].str();
   auto command = read_do_not_call(from_path, *body, add);
   if (!command) return reply_error(res, command.error());
   auto state = context.dialer.do_not_call(std::move(*command));
@@ -134,30 +137,30 @@ void do_not_call(Context& context, const httplib::Request& req, httplib::Respons
 
 void add_system_routes(Router& router, Context& context) {
   router.post(
-      "/api/dialer/initialize", "POST /api/dialer/initialize",
+      "/api/dialer/initialize",
       [&context](const httplib::Request&, httplib::Response& res) { initialize(context, res); });
-  router.get("/api/dialer/config", "GET /api/dialer/config",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               read_config(context, req, res);
-             });
-  router.post("/api/dialer/config", "POST /api/dialer/config",
+  router.get("/api/dialer/config", [&context](const httplib::Request& req, httplib::Response& res) {
+    read_config(context, req, res);
+  });
+  router.post("/api/dialer/config",
               [&context](const httplib::Request& req, httplib::Response& res) {
                 write_config(context, req, res);
               });
-  router.get("/api/dialer/do-not-call", "GET /api/dialer/do-not-call",
+  router.get("/api/dialer/do-not-call",
              [&context](const httplib::Request&, httplib::Response& res) {
                auto state = context.dialer.do_not_call();
                if (!state) return reply_error(res, state.error());
                reply_ok(res, numbers_json(*state));
              });
-  router.post("/api/dialer/do-not-call", "POST /api/dialer/do-not-call",
+  router.post("/api/dialer/do-not-call",
               [&context](const httplib::Request& req, httplib::Response& res) {
-                do_not_call(context, req, res, true);
+                do_not_call(context, req, res, std::nullopt);
               });
-  router.del(R"(/api/dialer/do-not-call/([^/]+))", "DELETE /api/dialer/do-not-call/:phoneNumber",
-             [&context](const httplib::Request& req, httplib::Response& res) {
-               do_not_call(context, req, res, false);
-             });
+  router.del(
+      "/api/dialer/do-not-call/:phoneNumber",
+      [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
+        do_not_call(context, req, res, std::string{params["phoneNumber"]});
+      });
 }
 
 }  // namespace dialer::http

@@ -56,7 +56,7 @@ void receive(Context& context, const httplib::Request& req, httplib::Response& r
 }  // namespace
 
 void add_webhook_routes(Router& router, Context& context) {
-  router.post("/api/dialer/webhook", "POST /api/dialer/webhook",
+  router.post("/api/dialer/webhook",
               [&context](const httplib::Request& req, httplib::Response& res) {
                 receive(context, req, res);
               });

@@ -124,13 +124,14 @@ Database::~Database() {
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path, OpenMode mode,
                                                  const std::string& secondary_path,
-                                                 rocksdb::Env* env) {
+                                                 rocksdb::Env* env, std::uint64_t max_wal_bytes) {
   if (mode != OpenMode::read_write &&
       !std::filesystem::exists(std::filesystem::path{path} / "CURRENT")) {
     return Error{ErrorCode::not_found, "no event store at " + path};
   }
   auto options = make_options(mode);
   if (env) options.env = env;
+  options.max_total_wal_size = max_wal_bytes;
   auto database = std::make_unique<Database>();
   options.listeners.push_back(std::make_shared<HealthListener>(database->health));
   std::vector<rocksdb::ColumnFamilyDescriptor> families;

@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,9 +44,14 @@ struct Database {
   Database& operator=(const Database&) = delete;
   ~Database();
 
+  // The write-ahead log is kept under `max_wal_bytes`: past it, RocksDB flushes the column
+  // families that hold its oldest file, however little they were written, so that the file
+  // can go (the default, four times every memtable, let it reach gigabytes).
+  static constexpr std::uint64_t kDefaultMaxWalBytes = 64 << 20;
   static Result<std::unique_ptr<Database>> open(const std::string& path, OpenMode mode,
                                                 const std::string& secondary_path,
-                                                rocksdb::Env* env = nullptr);
+                                                rocksdb::Env* env = nullptr,
+                                                std::uint64_t max_wal_bytes = kDefaultMaxWalBytes);
 };
 
 // A storage failure as an Error: a full disk is `unavailable` (it passes once space is

@@ -61,7 +61,8 @@ NewEvent NewEvent::from(const events::Event& event, std::string causation_id,
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::open(const std::string& path, OpenOptions options) {
-  auto database = Database::open(path, options.mode, options.secondary_path, options.env);
+  auto database = Database::open(path, options.mode, options.secondary_path, options.env,
+                                 options.max_wal_bytes);
   // A start on a full disk (opening replays the write-ahead log into a table file, which
   // needs room) serves what is stored, and says why it writes nothing.
   bool started_read_only = false;

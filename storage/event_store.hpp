@@ -108,6 +108,8 @@ struct OpenOptions {
   std::string secondary_path;              // for OpenMode::secondary
   std::function<std::int64_t()> clock_ms;  // recorded-at time; the system clock if empty
   rocksdb::Env* env = nullptr;             // RocksDB's default if null (tests inject faults)
+  // The write-ahead log's bound (Database::kDefaultMaxWalBytes); 0 leaves RocksDB's own.
+  std::uint64_t max_wal_bytes = Database::kDefaultMaxWalBytes;
 };
 
 class Subscription;

@@ -34,7 +34,8 @@ TEST_CASE("config: the original's defaults") {
   CHECK(s.value("system.name") == "PowerDialer");
   for (const auto& spec : setting_specs()) {
     INFO(spec.key);
-    CHECK(validate_setting(spec, spec.default_value).ok());
+    // Aircall's API credentials come from dialerd's environment: config takes no value.
+    CHECK(validate_setting(spec, spec.default_value).ok() == spec.editable);
   }
 }
 

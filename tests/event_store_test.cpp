@@ -4,6 +4,7 @@
 
 #include <barrier>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <thread>
 
 #include "events/codec.hpp"
@@ -300,4 +301,49 @@ TEST_CASE("opening a missing store for reading is a clear error, and creates not
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().code == ErrorCode::not_found);
   CHECK_FALSE(std::filesystem::exists(dir.sub("nowhere")));
+}
+
+namespace {
+
+// The bytes of the write-ahead log files in a database folder.
+std::uint64_t wal_bytes(const std::string& path) {
+  std::uint64_t total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator{path}) {
+    if (entry.path().extension() == ".log" && entry.is_regular_file()) total += entry.file_size();
+  }
+  return total;
+}
+
+// Writes 24 MiB steadily, with a write to a quiet stream now and then (as the idempotency
+// keys and the snapshots are), and answers the largest the log's files grew.
+std::uint64_t largest_wal_while_writing(const std::string& path, std::uint64_t max_wal_bytes) {
+  OpenOptions options;
+  options.max_wal_bytes = max_wal_bytes;
+  auto store = open_store(path, options);
+  std::uint64_t largest = 0;
+  std::string reason(2048, 'r');
+  for (int batch = 0; batch < 120; ++batch) {
+    AppendRequest request{"agent-" + std::to_string(batch % 7), ExpectedVersion::any(), {}, {}};
+    for (int i = 0; i < 100; ++i)
+      request.events.push_back(NewEvent::from(events::AgentPaused{reason}));
+    if (batch % 10 == 0) request.idempotency_key = "quiet-" + std::to_string(batch);
+    REQUIRE(store->append(std::move(request)).ok());
+    largest = std::max(largest, wal_bytes(path));
+  }
+  return largest;
+}
+
+}  // namespace
+
+TEST_CASE("the write-ahead log stays within its bound while writes go on") {
+  testing::TempDir dir;
+  constexpr std::uint64_t kBound = 2 << 20;
+  auto bounded = largest_wal_while_writing(dir.sub("bounded"), kBound);
+  // RocksDB's own bound, for comparison: nothing is flushed, every byte stays in the log.
+  auto unbounded = largest_wal_while_writing(dir.sub("unbounded"), 0);
+  INFO("largest log files: bounded " << bounded << " bytes, RocksDB's default " << unbounded);
+  CHECK(unbounded > 20u << 20);
+  // A new log file is started, and the old ones flushed and dropped, once the bound is passed:
+  // the files hold the bound and what is written while the flush runs.
+  CHECK(bounded < 4 * kBound);
 }

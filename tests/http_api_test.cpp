@@ -121,13 +121,13 @@ TEST_CASE("http: config is read by category and changed one key or several, all 
 
   // Secrets are write-only.
   REQUIRE(f.send("POST", "/api/dialer/config",
-                 json{{"key", "aircall.apiSecret"}, {"value", "s3cr3t-value"}})
+                 json{{"key", "aircall.webhookToken"}, {"value", "s3cr3t-value"}})
               .status == 200);
   auto aircall = f.send("GET", "/api/dialer/config?category=aircall");
   CHECK(aircall.text.find("s3cr3t-value") == std::string::npos);
   bool masked = false;
   for (const auto& setting : aircall.body["configs"]) {
-    if (setting["key"] == "aircall.apiSecret") masked = setting["value"] == "********";
+    if (setting["key"] == "aircall.webhookToken") masked = setting["value"] == "********";
   }
   CHECK(masked);
 }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "events/names.hpp"
+#include "events/secrets.hpp"
 
 namespace dialer::domain {
 namespace {
@@ -50,6 +51,12 @@ SettingSpec ranged(SettingSpec spec, std::optional<std::int64_t> min,
 }
 SettingSpec secret(SettingSpec spec) {
   spec.secret = true;
+  return spec;
+}
+// A secret the dialer sends: it stays in dialerd's environment, out of the log.
+SettingSpec from_environment(SettingSpec spec) {
+  spec.secret = true;
+  spec.editable = false;
   return spec;
 }
 SettingSpec time_setting(std::string key, std::string name, std::string description,
@@ -117,10 +124,14 @@ std::vector<SettingSpec> make_specs() {
                      "Days over which attempts per number are counted (France: 4 in 30 days)",
                      "compliance", T::integer, 30),
              1, 365),
-      secret(setting("aircall.apiKey", "Aircall API ID", "Company API id for Basic auth", "aircall",
-                     T::string, "")),
-      secret(setting("aircall.apiSecret", "Aircall API token", "Company API token for Basic auth",
-                     "aircall", T::string, "")),
+      from_environment(setting("aircall.apiKey", "Aircall API ID",
+                               "Company API id for Basic auth: from dialerd's environment "
+                               "(AIRCALL_API_KEY), never stored",
+                               "aircall", T::string, "")),
+      from_environment(setting("aircall.apiSecret", "Aircall API token",
+                               "Company API token for Basic auth: from dialerd's environment "
+                               "(AIRCALL_API_SECRET), never stored",
+                               "aircall", T::string, "")),
       secret(setting("aircall.webhookToken", "Webhook token",
                      "Token Aircall puts in every webhook body", "aircall", T::string, "")),
       ranged(setting("aircall.defaultNumberId", "Default number", "Aircall number to call from",
@@ -282,6 +293,11 @@ const SettingSpec* find_setting(std::string_view key) {
 }
 
 Result<json> validate_setting(const SettingSpec& spec, const json& value) {
+  if (events::is_sent_secret(spec.key)) {
+    return invalid(spec,
+                   "is taken from dialerd's environment (AIRCALL_API_KEY and AIRCALL_API_SECRET), "
+                   "never stored in the log");
+  }
   if (!spec.editable) return invalid(spec, "cannot be changed");
   switch (spec.type) {
     case ValueType::string:
@@ -367,6 +383,17 @@ const json& ConfigState::value(std::string_view key) const {
   return spec ? spec->default_value : missing;
 }
 
+json digest_secrets(const json& value, std::string_view salt) {
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    return text.empty() ? value : json(events::secret_digest(text, salt));
+  }
+  if (!value.is_array()) return value;
+  json digests = json::array();
+  for (const auto& each : value) digests.push_back(digest_secrets(each, salt));
+  return digests;
+}
+
 Result<std::vector<events::Event>> decide(const ConfigState& state, const ChangeSettings& command) {
   if (command.settings.empty()) {
     return Error{ErrorCode::invalid_argument, "no settings to change", "settings"};
@@ -378,6 +405,8 @@ Result<std::vector<events::Event>> decide(const ConfigState& state, const Change
     if (!spec) return Error{ErrorCode::invalid_argument, "unknown setting " + key, key};
     auto checked = validate_setting(*spec, value);
     if (!checked) return checked.error();
+    // A secret that is only compared is kept as its digest, so the log never holds it.
+    if (events::is_compared_secret(key)) *checked = digest_secrets(*checked, command.salt);
     if (state.value(key) == *checked) continue;
     changed.settings[key] = checked->dump();
     after.values[key] = *checked;

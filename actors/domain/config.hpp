@@ -64,7 +64,13 @@ struct ConfigState {
 
 struct ChangeSettings {
   std::map<std::string, nlohmann::json> settings;
+  // Salts the digests of the secrets among `settings` (events/secrets.hpp); the dialer gives
+  // each change a new one.
+  std::string salt{};
 };
+
+// A secret's value as the log keeps it: each non-empty text as its salted digest.
+nlohmann::json digest_secrets(const nlohmann::json& value, std::string_view salt);
 
 Result<std::vector<events::Event>> decide(const ConfigState& state, const ChangeSettings& command);
 ConfigState evolve(ConfigState state, const events::ConfigChanged& event);

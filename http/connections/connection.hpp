@@ -54,6 +54,7 @@ class Connection {
   int local_port() const { return local_port_; }
 
   std::string buffer;            // read ahead, not yet consumed
+  std::string body;              // the body of the request being served, read whole
   SteadyTime request_started{};  // the first byte of the request being read
   SteadyTime idle_since{};       // when the connection last went quiet
   std::size_t requests_served = 0;

@@ -13,6 +13,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "http/connections/chunked_body.hpp"
 #include "http/exchange.hpp"
 
 namespace dialer::http {
@@ -53,6 +54,8 @@ const char* reason_of(int status) {
       return "Payload Too Large";
     case 414:
       return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
     case 431:
       return "Request Header Fields Too Large";
     case 501:
@@ -93,6 +96,18 @@ constexpr std::array<std::string_view, 7> kMethods{"GET",    "HEAD",    "POST", 
 
 Error head_error(ErrorCode code, std::string message, std::string field) {
   return Error{code, std::move(message), std::move(field)};
+}
+
+// The length of the path's longest segment, between two slashes.
+std::size_t longest_segment(std::string_view path) {
+  std::size_t longest = 0;
+  while (!path.empty()) {
+    auto slash = path.find('/');
+    longest = std::max(longest, std::min(slash, path.size()));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return longest;
 }
 
 }  // namespace
@@ -222,6 +237,7 @@ void ConnectionServer::answer_and_close(Connection& connection, const Error& err
 }
 
 bool ConnectionServer::screen(Connection& connection) {
+  connection.body.clear();
   auto end = connection.head_end();
   std::string_view head{connection.buffer.data(), end};
   auto refuse = [&](const Error& error) {
@@ -263,11 +279,20 @@ bool ConnectionServer::screen(Connection& connection) {
     auto path_start = target_at + 1;
     while (path_end > path_start + 1 && target_line[path_end - 1] == '/')
       target_line.erase(--path_end, 1);
+    if (auto longest = longest_segment(
+            std::string_view{target_line}.substr(path_start, path_end - path_start));
+        longest > rules_.max_segment_bytes) {
+      return refuse(head_error(
+          ErrorCode::uri_too_long,
+          "a segment of the path is over " + std::to_string(rules_.max_segment_bytes) + " bytes",
+          "path"));
+    }
   }
   // Content-Length is checked here, so that a lie (1e9, -1, 2^64) is refused at once, not
   // after a wait for bytes that never come; a Range is dropped, as no answer here has parts.
   std::optional<std::uint64_t> length;
   bool chunked = false;
+  bool expects_continue = false;
   std::string kept{target_line};
   kept += "\r\n";
   auto rest = head.substr(line_end + 2);
@@ -297,7 +322,30 @@ bool ConnectionServer::screen(Connection& connection) {
       }
       length = parsed;
     }
-    if (equal_folded(name, "transfer-encoding")) chunked = true;
+    // The body is read here, whole, before httplib sees the request: a chunked one is
+    // decoded and then given its length, and what httplib would say to Expect is said first.
+    if (equal_folded(name, "transfer-encoding")) {
+      if (!equal_folded(value, "chunked")) {
+        return refuse(head_error(ErrorCode::not_implemented,
+                                 "Transfer-Encoding " + std::string{value.substr(0, 32)} +
+                                     " is not taken: send chunked, or a Content-Length",
+                                 "Transfer-Encoding"));
+      }
+      chunked = true;
+      continue;
+    }
+    if (equal_folded(name, "expect")) {
+      expects_continue = equal_folded(value, "100-continue");
+      continue;
+    }
+    // A compressed body would be inflated past any limit the wire obeys (a few MiB of
+    // gzip are gigabytes of zeros): bodies come as they are.
+    if (equal_folded(name, "content-encoding") && !equal_folded(value, "identity")) {
+      return refuse(head_error(ErrorCode::unsupported_media,
+                               "Content-Encoding " + std::string{value.substr(0, 32)} +
+                                   " is not taken: send the body uncompressed",
+                               "Content-Encoding"));
+    }
     kept.append(line);
     kept += "\r\n";
   }
@@ -306,17 +354,69 @@ bool ConnectionServer::screen(Connection& connection) {
                              "a request has Content-Length or Transfer-Encoding, not both",
                              "Transfer-Encoding"));
   }
+  auto too_large = head_error(
+      ErrorCode::too_large,
+      "the body is over the size limit (" + std::to_string(rules_.max_body_bytes) + " bytes)",
+      "body");
+  if (length && *length > rules_.max_body_bytes) return refuse(too_large);
   // A request with neither has no body (RFC 9112, 6.3): `curl -X POST` sends no length.
-  if (!length && !chunked) kept += "Content-Length: 0\r\n";
-  if (length && *length > rules_.max_body_bytes) {
-    return refuse(head_error(
-        ErrorCode::too_large,
-        "the body is over the size limit (" + std::to_string(rules_.max_body_bytes) + " bytes)",
-        "body"));
+  auto body = read_body(connection, end, chunked, length.value_or(0), expects_continue);
+  if (!body) {
+    if (body.error().code == ErrorCode::unavailable) return false;  // the peer went away
+    return refuse(body.error().code == ErrorCode::too_large ? too_large : body.error());
   }
+  if (chunked || !length) kept += "Content-Length: " + std::to_string(body->size()) + "\r\n";
   kept += "\r\n";
+  connection.body = std::move(*body);
   connection.buffer.replace(0, end, kept);
   return true;
+}
+
+Result<std::string> ConnectionServer::read_body(Connection& connection, std::size_t head_end,
+                                                bool chunked, std::uint64_t length,
+                                                bool expects_continue) {
+  auto until = connection.request_started + rules_.request_deadline;
+  auto timed_out = Error{ErrorCode::request_timeout, "the request did not arrive whole in time"};
+  auto arrived = connection.buffer.size() - head_end;
+  if (expects_continue && (chunked || arrived < length)) {
+    constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (!connection.send_all(kContinue, until)) return timed_out;
+  }
+  // More bytes of the request into the buffer, before its deadline; the error says why not.
+  auto receive_more = [&]() -> Status {
+    char chunk[65536];
+    for (;;) {
+      auto got = connection.receive(chunk, sizeof chunk);
+      if (got > 0) {
+        connection.buffer.append(chunk, static_cast<std::size_t>(got));
+        return Done{};
+      }
+      if (got == 0 || got == Connection::kFailed)
+        return Error{ErrorCode::unavailable, "the client closed the connection"};
+      if (!connection.wait_readable(until)) return timed_out;
+    }
+  };
+  if (!chunked) {
+    while (connection.buffer.size() - head_end < length) {
+      if (auto more = receive_more(); !more) return more.error();
+    }
+    auto body = connection.buffer.substr(head_end, length);
+    connection.buffer.erase(head_end, length);
+    return body;
+  }
+  ChunkedBody decoder{rules_.max_body_bytes};
+  for (;;) {
+    auto state = decoder.feed(std::string_view{connection.buffer}.substr(head_end));
+    if (state == ChunkedBody::State::done) break;
+    if (state == ChunkedBody::State::too_large) return Error{ErrorCode::too_large, "", "body"};
+    if (state == ChunkedBody::State::malformed) {
+      return Error{ErrorCode::invalid_argument,
+                   "the chunked body is malformed: " + decoder.problem(), "Transfer-Encoding"};
+    }
+    if (auto more = receive_more(); !more) return more.error();
+  }
+  connection.buffer.erase(head_end, decoder.consumed());
+  return std::move(decoder.body());
 }
 
 void ConnectionServer::serve(std::shared_ptr<Connection> connection) {
@@ -326,7 +426,9 @@ void ConnectionServer::serve(std::shared_ptr<Connection> connection) {
                             rules_.write_timeout};
     bool last = ++connection->requests_served >= rules_.max_requests_per_connection;
     bool closed = false;
-    bool served = process_request(stream, last, closed, nullptr);
+    bool served = process_request(stream, last, closed, [&connection](httplib::Request& req) {
+      req.body = std::move(connection->body);
+    });
     if (!served || closed || last || stopping_) return;
     if (connection->head_end() == std::string::npos) break;
     // A pipelined request whose head is here already: served on this thread.

@@ -34,6 +34,7 @@ struct ConnectionRules {
   std::chrono::milliseconds tls_handshake_deadline{5'000};
   std::size_t max_head_bytes = 64 << 10;
   std::size_t max_target_bytes = 8 << 10;
+  std::size_t max_segment_bytes = 1 << 10;  // one segment of the path, between slashes
   std::size_t max_body_bytes = 4 << 20;
   std::size_t max_requests_per_connection = 100'000;
   std::size_t worker_stack_bytes = 512 << 10;
@@ -67,8 +68,13 @@ class ConnectionServer final : public httplib::Server {
   explicit ConnectionServer(ConnectionRules rules);
   bool process_and_close_socket(socket_t sock) override;
   void serve(std::shared_ptr<Connection> connection);
-  // The head's own faults, answered at once: false when the connection is done.
+  // The head's own faults, answered at once, then the body, read whole into
+  // `connection.body`: false when the connection is done.
   bool screen(Connection& connection);
+  // The body after a head that ends at `head_end`: `length` bytes, or chunks decoded, within
+  // the body limit and the request's deadline. `unavailable` when the peer went away.
+  Result<std::string> read_body(Connection& connection, std::size_t head_end, bool chunked,
+                                std::uint64_t length, bool expects_continue);
   // Answers with `error` and closes; the peer's bytes are drained for `linger` after.
   void answer_and_close(Connection& connection, const Error& error,
                         std::chrono::milliseconds linger);

@@ -82,17 +82,6 @@ Result<Output> Output::to(const std::string& path) {
   return out;
 }
 
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string{text};
-  std::string quoted{"\""};
-  for (char c : text) {
-    if (c == '"') quoted.push_back('"');
-    quoted.push_back(c);
-  }
-  quoted.push_back('"');
-  return quoted;
-}
-
 Result<std::optional<std::int64_t>> time_option(const std::string& text,
                                                 const std::string& option) {
   if (text.empty()) return std::optional<std::int64_t>{};

@@ -56,8 +56,6 @@ class Output {
   std::ostream* stdout_ = nullptr;
 };
 
-std::string csv_field(std::string_view text);
-
 // A time from the command line, or a usage error naming the option.
 Result<std::optional<std::int64_t>> time_option(const std::string& text, const std::string& option);
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "actors/projections/history_csv.hpp"
 #include "actors/projections/report_json.hpp"
 #include "events/codec.hpp"
 #include "tools/dialerctl/commands.hpp"
@@ -55,9 +56,11 @@ int list_events(storage::EventStore& store, const EventFilter& filter, const std
                         e.type.c_str());
           os << line;
         } else if (format == "csv") {
-          os << e.seq << ',' << when << ',' << csv_field(e.stream) << ',' << e.stream_version << ','
-             << csv_field(e.type) << ',' << e.schema << ',' << csv_field(e.causation_id) << ','
-             << csv_field(e.correlation_id) << ',' << csv_field(data_of(e).dump()) << '\n';
+          os << e.seq << ',' << when << ',' << projections::csv_cell(e.stream) << ','
+             << e.stream_version << ',' << projections::csv_cell(e.type) << ',' << e.schema << ','
+             << projections::csv_cell(e.causation_id) << ','
+             << projections::csv_cell(e.correlation_id) << ','
+             << projections::csv_cell(data_of(e).dump()) << '\n';
         } else {
           nlohmann::json line{{"seq", e.seq},
                               {"stream", e.stream},

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "actors/projections/history_csv.hpp"
 #include "actors/projections/queue_view.hpp"
 #include "actors/projections/report_json.hpp"
 #include "tools/dialerctl/commands.hpp"
@@ -206,11 +207,7 @@ int print_history(const projections::KvReader& kv, projections::HistoryQuery que
                   "PHONE", "STATUS", "ATTEMPT", "DURATION");
     os << line;
   }
-  if (format == "csv") {
-    os << "callId,dialerCallId,queueItemId,clientId,clientName,agent,phoneNumber,attempt,status,"
-          "outcome,disposition,notes,callbackAt,"
-          "requestedAt,startTime,endTime,duration,waitSeconds,talkSeconds,tags\n";
-  }
+  if (format == "csv") os << projections::history_csv_header();
   // Page through it all, newest first.
   query.page.limit = 1000;
   for (;;) {
@@ -226,22 +223,7 @@ int print_history(const projections::KvReader& kv, projections::HistoryQuery que
                       static_cast<long long>(row.duration_seconds));
         os << line;
       } else if (format == "csv") {
-        std::string tags;
-        for (const auto& tag : row.tags) tags += (tags.empty() ? "" : ";") + tag;
-        auto text = [&](const char* field) {
-          const auto& value = json[field];
-          return value.is_string() ? value.get<std::string>()
-                 : value.is_null() ? std::string{}
-                                   : value.dump();
-        };
-        os << text("callId") << ',' << row.call_id << ',' << row.queue_item_id << ','
-           << csv_field(row.client_id) << ',' << csv_field(row.client_name) << ','
-           << csv_field(row.agent_id) << ',' << row.phone_number << ',' << row.attempt << ','
-           << row.status << ',' << text("outcome") << ',' << text("disposition") << ','
-           << csv_field(row.all_notes()) << ',' << text("callbackAt") << ',' << text("requestedAt")
-           << ',' << text("startTime") << ',' << text("endTime") << ',' << row.duration_seconds
-           << ',' << row.wait_seconds() << ',' << row.talk_seconds() << ',' << csv_field(tags)
-           << '\n';
+        os << projections::history_csv_line(row);
       } else {
         os << json.dump() << '\n';
       }

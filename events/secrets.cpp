@@ -1,0 +1,102 @@
+#include "events/secrets.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+namespace dialer::events {
+namespace {
+
+constexpr std::string_view kScheme = "sha256$";
+
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char byte : bytes) {
+    out.push_back(kDigits[byte >> 4]);
+    out.push_back(kDigits[byte & 0x0f]);
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+bool from_hex(std::string_view text, std::string& out) {
+  if (text.size() % 2 != 0) return false;
+  out.clear();
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    auto high = hex_value(text[i]);
+    auto low = hex_value(text[i + 1]);
+    if (high < 0 || low < 0) return false;
+    out.push_back(static_cast<char>(high * 16 + low));
+  }
+  return true;
+}
+
+std::array<unsigned char, 32> sha256(std::string_view salt, std::string_view secret) {
+  std::array<unsigned char, 32> out{};
+  auto* context = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
+  EVP_DigestUpdate(context, salt.data(), salt.size());
+  EVP_DigestUpdate(context, secret.data(), secret.size());
+  EVP_DigestFinal_ex(context, out.data(), nullptr);
+  EVP_MD_CTX_free(context);
+  return out;
+}
+
+// The salt and the digest a stored text holds; false when it is not one.
+bool parse(std::string_view stored, std::string& salt, std::string& digest) {
+  if (!stored.starts_with(kScheme)) return false;
+  stored.remove_prefix(kScheme.size());
+  auto dollar = stored.find('$');
+  if (dollar == std::string_view::npos) return false;
+  return from_hex(stored.substr(0, dollar), salt) && from_hex(stored.substr(dollar + 1), digest) &&
+         digest.size() == 32;
+}
+
+}  // namespace
+
+bool is_compared_secret(std::string_view key) {
+  return std::find(kComparedSecretSettings.begin(), kComparedSecretSettings.end(), key) !=
+         kComparedSecretSettings.end();
+}
+
+bool is_sent_secret(std::string_view key) {
+  return std::find(kSentSecretSettings.begin(), kSentSecretSettings.end(), key) !=
+         kSentSecretSettings.end();
+}
+
+std::string secret_digest(std::string_view secret, std::string_view salt) {
+  auto digest = sha256(salt, secret);
+  return std::string{kScheme} + hex(salt) + "$" +
+         hex({reinterpret_cast<const char*>(digest.data()), digest.size()});
+}
+
+bool is_secret_digest(std::string_view text) {
+  std::string salt, digest;
+  return parse(text, salt, digest);
+}
+
+bool digest_matches(std::string_view stored, std::string_view presented) {
+  std::string salt, digest;
+  if (!parse(stored, salt, digest)) return false;
+  auto candidate = sha256(salt, presented);
+  return CRYPTO_memcmp(candidate.data(), digest.data(), candidate.size()) == 0;
+}
+
+std::string new_salt() {
+  std::string salt(16, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), static_cast<int>(salt.size()));
+  return salt;
+}
+
+}  // namespace dialer::events

@@ -1,0 +1,164 @@
+// Secrets never leave the server: a key or a token set through the API is logged as a salted
+// digest, so the log's bytes, the live feed and a decoded read never show it; one written in
+// clear before that rule is shown as a digest too, and still works; Aircall's API
+// credentials are never taken into the log.
+
+#include "events/secrets.hpp"
+
+#include "events/codec.hpp"
+#include "support/http_fixture.hpp"
+#include "support/raw_client.hpp"
+
+namespace {
+
+using dialer::testing::eventually;
+using dialer::testing::RawConnection;
+using dialer::testing::ServerFixture;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kKey = "api-key-7f3c9a01e5";
+constexpr const char* kToken = "webhook-token-42b8d6";
+
+// Everything the log holds, as bytes and as every event's decoded JSON.
+std::string everything_logged(dialer::storage::EventStore& store) {
+  std::string seen;
+  (void)store.scan_log(1, [&](const dialer::storage::Envelope& e) {
+    seen += e.payload;
+    auto event = dialer::events::decode(e.type, e.schema, e.payload);
+    if (event) seen += dialer::events::to_json(*event).dump();
+    return true;
+  });
+  return seen;
+}
+
+// The live feed from the start of the log, until it has shown `type` `count` times.
+std::string feed_of(int port, const std::string& bearer, const std::string& type,
+                    std::size_t count) {
+  RawConnection feed{port};
+  REQUIRE(
+      feed.send("GET /api/dialer/events?after=0 HTTP/1.1\r\nHost: x\r\n"
+                "Authorization: Bearer " +
+                bearer + "\r\n\r\n"));
+  std::string seen;
+  REQUIRE(eventually([&] {
+    seen += feed.receive(200ms);
+    std::size_t found = 0;
+    for (auto at = seen.find("event: " + type); at != std::string::npos;
+         at = seen.find("event: " + type, at + 1))
+      ++found;
+    return found >= count;
+  }));
+  return seen;
+}
+
+}  // namespace
+
+TEST_CASE("secrets: a key and a token set through the API are logged as digests and work") {
+  ServerFixture f;
+  auto set = f.send("POST", "/api/dialer/config",
+                    json{{"settings",
+                          {{"security.apiKeys", json::array({kKey, "second-key-0d1e"})},
+                           {"aircall.webhookToken", kToken}}}});
+  REQUIRE(set.status == 200);
+  CHECK(set.text.find(kKey) == std::string::npos);
+
+  auto logged = everything_logged(f.node->store());
+  CHECK(logged.find(kKey) == std::string::npos);
+  CHECK(logged.find("second-key-0d1e") == std::string::npos);
+  CHECK(logged.find(kToken) == std::string::npos);
+  CHECK(logged.find("sha256$") != std::string::npos);
+
+  auto feed = feed_of(f.node->port(), kKey, "config.changed", 1);
+  CHECK(feed.find(kKey) == std::string::npos);
+  CHECK(feed.find(kToken) == std::string::npos);
+
+  // The key is required now, and accepted; the token is the webhooks' one.
+  CHECK(f.send("GET", "/api/dialer/agents").status == 401);
+  f.bearer = kKey;
+  CHECK(f.send("GET", "/api/dialer/agents").status == 200);
+  f.bearer = "second-key-0d1e";
+  CHECK(f.send("GET", "/api/dialer/agents").status == 200);
+  f.bearer = "api-key-7f3c9a01e6";
+  CHECK(f.send("GET", "/api/dialer/agents").status == 401);
+
+  auto webhook = json::parse(dialer::testing::sample("contact.updated.json"));
+  webhook["token"] = kToken;
+  CHECK(f.send("POST", "/api/dialer/webhook", webhook).status == 200);
+  webhook["token"] = "webhook-token-42b8d7";
+  CHECK(f.send("POST", "/api/dialer/webhook", webhook).status == 401);
+
+  // After a restart, from the log.
+  f.restart();
+  f.bearer = kKey;
+  CHECK(f.send("GET", "/api/dialer/agents").status == 200);
+  auto config = f.send("GET", "/api/dialer/config?category=security");
+  CHECK(config.text.find("sha256") == std::string::npos);
+  CHECK(config.text.find("********") != std::string::npos);
+}
+
+TEST_CASE("secrets: a key logged in clear before digests is read as a digest and still works") {
+  ServerFixture f;
+  f.node.reset();
+  {
+    auto store = dialer::storage::EventStore::open(f.dir.sub("db"), {});
+    REQUIRE(store.ok());
+    dialer::events::ConfigChanged old;
+    old.settings["security.apiKeys"] = json::array({kKey}).dump();
+    old.settings["aircall.webhookToken"] = json(kToken).dump();
+    old.settings["aircall.apiSecret"] = json("aircall-secret-9").dump();
+    old.settings["dialer.maxRetries"] = "5";
+    dialer::storage::AppendRequest request;
+    request.stream = "config";
+    request.events.push_back({std::string{dialer::events::ConfigChanged::type}, 1,
+                              dialer::events::encode_fields(old), "", ""});
+    REQUIRE((*store)->append(std::move(request)).ok());
+  }
+  f.start(ServerFixture::fast_options());
+
+  // What every read path decodes: the token and the key as digests, the Aircall secret gone.
+  std::string decoded;
+  (void)f.node->store().scan_log(1, [&](const dialer::storage::Envelope& e) {
+    if (auto event = dialer::events::decode(e.type, e.schema, e.payload))
+      decoded += dialer::events::to_json(*event).dump();
+    return true;
+  });
+  CHECK(decoded.find(kKey) == std::string::npos);
+  CHECK(decoded.find(kToken) == std::string::npos);
+  CHECK(decoded.find("aircall-secret-9") == std::string::npos);
+  CHECK(decoded.find("dialer.maxRetries") != std::string::npos);
+
+  f.bearer = kKey;
+  auto feed = feed_of(f.node->port(), kKey, "config.changed", 1);
+  CHECK(feed.find(kKey) == std::string::npos);
+  CHECK(feed.find(kToken) == std::string::npos);
+  CHECK(feed.find("aircall-secret-9") == std::string::npos);
+  CHECK(f.send("GET", "/api/dialer/agents").status == 200);
+  f.bearer = "not-the-key";
+  CHECK(f.send("GET", "/api/dialer/agents").status == 401);
+}
+
+TEST_CASE("secrets: Aircall's API credentials come from the environment and are never logged") {
+  ServerFixture f;
+  for (const auto* key : {"aircall.apiKey", "aircall.apiSecret"}) {
+    INFO(key);
+    auto refused =
+        f.refused(400, "POST", "/api/dialer/config", json{{"key", key}, {"value", "s3cr3t"}});
+    CHECK(refused.body["error"]["field"] == key);
+    CHECK(refused.text.find("environment") != std::string::npos);
+  }
+  CHECK(everything_logged(f.node->store()).find("s3cr3t") == std::string::npos);
+}
+
+TEST_CASE("secrets: a digest matches its secret alone") {
+  auto salt = dialer::events::new_salt();
+  auto stored = dialer::events::secret_digest("the secret", salt);
+  CHECK(dialer::events::is_secret_digest(stored));
+  CHECK(dialer::events::digest_matches(stored, "the secret"));
+  CHECK_FALSE(dialer::events::digest_matches(stored, "the secreT"));
+  CHECK_FALSE(dialer::events::digest_matches(stored, ""));
+  // Salted: the same secret twice is two digests.
+  CHECK(stored != dialer::events::secret_digest("the secret", dialer::events::new_salt()));
+  CHECK_FALSE(dialer::events::is_secret_digest("the secret"));
+  CHECK_FALSE(dialer::events::digest_matches("the secret", "the secret"));
+}

@@ -246,6 +246,13 @@ TEST_CASE("attack: a full disk refuses writes with 503, serves reads, and resume
   auto ready = f.send("GET", "/readyz");
   CHECK(ready.status == 503);
   CHECK(ready.body["diskFull"] == true);
+  // Its state and since when, to anyone; RocksDB's words and the database's path go to the
+  // server's log only.
+  CHECK(ready.body["reason"] == "disk-full");
+  CHECK(ready.body["since"].is_string());
+  CHECK(ready.text.find(f.dir.sub("db")) == std::string::npos);
+  CHECK(ready.text.find("IO error") == std::string::npos);
+  CHECK(ready.text.find("No space left") == std::string::npos);
   CHECK(f.send("GET", "/api/dialer/history").status == 200);
   CHECK(f.send("GET", "/api/dialer/config").status == 200);
 

@@ -414,6 +414,8 @@ TEST_CASE("http: history and stats follow the calls the dialer made") {
     clients.push_back({{"clientId", "c-" + std::to_string(i)},
                        {"phoneNumber", "+3361234570" + std::to_string(i)}});
   }
+  clients[0]["name"] = "=cmd|' /C calc'!A0";
+  clients[1]["name"] = "@SUM(1+1), \"quoted\"";
   REQUIRE(f.send("POST", "/api/dialer/queue", json{{"clients", clients}}).body["created"] == 6);
   REQUIRE(f.send("POST", "/api/dialer/start/alice", start_body()).status == 200);
   // Every item is dialled once; retries are an hour away on a clock that does not move.
@@ -439,6 +441,22 @@ TEST_CASE("http: history and stats follow the calls the dialer made") {
   f.refused(400, "GET", "/api/dialer/history?startDate=yesterday");
   f.refused(400, "GET", "/api/dialer/history?status=sideways");
   f.refused(400, "GET", "/api/dialer/history?startDate=2026-12-01&endDate=2026-11-01");
+
+  // The export: the writer dialerctl uses, formulas neutralised, numbers as they are.
+  auto exported = f.client->Get("/api/dialer/history/export");
+  REQUIRE(exported);
+  CHECK(exported->status == 200);
+  CHECK(exported->get_header_value("Content-Type").starts_with("text/csv"));
+  CHECK(exported->body.starts_with("callId,dialerCallId,queueItemId,clientId,clientName,"));
+  CHECK(std::count(exported->body.begin(), exported->body.end(), '\n') == 7);
+  CHECK(exported->body.find(",'=cmd|' /C calc'!A0,") != std::string::npos);
+  CHECK(exported->body.find(",\"'@SUM(1+1), \"\"quoted\"\"\",") != std::string::npos);
+  CHECK(exported->body.find(",+33612345700,") != std::string::npos);
+  CHECK(exported->body.find("'+336") == std::string::npos);
+  auto one = f.client->Get("/api/dialer/history/export?clientId=c-3");
+  REQUIRE(one);
+  CHECK(std::count(one->body.begin(), one->body.end(), '\n') == 2);
+  f.refused(400, "GET", "/api/dialer/history/export?status=sideways");
 
   auto stats = f.send("GET", "/api/dialer/stats");
   REQUIRE(stats.status == 200);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 
+#include "actors/projections/history_csv.hpp"
 #include "actors/projections/projection_runner.hpp"
 #include "actors/projections/report_json.hpp"
 #include "support/child_process.hpp"
@@ -337,4 +338,30 @@ TEST_CASE("reporting: hours and days in the team's zone, and one meaning of dura
   auto row = dialer::projections::row_json(query_history(log.kv, {}).rows.at(0));
   CHECK(utc["stats"]["totalDuration"] == row["duration"]);
   CHECK(utc["stats"]["avgDuration"].get<double>() == row["duration"].get<double>());
+}
+
+TEST_CASE("reporting: a CSV cell a spreadsheet would run is neutralised, a number is not") {
+  using dialer::projections::csv_cell;
+  CHECK(csv_cell("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0");
+  CHECK(csv_cell("@SUM(1+1)") == "'@SUM(1+1)");
+  CHECK(csv_cell("+SUM(1)") == "'+SUM(1)");
+  CHECK(csv_cell("-1+2") == "'-1+2");
+  CHECK(csv_cell("\tx") == "'\tx");
+  CHECK(csv_cell("=1,2") == "\"'=1,2\"");
+  CHECK(csv_cell("+33622904576") == "+33622904576");
+  CHECK(csv_cell("+33 6 22 90 45 76") == "+33 6 22 90 45 76");
+  CHECK(csv_cell("-2.5") == "-2.5");
+  CHECK(csv_cell("Dupont, \"Jean\"") == "\"Dupont, \"\"Jean\"\"\"");
+  CHECK(csv_cell("") == "");
+
+  dialer::projections::HistoryRow row;
+  row.call_id = "c-1";
+  row.client_name = "=HYPERLINK(\"http://x\")";
+  row.phone_number = "+33622904576";
+  row.notes = "@SUM(1+1)";
+  auto line = dialer::projections::history_csv_line(row);
+  CHECK(line.find(",\"'=HYPERLINK(\"\"http://x\"\")\",") != std::string::npos);
+  CHECK(line.find(",+33622904576,") != std::string::npos);
+  CHECK(line.find(",'@SUM(1+1),") != std::string::npos);
+  CHECK(line.ends_with("\n"));
 }

@@ -233,6 +233,15 @@ def agent_calls(dialerd, b):
     step(b, "the session counts the call", lambda: b.wait(
         "one call counted", lambda: b.text("#agent-calls .value") in ("1", "2")))
 
+    def export():
+        b.driver.get(dialerd.url + "/#/history")
+        b.wait("the history page", lambda: b.find("#history-export"))
+        b.find("#history-export").click()
+        b.wait("the export is done", lambda: "Exported" in b.text("#history-message"))
+    step(b, "the history is exported as CSV by the server", export)
+    check(re.search(r"Exported [1-9][0-9]* call", b.text("#history-message")),
+          "the export counted no call: " + b.text("#history-message"))
+
 
 def board_live(dialerd, b):
     """The board shows the agents and follows them live, from the feed alone."""

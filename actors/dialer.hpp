@@ -126,6 +126,8 @@ class Dialer {
   // listening; calls take a repeated event as no news.
   void replay_telephony(std::vector<TelephonyEvent> events);
   // Asks the dispatcher to look at the clock again (tests move a manual clock).
+  // What the dialer keeps of the log to restart from (live_set.hpp), and how far it follows.
+  const projections::ProjectionRunner& live_set() const { return *live_set_; }
   void tick();
   DispatcherStats dispatcher_stats();
   // How many pending items the dispatcher holds, by the word of why they wait.

@@ -592,7 +592,8 @@ struct DoNotCallRemoved {
 // A webhook delivery exactly as received, kept before anything acts on it.
 struct WebhookReceived {
   static constexpr std::string_view type = "webhook.received";
-  static constexpr std::uint32_t schema = 1;
+  // 2: the body without Aircall's token (events/secrets.hpp); 1 kept the body as it came.
+  static constexpr std::uint32_t schema = 2;
   std::string event;     // Aircall's `event`, e.g. call.created
   std::string resource;  // Aircall's `resource`, e.g. call
   std::int64_t sent_at_seconds = 0;

@@ -31,4 +31,9 @@ bool digest_matches(std::string_view stored, std::string_view presented);
 // 16 random bytes, for the next digest.
 std::string new_salt();
 
+// An Aircall webhook body as the log keeps it: without its `token` (which would let anyone
+// who reads the log forge deliveries). A body that is not a JSON object is kept as it is:
+// only bodies that parsed are ever stored.
+std::string without_webhook_token(std::string_view body);
+
 }  // namespace dialer::events

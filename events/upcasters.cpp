@@ -105,6 +105,14 @@ Result<std::string> config_changed_v1_to_v2(std::string_view payload) {
   return encode_fields(changed);
 }
 
+// v1 kept a delivery's body as it came, Aircall's token in it.
+Result<std::string> webhook_received_v1_to_v2(std::string_view payload) {
+  WebhookReceived received;
+  if (!decode_fields(payload, received)) return undecodable("webhook.received v1");
+  received.body = without_webhook_token(received.body);
+  return encode_fields(received);
+}
+
 Upcasters make_catalogue_upcasters() {
   Upcasters upcasters;
   upcasters.add(QueueItemAdded::type, 1, queue_item_added_v1_to_v2);
@@ -112,6 +120,7 @@ Upcasters make_catalogue_upcasters() {
   upcasters.add(QueueItemReleased::type, 1, queue_item_released_v1_to_v2);
   upcasters.add(AgentReleased::type, 1, agent_released_v1_to_v2);
   upcasters.add(ConfigChanged::type, 1, config_changed_v1_to_v2);
+  upcasters.add(WebhookReceived::type, 1, webhook_received_v1_to_v2);
   return upcasters;
 }
 

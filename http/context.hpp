@@ -42,6 +42,8 @@ struct Context {
   FeedHub* feeds = nullptr;                   // what every live feed reads
   std::string telephony_name;                 // "simulated", "aircall"
   bool aircall_api_from_environment = false;  // AIRCALL_API_KEY and AIRCALL_API_SECRET given
+  std::string backup_dir;                     // none: no backups
+  std::size_t backup_keep = 7;
 
   // How long a read waits for the projections to fold the writes before it.
   std::chrono::milliseconds read_wait{std::chrono::seconds(2)};
@@ -65,6 +67,9 @@ struct Context {
   std::int64_t now_ms() const { return clock.now_ms(); }
   // Whether the projections hold every event written before this call.
   bool caught_up() const { return projections.wait_for(store.last_seq(), read_wait); }
+  // The same for a read that must be up to date: when the views are behind (their writes
+  // refused, a full disk), `unavailable`, saying by how much, rather than stale data.
+  Status current_views() const;
   // Reads the secrets config holds into `credentials` (after start and each change).
   void refresh_credentials(const domain::ConfigState& config);
 };

@@ -128,7 +128,7 @@ void agents(Context& context, const httplib::Request& req, httplib::Response& re
         res, Error{ErrorCode::invalid_argument, "status must be one of " + allowed, "status"});
   }
   auto now = context.now_ms();
-  context.caught_up();
+  if (auto current = context.current_views(); !current) return reply_error(res, current.error());
   std::vector<domain::AgentState> found;
   for (const auto& [id, last_status] : projections::known_agents(context.projections.view())) {
     auto agent = context.dialer.agent(id);

@@ -76,6 +76,18 @@ void Context::refresh_credentials(const domain::ConfigState& config) {
   credentials.set_configured(keys, token.is_string() ? token.get<std::string>() : std::string{});
 }
 
+Status Context::current_views() const {
+  auto last = store.last_seq();
+  if (projections.wait_for(last, read_wait)) return Done{};
+  auto lag = last - std::min(last, projections.checkpoint());
+  std::string why = projections.failure()   ? "they stopped"
+                    : projections.stalled() ? "their writes are refused for now"
+                                            : "they are catching up";
+  return Error{ErrorCode::unavailable, "the views are " + std::to_string(lag) +
+                                           " events behind the log (" + why +
+                                           "): try again shortly"};
+}
+
 Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& notices) {
   // Refused before anything is created on disk.
   if (options.telephony == TelephonyKind::aircall && !options.mock_mode &&
@@ -206,6 +218,8 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
   node->context_ = std::make_unique<Context>(*node->dialer_, *node->store_, *node->projections_,
                                              *clock, *node->credentials_, node->metrics_);
   node->context_->mock_mode = options.mock_mode;
+  node->context_->backup_dir = options.backup_dir;
+  node->context_->backup_keep = options.backup_keep;
   node->context_->aircall_api_from_environment =
       !options.aircall_api_id.empty() && !options.aircall_api_token.empty();
   node->context_->lines = node->lines_;

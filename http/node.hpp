@@ -45,6 +45,10 @@ struct NodeOptions {
   double mock_reorder_rate = 0;
   double mock_server_error_rate = 0;
   bool verify_on_start = false;
+  // Where POST /api/dialer/admin/backup writes (none: backups are refused), and how many
+  // it keeps.
+  std::string backup_dir;
+  std::size_t backup_keep = 7;
   // Settings of the API (scheduling.timeZone, …) from the config file, applied at each start.
   std::map<std::string, nlohmann::json> api_settings;
   // The access log's file (appended to); empty: the server's access_log stream as it is.
@@ -62,6 +66,7 @@ class Node {
   Node& operator=(const Node&) = delete;
 
   int port() const { return server_->port(); }
+  bool tls() const { return server_->tls(); }
   // Where a browser on this machine opens the console.
   const std::string& console_url() const { return console_url_; }
   ConnectionCounts connections() const { return server_->connections(); }

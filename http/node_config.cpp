@@ -118,6 +118,12 @@ const std::vector<std::pair<std::string, Source>>& sources() {
         {"DIALER_CORS_ORIGINS"},
         "browser origins allowed to call the API, comma-separated, or * without API keys (none)"}},
       {"maxBodyBytes", {"maxBodyBytes", {"DIALER_MAX_BODY_BYTES"}, "request body limit (4 MiB)"}},
+      {"backupDir",
+       {"backupDir",
+        {"DIALER_BACKUP_DIR"},
+        "folder POST /api/dialer/admin/backup writes backups to (none: no backups)"}},
+      {"backupKeep",
+       {"backupKeep", {"DIALER_BACKUP_KEEP"}, "backups kept, the oldest dropped first (7)"}},
       {"tlsCertificate",
        {"tlsCertificate", {"DIALER_TLS_CERT"}, "TLS certificate (with tlsPrivateKey: HTTPS)"}},
       {"tlsPrivateKey", {"tlsPrivateKey", {"DIALER_TLS_KEY"}, "TLS private key"}},
@@ -248,6 +254,13 @@ Result<NodeOptions> resolve_node_options(const std::optional<std::string>& file_
     if (!value) return value.error();
     if (*value < 1024) return invalid("maxBodyBytes", "must be at least 1024");
     options.server.connections.max_body_bytes = static_cast<std::size_t>(*value);
+  }
+  if (auto* folder = text("backupDir")) options.backup_dir = *folder;
+  if (auto* keep = text("backupKeep")) {
+    auto value = integer_of("backupKeep", *keep);
+    if (!value) return value.error();
+    if (*value < 1 || *value > 1000) return invalid("backupKeep", "must be from 1 to 1000");
+    options.backup_keep = static_cast<std::size_t>(*value);
   }
   if (auto* cert = text("tlsCertificate")) options.server.tls_certificate = *cert;
   if (auto* key = text("tlsPrivateKey")) options.server.tls_private_key = *key;

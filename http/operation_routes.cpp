@@ -9,6 +9,38 @@ namespace {
 
 using nlohmann::json;
 
+// Each view the server keeps of the log: its state and how far behind it is.
+struct ProjectionState {
+  std::string name;
+  std::string state;  // following, retrying (its writes refused for now), stopped
+  std::uint64_t lag = 0;
+  std::optional<std::chrono::steady_clock::time_point> retrying_since;
+};
+
+std::vector<ProjectionState> projection_states(Context& context) {
+  auto last = context.store.last_seq();
+  auto state_of = [last](std::string name, const projections::ProjectionRunner& runner) {
+    ProjectionState state{std::move(name), "following", 0, std::nullopt};
+    state.lag = last - std::min(last, runner.checkpoint());
+    if (runner.failure()) {
+      state.state = "stopped";
+    } else if (auto stall = runner.stalled()) {
+      state.state = "retrying";
+      state.retrying_since = stall->since;
+    }
+    return state;
+  };
+  return {state_of("reporting", context.projections),
+          state_of("live-set", context.dialer.live_set())};
+}
+
+json projections_json(const std::vector<ProjectionState>& states) {
+  json list = json::array();
+  for (const auto& state : states)
+    list.push_back({{"name", state.name}, {"state", state.state}, {"lag", state.lag}});
+  return list;
+}
+
 double milliseconds(std::chrono::microseconds duration) {
   return static_cast<double>(duration.count()) / 1000.0;
 }
@@ -41,7 +73,23 @@ std::vector<Family> business(Context& context) {
   for (const auto& [reason, count] : context.dialer.queue_waiting_for()) {
     waiting.values[reason] = static_cast<double>(count);
   }
-  return {std::move(agents), std::move(items), std::move(calls), std::move(waiting)};
+  Family lag{"dialer_view_lag_events",
+             "Events written but not yet folded, by view (reporting, live-set).",
+             "view",
+             {}};
+  Family retrying{"dialer_view_retrying",
+                  "1 while a view's writes are refused and it retries (a full disk), by view.",
+                  "view",
+                  {}};
+  Family stopped{
+      "dialer_view_stopped", "1 once a view has stopped on a fault, by view.", "view", {}};
+  for (const auto& state : projection_states(context)) {
+    lag.values[state.name] = static_cast<double>(state.lag);
+    retrying.values[state.name] = state.state == "retrying" ? 1 : 0;
+    stopped.values[state.name] = state.state == "stopped" ? 1 : 0;
+  }
+  return {std::move(agents), std::move(items),    std::move(calls),  std::move(waiting),
+          std::move(lag),    std::move(retrying), std::move(stopped)};
 }
 
 std::vector<Histogram> histograms(Context& context) {
@@ -67,34 +115,36 @@ json jobs_status(Context& context) {
   json timers{{"waitingItems", stats.index.waiting_items},
               {"nextWakeAt", stats.next_wake_ms ? json(projections::iso_time(*stats.next_wake_ms))
                                                 : json(nullptr)}};
-  return {
-      {"timers", std::move(timers)},
-      {"webhooks",
-       {{"received", context.webhooks_received.load()},
-        {"duplicates", context.webhooks_duplicate.load()},
-        {"applied", context.webhooks_applied.load()},
-        // A delivery is routed to the actors as soon as it is durable.
-        {"inboxLag", 0}}},
-      {"projections",
-       {{"checkpoint", checkpoint}, {"lastSeq", last}, {"lag", last - std::min(last, checkpoint)}}},
-      {"dispatcher",
-       {{"freeAgents", stats.index.free_agents},
-        {"pacedAgents", stats.index.paced_agents},
-        {"readyItems", stats.index.ready_items},
-        {"waitingItems", stats.index.waiting_items},
-        {"matches", stats.index.matches},
-        {"callsStarted", stats.calls_started}}},
-      {"rateLimiter",
-       {{"requestsPerMinute", settings->requests_per_minute},
-        {"callsPerMinutePerAgent", settings->call_rate_limit_per_minute},
-        {"pacedAgents", stats.index.paced_agents}}},
-      {"store",
-       {{"batches", appends.batches},
-        {"requests", appends.requests},
-        {"events", appends.events},
-        {"syncP50Ms", milliseconds(appends.sync_p50)},
-        {"syncP99Ms", milliseconds(appends.sync_p99)},
-        {"syncLongestMs", milliseconds(appends.sync_longest)}}}};
+  return {{"timers", std::move(timers)},
+          {"webhooks",
+           {{"received", context.webhooks_received.load()},
+            {"duplicates", context.webhooks_duplicate.load()},
+            {"applied", context.webhooks_applied.load()},
+            // A delivery is routed to the actors as soon as it is durable.
+            {"inboxLag", 0}}},
+          {"projections",
+           {{"checkpoint", checkpoint},
+            {"lastSeq", last},
+            {"lag", last - std::min(last, checkpoint)},
+            {"views", projections_json(projection_states(context))}}},
+          {"dispatcher",
+           {{"freeAgents", stats.index.free_agents},
+            {"pacedAgents", stats.index.paced_agents},
+            {"readyItems", stats.index.ready_items},
+            {"waitingItems", stats.index.waiting_items},
+            {"matches", stats.index.matches},
+            {"callsStarted", stats.calls_started}}},
+          {"rateLimiter",
+           {{"requestsPerMinute", settings->requests_per_minute},
+            {"callsPerMinutePerAgent", settings->call_rate_limit_per_minute},
+            {"pacedAgents", stats.index.paced_agents}}},
+          {"store",
+           {{"batches", appends.batches},
+            {"requests", appends.requests},
+            {"events", appends.events},
+            {"syncP50Ms", milliseconds(appends.sync_p50)},
+            {"syncP99Ms", milliseconds(appends.sync_p99)},
+            {"syncLongestMs", milliseconds(appends.sync_longest)}}}};
 }
 
 std::vector<Gauge> gauges(Context& context) {
@@ -142,12 +192,14 @@ void add_operation_routes(Router& router, Context& context, std::function<bool()
   router.get("/readyz", [&context, ready](const httplib::Request&, httplib::Response& res) {
     auto last = context.store.last_seq();
     auto checkpoint = context.projections.checkpoint();
+    auto states = projection_states(context);
     auto not_ready = [&](const std::string& reason, const std::string& message,
                          std::optional<std::int64_t> since_ms) {
       auto answer = error_json(Error{ErrorCode::unavailable, "not ready: " + message});
       answer["status"] = "not-ready";
       answer["reason"] = reason;
       if (since_ms) answer["since"] = projections::iso_time(*since_ms);
+      answer["projections"] = projections_json(states);
       res.set_header("Retry-After", "5");
       return answer;
     };
@@ -159,13 +211,27 @@ void add_operation_routes(Router& router, Context& context, std::function<bool()
       return reply(res, 503, std::move(answer));
     }
     if (!ready()) return reply(res, 503, not_ready("starting", "starting", std::nullopt));
-    if (context.projections.failure()) {
-      return reply(res, 503,
-                   not_ready("projections-stopped", "the projections stopped", std::nullopt));
+    for (const auto& state : states) {
+      if (state.state == "stopped") {
+        return reply(
+            res, 503,
+            not_ready("projections-stopped", "the " + state.name + " view stopped", std::nullopt));
+      }
+    }
+    for (const auto& state : states) {
+      if (state.state != "retrying") continue;
+      auto since = context.now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now() - *state.retrying_since)
+                                          .count();
+      return reply(
+          res, 503,
+          not_ready("projections-retrying",
+                    "the " + state.name + " view's writes are refused; it retries", since));
     }
     reply_ok(res, {{"status", "ready"},
                    {"lastSeq", last},
-                   {"projectionLag", last - std::min(last, checkpoint)}});
+                   {"projectionLag", last - std::min(last, checkpoint)},
+                   {"projections", projections_json(states)}});
   });
   router.get("/metrics", [&context](const httplib::Request&, httplib::Response& res) {
     res.set_content(context.metrics.render(gauges(context), business(context), histograms(context)),

@@ -86,7 +86,7 @@ void list(Context& context, const std::string& owner, const httplib::Request& re
   auto paging = paging_params(req);
   if (!paging) return reply_error(res, paging.error());
   query.page = std::move(*paging);
-  context.caught_up();
+  if (auto current = context.current_views(); !current) return reply_error(res, current.error());
   auto page = projections::query_queue(context.projections.view(), query);
   auto now = context.now_ms();
   std::vector<std::string> pending;

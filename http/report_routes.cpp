@@ -42,7 +42,7 @@ void history(Context& context, const httplib::Request& req, httplib::Response& r
   auto paging = paging_params(req);
   if (!paging) return reply_error(res, paging.error());
   query->page = std::move(*paging);
-  context.caught_up();
+  if (auto current = context.current_views(); !current) return reply_error(res, current.error());
   auto page = projections::query_history(context.projections.view(), *query);
   json rows = json::array();
   for (const auto& row : page.rows) rows.push_back(projections::row_json(row));
@@ -60,7 +60,7 @@ void history_export(Context& context, const httplib::Request& req, httplib::Resp
   constexpr std::size_t kPage = 500;
   constexpr std::size_t kMostExported = 200'000;
   query->page.limit = kPage;
-  context.caught_up();
+  if (auto current = context.current_views(); !current) return reply_error(res, current.error());
   struct Progress {
     projections::HistoryQuery query;
     std::size_t written = 0;
@@ -99,7 +99,7 @@ void stats(Context& context, const httplib::Request& req, httplib::Response& res
     return reply_error(res, Error{ErrorCode::invalid_argument, found.error().message, "timeZone"});
   }
   projections::StatsQuery query{text_param(req, "userId"), period->from_ms, period->to_ms, zone};
-  context.caught_up();
+  if (auto current = context.current_views(); !current) return reply_error(res, current.error());
   auto report = projections::query_stats(context.projections.view(), query);
   // Agents as they are now, from their own actors: what /agents shows, counted.
   report.realtime.agents_by_status = live_agents_by_status(context);

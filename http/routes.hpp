@@ -71,6 +71,7 @@ void add_queue_routes(Router& router, Context& context);
 void add_import_routes(Router& router, Context& context);
 void add_report_routes(Router& router, Context& context);
 void add_event_feed_route(Router& router, Context& context);
+void add_admin_routes(Router& router, Context& context);
 // The console's files: open to anyone, like /healthz.
 void add_console_routes(Router& router);
 bool is_console_path(std::string_view path);

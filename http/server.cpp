@@ -241,6 +241,7 @@ std::shared_ptr<const Router> configure(httplib::Server& server, const ServerOpt
   add_report_routes(*router, context);
   add_system_routes(*router, context);
   add_event_feed_route(*router, context);
+  add_admin_routes(*router, context);
   add_console_routes(*router);
   return router;
 }

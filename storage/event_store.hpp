@@ -13,6 +13,7 @@
 #include "events/codec.hpp"
 #include "events/envelope.hpp"
 #include "events/result.hpp"
+#include "storage/backup.hpp"
 #include "storage/database.hpp"
 
 namespace dialer::storage {
@@ -169,6 +170,10 @@ class EventStore {
 
   // Walks the whole log: sequence continuity, stream index, hash chain.
   VerifyReport verify() const;
+
+  // A consistent, incremental backup into `dir` while the store is written, keeping the
+  // newest `keep` (0: all); see backup.hpp.
+  Result<BackupInfo> backup(const std::string& dir, std::size_t keep);
 
   // For a secondary: take in what the writer has committed since.
   Status catch_up();

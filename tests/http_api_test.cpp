@@ -585,3 +585,32 @@ TEST_CASE("http: with a certificate and key the API is served over HTTPS") {
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().message.find("TLS") != std::string::npos);
 }
+
+TEST_CASE("http: backups are taken by the running server into its folder and listed") {
+  {
+    ServerFixture f;
+    auto refused = f.send("POST", "/api/dialer/admin/backup");
+    CHECK(refused.status == 409);
+    CHECK(refused.body["message"].get<std::string>().find("DIALER_BACKUP_DIR") !=
+          std::string::npos);
+    CHECK(f.send("GET", "/api/dialer/admin/backups").status == 409);
+  }
+  dialer::testing::TempDir folder;
+  auto options = ServerFixture::fast_options();
+  options.backup_dir = folder.sub("backups");
+  options.backup_keep = 2;
+  ServerFixture f{options};
+  CHECK(f.send("GET", "/api/dialer/admin/backups").body["totalCount"] == 0);
+  REQUIRE(f.send("POST", "/api/dialer/queue", json{{"phoneNumbers", {"+33612345601"}}})
+              .body["created"] == 1);
+  auto last = f.node->store().last_seq();
+  auto first = f.send("POST", "/api/dialer/admin/backup");
+  REQUIRE(first.status == 200);
+  CHECK(first.body["backup"]["lastSeq"].get<std::uint64_t>() >= last);
+  CHECK(first.body["backup"]["files"].get<int>() > 0);
+  for (int i = 0; i < 2; ++i) REQUIRE(f.send("POST", "/api/dialer/admin/backup").status == 200);
+  auto listed = f.send("GET", "/api/dialer/admin/backups");
+  REQUIRE(listed.status == 200);
+  CHECK(listed.body["totalCount"] == 2);  // the oldest dropped
+  CHECK(listed.body["backups"][0]["id"].get<int>() > first.body["backup"]["id"].get<int>());
+}

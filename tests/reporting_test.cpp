@@ -8,6 +8,7 @@
 #include "actors/projections/report_json.hpp"
 #include "support/child_process.hpp"
 #include "support/eventually.hpp"
+#include "support/quota_fs.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/bench_log.hpp"
 
@@ -364,4 +365,36 @@ TEST_CASE("reporting: a CSV cell a spreadsheet would run is neutralised, a numbe
   CHECK(line.find(",+33622904576,") != std::string::npos);
   CHECK(line.find(",'@SUM(1+1),") != std::string::npos);
   CHECK(line.ends_with("\n"));
+}
+
+TEST_CASE("reporting: a projection whose writes are refused retries and resumes by itself") {
+  testing::TempDir dir;
+  testing::QuotaDisk disk{256 << 20};
+  storage::OpenOptions options;
+  options.env = disk.env.get();
+  auto store = storage::EventStore::open(dir.sub("db"), options);
+  REQUIRE(store.ok());
+  bench::write_log(**store, {2'000, 0.2, 5, kT});
+  auto last = (*store)->last_seq();
+  // The disk fills before the projection has written anything: every commit is refused.
+  disk.fs->set_free(0);
+  auto runner = ProjectionRunner::start(**store);
+  REQUIRE(runner.ok());
+  REQUIRE(testing::eventually([&] {
+    auto stall = (*runner)->stalled();
+    return stall && stall->retries >= 2;
+  }));
+  CHECK((*runner)->checkpoint() < last);
+  CHECK_FALSE((*runner)->failure());
+  CHECK_FALSE((*runner)->wait_for(last, 100ms));
+
+  // Room again: the store resumes writing, and the projection with it, where it stopped.
+  disk.fs->set_free(256 << 20);
+  REQUIRE(testing::eventually([&] { return (*runner)->checkpoint() == last; }, 30s));
+  CHECK_FALSE((*runner)->stalled());
+  CHECK_FALSE((*runner)->failure());
+  MemoryKv fresh;
+  REQUIRE(
+      (*store)->scan_log(1, [&](const storage::Envelope& e) { return apply(fresh, e).ok(); }).ok());
+  CHECK(query_stats((*runner)->view(), {}) == query_stats(fresh, {}));
 }

@@ -1,7 +1,7 @@
 // Secrets never leave the server: a key or a token set through the API is logged as a salted
 // digest, so the log's bytes, the live feed and a decoded read never show it; one written in
 // clear before that rule is shown as a digest too, and still works; Aircall's API
-// credentials are never taken into the log.
+// credentials are never taken into the log; a webhook delivery is kept without its token.
 
 #include "events/secrets.hpp"
 
@@ -88,6 +88,25 @@ TEST_CASE("secrets: a key and a token set through the API are logged as digests 
   webhook["token"] = "webhook-token-42b8d7";
   CHECK(f.send("POST", "/api/dialer/webhook", webhook).status == 401);
 
+  // A delivery is kept without its token, and still recognised when it comes again.
+  auto original = dialer::testing::sample("contact.updated.json");
+  CHECK(f.send_raw("POST", "/api/dialer/webhook", original, "application/json").status == 200);
+  auto again = f.send_raw("POST", "/api/dialer/webhook", original, "application/json");
+  CHECK(again.body["duplicate"] == true);
+  const std::string sample_token = dialer::testing::kSampleToken;
+  REQUIRE(original.find(sample_token) != std::string::npos);
+  for (const auto& [what, text] : std::vector<std::pair<std::string, std::string>>{
+           {"the log", everything_logged(f.node->store())},
+           {"the feed", feed_of(f.node->port(), kKey, "webhook.received", 2)},
+           {"the metrics", f.send("GET", "/metrics").text},
+           {"the history", f.send("GET", "/api/dialer/history").text},
+           {"the config", f.send("GET", "/api/dialer/config").text}}) {
+    INFO(what);
+    CHECK(text.find(sample_token) == std::string::npos);
+    CHECK(text.find(kToken) == std::string::npos);
+    CHECK(text.find(kKey) == std::string::npos);
+  }
+
   // After a restart, from the log.
   f.restart();
   f.bearer = kKey;
@@ -113,6 +132,15 @@ TEST_CASE("secrets: a key logged in clear before digests is read as a digest and
     request.events.push_back({std::string{dialer::events::ConfigChanged::type}, 1,
                               dialer::events::encode_fields(old), "", ""});
     REQUIRE((*store)->append(std::move(request)).ok());
+    // A delivery as v1 kept it: the body as it came, token and all.
+    dialer::events::WebhookReceived delivery{"contact.updated", "contact", 1790000000,
+                                             dialer::testing::sample("contact.updated.json")};
+    REQUIRE(delivery.body.find(dialer::testing::kSampleToken) != std::string::npos);
+    dialer::storage::AppendRequest hook;
+    hook.stream = "webhooks";
+    hook.events.push_back({std::string{dialer::events::WebhookReceived::type}, 1,
+                           dialer::events::encode_fields(delivery), "", ""});
+    REQUIRE((*store)->append(std::move(hook)).ok());
   }
   f.start(ServerFixture::fast_options());
 
@@ -127,12 +155,16 @@ TEST_CASE("secrets: a key logged in clear before digests is read as a digest and
   CHECK(decoded.find(kToken) == std::string::npos);
   CHECK(decoded.find("aircall-secret-9") == std::string::npos);
   CHECK(decoded.find("dialer.maxRetries") != std::string::npos);
+  CHECK(decoded.find(dialer::testing::kSampleToken) == std::string::npos);
+  CHECK(decoded.find("contact.updated") != std::string::npos);
 
   f.bearer = kKey;
   auto feed = feed_of(f.node->port(), kKey, "config.changed", 1);
   CHECK(feed.find(kKey) == std::string::npos);
   CHECK(feed.find(kToken) == std::string::npos);
   CHECK(feed.find("aircall-secret-9") == std::string::npos);
+  auto hooks = feed_of(f.node->port(), kKey, "webhook.received", 1);
+  CHECK(hooks.find(dialer::testing::kSampleToken) == std::string::npos);
   CHECK(f.send("GET", "/api/dialer/agents").status == 200);
   f.bearer = "not-the-key";
   CHECK(f.send("GET", "/api/dialer/agents").status == 401);

@@ -63,12 +63,22 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(
 }
 
 ProjectionRunner::~ProjectionRunner() {
+  {
+    std::lock_guard lock{mutex_};
+    stopping_ = true;
+  }
+  advanced_.notify_all();
   subscription_.reset();
 }
 
 std::optional<Error> ProjectionRunner::failure() const {
   std::lock_guard lock{mutex_};
   return failure_;
+}
+
+std::optional<ProjectionRunner::Stall> ProjectionRunner::stalled() const {
+  std::lock_guard lock{mutex_};
+  return stalled_;
 }
 
 void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
@@ -80,15 +90,24 @@ void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
     return;
   }
   auto last = batch.back().seq;
-  if (auto committed = kv_.commit(last); !committed) {
-    std::lock_guard lock{mutex_};
-    failure_ = committed.error();
-    advanced_.notify_all();
-    return;
-  }
-  {
-    std::lock_guard lock{mutex_};
-    checkpoint_ = last;
+  // A commit the store refuses (a full disk, an I/O error) is kept and tried again, backing
+  // off, until the store can write: the runner resumes by itself, where it stopped.
+  constexpr std::chrono::milliseconds kFirstWait{50};
+  constexpr std::chrono::milliseconds kLongestWait{2000};
+  auto wait = kFirstWait;
+  for (;;) {
+    auto committed = kv_.commit(last);
+    std::unique_lock lock{mutex_};
+    if (committed) {
+      stalled_.reset();
+      checkpoint_ = last;
+      break;
+    }
+    if (!stalled_) stalled_ = Stall{committed.error(), std::chrono::steady_clock::now(), 0};
+    stalled_->error = committed.error();
+    ++stalled_->retries;
+    if (advanced_.wait_for(lock, wait, [&] { return stopping_; })) return;
+    wait = std::min(wait * 2, kLongestWait);
   }
   advanced_.notify_all();
   if (on_commit_) on_commit_(last);

@@ -56,9 +56,18 @@ class ProjectionRunner {
   ~ProjectionRunner();
 
   std::uint64_t checkpoint() const { return checkpoint_.load(); }
+  // Why the last commit was refused and since when, while the runner tries it again (a full
+  // disk); nothing while commits go through.
+  struct Stall {
+    Error error;
+    std::chrono::steady_clock::time_point since;
+    std::uint64_t retries = 0;
+  };
+  std::optional<Stall> stalled() const;
   // Waits until everything up to `seq` is folded, so that a read follows the writes before
   // it; false when `timeout` passed first or the projection failed.
   bool wait_for(std::uint64_t seq, std::chrono::milliseconds timeout) const;
+  // A fault no retry mends (an event that does not decode): the runner has stopped.
   std::optional<Error> failure() const;
   // The committed state, for queries.
   StoredView view() const { return StoredView{store_, projection_->consumer()}; }
@@ -77,6 +86,8 @@ class ProjectionRunner {
   mutable std::mutex mutex_;
   mutable std::condition_variable advanced_;
   std::optional<Error> failure_;
+  std::optional<Stall> stalled_;
+  bool stopping_ = false;  // guarded by mutex_: ends a retry's wait
   std::function<void(std::uint64_t)> on_commit_;
   std::unique_ptr<storage::Subscription> subscription_;
 };

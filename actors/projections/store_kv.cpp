@@ -31,8 +31,16 @@ Status StoreKv::commit(std::uint64_t checkpoint) {
       changes.deletes.push_back(key);
     }
   }
-  pending_.clear();
-  return store_.commit_projection(consumer_, checkpoint, changes);
+  auto committed = store_.commit_projection(consumer_, checkpoint, changes);
+  if (committed) {
+    pending_.clear();
+    return committed;
+  }
+  // Kept for the next try: the values go back where they were taken from (the deletes are
+  // still there).
+  for (auto& [key, value] : changes.puts)
+    pending_.insert_or_assign(std::move(key), std::move(value));
+  return committed;
 }
 
 }  // namespace dialer::projections

@@ -1,6 +1,7 @@
 #include "http/connections/connection.hpp"
 
 #include <arpa/inet.h>
+#include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -68,8 +69,9 @@ Connection::Connection(int fd, SSL* tls, ConnectionGate::Ticket ticket)
 
 Connection::~Connection() {
   if (tls_) {
-    SSL_shutdown(tls_);
+    SSL_shutdown(tls_);  // fails for a session whose handshake never ended: nothing to say
     SSL_free(tls_);
+    ERR_clear_error();
   }
   ::shutdown(fd_, SHUT_RDWR);
   ::close(fd_);
@@ -81,6 +83,9 @@ long Connection::receive(char* into, std::size_t size) {
     if (got > 0) return got;
     auto error = SSL_get_error(tls_, got);
     if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return kWouldBlock;
+    // A failed handshake or record leaves its reasons on this thread's queue: cleared, so
+    // that the next connection served here does not read them as its own.
+    ERR_clear_error();
     return error == SSL_ERROR_ZERO_RETURN ? 0 : kFailed;
   }
   for (;;) {

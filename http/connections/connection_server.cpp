@@ -198,25 +198,13 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
   }
   SSL* session = nullptr;
   if (tls_) {
+    // The handshake happens in the parker, as the client's bytes come, like a request's
+    // head: a slow or silent TLS client holds no thread, and is closed once idle too long.
     session = SSL_new(tls_);
     SSL_set_fd(session, sock);
+    SSL_set_accept_state(session);
   }
   auto connection = std::make_shared<Connection>(sock, session, std::move(ticket));
-  if (session) {
-    auto until = steady_clock::now() + rules_.tls_handshake_deadline;
-    for (;;) {
-      auto accepted = SSL_accept(session);
-      if (accepted == 1) break;
-      auto error = SSL_get_error(session, accepted);
-      bool waited = error == SSL_ERROR_WANT_READ    ? connection->wait_readable(until)
-                    : error == SSL_ERROR_WANT_WRITE ? connection->wait_writable(until)
-                                                    : false;
-      if (!waited) {
-        ERR_clear_error();
-        return true;  // the connection closes with its last owner
-      }
-    }
-  }
   parker_->park(std::move(connection));
   return true;
 }

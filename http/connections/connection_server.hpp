@@ -6,7 +6,8 @@
 // pool of small-stack threads then screens the head (its size, its method, its
 // Content-Length) and lets httplib route and answer it, reading the body before the same
 // deadline as the head. HTTPS is done here too, with OpenSSL, so its connections follow
-// the same rules.
+// the same rules: the handshake is read in the parker like a head, and a client silent
+// through it is closed at the keep-alive bound, without a thread.
 
 #include <httplib.h>
 #include <openssl/ssl.h>
@@ -31,7 +32,6 @@ struct ConnectionRules {
   std::chrono::milliseconds request_deadline{10'000};  // a whole request: head and body
   std::chrono::milliseconds keep_alive_idle{5'000};
   std::chrono::milliseconds write_timeout{10'000};
-  std::chrono::milliseconds tls_handshake_deadline{5'000};
   std::size_t max_head_bytes = 64 << 10;
   std::size_t max_target_bytes = 8 << 10;
   std::size_t max_segment_bytes = 1 << 10;  // one segment of the path, between slashes

@@ -35,9 +35,9 @@ http::ChunkedBody::State decode(std::string_view wire, std::size_t piece, std::s
 const http::RouteTable& routes() {
   static const http::RouteTable table = [] {
     http::RouteTable t;
-    for (const auto* pattern : {"/api/dialer/start/:userId", "/api/dialer/queue/items/:id",
-                                "/api/dialer/queue/:userId", "/api/dialer/calls/:id/disposition",
-                                "/", "/console/:file"})
+    for (const auto* pattern :
+         {"/api/dialer/start/:userId", "/api/dialer/queue/items/:id", "/api/dialer/queue/:userId",
+          "/api/dialer/calls/:id/disposition", "/", "/console/:file"})
       t.add("GET", pattern);
     return t;
   }();

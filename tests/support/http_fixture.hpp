@@ -128,7 +128,13 @@ class ServerFixture {
     auto started = http::Node::start(std::move(options), notices);
     REQUIRE(started.ok());
     node = std::move(started).value();
-    client = std::make_unique<httplib::Client>("127.0.0.1", node->port());
+    if (node->tls()) {
+      client =
+          std::make_unique<httplib::Client>("https://127.0.0.1:" + std::to_string(node->port()));
+      client->enable_server_certificate_verification(false);
+    } else {
+      client = std::make_unique<httplib::Client>("127.0.0.1", node->port());
+    }
     client->set_tcp_nodelay(true);
     client->set_read_timeout(std::chrono::seconds(20));
   }

@@ -36,6 +36,7 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
   bool send(std::string_view bytes) {
     while (!bytes.empty()) {
       auto sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
@@ -88,7 +89,7 @@ class RawConnection {
     return blank == std::string::npos ? std::string{} : answer.substr(blank + 4);
   }
 
- private:
+  // Whether `got` holds an answer's head and as much body as its Content-Length says.
   static bool complete(const std::string& got) {
     auto blank = got.find("\r\n\r\n");
     if (blank == std::string::npos) return false;
@@ -98,6 +99,7 @@ class RawConnection {
     return got.size() >= blank + 4 + length;
   }
 
+ private:
   int fd_ = -1;
   bool connected_ = false;
 };

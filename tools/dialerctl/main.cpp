@@ -1,5 +1,5 @@
-// dialerctl: the analysts' command line. Reads a PowerDialer database, live or not, and
-// never creates or changes one.
+// dialerctl: the analysts' and operators' command line. Reads a PowerDialer database, live
+// or not, and never changes one; backs it up and restores it.
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include "actors/projections/projection_runner.hpp"
 #include "actors/projections/report_json.hpp"
 #include "actors/projections/store_kv.hpp"
+#include "tools/dialerctl/backup_commands.hpp"
 #include "tools/dialerctl/commands.hpp"
 
 using namespace dialer;
@@ -25,6 +26,9 @@ struct Options {
   std::string until_time;
   bool history = false;
   std::string agent, client, status, from, to;
+  std::string backup_to, backup_from, server, key, restore_to;
+  std::size_t keep = 7;
+  std::optional<std::uint32_t> backup_id;
 };
 
 // A replay up to a point before anything was recorded folds nothing: say so.
@@ -126,11 +130,44 @@ int run(int argc, char** argv) {
   stats_cmd->add_option("--format", o.format, "table (default) or json")
       ->check(CLI::IsMember({"json", "table"}));
 
+  auto* backup_cmd = app.add_subcommand(
+      "backup", "back up a database no process holds (--db, --to), or a running server (--server)");
+  backup_cmd->add_option("--to", o.backup_to, "the backup folder");
+  backup_cmd->add_option("--keep", o.keep, "backups kept, the oldest dropped first (7)")
+      ->check(CLI::Range(1, 1000));
+  backup_cmd->add_option("--server", o.server,
+                         "a running dialerd, http://127.0.0.1:8080: it backs up into its "
+                         "DIALER_BACKUP_DIR");
+  backup_cmd->add_option("--key", o.key, "the server's API key (env DIALER_API_KEY)");
+  auto* backups_cmd = app.add_subcommand("backups", "list the backups in a folder");
+  backups_cmd->add_option("--from", o.backup_from, "the backup folder")->required();
+  auto* restore_cmd =
+      app.add_subcommand("restore", "restore a backup into a new database folder, then verify it");
+  restore_cmd->add_option("--from", o.backup_from, "the backup folder")->required();
+  restore_cmd->add_option("--to", o.restore_to, "the new database folder")->required();
+  restore_cmd->add_option("--id", o.backup_id, "the backup (default: the newest)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     auto code = app.exit(error);
     return code == 0 ? ok : usage;
+  }
+  if (backup_cmd->parsed() || backups_cmd->parsed() || restore_cmd->parsed()) {
+    auto out = Output::to("");
+    if (!out) return fail(unwritable, out.error().message);
+    if (backups_cmd->parsed()) return list_backups(o.backup_from, *out);
+    if (restore_cmd->parsed()) return restore(o.backup_from, o.backup_id, o.restore_to, *out);
+    if (!o.server.empty()) {
+      if (o.key.empty()) {
+        if (const char* env = std::getenv("DIALER_API_KEY")) o.key = env;
+      }
+      return backup_server(o.server, o.key, *out);
+    }
+    if (o.db.empty() || o.backup_to.empty()) {
+      return fail(usage, "backup needs --db and --to, or --server");
+    }
+    return backup_database(o.db, o.backup_to, o.keep, *out);
   }
   if (o.db.empty()) return fail(usage, "--db PATH is required (or set DIALER_DB)");
 

@@ -58,9 +58,8 @@ Result<BackupInfo> EventStore::backup(const std::string& dir, std::size_t keep) 
   rocksdb::CreateBackupOptions options;
   options.flush_before_backup = true;
   rocksdb::BackupID id = 0;
-  auto created = engine->CreateNewBackupWithMetadata(options, database_->db.get(),
-                                                     std::string{kLastSeqTag} + std::to_string(last),
-                                                     &id);
+  auto created = engine->CreateNewBackupWithMetadata(
+      options, database_->db.get(), std::string{kLastSeqTag} + std::to_string(last), &id);
   if (!created.ok()) return backup_error("the backup failed", created);
   if (keep > 0) {
     if (auto purged = engine->PurgeOldBackups(static_cast<std::uint32_t>(keep)); !purged.ok())

@@ -19,7 +19,7 @@ struct BackupInfo {
   std::int64_t created_at_s = 0;  // Unix seconds
   std::uint64_t size_bytes = 0;   // every file it names, shared ones included
   std::uint32_t files = 0;
-  std::uint64_t last_seq = 0;     // the log's last event when it began: every one up to it is in
+  std::uint64_t last_seq = 0;  // the log's last event when it began: every one up to it is in
 };
 
 // The backups in `dir`, oldest first; an empty list when it holds none.

@@ -71,7 +71,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::string& path, Op
     auto why = database.error().message;
     database = Database::open(path, OpenMode::read_only, {}, options.env);
     if (!database) return database.error();
-    (*database)->health->failed(why + "; started read-only: restart once space is freed", true,
+    (*database)->health->failed(why + "; started read-only until space is freed", true,
                                 system_clock_ms());
     started_read_only = true;
   }
@@ -83,6 +83,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::string& path, Op
   store->database_ = std::move(database).value();
   store->signal_ = std::make_shared<CommitSignal>();
   store->signal_->committed = tail->seq;
+  store->started_read_only_ = started_read_only;
   if (options.mode == OpenMode::read_write && !started_read_only) {
     auto clock = options.clock_ms ? std::move(options.clock_ms) : system_clock_ms;
     store->writer_ = std::make_unique<GroupCommitWriter>(*store->database_, *store->signal_,

@@ -179,6 +179,8 @@ class EventStore {
   Status catch_up();
 
   OpenMode mode() const { return database_->mode; }
+  // Whether it was asked to write but had to open read-only (a full disk at start).
+  bool started_read_only() const { return started_read_only_; }
 
  private:
   EventStore() = default;
@@ -188,6 +190,7 @@ class EventStore {
   std::unique_ptr<Database> database_;
   std::shared_ptr<CommitSignal> signal_;
   std::unique_ptr<GroupCommitWriter> writer_;
+  bool started_read_only_ = false;
 };
 
 class Subscription {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <thread>
 
+#include "http/node_supervisor.hpp"
 #include "support/http_fixture.hpp"
 #include "support/quota_fs.hpp"
 #include "support/raw_client.hpp"
@@ -259,10 +260,65 @@ TEST_CASE("attack: a full disk refuses writes with 503, serves reads, and resume
   disk.fs->set_free(512 << 20);
   REQUIRE(eventually([&] { return f.send("GET", "/readyz").status == 200; }, 60s));
   check_responsive(f.node->port(), french(2));
+  // The views resumed with the store: what is queued now is listed at once.
+  CHECK(f.send("GET", "/api/dialer/queue").body["totalCount"] == 1);
+  for (const auto& view : f.send("GET", "/readyz").body["projections"]) {
+    CHECK(view["state"] == "following");
+  }
   for (auto seq : acknowledged) {
     auto stored = f.node->store().read_log(seq, 1);
     REQUIRE(stored.ok());
     REQUIRE(stored->size() == 1);
     CHECK(stored->front().type == "webhook.received");
   }
+}
+
+TEST_CASE("attack: a start on a full disk writes again once there is room and no one restarts it") {
+  dialer::testing::TempDir dir;
+  dialer::testing::QuotaDisk disk{256 << 10};
+  auto options = ServerFixture::fast_options();
+  options.db_path = dir.sub("db");
+  options.store_env = disk.env.get();
+  std::uint64_t acknowledged = 0;
+  {
+    dialer::storage::OpenOptions store_options;
+    store_options.env = disk.env.get();
+    auto store = dialer::storage::EventStore::open(options.db_path, store_options);
+    REQUIRE(store.ok());
+    for (int i = 0; i < 100'000; ++i) {
+      auto appended = (*store)->append(
+          {"agent-1",
+           dialer::storage::ExpectedVersion::any(),
+           {dialer::storage::NewEvent::from(dialer::events::AgentPaused{std::string(200, 'x')})},
+           {}});
+      if (!appended) break;
+      acknowledged = appended->last_seq;
+    }
+    REQUIRE((*store)->write_problem());
+  }  // closed while full: the write-ahead log holds what was acknowledged
+  disk.fs->set_free(0);
+
+  std::ostringstream notices;
+  auto supervisor = dialer::http::NodeSupervisor::start(options, notices);
+  REQUIRE(supervisor.ok());
+  auto port = (*supervisor)->node().port();
+  REQUIRE((*supervisor)->node().store().started_read_only());
+  httplib::Client client{"127.0.0.1", port};
+  json body{{"phoneNumbers", {french(1)}}};
+  auto refused = client.Post("/api/dialer/queue", body.dump(), "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 503);
+  CHECK_FALSE((*supervisor)->resume_if_room());  // still full: nothing changes
+
+  disk.fs->set_free(256 << 20);
+  REQUIRE((*supervisor)->resume_if_room());
+  CHECK(notices.str().find("resume writing") != std::string::npos);
+  CHECK((*supervisor)->node().port() == port);
+  CHECK_FALSE((*supervisor)->node().store().started_read_only());
+  auto written = client.Post("/api/dialer/queue", body.dump(), "application/json");
+  REQUIRE(written);
+  CHECK(written->status == 200);
+  CHECK((*supervisor)->node().store().last_seq() > acknowledged);
+  CHECK((*supervisor)->node().store().verify().ok);
+  (*supervisor)->stop();
 }

@@ -122,8 +122,8 @@ TEST_CASE("tls attack: silent clients and half-done handshakes hold no thread") 
     // Half say nothing; half start a ClientHello's record and stop.
     if (i % 2 == 1) REQUIRE(held.back().send(std::string{"\x16\x03\x01\x02", 4}));
   }
-  REQUIRE(eventually(
-      [&] { return f.node->connections().parked >= static_cast<std::size_t>(kHeld); }));
+  REQUIRE(
+      eventually([&] { return f.node->connections().parked >= static_cast<std::size_t>(kHeld); }));
   CHECK(f.node->connections().busy <= 2);
   auto [status, took] = health(f.node->port());
   CHECK(status == 200);
@@ -134,7 +134,8 @@ TEST_CASE("tls attack: silent clients and half-done handshakes hold no thread") 
   CHECK(eventually([&] { return f.node->connections().open <= 2; }, 10s));
 }
 
-TEST_CASE("tls attack: slowloris heads inside TLS hold no thread and are cut off at their deadline") {
+TEST_CASE(
+    "tls attack: slowloris heads inside TLS hold no thread and are cut off at their deadline") {
   allow_many_files();
   TlsServer server{5s, 3s};
   auto& f = *server.fixture;

@@ -13,6 +13,7 @@
 
 #include "http/node.hpp"
 #include "http/node_config.hpp"
+#include "http/node_supervisor.hpp"
 #include "tools/shutdown_signals.hpp"
 
 namespace {
@@ -89,18 +90,24 @@ int main(int argc, char** argv) {
   // The connections, the store's files and the simulator's sockets, with room to spare.
   allow_open_files(options->server.connections.max_connections * 2 + 1'024);
 
-  auto node = dialer::http::Node::start(std::move(*options), std::cout);
-  if (!node) {
-    std::cerr << "dialerd: " << node.error().message << "\n";
+  auto supervisor = dialer::http::NodeSupervisor::start(std::move(*options), std::cout);
+  if (!supervisor) {
+    std::cerr << "dialerd: " << supervisor.error().message << "\n";
     return 1;
   }
-  std::cout << "dialerd: ready; open " << (*node)->console_url()
+  std::cout << "dialerd: ready; open " << (*supervisor)->node().console_url()
             << " for the console; SIGINT or SIGTERM stops" << std::endl;
 
-  auto received = shutdown.wait();
+  // Waits for a signal; meanwhile, a store that started read-only on a full disk is opened
+  // for writing again once there is room.
+  int received = 0;
+  while ((received = shutdown.wait_for(std::chrono::seconds(2))) == 0) {
+    (*supervisor)->resume_if_room();
+    if (!(*supervisor)->running()) return 1;
+  }
   std::cout << "dialerd: signal " << received
             << ", finishing the requests in flight and closing the store" << std::endl;
-  (*node)->stop();
+  (*supervisor)->stop();
   std::cout << "dialerd: stopped" << std::endl;
   return 0;
 }

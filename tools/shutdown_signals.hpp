@@ -6,6 +6,8 @@
 
 #include <signal.h>
 
+#include <chrono>
+
 namespace dialer::tools {
 
 class ShutdownSignals {
@@ -24,6 +26,13 @@ class ShutdownSignals {
     int received = 0;
     sigwait(&signals_, &received);
     return received;
+  }
+  // The same for at most `timeout`: 0 when neither came.
+  int wait_for(std::chrono::milliseconds timeout) {
+    timespec limit{static_cast<time_t>(timeout.count() / 1000),
+                   static_cast<long>(timeout.count() % 1000) * 1'000'000};
+    int received = sigtimedwait(&signals_, nullptr, &limit);
+    return received > 0 ? received : 0;
   }
 
  private:

@@ -13,8 +13,7 @@ namespace dialer::http {
 
 class NodeSupervisor {
  public:
-  static Result<std::unique_ptr<NodeSupervisor>> start(NodeOptions options,
-                                                       std::ostream& notices);
+  static Result<std::unique_ptr<NodeSupervisor>> start(NodeOptions options, std::ostream& notices);
   Node& node() { return *node_; }
   // False once a start again failed (the port taken meanwhile): the process should end.
   bool running() const { return node_ != nullptr; }

@@ -3,18 +3,18 @@
 // a full disk. Through each, /healthz and a queue add answer within a second, and nothing
 // acknowledged is lost.
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <thread>
 
 #include "http/node_supervisor.hpp"
+#include "support/file_limit.hpp"
 #include "support/http_fixture.hpp"
 #include "support/quota_fs.hpp"
 #include "support/raw_client.hpp"
 
 namespace {
 
+using dialer::testing::allow_many_files;
 using dialer::testing::eventually;
 using dialer::testing::kSampleToken;
 using dialer::testing::RawConnection;
@@ -24,13 +24,6 @@ using namespace std::chrono_literals;
 
 // More than the 256 threads that every held connection used to take one of.
 constexpr int kHeld = 300;
-
-void allow_many_files() {
-  rlimit limit{};
-  getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
-}
 
 // How long a fresh client takes to get /healthz and to queue one client.
 struct Responsiveness {

@@ -5,6 +5,9 @@
 
 #include "events/secrets.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "events/codec.hpp"
 #include "support/http_fixture.hpp"
 #include "support/raw_client.hpp"
@@ -54,8 +57,27 @@ std::string feed_of(int port, const std::string& bearer, const std::string& type
 
 }  // namespace
 
+// What dialerctl prints of the database, as an analyst would run it beside the server.
+std::string dialerctl_output(const std::string& db, const std::string& arguments) {
+  dialer::testing::TempDir scratch;
+  auto out = scratch.sub("out");
+  auto status = std::system(
+      (std::string{DIALERCTL_PATH} + " --db " + db + " " + arguments + " >" + out + " 2>&1")
+          .c_str());
+  REQUIRE(status == 0);
+  std::ifstream in{out};
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 TEST_CASE("secrets: a key and a token set through the API are logged as digests and work") {
-  ServerFixture f;
+  auto options = ServerFixture::fast_options();
+  dialer::testing::TempDir logs;
+  auto* access_log = std::fopen(logs.sub("access.log").c_str(), "w");
+  REQUIRE(access_log);
+  options.server.access_log = access_log;
+  ServerFixture f{options};
   auto set = f.send("POST", "/api/dialer/config",
                     json{{"settings",
                           {{"security.apiKeys", json::array({kKey, "second-key-0d1e"})},
@@ -100,7 +122,13 @@ TEST_CASE("secrets: a key and a token set through the API are logged as digests 
            {"the feed", feed_of(f.node->port(), kKey, "webhook.received", 2)},
            {"the metrics", f.send("GET", "/metrics").text},
            {"the history", f.send("GET", "/api/dialer/history").text},
-           {"the config", f.send("GET", "/api/dialer/config").text}}) {
+           {"the config", f.send("GET", "/api/dialer/config").text},
+           {"dialerctl events", dialerctl_output(f.dir.sub("db"), "events")},
+           {"dialerctl export events", dialerctl_output(f.dir.sub("db"), "export events")},
+           {"dialerctl export history", dialerctl_output(f.dir.sub("db"), "export history")},
+           {"the server's notices", f.notices.str()},
+           {"the access log",
+            (std::fflush(access_log), dialer::testing::read_text(logs.sub("access.log")))}}) {
     INFO(what);
     CHECK(text.find(sample_token) == std::string::npos);
     CHECK(text.find(kToken) == std::string::npos);
@@ -108,7 +136,10 @@ TEST_CASE("secrets: a key and a token set through the API are logged as digests 
   }
 
   // After a restart, from the log.
-  f.restart();
+  auto restarted = options;
+  restarted.server.access_log = nullptr;
+  f.restart(restarted);
+  std::fclose(access_log);
   f.bearer = kKey;
   CHECK(f.send("GET", "/api/dialer/agents").status == 200);
   auto config = f.send("GET", "/api/dialer/config?category=security");

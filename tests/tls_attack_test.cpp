@@ -5,27 +5,21 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <poll.h>
-#include <sys/resource.h>
 
+#include "support/file_limit.hpp"
 #include "support/http_fixture.hpp"
 #include "support/raw_client.hpp"
 #include "support/self_signed.hpp"
 
 namespace {
 
+using dialer::testing::allow_many_files;
 using dialer::testing::eventually;
 using dialer::testing::RawConnection;
 using dialer::testing::ServerFixture;
 using namespace std::chrono_literals;
 
 constexpr int kHeld = 200;
-
-void allow_many_files() {
-  rlimit limit{};
-  getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
-}
 
 // An HTTPS server on a throwaway certificate.
 struct TlsServer {

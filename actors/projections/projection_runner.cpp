@@ -1,5 +1,7 @@
 #include "actors/projections/projection_runner.hpp"
 
+#include <cstdio>
+
 #include "actors/projections/queue_view.hpp"
 #include "actors/projections/reporting.hpp"
 
@@ -99,11 +101,20 @@ void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
     auto committed = kv_.commit(last);
     std::unique_lock lock{mutex_};
     if (committed) {
+      if (stalled_) {
+        std::fprintf(stderr, "dialerd: the %s view writes again, after %llu retries\n",
+                     projection_->consumer(), static_cast<unsigned long long>(stalled_->retries));
+      }
       stalled_.reset();
       checkpoint_ = last;
       break;
     }
-    if (!stalled_) stalled_ = Stall{committed.error(), std::chrono::steady_clock::now(), 0};
+    if (!stalled_) {
+      // Said once, to the server's log: /readyz and /metrics say it to everyone after.
+      std::fprintf(stderr, "dialerd: the %s view's writes are refused (%s): it retries\n",
+                   projection_->consumer(), committed.error().message.c_str());
+      stalled_ = Stall{committed.error(), std::chrono::steady_clock::now(), 0};
+    }
     stalled_->error = committed.error();
     ++stalled_->retries;
     if (advanced_.wait_for(lock, wait, [&] { return stopping_; })) return;

@@ -97,9 +97,17 @@ void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
   constexpr std::chrono::milliseconds kFirstWait{50};
   constexpr std::chrono::milliseconds kLongestWait{2000};
   auto wait = kFirstWait;
+  // A batch that changed nothing the view shows leaves it current whether or not its
+  // checkpoint is written: a refused write of that alone is not waited for (the next commit
+  // writes a later checkpoint, and a restart folds the batch again, to the same nothing).
+  bool changed = kv_.has_changes();
   for (;;) {
     auto committed = kv_.commit(last);
     std::unique_lock lock{mutex_};
+    if (!committed && !changed && !stalled_) {
+      checkpoint_ = last;
+      break;
+    }
     if (committed) {
       if (stalled_) {
         std::fprintf(stderr, "dialerd: the %s view writes again, after %llu retries\n",

@@ -26,6 +26,8 @@ class StoreKv final : public KvWriter {
   void erase(std::string key) override { pending_.insert_or_assign(std::move(key), std::nullopt); }
 
   Status commit(std::uint64_t checkpoint);
+  // Whether this batch changed anything (a batch of webhook deliveries, mostly, does not).
+  bool has_changes() const { return !pending_.empty(); }
 
  private:
   storage::EventStore& store_;

@@ -9,39 +9,12 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "events/binary.hpp"
+
 namespace dialer::events {
 namespace {
 
 constexpr std::string_view kScheme = "sha256$";
-
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char byte : bytes) {
-    out.push_back(kDigits[byte >> 4]);
-    out.push_back(kDigits[byte & 0x0f]);
-  }
-  return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-bool from_hex(std::string_view text, std::string& out) {
-  if (text.size() % 2 != 0) return false;
-  out.clear();
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    auto high = hex_value(text[i]);
-    auto low = hex_value(text[i + 1]);
-    if (high < 0 || low < 0) return false;
-    out.push_back(static_cast<char>(high * 16 + low));
-  }
-  return true;
-}
 
 std::array<unsigned char, 32> sha256(std::string_view salt, std::string_view secret) {
   std::array<unsigned char, 32> out{};
@@ -60,8 +33,12 @@ bool parse(std::string_view stored, std::string& salt, std::string& digest) {
   stored.remove_prefix(kScheme.size());
   auto dollar = stored.find('$');
   if (dollar == std::string_view::npos) return false;
-  return from_hex(stored.substr(0, dollar), salt) && from_hex(stored.substr(dollar + 1), digest) &&
-         digest.size() == 32;
+  auto salt_bytes = from_hex(stored.substr(0, dollar));
+  auto digest_bytes = from_hex(stored.substr(dollar + 1));
+  if (!salt_bytes || !digest_bytes || digest_bytes->size() != 32) return false;
+  salt = std::move(*salt_bytes);
+  digest = std::move(*digest_bytes);
+  return true;
 }
 
 }  // namespace
@@ -78,8 +55,8 @@ bool is_sent_secret(std::string_view key) {
 
 std::string secret_digest(std::string_view secret, std::string_view salt) {
   auto digest = sha256(salt, secret);
-  return std::string{kScheme} + hex(salt) + "$" +
-         hex({reinterpret_cast<const char*>(digest.data()), digest.size()});
+  return std::string{kScheme} + to_hex(salt) + "$" +
+         to_hex({reinterpret_cast<const char*>(digest.data()), digest.size()});
 }
 
 bool is_secret_digest(std::string_view text) {

@@ -21,4 +21,18 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 Result<nlohmann::json> parse_bounded_json(std::string_view text, std::string_view what = "body",
                                           std::size_t max_depth = kMaxJsonDepth);
 
+// A document, and its text without one of its top-level members (a secret cut from a body
+// before the body is kept): the bytes as they came, less the member and its comma.
+struct DocumentWithout {
+  nlohmann::json document;  // whole, the member included
+  std::string text;         // without the member; the text itself when it has none
+};
+
+// As parse_bounded_json, in the same single pass. A member written so that it cannot be cut
+// from the bytes (its key escaped, its value not a string, the key twice) is cut from the
+// document instead, which is written out again.
+Result<DocumentWithout> parse_bounded_json_without(std::string_view text, std::string_view key,
+                                                   std::string_view what = "body",
+                                                   std::size_t max_depth = kMaxJsonDepth);
+
 }  // namespace dialer

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 
 #include "events/binary.hpp"
+#include "events/bounded_json.hpp"
 
 namespace dialer::events {
 namespace {
@@ -78,10 +78,9 @@ std::string new_salt() {
 }
 
 std::string without_webhook_token(std::string_view body) {
-  auto parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_object() || !parsed.contains("token")) return std::string{body};
-  parsed.erase("token");
-  return parsed.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Bodies stored before tokens were cut were taken nested at most twice the usual bound.
+  auto parsed = parse_bounded_json_without(body, kWebhookTokenKey, "body", 2 * kMaxJsonDepth);
+  return parsed ? std::move(parsed->text) : std::string{body};
 }
 
 }  // namespace dialer::events

@@ -34,6 +34,7 @@ std::string new_salt();
 // An Aircall webhook body as the log keeps it: without its `token` (which would let anyone
 // who reads the log forge deliveries). A body that is not a JSON object is kept as it is:
 // only bodies that parsed are ever stored.
+inline constexpr std::string_view kWebhookTokenKey = "token";
 std::string without_webhook_token(std::string_view body);
 
 }  // namespace dialer::events

@@ -60,6 +60,7 @@ rocksdb::Options make_options(OpenMode mode) {
   if (mode == OpenMode::secondary) options.max_open_files = -1;
   // One thread writes; concurrent memtable inserts would only disable the hint below.
   options.allow_concurrent_memtable_write = false;
+  options.max_write_buffer_number = 4;
   return options;
 }
 

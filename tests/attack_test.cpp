@@ -105,6 +105,28 @@ TEST_CASE("attack: hundreds of idle keep-alive connections wait without a thread
   CHECK(RawConnection::status_of(held[7].receive(2s)) == 200);
 }
 
+TEST_CASE("attack: a keep-alive connection that trickles its next request gives its worker back") {
+  // A worker keeps a connection whose next request follows at once: a head sent in part
+  // right after an answer must go to the parker all the same, or each holds a thread.
+  allow_many_files();
+  auto options = ServerFixture::fast_options();
+  options.server.connections.request_deadline = 3s;
+  ServerFixture f{options};
+  std::vector<RawConnection> held;
+  for (int i = 0; i < kHeld; ++i) {
+    held.emplace_back(f.node->port());
+    REQUIRE(held.back().send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\n"));
+    REQUIRE(RawConnection::status_of(held.back().receive(2s)) == 200);
+  }
+  CHECK(
+      eventually([&] { return f.node->connections().parked >= static_cast<std::size_t>(kHeld); }));
+  CHECK(f.node->connections().busy < 10);
+  check_responsive(f.node->port(), french(1));
+  auto answer = held.front().receive(5s);
+  CHECK(RawConnection::status_of(answer) == 408);
+  CHECK(eventually([&] { return f.node->connections().open <= 2; }, 10s));
+}
+
 TEST_CASE("attack: hundreds of live feeds leave the API answering") {
   allow_many_files();
   ServerFixture f;

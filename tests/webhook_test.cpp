@@ -43,7 +43,7 @@ TEST_CASE("webhook: every event the dialer subscribes to is one it acts on") {
                             {"started_at", 1},
                             {"user", {{"id", 2}}}}
                      : json{{"id", 2}};
-    dialer::http::WebhookDelivery delivery{name, call ? "call" : "user", 1, "t", data};
+    dialer::http::WebhookDelivery delivery{name, call ? "call" : "user", 1, "t", data, {}};
     CHECK((dialer::http::telephony_event_of(delivery).has_value() ||
            dialer::http::call_notes_of(delivery).has_value()));
   }

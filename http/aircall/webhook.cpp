@@ -7,6 +7,7 @@
 
 #include "actors/rules/phone.hpp"
 #include "events/binary.hpp"
+#include "events/secrets.hpp"
 #include "http/aircall/json.hpp"
 
 namespace dialer::http {
@@ -110,12 +111,13 @@ Error invalid(std::string message, std::string field) {
 }  // namespace
 
 Result<WebhookDelivery> parse_webhook(std::string_view body) {
-  auto document = parse_bounded_json(body);
+  // One pass: the document, and the body without its token, cut from the bytes as they came.
+  auto document = parse_bounded_json_without(body, events::kWebhookTokenKey);
   if (!document) {
     return document.error().field == "body" ? invalid("the body is not valid JSON", "body")
                                             : document.error();
   }
-  auto& parsed = *document;
+  auto& parsed = document->document;
   if (!parsed.is_object()) return invalid("the body must be a JSON object", "body");
   WebhookDelivery delivery;
   delivery.event = text_or_empty(parsed, "event");
@@ -124,6 +126,7 @@ Result<WebhookDelivery> parse_webhook(std::string_view body) {
   delivery.sent_at_seconds = integer_or(parsed, "timestamp");
   delivery.token = text_or_empty(parsed, "token");
   if (auto data = parsed.find("data"); data != parsed.end()) delivery.data = std::move(*data);
+  delivery.kept_body = std::move(document->text);
   return delivery;
 }
 

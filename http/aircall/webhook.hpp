@@ -22,6 +22,7 @@ struct WebhookDelivery {
   std::int64_t sent_at_seconds = 0;
   std::string token;
   nlohmann::json data;
+  std::string kept_body;  // the body as the log keeps it: without its token
 };
 
 // The body's envelope; malformed JSON or a body that is not an Aircall envelope is an

@@ -6,11 +6,11 @@
 
 namespace dialer::http {
 
-storage::AppendRequest stored_delivery(const WebhookDelivery& delivery, std::string body) {
+storage::AppendRequest stored_delivery(const WebhookDelivery& delivery, std::string_view body) {
   // The key is of the bytes as they came; the log keeps them without the token.
   auto key = webhook_idempotency_key(body);
   events::WebhookReceived received{delivery.event, delivery.resource, delivery.sent_at_seconds,
-                                   events::without_webhook_token(body)};
+                                   delivery.kept_body};
   return storage::AppendRequest{kWebhookStream,
                                 storage::ExpectedVersion::any(),
                                 {storage::NewEvent::from(events::Event{std::move(received)})},

@@ -16,8 +16,9 @@ namespace dialer::http {
 
 inline constexpr const char* kWebhookStream = "webhooks";
 
-// The append that keeps a delivery: `body` as received, with what its envelope says.
-storage::AppendRequest stored_delivery(const WebhookDelivery& delivery, std::string body);
+// The append that keeps a delivery, keyed by `body` as received (its token cut before it is
+// kept), with what its envelope says.
+storage::AppendRequest stored_delivery(const WebhookDelivery& delivery, std::string_view body);
 
 // The telephony news among the deliveries stored from `from_seq` on, in their order.
 Result<std::vector<actors::TelephonyEvent>> stored_telephony_since(const storage::EventStore& store,

@@ -418,11 +418,33 @@ void ConnectionServer::serve(std::shared_ptr<Connection> connection) {
       req.body = std::move(connection->body);
     });
     if (!served || closed || last || stopping_) return;
-    if (connection->head_end() == std::string::npos) break;
-    // A pipelined request whose head is here already: served on this thread.
-    connection->request_started = steady_clock::now();
+    auto next = await_next(*connection);
+    if (next == Next::closed) return;
+    if (next == Next::quiet) break;
   }
   parker_->park(std::move(connection));
+}
+
+ConnectionServer::Next ConnectionServer::await_next(Connection& connection) {
+  // A pipelined request whose head is here already is served on this thread.
+  if (connection.head_end() != std::string::npos) {
+    connection.request_started = steady_clock::now();
+    return Next::ready;
+  }
+  // Bytes in part (a head being trickled, a TLS record) go to the parker, which reads heads
+  // without holding a thread.
+  if (!connection.buffer.empty() || connection.tls_pending()) return Next::quiet;
+  if (!connection.wait_readable(steady_clock::now() + rules_.hold_while_busy)) return Next::quiet;
+  connection.request_started = steady_clock::now();
+  char chunk[8192];
+  while (connection.buffer.size() <= rules_.max_head_bytes) {
+    auto got = connection.receive(chunk, sizeof chunk);
+    if (got == Connection::kWouldBlock) break;
+    if (got <= 0) return Next::closed;
+    connection.buffer.append(chunk, static_cast<std::size_t>(got));
+    if (connection.head_end() != std::string::npos) return Next::ready;
+  }
+  return Next::quiet;
 }
 
 }  // namespace dialer::http

@@ -5,9 +5,10 @@
 // waits in the parker, which reads each request's head without a thread; a worker from a
 // pool of small-stack threads then screens the head (its size, its method, its
 // Content-Length) and lets httplib route and answer it, reading the body before the same
-// deadline as the head. HTTPS is done here too, with OpenSSL, so its connections follow
-// the same rules: the handshake is read in the parker like a head, and a client silent
-// through it is closed at the keep-alive bound, without a thread.
+// deadline as the head. A worker keeps a connection whose next request follows at once,
+// and parks it when it goes quiet or sends a head only in part. HTTPS is done here too, with
+// OpenSSL, so its connections follow the same rules: the handshake is read in the parker like a
+// head, and a client silent through it is closed at the keep-alive bound, without a thread.
 
 #include <httplib.h>
 #include <openssl/ssl.h>
@@ -31,6 +32,10 @@ struct ConnectionRules {
   std::size_t max_per_address = 1024;                  // open at once from one client address
   std::chrono::milliseconds request_deadline{10'000};  // a whole request: head and body
   std::chrono::milliseconds keep_alive_idle{5'000};
+  // How long a worker that has answered waits for the connection's next request before it
+  // parks it: a busy keep-alive connection keeps its thread, as with a thread per
+  // connection, and only one that goes quiet pays the hand-off to the parker and back.
+  std::chrono::milliseconds hold_while_busy{100};
   std::chrono::milliseconds write_timeout{10'000};
   std::size_t max_head_bytes = 64 << 10;
   std::size_t max_target_bytes = 8 << 10;
@@ -68,6 +73,9 @@ class ConnectionServer final : public httplib::Server {
   explicit ConnectionServer(ConnectionRules rules);
   bool process_and_close_socket(socket_t sock) override;
   void serve(std::shared_ptr<Connection> connection);
+  enum class Next { ready, quiet, closed };
+  // After an answer: waits up to `hold_while_busy` for the next request's head, whole.
+  Next await_next(Connection& connection);
   // The head's own faults, answered at once, then the body, read whole into
   // `connection.body`: false when the connection is done.
   bool screen(Connection& connection);

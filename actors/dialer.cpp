@@ -339,12 +339,7 @@ std::vector<std::optional<dispatch::WaitInfo>> Dialer::waiting_for(
 }
 
 std::optional<dispatch::DueCallback> Dialer::next_callback(const std::string& agent_id) {
-  std::optional<dispatch::DueCallback> answer;
-  caf::scoped_actor self{*services_.system};
-  self->request(services_.dispatcher, options_.answer_timeout, callback_atom::value, agent_id)
-      .receive([&](std::optional<dispatch::DueCallback>& next) { answer = std::move(next); },
-               [](caf::error&) {});
-  return answer;
+  return services_.callbacks.find(agent_id);
 }
 
 std::map<std::string, std::size_t> Dialer::queue_waiting_for() {

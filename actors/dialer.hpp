@@ -132,7 +132,7 @@ class Dialer {
   DispatcherStats dispatcher_stats();
   // How many pending items the dispatcher holds, by the word of why they wait.
   std::map<std::string, std::size_t> queue_waiting_for();
-  // The agent's next callback pinned to them, if any.
+  // The agent's next callback pinned to them, if any, as the dispatcher last published it.
   std::optional<dispatch::DueCallback> next_callback(const std::string& agent_id);
   // Why each pending item waits, in their order; nothing for one the dispatcher does not hold.
   std::vector<std::optional<dispatch::WaitInfo>> waiting_for(

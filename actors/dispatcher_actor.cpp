@@ -51,6 +51,12 @@ void watch_for_dry(Self* self, Services* services, std::int64_t now) {
   st.dry = dry;
 }
 
+void publish_callbacks(Self* self, Services* services) {
+  auto& index = self->state.index;
+  for (const auto& agent_id : index.take_callback_changes())
+    services->callbacks.publish(agent_id, index.next_callback(agent_id));
+}
+
 void match(Self* self, Services* services) {
   auto& st = self->state;
   auto now = services->clock->now_ms();
@@ -72,6 +78,7 @@ void match(Self* self, Services* services) {
     record(services, events::DispatcherCallbackDue{due.item_id, due.agent_id, due.due_ms});
   }
   watch_for_dry(self, services, now);
+  publish_callbacks(self, services);
   arm(self, now);
 }
 
@@ -100,7 +107,10 @@ caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed se
         self->state.index.item_pending(std::move(item));
         match(self, services);
       },
-      [self](item_gone_atom, const std::string& item_id) { self->state.index.item_gone(item_id); },
+      [self, services](item_gone_atom, const std::string& item_id) {
+        self->state.index.item_gone(item_id);
+        publish_callbacks(self, services);
+      },
       [self](attempts_atom, const std::string& phone, std::vector<std::int64_t>& times) {
         self->state.index.learn_attempts(phone, std::move(times));
       },
@@ -125,9 +135,6 @@ caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed se
       // A walk over every item held: asked only by the reads that show it.
       [self, services](waiting_atom) -> std::map<std::string, std::size_t> {
         return self->state.index.waiting_for(services->clock->now_ms());
-      },
-      [self](callback_atom, const std::string& agent_id) {
-        return self->state.index.next_callback(agent_id);
       },
       [self, services](why_atom, const std::vector<std::string>& item_ids) -> WaitReport {
         auto now = services->clock->now_ms();

@@ -48,7 +48,6 @@ using check_atom = caf::atom_constant<caf::atom("livecheck")>;
 using hang_up_atom = caf::atom_constant<caf::atom("hangup")>;
 using go_atom = caf::atom_constant<caf::atom("go")>;
 using why_atom = caf::atom_constant<caf::atom("why")>;
-using callback_atom = caf::atom_constant<caf::atom("callback")>;
 using waiting_atom = caf::atom_constant<caf::atom("waiting")>;
 using attempts_atom = caf::atom_constant<caf::atom("attempts")>;
 
@@ -99,7 +98,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::TelephonyEvent)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::CallPlan)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::DispatcherStats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::WaitReport)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<dialer::dispatch::DueCallback>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<std::string>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::dispatch::FreeAgent)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::dispatch::PendingItem)

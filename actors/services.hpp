@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "actors/agent_board.hpp"
+#include "actors/callback_board.hpp"
 #include "actors/domain/clock.hpp"
 #include "actors/domain/config.hpp"
 #include "actors/telephony.hpp"
@@ -40,6 +41,8 @@ struct Services {
   std::chrono::milliseconds reserve_ahead{50};
   // Agents' states as their actors last published them, for reads.
   AgentBoard agents;
+  // Agents' next callbacks as the dispatcher last published them, for reads.
+  CallbackBoard callbacks;
   // Observability: told, inside the agent's actor, the moment an agent's change that frees
   // it for a call is durable, and from when (its wrap-up's end) it may take one.
   std::function<void(const std::string& agent_id, std::int64_t free_at_ms)> on_agent_free;

@@ -1,10 +1,10 @@
 // The bounded reader's cut: a top-level member taken out of the bytes as they came, in the
 // same pass that reads the document, and out of the document when the bytes will not allow it.
 
+#include "events/bounded_json.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include "events/bounded_json.hpp"
 
 using dialer::parse_bounded_json_without;
 using nlohmann::json;

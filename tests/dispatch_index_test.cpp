@@ -405,6 +405,11 @@ TEST_CASE("dispatch: a pinned callback is its agent's next, and its coming due i
   REQUIRE(index.next_callback("a"));
   CHECK(index.next_callback("a")->item_id == "cb2");
   CHECK_FALSE(index.next_callback("b"));
+  // The agents whose next callback may have moved, once each, for the board reads go to.
+  CHECK(index.take_callback_changes() == std::vector<std::string>{"a"});
+  CHECK(index.take_callback_changes().empty());
+  index.item_pending(item("plain", 10, kNoon, ""));
+  CHECK(index.take_callback_changes().empty());
 
   CHECK(index.take_matches(kNoon + 10 * kMinute).empty());  // agent "a" is away
   auto due = index.take_due_callbacks();
@@ -418,6 +423,8 @@ TEST_CASE("dispatch: a pinned callback is its agent's next, and its coming due i
   index.agent_free(agent("b"));
   CHECK(items_of(index.take_matches(kNoon + 25 * kMinute)) == std::vector<std::string>{"cb2"});
   CHECK(index.next_callback("a")->item_id == "cb");
+  CHECK(index.take_callback_changes() == std::vector<std::string>{"a"});
   index.item_gone("cb");
   CHECK_FALSE(index.next_callback("a"));
+  CHECK(index.take_callback_changes() == std::vector<std::string>{"a"});
 }

@@ -128,8 +128,12 @@ TEST_CASE("dispositions: the agent decides, the wrap-up ends, and a callback rin
                  json{{"aircallUserId", "736641"}, {"numberId", 404821}})
               .status == 200);
 
-  // Alice's status shows the callback coming.
-  auto coming = f.send("GET", "/api/dialer/status/alice").body["nextCallback"];
+  // Alice's status shows the callback coming, as the dispatcher last published it.
+  json coming;
+  REQUIRE(eventually([&] {
+    coming = f.send("GET", "/api/dialer/status/alice").body["nextCallback"];
+    return !coming.is_null();
+  }));
   CHECK(coming["queueItemId"] == callback_item);
   CHECK(coming["at"] == "2026-12-01T07:00:00.000Z");
   CHECK(f.send("GET", "/api/dialer/status/bob").body["nextCallback"].is_null());

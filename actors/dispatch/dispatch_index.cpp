@@ -118,12 +118,14 @@ bool DispatchIndex::has_free_agent(std::string_view agent_id) const {
 void DispatchIndex::note_callback(const ItemSlot& slot) {
   if (!slot.item.callback || slot.item.pinned_agent.empty()) return;
   callbacks_by_agent_[slot.item.pinned_agent].emplace(slot.item.due_ms, slot.item.item_id);
+  callback_changes_.insert(slot.item.pinned_agent);
 }
 
 void DispatchIndex::forget_callback(const ItemSlot& slot) {
   if (!slot.item.callback || slot.item.pinned_agent.empty()) return;
   auto found = callbacks_by_agent_.find(slot.item.pinned_agent);
   if (found == callbacks_by_agent_.end()) return;
+  callback_changes_.insert(slot.item.pinned_agent);
   found->second.erase({slot.item.due_ms, slot.item.item_id});
   if (found->second.empty()) callbacks_by_agent_.erase(found);
 }
@@ -133,6 +135,12 @@ std::optional<DueCallback> DispatchIndex::next_callback(std::string_view agent_i
   if (found == callbacks_by_agent_.end() || found->second.empty()) return std::nullopt;
   const auto& [due, item_id] = *found->second.begin();
   return DueCallback{item_id, std::string{agent_id}, due};
+}
+
+std::vector<std::string> DispatchIndex::take_callback_changes() {
+  std::vector<std::string> changed{callback_changes_.begin(), callback_changes_.end()};
+  callback_changes_.clear();
+  return changed;
 }
 
 std::vector<DueCallback> DispatchIndex::take_due_callbacks() {

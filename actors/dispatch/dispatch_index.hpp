@@ -118,6 +118,8 @@ class DispatchIndex {
   std::vector<DueCallback> take_due_callbacks();
   // The agent's next callback pinned to them (the earliest due), if any.
   std::optional<DueCallback> next_callback(std::string_view agent_id) const;
+  // The agents whose callbacks were added, moved or taken since the last call.
+  std::vector<std::string> take_callback_changes();
   // When something may next become possible, if anything waits on time.
   std::optional<std::int64_t> next_wake() const;
 
@@ -202,6 +204,7 @@ class DispatchIndex {
   // Pinned callbacks by agent: (due, item), earliest first.
   std::unordered_map<std::string, std::set<std::pair<std::int64_t, std::string>>>
       callbacks_by_agent_;
+  std::set<std::string> callback_changes_;
   std::uint64_t next_order_ = 0;
   std::uint64_t matches_ = 0;
   std::optional<std::int64_t> budget_wake_;

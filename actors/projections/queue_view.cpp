@@ -113,6 +113,8 @@ QueuePage query_queue(const KvReader& kv, const QueueQuery& q) {
   auto status = q.status.empty() ? kAll : std::string_view{q.status};
   QueuePage page;
   if (auto count = kv.get(key({"qc", owner, status}))) page.total = std::stoull(*count);
+  // A page of none is the count alone: no iterator to open.
+  if (q.page.limit == 0 && q.page.skip == 0) return page;
   auto prefix = key({"ql", owner, status, ""});
   // A cursor is the last key of the previous page: the scan starts just after it.
   auto start = q.page.cursor.empty() ? prefix : q.page.cursor + '\0';

@@ -43,7 +43,7 @@ void FeedHub::take(const std::vector<storage::Envelope>& batch) {
   made.reserve(batch.size());
   for (const auto& envelope : batch) {
     made.push_back(
-        {envelope.seq, envelope.stream, std::make_shared<const std::string>(frame_of(envelope))});
+        {envelope.seq, envelope.stream, std::make_shared<const storage::Envelope>(envelope), {}});
   }
   {
     std::unique_lock lock{window_mutex_};
@@ -72,8 +72,15 @@ bool FeedHub::next(std::uint64_t& after, const std::string& prefix, std::chrono:
   auto from =
       std::lower_bound(window_.begin(), window_.end(), after + 1,
                        [](const Frame& frame, std::uint64_t seq) { return frame.seq < seq; });
+  std::lock_guard framing{framing_mutex_};
   for (auto it = from; it != window_.end() && frames.size() < most; ++it) {
-    if (it->stream.starts_with(prefix)) frames.push_back(it->text);
+    if (it->stream.starts_with(prefix)) {
+      if (!it->text) {
+        it->text = std::make_shared<const std::string>(frame_of(*it->envelope));
+        it->envelope.reset();
+      }
+      frames.push_back(it->text);
+    }
     after = it->seq;
   }
   return true;

@@ -1,8 +1,9 @@
 #pragma once
 
-// One subscription to the log for every live feed (GET /api/dialer/events): each event is
-// made into its Server-Sent Events frame once and kept in a window of the latest ones, which
-// every feed reads at its own pace. A feed that resumes from further back than the window,
+// One subscription to the log for every live feed (GET /api/dialer/events): the latest
+// events are kept in a window, which every feed reads at its own pace; each is made into its
+// Server-Sent Events frame once, by the first feed that sends it, so that a server with no
+// feed open frames nothing. A feed that resumes from further back than the window,
 // or falls behind it, reads that stretch from the store, a bounded slice at a time: no feed
 // costs a thread of the store's or unbounded memory, however many there are.
 
@@ -45,6 +46,8 @@ class FeedHub {
   struct Frame {
     std::uint64_t seq;
     std::string stream;
+    // Until a feed frames it (under framing_mutex_): then the text alone is kept.
+    std::shared_ptr<const storage::Envelope> envelope;
     SharedFrame text;
   };
   void take(const std::vector<storage::Envelope>& batch);
@@ -57,6 +60,7 @@ class FeedHub {
   // looks at last_seq_ alone, without the lock.
   std::shared_mutex window_mutex_;
   std::deque<Frame> window_;
+  std::mutex framing_mutex_;                // a frame's envelope and text, as feeds read them
   std::atomic<std::uint64_t> last_seq_{0};  // of the newest event the hub has seen
   std::mutex stop_mutex_;
   std::condition_variable stopped_;  // what a quiet feed waits on, for at most its `wait`

@@ -278,9 +278,8 @@ TEST_CASE("attack: a full disk refuses writes with 503, serves reads, and resume
   check_responsive(f.node->port(), french(2));
   // The views resumed with the store: what is queued now is listed at once.
   CHECK(f.send("GET", "/api/dialer/queue").body["totalCount"] == 1);
-  for (const auto& view : f.send("GET", "/readyz").body["projections"]) {
-    CHECK(view["state"] == "following");
-  }
+  auto readiness = f.send("GET", "/readyz").body;  // kept: a loop over a temporary's member dangles
+  for (const auto& view : readiness["projections"]) CHECK(view["state"] == "following");
   for (auto seq : acknowledged) {
     auto stored = f.node->store().read_log(seq, 1);
     REQUIRE(stored.ok());

@@ -62,19 +62,32 @@ std::string french(int i) {
   return "+336" + digits.substr(digits.size() - 8);
 }
 
+// A server whose requests must arrive whole within 3 s, so that cut-offs come soon.
+dialer::http::NodeOptions short_deadline_options() {
+  auto options = ServerFixture::fast_options();
+  options.server.connections.request_deadline = 3s;
+  return options;
+}
+
+// `count` connections, each having sent `opening`; when `answer` is set, each has had it.
+std::vector<RawConnection> hold(int port, const std::string& opening, int answer = 0,
+                                int count = kHeld) {
+  std::vector<RawConnection> held;
+  for (int i = 0; i < count; ++i) {
+    held.emplace_back(port);
+    REQUIRE(held.back().connected());
+    REQUIRE(held.back().send(opening));
+    if (answer != 0) REQUIRE(RawConnection::status_of(held.back().receive(2s)) == answer);
+  }
+  return held;
+}
+
 }  // namespace
 
 TEST_CASE("attack: slowloris connections hold no thread and are cut off at their deadline") {
   allow_many_files();
-  auto options = ServerFixture::fast_options();
-  options.server.connections.request_deadline = 3s;
-  ServerFixture f{options};
-  std::vector<RawConnection> held;
-  for (int i = 0; i < kHeld; ++i) {
-    held.emplace_back(f.node->port());
-    REQUIRE(held.back().connected());
-    REQUIRE(held.back().send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
-  }
+  ServerFixture f{short_deadline_options()};
+  auto held = hold(f.node->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n");
   for (int line = 0; line < 2; ++line) {
     for (auto& connection : held) connection.send("X-Slow: " + std::to_string(line) + "\r\n");
     check_responsive(f.node->port(), french(line));
@@ -90,12 +103,7 @@ TEST_CASE("attack: slowloris connections hold no thread and are cut off at their
 TEST_CASE("attack: hundreds of idle keep-alive connections wait without a thread each") {
   allow_many_files();
   ServerFixture f;
-  std::vector<RawConnection> held;
-  for (int i = 0; i < kHeld; ++i) {
-    held.emplace_back(f.node->port());
-    REQUIRE(held.back().send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
-    REQUIRE(RawConnection::status_of(held.back().receive(2s)) == 200);
-  }
+  auto held = hold(f.node->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 200);
   // Each waits for its next request: parked, not on a worker.
   CHECK(
       eventually([&] { return f.node->connections().parked >= static_cast<std::size_t>(kHeld); }));
@@ -109,15 +117,9 @@ TEST_CASE("attack: a keep-alive connection that trickles its next request gives 
   // A worker keeps a connection whose next request follows at once: a head sent in part
   // right after an answer must go to the parker all the same, or each holds a thread.
   allow_many_files();
-  auto options = ServerFixture::fast_options();
-  options.server.connections.request_deadline = 3s;
-  ServerFixture f{options};
-  std::vector<RawConnection> held;
-  for (int i = 0; i < kHeld; ++i) {
-    held.emplace_back(f.node->port());
-    REQUIRE(held.back().send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\n"));
-    REQUIRE(RawConnection::status_of(held.back().receive(2s)) == 200);
-  }
+  ServerFixture f{short_deadline_options()};
+  auto held = hold(f.node->port(),
+                   "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\n", 200);
   CHECK(
       eventually([&] { return f.node->connections().parked >= static_cast<std::size_t>(kHeld); }));
   CHECK(f.node->connections().busy < 10);
@@ -151,12 +153,7 @@ TEST_CASE("attack: past the bound per address, connections are answered 503 at o
   options.server.connections.max_per_address = 20;
   ServerFixture f{options};
   f.client.reset();  // the fixture's own client would count too
-  std::vector<RawConnection> held;
-  for (int i = 0; i < 20; ++i) {
-    held.emplace_back(f.node->port());
-    REQUIRE(held.back().send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
-    REQUIRE(RawConnection::status_of(held.back().receive(2s)) == 200);
-  }
+  auto held = hold(f.node->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 200, 20);
   RawConnection over{f.node->port()};
   auto started = std::chrono::steady_clock::now();
   REQUIRE(over.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));

@@ -3,6 +3,7 @@
 // again whenever the server cuts one off), against the same server holding none, in one run.
 // dialerd runs as a child process in mock mode on loopback.
 //   build/tools/bench-connections [--held 1000] [--seconds 10] [--clients 8]
+//                                 [--kinds idle,feed,slowloris]
 // Last line: bench-connections held=… api_p99_ms=… api_ratio=… rss_mib=… errors=…
 
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -44,7 +46,10 @@ class Holder {
  public:
   enum class Kind { idle, feed, slowloris };
 
-  Holder(int port, std::size_t each) : port_(port), each_(each) { epoll_ = epoll_create1(0); }
+  Holder(int port, std::size_t each, std::vector<Kind> kinds)
+      : port_(port), each_(each), kinds_(std::move(kinds)) {
+    epoll_ = epoll_create1(0);
+  }
   ~Holder() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
@@ -54,7 +59,7 @@ class Holder {
 
   void start() {
     for (std::size_t i = 0; i < each_; ++i) {
-      for (auto kind : {Kind::idle, Kind::feed, Kind::slowloris}) open_one(kind);
+      for (auto kind : kinds_) open_one(kind);
     }
     thread_ = std::thread{[this] { run(); }};
   }
@@ -64,6 +69,7 @@ class Holder {
   std::uint64_t idle_dropped() const { return idle_dropped_; }
   std::uint64_t slowloris_cut() const { return slowloris_cut_; }
   std::uint64_t connect_failures() const { return connect_failures_; }
+  std::uint64_t feed_bytes() const { return feed_bytes_; }
 
  private:
   struct Held {
@@ -122,7 +128,10 @@ class Holder {
     char sink[16384];
     for (;;) {
       auto got = recv(fd, sink, sizeof sink, 0);
-      if (got > 0) continue;
+      if (got > 0) {
+        if (held_[fd].kind == Kind::feed) feed_bytes_ += static_cast<std::uint64_t>(got);
+        continue;
+      }
       if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
       break;  // closed
     }
@@ -146,6 +155,7 @@ class Holder {
 
   int port_;
   std::size_t each_;
+  std::vector<Kind> kinds_;
   int epoll_ = -1;
   std::unordered_map<int, Held> held_;
   std::atomic<std::size_t> held_count_{0};
@@ -153,6 +163,7 @@ class Holder {
   std::atomic<std::uint64_t> idle_dropped_{0};
   std::atomic<std::uint64_t> slowloris_cut_{0};
   std::atomic<std::uint64_t> connect_failures_{0};
+  std::atomic<std::uint64_t> feed_bytes_{0};
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
@@ -165,7 +176,15 @@ int main(int argc, char** argv) {
   int clients = 8;
   std::string parent = std::filesystem::temp_directory_path().string();
   CLI::App app{"bench-connections: the API under held connections, against none"};
+  std::vector<Holder::Kind> kinds{Holder::Kind::idle, Holder::Kind::feed, Holder::Kind::slowloris};
   app.add_option("--held", held, "connections of each kind held (idle, feed, slowloris)");
+  // One kind at a time shows what each costs the API.
+  app.add_option("--kinds", kinds, "the kinds held")
+      ->delimiter(',')
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, Holder::Kind>{{"idle", Holder::Kind::idle},
+                                              {"feed", Holder::Kind::feed},
+                                              {"slowloris", Holder::Kind::slowloris}}));
   app.add_option("--seconds", seconds, "seconds per measured run");
   app.add_option("--clients", clients, "API clients, each with one keep-alive connection");
   app.add_option("--dir", parent, "where the temporary database goes");
@@ -176,7 +195,7 @@ int main(int argc, char** argv) {
   auto dir = dialer::bench::make_temp_dir(parent, "bench-connections");
   Child dialerd;
   try {
-    dialerd = dialer::bench::start_dialerd(dir / "db", held * 3 + 1'000);
+    dialerd = dialer::bench::start_dialerd(dir / "db", held * kinds.size() + 1'000);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
@@ -202,33 +221,42 @@ int main(int argc, char** argv) {
   std::size_t holding = 0;
   std::uint64_t feeds_dropped = 0, idle_dropped = 0, cut = 0, refused = 0;
   double rss = 0;
+  double feed_mib_per_s = 0;  // what the feeds together received while the API was measured
   {
-    Holder holder{dialerd.port, held};
+    Holder holder{dialerd.port, held, kinds};
     holder.start();
     std::this_thread::sleep_for(2s);  // let the feeds and the parked connections settle
     holding = holder.held();
+    auto feed_bytes_before = holder.feed_bytes();
     loaded = measure_api(dialerd.port, clients, std::chrono::seconds(seconds), next_number);
     rss = rss_mib_of(dialerd.pid);
     feeds_dropped = holder.feeds_dropped();
     idle_dropped = holder.idle_dropped();
     cut = holder.slowloris_cut();
     refused = holder.connect_failures();
+    feed_mib_per_s = static_cast<double>(holder.feed_bytes() - feed_bytes_before) / (1 << 20) /
+                     static_cast<double>(seconds);
   }
+  auto held_of = [&](Holder::Kind kind) {
+    return std::count(kinds.begin(), kinds.end(), kind) ? held : std::size_t{0};
+  };
   std::printf(
       "holding %zu (%zu idle, %zu feeds, %zu slowloris): %.0f requests/s, p50 %.2f ms, p99 %.2f "
       "ms, errors %llu; feeds dropped %llu, idle dropped %llu, slowloris cut at their deadline "
-      "%llu, connects failed %llu\n",
-      holding, held, held, held, loaded.per_s, loaded.p50_ms, loaded.p99_ms,
+      "%llu, connects failed %llu; the feeds received %.0f MiB/s\n",
+      holding, held_of(Holder::Kind::idle), held_of(Holder::Kind::feed),
+      held_of(Holder::Kind::slowloris), loaded.per_s, loaded.p50_ms, loaded.p99_ms,
       static_cast<unsigned long long>(loaded.errors),
       static_cast<unsigned long long>(feeds_dropped), static_cast<unsigned long long>(idle_dropped),
-      static_cast<unsigned long long>(cut), static_cast<unsigned long long>(refused));
+      static_cast<unsigned long long>(cut), static_cast<unsigned long long>(refused),
+      feed_mib_per_s);
   dialer::bench::stop_dialerd(dialerd);
   std::filesystem::remove_all(dir);
 
   auto errors = baseline.errors + loaded.errors + feeds_dropped + idle_dropped + refused;
   std::printf(
       "bench-connections held=%zu api_p99_ms=%.2f api_ratio=%.2f rss_mib=%.0f errors=%llu\n",
-      held * 3, loaded.p99_ms, baseline.per_s > 0 ? loaded.per_s / baseline.per_s : 0.0, rss,
-      static_cast<unsigned long long>(errors));
+      held * kinds.size(), loaded.p99_ms, baseline.per_s > 0 ? loaded.per_s / baseline.per_s : 0.0,
+      rss, static_cast<unsigned long long>(errors));
   return 0;
 }

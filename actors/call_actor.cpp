@@ -1,5 +1,6 @@
 #include "actors/call_actor.hpp"
 
+#include "actors/asking.hpp"
 #include "actors/domain/settlement.hpp"
 #include "actors/registry.hpp"
 #include "actors/rules/phone.hpp"
@@ -12,19 +13,12 @@ using domain::CallPhase;
 
 constexpr std::int64_t kLookupSlackMs = 60'000;
 
-// Sends a command to an aggregate actor and hands its answer to `then`; tries once more
-// with a fresh actor if the first was passivating.
+// Sends a command to an aggregate actor and hands its answer to `then` (actors/asking.hpp).
 template <class Traits, class Then>
 void ask(Self* self, Services* services, const std::string& id, typename Traits::Command command,
-         Then then, int tries = 2) {
-  auto target = services->registry->get(Traits::kind, id);
-  self->request(target, caf::infinite, command_atom::value, command)
-      .then([then](Reply<typename Traits::State>& reply) mutable { then(std::move(reply.result)); },
-            [self, services, id, command, then, tries](caf::error& error) mutable {
-              if (tries > 1) return ask<Traits>(self, services, id, command, then, tries - 1);
-              then(Result<typename Traits::State>{
-                  Error{ErrorCode::unavailable, self->system().render(error)}});
-            });
+         Then then) {
+  ask_from<Traits>(self, *services->registry, Question<Traits>{id, std::move(command)},
+                   std::move(then));
 }
 
 void done(Self* self, Services* services) {

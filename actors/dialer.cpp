@@ -161,35 +161,22 @@ Dialer::~Dialer() {
   services_.system->await_all_actors_done();
 }
 
-template <class Traits>
-Result<typename Traits::State> Dialer::ask(Kind kind, const std::string& id,
-                                           std::optional<typename Traits::Command> command) {
-  using State = typename Traits::State;
-  // A passivating actor may be gone by the time the request lands: ask its successor once.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    caf::scoped_actor self{*services_.system};
-    std::optional<Result<State>> answer;
-    auto target = registry_.get(kind, id);
-    auto on_reply = [&](Reply<State>& reply) { answer = std::move(reply.result); };
-    auto on_error = [&](caf::error&) {};
-    if (command) {
-      self->request(target, options_.answer_timeout, command_atom::value, *command)
-          .receive(on_reply, on_error);
-    } else {
-      self->request(target, options_.answer_timeout, get_atom::value).receive(on_reply, on_error);
-    }
-    if (answer) return std::move(*answer);
-  }
-  return Error{ErrorCode::unavailable, std::string{Traits::name} + " " + id + " did not answer"};
+template <class Answer, class... Ts>
+std::optional<Answer> Dialer::ask_dispatcher(Ts&&... question) {
+  caf::scoped_actor self{*services_.system};
+  std::optional<Answer> answer;
+  self->request(services_.dispatcher, options_.answer_timeout, std::forward<Ts>(question)...)
+      .receive([&](Answer& given) { answer = std::move(given); }, [](caf::error&) {});
+  return answer;
 }
 
 Result<domain::AgentState> Dialer::agent(const std::string& user_id,
                                          domain::agent::Command command) {
-  return ask<AgentTraits>(Kind::agent, user_id, std::move(command));
+  return ask<AgentTraits>(user_id, std::move(command));
 }
 Result<domain::AgentState> Dialer::agent(const std::string& user_id) {
   if (auto published = services_.agents.find(user_id)) return *published;
-  return ask<AgentTraits>(Kind::agent, user_id, std::nullopt);
+  return ask<AgentTraits>(user_id, std::nullopt);
 }
 Result<domain::QueueItemState> Dialer::item(const std::string& item_id,
                                             domain::queue_item::Command command) {
@@ -214,16 +201,16 @@ Result<domain::QueueItemState> Dialer::item(const std::string& item_id,
     if (auto before = item(item_id); before && !domain::holds_number(*before))
       tell_calls_of(before->details.phone_number);
   }
-  auto item = ask<ItemTraits>(Kind::item, item_id, std::move(command));
+  auto item = ask<ItemTraits>(item_id, std::move(command));
   if (item && may_move_number) {
     domain::number::Command follow = domain::number::Release{item_id};
     if (domain::holds_number(*item)) follow = domain::number::Claim{item_id, {}};
-    (void)ask<NumberTraits>(Kind::number, item->details.phone_number, std::move(follow));
+    (void)ask<NumberTraits>(item->details.phone_number, std::move(follow));
   }
   return item;
 }
 Result<domain::QueueItemState> Dialer::item(const std::string& item_id) {
-  return ask<ItemTraits>(Kind::item, item_id, std::nullopt);
+  return ask<ItemTraits>(item_id, std::nullopt);
 }
 
 void Dialer::tell_calls_of(const domain::NumberState& number) {
@@ -234,83 +221,32 @@ void Dialer::tell_calls_of(const domain::NumberState& number) {
 void Dialer::tell_calls_of(const std::string& phone_number) {
   if (auto number = this->number(phone_number)) tell_calls_of(*number);
 }
-template <class Traits>
-std::vector<Result<typename Traits::State>> Dialer::ask_all(
-    Kind kind, std::vector<std::pair<std::string, typename Traits::Command>> commands) {
-  using State = typename Traits::State;
-  std::vector<Result<State>> answers;
-  if (commands.empty()) return answers;
-  caf::scoped_actor self{*services_.system};
-  using Handle = decltype(self->request(caf::actor{}, options_.answer_timeout, command_atom::value,
-                                        commands.front().second));
-  std::vector<Handle> pending;
-  pending.reserve(commands.size());
-  for (auto& [id, command] : commands) {
-    pending.push_back(self->request(registry_.get(kind, id), options_.answer_timeout,
-                                    command_atom::value, std::move(command)));
-  }
-  answers.reserve(commands.size());
-  for (std::size_t i = 0; i < pending.size(); ++i) {
-    std::optional<Result<State>> answer;
-    pending[i].receive([&](Reply<State>& reply) { answer = std::move(reply.result); },
-                       [](caf::error&) {});
-    answers.push_back(answer ? std::move(*answer)
-                             : Result<State>{Error{ErrorCode::unavailable,
-                                                   std::string{Traits::name} + " " +
-                                                       commands[i].first + " did not answer"}});
-  }
-  return answers;
-}
-
-template <class Traits>
-std::vector<Result<typename Traits::State>> Dialer::read_all(Kind kind,
-                                                             const std::vector<std::string>& ids) {
-  using State = typename Traits::State;
-  caf::scoped_actor self{*services_.system};
-  using Handle = decltype(self->request(caf::actor{}, options_.answer_timeout, get_atom::value));
-  std::vector<Handle> pending;
-  pending.reserve(ids.size());
-  for (const auto& id : ids) {
-    pending.push_back(
-        self->request(registry_.get(kind, id), options_.answer_timeout, get_atom::value));
-  }
-  std::vector<Result<State>> answers;
-  answers.reserve(ids.size());
-  for (std::size_t i = 0; i < pending.size(); ++i) {
-    std::optional<Result<State>> answer;
-    pending[i].receive([&](Reply<State>& reply) { answer = std::move(reply.result); },
-                       [](caf::error&) {});
-    answers.push_back(
-        answer ? std::move(*answer)
-               : Result<State>{Error{ErrorCode::unavailable, std::string{Traits::name} + " " +
-                                                                 ids[i] + " did not answer"}});
-  }
-  return answers;
-}
-
 std::vector<Result<domain::QueueItemState>> Dialer::items(
     std::vector<std::pair<std::string, domain::queue_item::Command>> commands) {
-  return ask_all<ItemTraits>(Kind::item, std::move(commands));
+  std::vector<Question<ItemTraits>> questions;
+  questions.reserve(commands.size());
+  for (auto& [id, command] : commands) questions.push_back({std::move(id), std::move(command)});
+  return ask<ItemTraits>(questions);
 }
 
 Result<domain::CallState> Dialer::call(const std::string& call_id) {
-  return ask<CallTraits>(Kind::call, call_id, std::nullopt);
+  return ask<CallTraits>(call_id, std::nullopt);
 }
 Result<domain::ConfigState> Dialer::configure(domain::ChangeSettings change) {
   if (change.salt.empty()) change.salt = events::new_salt();
-  return ask<ConfigTraits>(Kind::config, "config", std::move(change));
+  return ask<ConfigTraits>("config", std::move(change));
 }
 Result<domain::ConfigState> Dialer::config() {
-  return ask<ConfigTraits>(Kind::config, "config", std::nullopt);
+  return ask<ConfigTraits>("config", std::nullopt);
 }
 Result<domain::DoNotCallState> Dialer::do_not_call(domain::do_not_call::Command command) {
-  return ask<DoNotCallTraits>(Kind::do_not_call, "do-not-call", std::move(command));
+  return ask<DoNotCallTraits>("do-not-call", std::move(command));
 }
 Result<domain::DoNotCallState> Dialer::do_not_call() {
-  return ask<DoNotCallTraits>(Kind::do_not_call, "do-not-call", std::nullopt);
+  return ask<DoNotCallTraits>("do-not-call", std::nullopt);
 }
 Result<domain::NumberState> Dialer::number(const std::string& e164) {
-  return ask<NumberTraits>(Kind::number, e164, std::nullopt);
+  return ask<NumberTraits>(e164, std::nullopt);
 }
 
 void Dialer::telephony_event(TelephonyEvent event) {
@@ -330,12 +266,11 @@ void Dialer::tick() {
 
 std::vector<std::optional<dispatch::WaitInfo>> Dialer::waiting_for(
     const std::vector<std::string>& item_ids) {
-  std::vector<std::optional<dispatch::WaitInfo>> answer(item_ids.size());
-  if (item_ids.empty()) return answer;
-  caf::scoped_actor self{*services_.system};
-  self->request(services_.dispatcher, options_.answer_timeout, why_atom::value, item_ids)
-      .receive([&](WaitReport& report) { answer = std::move(report.items); }, [](caf::error&) {});
-  return answer;
+  if (item_ids.empty()) return {};
+  if (auto report = ask_dispatcher<WaitReport>(why_atom::value, item_ids)) {
+    return std::move(report->items);
+  }
+  return std::vector<std::optional<dispatch::WaitInfo>>(item_ids.size());
 }
 
 std::optional<dispatch::DueCallback> Dialer::next_callback(const std::string& agent_id) {
@@ -343,32 +278,12 @@ std::optional<dispatch::DueCallback> Dialer::next_callback(const std::string& ag
 }
 
 std::map<std::string, std::size_t> Dialer::queue_waiting_for() {
-  std::map<std::string, std::size_t> counts;
-  caf::scoped_actor self{*services_.system};
-  self->request(services_.dispatcher, options_.answer_timeout, waiting_atom::value)
-      .receive([&](std::map<std::string, std::size_t>& answer) { counts = std::move(answer); },
-               [](caf::error&) {});
-  return counts;
+  using Counts = std::map<std::string, std::size_t>;
+  return ask_dispatcher<Counts>(waiting_atom::value).value_or(Counts{});
 }
 
 DispatcherStats Dialer::dispatcher_stats() {
-  caf::scoped_actor self{*services_.system};
-  DispatcherStats stats;
-  self->request(services_.dispatcher, options_.answer_timeout, stats_atom::value)
-      .receive([&](DispatcherStats& answer) { stats = answer; }, [](caf::error&) {});
-  return stats;
+  return ask_dispatcher<DispatcherStats>(stats_atom::value).value_or(DispatcherStats{});
 }
-
-// The use cases in dialer_enqueue.cpp and dialer_start.cpp ask these.
-template std::vector<Result<domain::QueueItemState>> Dialer::ask_all<ItemTraits>(
-    Kind, std::vector<std::pair<std::string, domain::queue_item::Command>>);
-template std::vector<Result<domain::NumberState>> Dialer::ask_all<NumberTraits>(
-    Kind, std::vector<std::pair<std::string, domain::number::Command>>);
-
-template std::vector<Result<domain::NumberState>> Dialer::read_all<NumberTraits>(
-    Kind, const std::vector<std::string>&);
-
-template Result<domain::NumberState> Dialer::ask<NumberTraits>(
-    Kind, const std::string&, std::optional<domain::number::Command>);
 
 }  // namespace dialer::actors

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "actors/aggregates.hpp"
+#include "actors/asking.hpp"
 #include "actors/domain/disposition.hpp"
 #include "actors/messages.hpp"
 #include "actors/projections/projection_runner.hpp"
@@ -143,18 +144,19 @@ class Dialer {
  private:
   explicit Dialer(DialerOptions options) : options_(options), registry_(services_) {}
 
+  // One question of an aggregate actor, or many at once (actors/asking.hpp).
   template <class Traits>
-  Result<typename Traits::State> ask(Kind kind, const std::string& id,
-                                     std::optional<typename Traits::Command> command);
-  // Many commands at once, answered in their order; all are in flight together, so their
-  // appends share group commits.
+  Result<typename Traits::State> ask(const std::string& id,
+                                     std::optional<typename Traits::Command> command) {
+    return std::move(ask<Traits>({Question<Traits>{id, std::move(command)}}).front());
+  }
   template <class Traits>
-  std::vector<Result<typename Traits::State>> ask_all(
-      Kind kind, std::vector<std::pair<std::string, typename Traits::Command>> commands);
-  // Many reads at once, answered in their order.
-  template <class Traits>
-  std::vector<Result<typename Traits::State>> read_all(Kind kind,
-                                                       const std::vector<std::string>& ids);
+  std::vector<Result<typename Traits::State>> ask(const std::vector<Question<Traits>>& questions) {
+    return ask_each<Traits>(*services_.system, registry_, options_.answer_timeout, questions);
+  }
+  // The dispatcher's answer to a question of the edge's, if it gave one in time.
+  template <class Answer, class... Ts>
+  std::optional<Answer> ask_dispatcher(Ts&&... question);
 
   // Tells the dispatcher of a number's calls before an item of it may be offered again:
   // after a restart from the live set, it was told only of the numbers then held. Sent from

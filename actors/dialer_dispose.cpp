@@ -36,8 +36,8 @@ Result<Disposed> Dialer::dispose(const std::string& call_id,
         item->details.phone_number, "disposition " + checked->disposition + " of call " + call_id});
     if (!listed) return listed.error();
   } else if (checked->action == DispositionAction::wrong_number) {
-    auto marked = ask<NumberTraits>(Kind::number, item->details.phone_number,
-                                    domain::number::MarkWrong{item_id, call_id});
+    auto marked =
+        ask<NumberTraits>(item->details.phone_number, domain::number::MarkWrong{item_id, call_id});
     if (!marked) return marked.error();
   }
   if (!call->request.agent_id.empty()) {

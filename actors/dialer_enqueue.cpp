@@ -45,10 +45,10 @@ std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueIte
     }
   }
 
-  std::vector<std::pair<std::string, domain::number::Command>> claims;
+  std::vector<Question<NumberTraits>> claims;
   for (auto i : claiming)
-    claims.emplace_back(items[i].phone_number, domain::number::Claim{items[i].item_id, {}});
-  auto claimed = ask_all<NumberTraits>(Kind::number, std::move(claims));
+    claims.push_back({items[i].phone_number, domain::number::Claim{items[i].item_id, {}}});
+  auto claimed = ask<NumberTraits>(claims);
   // A claim a crash left behind (between an item's end and its release, or between a claim
   // and its add) is taken over.
   for (std::size_t c = 0; c < claiming.size(); ++c) {
@@ -58,12 +58,11 @@ std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueIte
     if (!number || number->held_by.empty()) continue;
     auto holder = this->item(number->held_by);
     if (!holder || !domain::claim_is_stale(*number, *holder, services_.clock->now_ms())) continue;
-    auto retaken = ask_all<NumberTraits>(
-        Kind::number, {{item.phone_number, domain::number::Claim{item.item_id, number->held_by}}});
-    claimed[c] = std::move(retaken.front());
+    claimed[c] =
+        ask<NumberTraits>(item.phone_number, domain::number::Claim{item.item_id, number->held_by});
   }
 
-  std::vector<std::pair<std::string, domain::queue_item::Command>> adds;
+  std::vector<Question<ItemTraits>> adds;
   std::vector<std::size_t> adding;
   for (std::size_t c = 0; c < claiming.size(); ++c) {
     auto i = claiming[c];
@@ -73,20 +72,20 @@ std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueIte
     }
     tell_calls_of(*claimed[c]);
     adding.push_back(i);
-    adds.emplace_back(items[i].item_id, domain::queue_item::Add{items[i]});
+    adds.push_back({items[i].item_id, domain::queue_item::Add{items[i]}});
   }
-  auto added = ask_all<ItemTraits>(Kind::item, std::move(adds));
+  auto added = ask<ItemTraits>(adds);
   // Nothing half-done: the number of an item its actor refused is given back, before the
   // caller hears of it (so no write of this call lands after its answer).
-  std::vector<std::pair<std::string, domain::number::Command>> releases;
+  std::vector<Question<NumberTraits>> releases;
   for (std::size_t a = 0; a < adding.size(); ++a) {
     auto i = adding[a];
     if (!added[a]) {
-      releases.emplace_back(items[i].phone_number, domain::number::Release{items[i].item_id});
+      releases.push_back({items[i].phone_number, domain::number::Release{items[i].item_id}});
     }
     answers[i] = std::move(added[a]);
   }
-  if (!releases.empty()) (void)ask_all<NumberTraits>(Kind::number, std::move(releases));
+  if (!releases.empty()) (void)ask<NumberTraits>(releases);
 
   for (auto i : repeats) {
     const auto& first = answers[first_of_number[items[i].phone_number]];
@@ -107,7 +106,7 @@ std::vector<Status> Dialer::may_enqueue(const std::vector<events::QueueItemAdded
   auto blocked = do_not_call();
   if (!blocked) return std::vector<Status>(items.size(), blocked.error());
   std::map<std::string, std::size_t> first_of_number;
-  std::vector<std::string> numbers;
+  std::vector<Question<NumberTraits>> numbers;
   std::vector<std::size_t> asking;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const auto& number = items[i].phone_number;
@@ -117,12 +116,12 @@ std::vector<Status> Dialer::may_enqueue(const std::vector<events::QueueItemAdded
       answers[i] = Error{ErrorCode::invalid_argument, number + " appears twice in this request",
                          "phoneNumber"};
     } else {
-      numbers.push_back(number);
+      numbers.push_back({number, std::nullopt});
       asking.push_back(i);
     }
   }
   // The number's own decision on a claim says whether it is free, in its own words.
-  auto states = read_all<NumberTraits>(Kind::number, numbers);
+  auto states = ask<NumberTraits>(numbers);
   for (std::size_t n = 0; n < asking.size(); ++n) {
     auto i = asking[n];
     if (!states[n]) {

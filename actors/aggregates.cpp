@@ -75,15 +75,11 @@ void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) 
 void ItemTraits::observe(Services& services, AggregateCore<ItemTraits>& core) {
   core.observe(
       [&services](const State& before, const State& after, const std::vector<events::Event>&) {
-        // The number follows the item: taken while it is pending or dialled, given up after.
         // A claim here repeats the one its add made first, or, for an item set pending
         // again by hand, takes the number back if it is free.
         if (domain::holds_number(before) != domain::holds_number(after)) {
-          const auto& item_id = after.details.item_id;
-          domain::number::Command change = domain::number::Release{item_id};
-          if (domain::holds_number(after)) change = domain::number::Claim{item_id, {}};
           caf::anon_send(services.registry->get(Kind::number, after.details.phone_number),
-                         command_atom::value, std::move(change));
+                         command_atom::value, domain::follow_item(after));
         }
         auto was = pending_item_of(before);
         auto now = pending_item_of(after);

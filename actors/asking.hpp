@@ -50,9 +50,9 @@ auto send(Self* self, Actors& actors, const Question<Traits>& question, caf::dur
 // Every question at once (so that their appends share group commits), each answered in its
 // order; waits at most `timeout` for each. `actors` gives the actor of an id (the Registry).
 template <class Traits, class Actors = Registry>
-std::vector<Result<typename Traits::State>> ask_each(caf::actor_system& system, Actors& actors,
-                                                     std::chrono::milliseconds timeout,
-                                                     const std::vector<Question<Traits>>& questions) {
+std::vector<Result<typename Traits::State>> ask_each(
+    caf::actor_system& system, Actors& actors, std::chrono::milliseconds timeout,
+    const std::vector<Question<Traits>>& questions) {
   using State = typename Traits::State;
   std::vector<std::optional<Result<State>>> answers(questions.size());
   std::vector<std::size_t> asking(questions.size());

@@ -195,17 +195,14 @@ Result<domain::QueueItemState> Dialer::item(const std::string& item_id,
                    "assignedTo"};
     }
   }
-  bool may_move_number = !std::holds_alternative<domain::queue_item::Add>(command) &&
-                         !std::holds_alternative<domain::queue_item::Assign>(command);
+  bool may_move_number = domain::may_move_number(command);
   if (domain::may_pend_again(command)) {
     if (auto before = item(item_id); before && !domain::holds_number(*before))
       tell_calls_of(before->details.phone_number);
   }
   auto item = ask<ItemTraits>(item_id, std::move(command));
   if (item && may_move_number) {
-    domain::number::Command follow = domain::number::Release{item_id};
-    if (domain::holds_number(*item)) follow = domain::number::Claim{item_id, {}};
-    (void)ask<NumberTraits>(item->details.phone_number, std::move(follow));
+    (void)ask<NumberTraits>(item->details.phone_number, domain::follow_item(*item));
   }
   return item;
 }

@@ -1,10 +1,10 @@
 // Dialer::enqueue: clients into the queue, under the rules every caller gets (REST, a CSV
 // import, a test): not a number on the do-not-call list, not a number another item holds.
 
-#include <map>
 #include <random>
 
 #include "actors/dialer.hpp"
+#include "actors/domain/batch_screen.hpp"
 
 namespace dialer::actors {
 namespace {
@@ -22,29 +22,26 @@ std::string new_item_id() {
   return id;
 }
 
+std::vector<std::string> numbers_of(const std::vector<events::QueueItemAdded>& items) {
+  std::vector<std::string> numbers;
+  numbers.reserve(items.size());
+  for (const auto& item : items) numbers.push_back(item.phone_number);
+  return numbers;
+}
+
 }  // namespace
 
 std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueItemAdded> items) {
   std::vector<std::optional<Result<QueueItemState>>> answers(items.size());
   auto blocked = do_not_call();
   if (!blocked) return std::vector<Result<QueueItemState>>(items.size(), blocked.error());
-
-  // The first client of each number claims it; later ones in the same call wait for its word.
-  std::map<std::string, std::size_t> first_of_number;
-  std::vector<std::size_t> claiming;
-  std::vector<std::size_t> repeats;
+  auto screen = domain::screen_batch(*blocked, numbers_of(items));
   for (std::size_t i = 0; i < items.size(); ++i) {
-    auto& item = items[i];
-    if (item.item_id.empty()) item.item_id = new_item_id();
-    if (auto allowed = domain::may_queue(*blocked, item.phone_number); !allowed) {
-      answers[i] = allowed.error();
-    } else if (first_of_number.emplace(item.phone_number, i).second) {
-      claiming.push_back(i);
-    } else {
-      repeats.push_back(i);
-    }
+    if (items[i].item_id.empty()) items[i].item_id = new_item_id();
+    if (screen.refused[i]) answers[i] = *screen.refused[i];
   }
 
+  const auto& claiming = screen.first;
   std::vector<Question<NumberTraits>> claims;
   for (auto i : claiming)
     claims.push_back({items[i].phone_number, domain::number::Claim{items[i].item_id, {}}});
@@ -87,13 +84,10 @@ std::vector<Result<QueueItemState>> Dialer::enqueue(std::vector<events::QueueIte
   }
   if (!releases.empty()) (void)ask<NumberTraits>(releases);
 
-  for (auto i : repeats) {
-    const auto& first = answers[first_of_number[items[i].phone_number]];
-    bool held_elsewhere = first && !*first && first->error().code == ErrorCode::conflict;
-    answers[i] = held_elsewhere ? first->error()
-                                : Error{ErrorCode::invalid_argument,
-                                        items[i].phone_number + " appears twice in this request",
-                                        "phoneNumber"};
+  for (auto i : screen.later) {
+    const auto& first = *answers[screen.first_of[i]];
+    answers[i] =
+        domain::later_answer(items[i].phone_number, first ? ok_status() : Status{first.error()});
   }
   std::vector<Result<QueueItemState>> out;
   out.reserve(answers.size());
@@ -105,25 +99,16 @@ std::vector<Status> Dialer::may_enqueue(const std::vector<events::QueueItemAdded
   std::vector<Status> answers(items.size(), ok_status());
   auto blocked = do_not_call();
   if (!blocked) return std::vector<Status>(items.size(), blocked.error());
-  std::map<std::string, std::size_t> first_of_number;
-  std::vector<Question<NumberTraits>> numbers;
-  std::vector<std::size_t> asking;
+  auto screen = domain::screen_batch(*blocked, numbers_of(items));
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const auto& number = items[i].phone_number;
-    if (auto allowed = domain::may_queue(*blocked, number); !allowed) {
-      answers[i] = allowed.error();
-    } else if (!first_of_number.emplace(number, i).second) {
-      answers[i] = Error{ErrorCode::invalid_argument, number + " appears twice in this request",
-                         "phoneNumber"};
-    } else {
-      numbers.push_back({number, std::nullopt});
-      asking.push_back(i);
-    }
+    if (screen.refused[i]) answers[i] = *screen.refused[i];
   }
   // The number's own decision on a claim says whether it is free, in its own words.
+  std::vector<Question<NumberTraits>> numbers;
+  for (auto i : screen.first) numbers.push_back({items[i].phone_number, std::nullopt});
   auto states = ask<NumberTraits>(numbers);
-  for (std::size_t n = 0; n < asking.size(); ++n) {
-    auto i = asking[n];
+  for (std::size_t n = 0; n < screen.first.size(); ++n) {
+    auto i = screen.first[n];
     if (!states[n]) {
       answers[i] = states[n].error();
       continue;
@@ -132,6 +117,9 @@ std::vector<Status> Dialer::may_enqueue(const std::vector<events::QueueItemAdded
         *states[n],
         domain::number::Claim{items[i].item_id.empty() ? "preview" : items[i].item_id, {}});
     if (!claim) answers[i] = claim.error();
+  }
+  for (auto i : screen.later) {
+    answers[i] = domain::later_answer(items[i].phone_number, answers[screen.first_of[i]]);
   }
   return answers;
 }

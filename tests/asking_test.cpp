@@ -1,11 +1,12 @@
 // The one way to ask an aggregate actor (actors/asking.hpp): a request bounced by an actor
 // that passivated is asked again of its successor, once; any other failure is not.
 
+#include "actors/asking.hpp"
+
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "actors/asking.hpp"
 #include "support/dialer_fixture.hpp"
 
 using namespace dialer;
@@ -80,8 +81,7 @@ TEST_CASE("asking: an actor that stays gone is asked twice and then said not to 
   ScriptedActors actors;
   actors.script["+33612345678"] = {stopped_actor(system)};
 
-  auto answers =
-      ask_each<NumberTraits>(system, actors, kTimeout, {{"+33612345678", std::nullopt}});
+  auto answers = ask_each<NumberTraits>(system, actors, kTimeout, {{"+33612345678", std::nullopt}});
 
   REQUIRE(answers.size() == 1);
   REQUIRE_FALSE(answers[0].ok());
@@ -98,8 +98,7 @@ TEST_CASE("asking: a question the actor refuses is not asked again") {
   actors.script["+33612345678"] = {
       system.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; })};
 
-  auto answers =
-      ask_each<NumberTraits>(system, actors, kTimeout, {{"+33612345678", std::nullopt}});
+  auto answers = ask_each<NumberTraits>(system, actors, kTimeout, {{"+33612345678", std::nullopt}});
 
   REQUIRE_FALSE(answers[0].ok());
   CHECK(actors.lookups["+33612345678"] == 1);

@@ -52,6 +52,27 @@ TEST_CASE("number: a claim is stale once its item ended, or never came within th
   CHECK_FALSE(claim_is_stale(fresh(), holder, kT));
 }
 
+TEST_CASE("number: it follows its item, held while pending or dialled and given up after") {
+  QueueItemState item;
+  item.exists = true;
+  item.details.item_id = "q-1";
+  for (auto status : {ItemStatus::pending, ItemStatus::in_progress}) {
+    item.status = status;
+    auto follow = follow_item(item);
+    REQUIRE(std::holds_alternative<number::Claim>(follow));
+    CHECK(std::get<number::Claim>(follow).item_id == "q-1");
+  }
+  for (auto status : {ItemStatus::completed, ItemStatus::failed, ItemStatus::cancelled}) {
+    item.status = status;
+    auto follow = follow_item(item);
+    REQUIRE(std::holds_alternative<number::Release>(follow));
+    CHECK(std::get<number::Release>(follow).item_id == "q-1");
+  }
+  CHECK_FALSE(may_move_number(queue_item::Command{queue_item::Add{}}));
+  CHECK_FALSE(may_move_number(queue_item::Command{queue_item::Assign{}}));
+  CHECK(may_move_number(queue_item::Command{queue_item::Cancel{}}));
+}
+
 TEST_CASE("number: only the holder's release frees it") {
   auto held = accept(fresh(), number::Command{number::Claim{"q-1", {}}});
   CHECK(events_of(held, number::Command{number::Release{"q-2"}}).empty());

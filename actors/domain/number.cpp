@@ -46,6 +46,12 @@ struct NumberDecider {
 
 }  // namespace
 
+number::Command follow_item(const QueueItemState& item) {
+  const auto& item_id = item.details.item_id;
+  if (holds_number(item)) return number::Claim{item_id, {}};
+  return number::Release{item_id};
+}
+
 bool claim_is_stale(const NumberState& number, const QueueItemState& holder, std::int64_t now_ms) {
   if (number.held_by.empty()) return false;
   if (holder.exists) return !holds_number(holder);

@@ -76,6 +76,9 @@ using Command = std::variant<Claim, Release, MarkWrong, RecordAttempt>;
 
 }  // namespace number
 
+// The number follows its item: taken while the item is pending or dialled, given up after.
+number::Command follow_item(const QueueItemState& item);
+
 Result<std::vector<events::Event>> decide(const NumberState& state, const number::Command& command);
 NumberState evolve(NumberState state, const events::Event& event, std::int64_t recorded_at_ms);
 

@@ -366,6 +366,11 @@ bool holds_number(const QueueItemState& s) {
   return s.exists && (s.status == ItemStatus::pending || s.status == ItemStatus::in_progress);
 }
 
+bool may_move_number(const queue_item::Command& command) {
+  return !std::holds_alternative<queue_item::Add>(command) &&
+         !std::holds_alternative<queue_item::Assign>(command);
+}
+
 bool may_pend_again(const queue_item::Command& command) {
   using events::ManualStatus;
   if (const auto* set = std::get_if<queue_item::SetStatus>(&command))

@@ -161,6 +161,9 @@ bool holds_number(const QueueItemState& state);
 // Whether the command may make an item that ended pending again: a status set by hand, a
 // disposition (a callback, a retry) or its withdrawal.
 bool may_pend_again(const queue_item::Command& command);
+// Whether the command may change the item's hold on its number: an add claims it first, and
+// an assignment to a call keeps it.
+bool may_move_number(const queue_item::Command& command);
 // Ready for an agent: pending and due (calling rules are the dispatcher's).
 bool dialable(const QueueItemState& state, std::int64_t now_ms);
 // The API's phase word: scheduled, retry-wait, dialing, or empty when ready or done.

@@ -5,7 +5,7 @@
 namespace dialer {
 namespace {
 
-constexpr NameTable<ErrorCode, 17> kErrorNames{{
+constexpr NameTable<ErrorCode, 10> kErrorNames{{
     {ErrorCode::invalid_argument, "invalid_argument"},
     {ErrorCode::not_found, "not_found"},
     {ErrorCode::conflict, "conflict"},
@@ -16,13 +16,6 @@ constexpr NameTable<ErrorCode, 17> kErrorNames{{
     {ErrorCode::io_error, "io_error"},
     {ErrorCode::unauthenticated, "unauthenticated"},
     {ErrorCode::too_large, "too_large"},
-    {ErrorCode::unsupported_media, "unsupported_media"},
-    {ErrorCode::rate_limited, "rate_limited"},
-    {ErrorCode::request_timeout, "request_timeout"},
-    {ErrorCode::uri_too_long, "uri_too_long"},
-    {ErrorCode::headers_too_large, "headers_too_large"},
-    {ErrorCode::not_implemented, "not_implemented"},
-    {ErrorCode::method_not_allowed, "method_not_allowed"},
 }};
 
 }  // namespace

@@ -15,17 +15,8 @@ enum class ErrorCode {
   unsupported_version,  // a schema version newer than this build knows
   unavailable,          // a dependency is not ready or not reachable
   io_error,             // the storage engine failed
-  // Refusals at the edge, before a request reaches the domain.
-  unauthenticated,    // no credentials, or wrong ones
-  too_large,          // a body over the size limit
-  unsupported_media,  // a body that is not JSON
-  rate_limited,       // too many requests
-  // Refusals of a connection or a request's head, before it is routed.
-  request_timeout,     // the request did not arrive whole before its deadline
-  uri_too_long,        // a request target over the bound
-  headers_too_large,   // a request head over the bound
-  not_implemented,     // a method the server does not know
-  method_not_allowed,  // a method the path does not take
+  unauthenticated,      // no credentials, or wrong ones
+  too_large,            // a body or an answer over its size bound
 };
 
 std::string_view to_string(ErrorCode code);

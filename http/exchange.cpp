@@ -14,57 +14,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kRetryAfterSeconds = "5";
-
 Error invalid(std::string message, std::string field) {
   return Error{ErrorCode::invalid_argument, std::move(message), std::move(field)};
 }
 
 }  // namespace
-
-int status_of(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::invalid_argument:
-    case ErrorCode::corrupt_data:
-    case ErrorCode::unsupported_version:
-      return 400;
-    case ErrorCode::unauthenticated:
-      return 401;
-    case ErrorCode::not_found:
-      return 404;
-    case ErrorCode::conflict:
-      return 409;
-    case ErrorCode::too_large:
-      return 413;
-    case ErrorCode::unsupported_media:
-      return 415;
-    case ErrorCode::refused:
-      return 422;
-    case ErrorCode::rate_limited:
-      return 429;
-    case ErrorCode::request_timeout:
-      return 408;
-    case ErrorCode::uri_too_long:
-      return 414;
-    case ErrorCode::headers_too_large:
-      return 431;
-    case ErrorCode::not_implemented:
-      return 501;
-    case ErrorCode::method_not_allowed:
-      return 405;
-    case ErrorCode::unavailable:
-      return 503;
-    case ErrorCode::io_error:
-      return 500;
-  }
-  return 500;
-}
-
-json error_json(const Error& error) {
-  json detail{{"code", to_string(error.code)}};
-  if (!error.field.empty()) detail["field"] = error.field;
-  return json{{"success", false}, {"message", error.message}, {"error", std::move(detail)}};
-}
 
 void reply(httplib::Response& res, int status, json body) {
   res.status = status;
@@ -77,16 +31,14 @@ void reply_ok(httplib::Response& res, json body, int status) {
 }
 
 void reply_error(httplib::Response& res, const Error& error) {
-  // What is unavailable now may be back soon: a client is told when to try again.
-  if (error.code == ErrorCode::unavailable) res.set_header("Retry-After", kRetryAfterSeconds);
-  reply(res, status_of(error.code), error_json(error));
+  reply_refusal(res, Refusal::of(error));
 }
 
-Status declared_media(const httplib::Request& req) {
+std::optional<Refusal> declared_media(const httplib::Request& req) {
   // Called before the body is read: its headers say whether there is one.
   bool has_body = !req.body.empty() || req.has_header("Transfer-Encoding") ||
                   req.get_header_value<std::uint64_t>("Content-Length") > 0;
-  if (!has_body) return Done{};
+  if (!has_body) return std::nullopt;
   // The media type, before its parameters, case folded: application/json or any +json.
   auto type = req.get_header_value("Content-Type");
   type = type.substr(0, type.find(';'));
@@ -94,15 +46,17 @@ Status declared_media(const httplib::Request& req) {
   std::transform(type.begin(), type.end(), type.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (req.path == kQueueImportPath) {
-    if (type == "text/csv") return Done{};
-    return Error{ErrorCode::unsupported_media,
-                 "the body must be a CSV file, sent with Content-Type: text/csv", "Content-Type"};
+    if (type == "text/csv") return std::nullopt;
+    return Refusal::of(EdgeRefusal::unsupported_media,
+                       "the body must be a CSV file, sent with Content-Type: text/csv",
+                       "Content-Type");
   }
   if (type != "application/json" && !type.ends_with("+json")) {
-    return Error{ErrorCode::unsupported_media,
-                 "the body must be JSON, sent with Content-Type: application/json", "Content-Type"};
+    return Refusal::of(EdgeRefusal::unsupported_media,
+                       "the body must be JSON, sent with Content-Type: application/json",
+                       "Content-Type");
   }
-  return Done{};
+  return std::nullopt;
 }
 
 Result<json> json_object(const httplib::Request& req) {

@@ -1,7 +1,7 @@
 #pragma once
 
 // One request in, one JSON answer out: the helpers every route shares. Errors are values
-// (events/error.hpp) until here, where each code becomes its one HTTP status.
+// (events/error.hpp) until here, where each code becomes its one HTTP status (refusal.hpp).
 
 #include <httplib.h>
 
@@ -12,13 +12,9 @@
 
 #include "actors/projections/paging.hpp"
 #include "events/result.hpp"
+#include "http/refusal.hpp"
 
 namespace dialer::http {
-
-int status_of(ErrorCode code);
-
-// {"success": false, "message", "error": {"code", "field"}}
-nlohmann::json error_json(const Error& error);
 
 void reply(httplib::Response& res, int status, nlohmann::json body);
 // A success: `body` gains "success": true.
@@ -31,7 +27,7 @@ inline constexpr std::string_view kQueueImportPath = "/api/dialer/queue/import";
 
 // A body declared as anything but what its path takes (JSON, or CSV for an import) is
 // refused (415), before it is read.
-Status declared_media(const httplib::Request& req);
+std::optional<Refusal> declared_media(const httplib::Request& req);
 // The request's JSON object (an empty body reads as {}): 400 when it does not parse or is
 // not an object.
 Result<nlohmann::json> json_object(const httplib::Request& req);

@@ -28,9 +28,9 @@ void Router::dispatch(const httplib::Request& req, httplib::Response& res) const
   }
   if (auto allowed = table_.allowed(req.path); !allowed.empty()) {
     res.set_header("Allow", allowed);
-    return reply_error(res,
-                       Error{ErrorCode::method_not_allowed,
-                             req.method + " is not taken here; it takes " + allowed, "method"});
+    return reply_refusal(
+        res, Refusal::of(EdgeRefusal::method_not_allowed,
+                         req.method + " is not taken here; it takes " + allowed, "method"));
   }
   reply_error(res, Error{ErrorCode::not_found, "no such path"});
 }

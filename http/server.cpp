@@ -94,7 +94,7 @@ void serve_request(Context& context, const Router& router, const httplib::Reques
           res, Error{ErrorCode::unauthenticated, "the API key is not valid", "Authorization"});
     }
   }
-  if (auto declared = declared_media(req); !declared) return reply_error(res, declared.error());
+  if (auto refused = declared_media(req)) return reply_refusal(res, *refused);
   router.dispatch(req, res);
 }
 

@@ -67,14 +67,14 @@ const char* reason_of(int status) {
   }
 }
 
-std::string raw_answer(const Error& error) {
-  auto status = status_of(error.code);
-  auto body = error_json(error).dump();
+std::string raw_answer(const Refusal& refusal) {
+  auto status = refusal.status;
+  auto body = error_json(refusal).dump();
   std::string answer =
       "HTTP/1.1 " + std::to_string(status) + " " + reason_of(status) +
       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
       "\r\nConnection: close\r\n";
-  if (error.code == ErrorCode::unavailable) answer += "Retry-After: 5\r\n";
+  if (refusal.retry_soon) answer += "Retry-After: 5\r\n";
   return answer + "\r\n" + body;
 }
 
@@ -94,8 +94,11 @@ std::string_view trimmed(std::string_view text) {
 constexpr std::array<std::string_view, 7> kMethods{"GET",    "HEAD",    "POST", "PUT",
                                                    "DELETE", "OPTIONS", "PATCH"};
 
-Error head_error(ErrorCode code, std::string message, std::string field) {
-  return Error{code, std::move(message), std::move(field)};
+Refusal head_error(EdgeRefusal why, std::string message, std::string field) {
+  return Refusal::of(why, std::move(message), std::move(field));
+}
+Refusal head_error(ErrorCode code, std::string message, std::string field) {
+  return Refusal::of(Error{code, std::move(message), std::move(field)});
 }
 
 // The length of the path's longest segment, between two slashes.
@@ -148,9 +151,9 @@ ConnectionServer::ConnectionServer(ConnectionRules rules)
       },
       [this](Connection& connection, int status) {
         auto error = status == 408
-                         ? head_error(ErrorCode::request_timeout,
+                         ? head_error(EdgeRefusal::request_timeout,
                                       "the request did not arrive whole in time", "")
-                         : head_error(ErrorCode::headers_too_large,
+                         : head_error(EdgeRefusal::headers_too_large,
                                       "the request's head is over " +
                                           std::to_string(rules_.max_head_bytes) + " bytes",
                                       "headers");
@@ -190,9 +193,10 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
     // Answered at once, not queued: the caller knows to come back.
     Connection refused{sock, nullptr, {}};
     if (!tls_) {
-      answer_and_close(refused,
-                       Error{ErrorCode::unavailable, "too many connections; retry shortly"},
-                       kRefusalLinger);
+      answer_and_close(
+          refused,
+          Refusal::of(Error{ErrorCode::unavailable, "too many connections; retry shortly"}),
+          kRefusalLinger);
     }
     return true;
   }
@@ -209,9 +213,9 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
   return true;
 }
 
-void ConnectionServer::answer_and_close(Connection& connection, const Error& error,
+void ConnectionServer::answer_and_close(Connection& connection, const Refusal& refusal,
                                         std::chrono::milliseconds linger) {
-  auto answer = raw_answer(error);
+  auto answer = raw_answer(refusal);
   connection.drain(steady_clock::now());  // what already came, so that closing resets nothing
   if (linger.count() > 0) {
     connection.send_all(answer, steady_clock::now() + std::chrono::seconds(1));
@@ -228,14 +232,14 @@ bool ConnectionServer::screen(Connection& connection) {
   connection.body.clear();
   auto end = connection.head_end();
   std::string_view head{connection.buffer.data(), end};
-  auto refuse = [&](const Error& error) {
+  auto refuse = [&](const Refusal& error) {
     ++screened_out_;
     answer_and_close(connection, error, kScreenLinger);
     return false;
   };
   if (end > rules_.max_head_bytes) {
     return refuse(
-        head_error(ErrorCode::headers_too_large,
+        head_error(EdgeRefusal::headers_too_large,
                    "the request's head is over " + std::to_string(rules_.max_head_bytes) + " bytes",
                    "headers"));
   }
@@ -247,14 +251,14 @@ bool ConnectionServer::screen(Connection& connection) {
   auto request_line = head.substr(0, line_end);
   auto method = request_line.substr(0, request_line.find(' '));
   if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end()) {
-    return refuse(head_error(ErrorCode::not_implemented,
+    return refuse(head_error(EdgeRefusal::not_implemented,
                              "the method " + std::string{method.substr(0, 16)} +
                                  " is not one this server takes (GET, POST, PUT, DELETE, OPTIONS)",
                              "method"));
   }
   if (request_line.size() > rules_.max_target_bytes) {
     return refuse(head_error(
-        ErrorCode::uri_too_long,
+        EdgeRefusal::uri_too_long,
         "the request target is over " + std::to_string(rules_.max_target_bytes) + " bytes",
         "path"));
   }
@@ -271,7 +275,7 @@ bool ConnectionServer::screen(Connection& connection) {
             std::string_view{target_line}.substr(path_start, path_end - path_start));
         longest > rules_.max_segment_bytes) {
       return refuse(head_error(
-          ErrorCode::uri_too_long,
+          EdgeRefusal::uri_too_long,
           "a segment of the path is over " + std::to_string(rules_.max_segment_bytes) + " bytes",
           "path"));
     }
@@ -290,7 +294,7 @@ bool ConnectionServer::screen(Connection& connection) {
     rest.remove_prefix(eol + 2);
     if (line.size() > kMaxHeaderLine) {
       return refuse(head_error(
-          ErrorCode::headers_too_large,
+          EdgeRefusal::headers_too_large,
           "a header line is over " + std::to_string(kMaxHeaderLine) + " bytes",
           std::string{trimmed(line.substr(0, std::min<std::size_t>(line.find(':'), 64)))}));
     }
@@ -314,7 +318,7 @@ bool ConnectionServer::screen(Connection& connection) {
     // decoded and then given its length, and what httplib would say to Expect is said first.
     if (equal_folded(name, "transfer-encoding")) {
       if (!equal_folded(value, "chunked")) {
-        return refuse(head_error(ErrorCode::not_implemented,
+        return refuse(head_error(EdgeRefusal::not_implemented,
                                  "Transfer-Encoding " + std::string{value.substr(0, 32)} +
                                      " is not taken: send chunked, or a Content-Length",
                                  "Transfer-Encoding"));
@@ -329,7 +333,7 @@ bool ConnectionServer::screen(Connection& connection) {
     // A compressed body would be inflated past any limit the wire obeys (a few MiB of
     // gzip are gigabytes of zeros): bodies come as they are.
     if (equal_folded(name, "content-encoding") && !equal_folded(value, "identity")) {
-      return refuse(head_error(ErrorCode::unsupported_media,
+      return refuse(head_error(EdgeRefusal::unsupported_media,
                                "Content-Encoding " + std::string{value.substr(0, 32)} +
                                    " is not taken: send the body uncompressed",
                                "Content-Encoding"));
@@ -342,17 +346,11 @@ bool ConnectionServer::screen(Connection& connection) {
                              "a request has Content-Length or Transfer-Encoding, not both",
                              "Transfer-Encoding"));
   }
-  auto too_large = head_error(
-      ErrorCode::too_large,
-      "the body is over the size limit (" + std::to_string(rules_.max_body_bytes) + " bytes)",
-      "body");
-  if (length && *length > rules_.max_body_bytes) return refuse(too_large);
+  if (length && *length > rules_.max_body_bytes) return refuse(too_large_body());
   // A request with neither has no body (RFC 9112, 6.3): `curl -X POST` sends no length.
-  auto body = read_body(connection, end, chunked, length.value_or(0), expects_continue);
-  if (!body) {
-    if (body.error().code == ErrorCode::unavailable) return false;  // the peer went away
-    return refuse(body.error().code == ErrorCode::too_large ? too_large : body.error());
-  }
+  std::optional<Refusal> refusal;
+  auto body = read_body(connection, end, chunked, length.value_or(0), expects_continue, refusal);
+  if (!body) return refusal ? refuse(*refusal) : false;  // no refusal: the peer went away
   if (chunked || !length) kept += "Content-Length: " + std::to_string(body->size()) + "\r\n";
   kept += "\r\n";
   connection.body = std::move(*body);
@@ -360,33 +358,39 @@ bool ConnectionServer::screen(Connection& connection) {
   return true;
 }
 
-Result<std::string> ConnectionServer::read_body(Connection& connection, std::size_t head_end,
-                                                bool chunked, std::uint64_t length,
-                                                bool expects_continue) {
+std::optional<std::string> ConnectionServer::read_body(Connection& connection, std::size_t head_end,
+                                                       bool chunked, std::uint64_t length,
+                                                       bool expects_continue,
+                                                       std::optional<Refusal>& refusal) {
   auto until = connection.request_started + rules_.request_deadline;
-  auto timed_out = Error{ErrorCode::request_timeout, "the request did not arrive whole in time"};
+  auto time_out = [&] {
+    refusal = Refusal::of(EdgeRefusal::request_timeout, "the request did not arrive whole in time");
+    return std::nullopt;
+  };
   auto arrived = connection.buffer.size() - head_end;
   if (expects_continue && (chunked || arrived < length)) {
     constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    if (!connection.send_all(kContinue, until)) return timed_out;
+    if (!connection.send_all(kContinue, until)) return time_out();
   }
-  // More bytes of the request into the buffer, before its deadline; the error says why not.
-  auto receive_more = [&]() -> Status {
+  // More bytes of the request into the buffer, before its deadline.
+  enum class More { came, gone, late };
+  auto receive_more = [&] {
     char chunk[65536];
     for (;;) {
       auto got = connection.receive(chunk, sizeof chunk);
       if (got > 0) {
         connection.buffer.append(chunk, static_cast<std::size_t>(got));
-        return Done{};
+        return More::came;
       }
-      if (got == 0 || got == Connection::kFailed)
-        return Error{ErrorCode::unavailable, "the client closed the connection"};
-      if (!connection.wait_readable(until)) return timed_out;
+      if (got == 0 || got == Connection::kFailed) return More::gone;
+      if (!connection.wait_readable(until)) return More::late;
     }
   };
   if (!chunked) {
     while (connection.buffer.size() - head_end < length) {
-      if (auto more = receive_more(); !more) return more.error();
+      if (auto more = receive_more(); more != More::came) {
+        return more == More::late ? time_out() : std::nullopt;
+      }
     }
     auto body = connection.buffer.substr(head_end, length);
     connection.buffer.erase(head_end, length);
@@ -396,15 +400,29 @@ Result<std::string> ConnectionServer::read_body(Connection& connection, std::siz
   for (;;) {
     auto state = decoder.feed(std::string_view{connection.buffer}.substr(head_end));
     if (state == ChunkedBody::State::done) break;
-    if (state == ChunkedBody::State::too_large) return Error{ErrorCode::too_large, "", "body"};
-    if (state == ChunkedBody::State::malformed) {
-      return Error{ErrorCode::invalid_argument,
-                   "the chunked body is malformed: " + decoder.problem(), "Transfer-Encoding"};
+    if (state == ChunkedBody::State::too_large) {
+      refusal = too_large_body();
+      return std::nullopt;
     }
-    if (auto more = receive_more(); !more) return more.error();
+    if (state == ChunkedBody::State::malformed) {
+      refusal = Refusal::of(Error{ErrorCode::invalid_argument,
+                                  "the chunked body is malformed: " + decoder.problem(),
+                                  "Transfer-Encoding"});
+      return std::nullopt;
+    }
+    if (auto more = receive_more(); more != More::came) {
+      return more == More::late ? time_out() : std::nullopt;
+    }
   }
   connection.buffer.erase(head_end, decoder.consumed());
   return std::move(decoder.body());
+}
+
+Refusal ConnectionServer::too_large_body() const {
+  return head_error(
+      ErrorCode::too_large,
+      "the body is over the size limit (" + std::to_string(rules_.max_body_bytes) + " bytes)",
+      "body");
 }
 
 void ConnectionServer::serve(std::shared_ptr<Connection> connection) {

@@ -24,6 +24,7 @@
 #include "http/connections/gate.hpp"
 #include "http/connections/parker.hpp"
 #include "http/connections/worker_pool.hpp"
+#include "http/refusal.hpp"
 
 namespace dialer::http {
 
@@ -80,11 +81,14 @@ class ConnectionServer final : public httplib::Server {
   // `connection.body`: false when the connection is done.
   bool screen(Connection& connection);
   // The body after a head that ends at `head_end`: `length` bytes, or chunks decoded, within
-  // the body limit and the request's deadline. `unavailable` when the peer went away.
-  Result<std::string> read_body(Connection& connection, std::size_t head_end, bool chunked,
-                                std::uint64_t length, bool expects_continue);
+  // the body limit and the request's deadline. Nothing when it cannot be read: with the
+  // refusal to answer, or none when the peer went away.
+  std::optional<std::string> read_body(Connection& connection, std::size_t head_end, bool chunked,
+                                       std::uint64_t length, bool expects_continue,
+                                       std::optional<Refusal>& refusal);
+  Refusal too_large_body() const;
   // Answers with `error` and closes; the peer's bytes are drained for `linger` after.
-  void answer_and_close(Connection& connection, const Error& error,
+  void answer_and_close(Connection& connection, const Refusal& refusal,
                         std::chrono::milliseconds linger);
 
   ConnectionRules rules_;

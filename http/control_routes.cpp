@@ -35,13 +35,24 @@ json unavailable_json(const domain::StartRefusal& refusal) {
   return answer;
 }
 
-void start(Context& context, const std::string& user_id, const httplib::Request& req,
-           httplib::Response& res) {
+Result<std::pair<std::string, domain::agent::Start>> start_request(Context& context,
+                                                                   const PathParams& params,
+                                                                   const httplib::Request& req) {
+  auto user_id = user_id_of(params);
+  if (!user_id) return user_id.error();
   auto body = json_object(req);
-  if (!body) return reply_error(res, body.error());
+  if (!body) return body.error();
   auto request = read_start(*body, context.mock_mode);
+  if (!request) return request.error();
+  return std::pair{std::move(*user_id), std::move(*request)};
+}
+
+// A start Aircall refuses is answered with Aircall's word on the user, beside the error.
+void start(Context& context, const PathParams& params, const httplib::Request& req,
+           httplib::Response& res) {
+  auto request = start_request(context, params, req);
   if (!request) return reply_error(res, request.error());
-  auto started = context.dialer.start_agent(user_id, *request);
+  auto started = context.dialer.start_agent(request->first, request->second);
   if (started.refusal && !started.refusal->aircall_status.empty()) {
     return reply(res, status_of(started.refusal->error.code), unavailable_json(*started.refusal));
   }
@@ -49,31 +60,36 @@ void start(Context& context, const std::string& user_id, const httplib::Request&
   reply_ok(res, {{"userStatus", agent_json(*started.agent, context.now_ms())}});
 }
 
-void pause(Context& context, const std::string& user_id, const httplib::Request& req,
-           httplib::Response& res) {
+// The agent's command, once the agent is known; answered with the agent after it.
+Result<domain::AgentState> command(Context& context, const PathParams& params,
+                                   domain::agent::Command command) {
+  auto user_id = user_id_of(params);
+  if (!user_id) return user_id.error();
+  if (auto known = known_agent(context, *user_id); !known) return known.error();
+  return context.dialer.agent(*user_id, std::move(command));
+}
+
+Answer pause(Context& context, const PathParams& params, const httplib::Request& req) {
   auto body = json_object(req);
-  if (!body) return reply_error(res, body.error());
+  if (!body) return body.error();
   auto reason = read_pause_reason(*body);
-  if (!reason) return reply_error(res, reason.error());
-  if (auto known = known_agent(context, user_id); !known) return reply_error(res, known.error());
-  auto agent = context.dialer.agent(user_id, domain::agent::Pause{*reason});
-  if (!agent) return reply_error(res, agent.error());
-  reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
+  if (!reason) return reason.error();
+  auto agent = command(context, params, domain::agent::Pause{*reason});
+  if (!agent) return agent.error();
+  return json{{"userStatus", agent_json(*agent, context.now_ms())}};
 }
 
-void resume(Context& context, const std::string& user_id, httplib::Response& res) {
-  if (auto known = known_agent(context, user_id); !known) return reply_error(res, known.error());
-  auto agent = context.dialer.agent(user_id, domain::agent::Resume{});
-  if (!agent) return reply_error(res, agent.error());
-  reply_ok(res, {{"userStatus", agent_json(*agent, context.now_ms())}});
+Answer resume(Context& context, const PathParams& params) {
+  auto agent = command(context, params, domain::agent::Resume{});
+  if (!agent) return agent.error();
+  return json{{"userStatus", agent_json(*agent, context.now_ms())}};
 }
 
-void stop(Context& context, const std::string& user_id, httplib::Response& res) {
-  if (auto known = known_agent(context, user_id); !known) return reply_error(res, known.error());
-  auto agent = context.dialer.agent(user_id, domain::agent::Stop{});
-  if (!agent) return reply_error(res, agent.error());
-  reply_ok(res, {{"sessionStats", session_stats_json(*agent, context.now_ms())},
-                 {"userStatus", agent_json(*agent, context.now_ms())}});
+Answer stop(Context& context, const PathParams& params) {
+  auto agent = command(context, params, domain::agent::Stop{});
+  if (!agent) return agent.error();
+  return json{{"sessionStats", session_stats_json(*agent, context.now_ms())},
+              {"userStatus", agent_json(*agent, context.now_ms())}};
 }
 
 json call_view(Context& context, const std::string& call_id) {
@@ -91,44 +107,44 @@ json next_callback(Context& context, const std::string& user_id) {
   return {{"queueItemId", next->item_id}, {"at", projections::iso_time(next->due_ms)}};
 }
 
-void status(Context& context, const std::string& user_id, httplib::Response& res) {
-  auto agent = known_agent(context, user_id);
-  if (!agent) return reply_error(res, agent.error());
+Answer status(Context& context, const PathParams& params) {
+  auto user_id = user_id_of(params);
+  if (!user_id) return user_id.error();
+  auto agent = known_agent(context, *user_id);
+  if (!agent) return agent.error();
   auto now = context.now_ms();
   auto pending = projections::query_queue(
-      context.projections.view(), {.owner = user_id, .status = "pending", .page = {.limit = 0}});
-  reply_ok(res,
-           {{"status", domain::status_label(*agent, now)},
-            {"online", agent->mode != domain::AgentMode::offline},
-            {"connected", agent->aircall_connected},
-            {"available", domain::takes_calls(*agent)},
-            {"pauseReason",
-             agent->mode == domain::AgentMode::paused ? json(agent->pause_reason) : json(nullptr)},
-            {"statusSince", time_or_null(domain::status_since(*agent, now))},
-            {"activeCall", call_view(context, agent->call_id)},
-            // The call the agent is wrapping up or may still give a disposition for.
-            {"lastCall",
-             agent->call_id.empty() ? call_view(context, agent->last_call_id) : json(nullptr)},
-            {"wrapUpUntil",
-             agent->wrap_up_until_ms > now ? time_or_null(agent->wrap_up_until_ms) : json(nullptr)},
-            {"awaitingDisposition", agent->awaiting_disposition},
-            {"nextCallback", next_callback(context, user_id)},
-            {"sessionStats", session_stats_json(*agent, now)},
-            {"pendingCallsCount", pending.total}});
+      context.projections.view(), {.owner = *user_id, .status = "pending", .page = {.limit = 0}});
+  return json{{"status", domain::status_label(*agent, now)},
+              {"online", agent->mode != domain::AgentMode::offline},
+              {"connected", agent->aircall_connected},
+              {"available", domain::takes_calls(*agent)},
+              {"pauseReason", agent->mode == domain::AgentMode::paused ? json(agent->pause_reason)
+                                                                       : json(nullptr)},
+              {"statusSince", time_or_null(domain::status_since(*agent, now))},
+              {"activeCall", call_view(context, agent->call_id)},
+              // The call the agent is wrapping up or may still give a disposition for.
+              {"lastCall",
+               agent->call_id.empty() ? call_view(context, agent->last_call_id) : json(nullptr)},
+              {"wrapUpUntil", agent->wrap_up_until_ms > now ? time_or_null(agent->wrap_up_until_ms)
+                                                            : json(nullptr)},
+              {"awaitingDisposition", agent->awaiting_disposition},
+              {"nextCallback", next_callback(context, *user_id)},
+              {"sessionStats", session_stats_json(*agent, now)},
+              {"pendingCallsCount", pending.total}};
 }
 
 // Available agents first, then those with the fewest calls.
-void agents(Context& context, const httplib::Request& req, httplib::Response& res) {
+Answer agents(Context& context, const httplib::Request& req) {
   auto wanted = text_param(req, "status");
   const auto& words = domain::agent_status_words();
   if (!wanted.empty() && std::find(words.begin(), words.end(), wanted) == words.end()) {
     std::string allowed;
     for (auto word : words) allowed += (allowed.empty() ? "" : ", ") + std::string{word};
-    return reply_error(
-        res, Error{ErrorCode::invalid_argument, "status must be one of " + allowed, "status"});
+    return Error{ErrorCode::invalid_argument, "status must be one of " + allowed, "status"};
   }
   auto now = context.now_ms();
-  if (auto current = context.current_views(); !current) return reply_error(res, current.error());
+  if (auto current = context.current_views(); !current) return current.error();
   std::vector<domain::AgentState> found;
   for (const auto& [id, last_status] : projections::known_agents(context.projections.view())) {
     auto agent = context.dialer.agent(id);
@@ -144,48 +160,32 @@ void agents(Context& context, const httplib::Request& req, httplib::Response& re
   });
   json list = json::array();
   for (const auto& agent : found) list.push_back(agent_json(agent, now));
-  reply_ok(res, {{"totalCount", list.size()}, {"agents", std::move(list)}});
+  return json{{"totalCount", list.size()}, {"agents", std::move(list)}};
 }
 
 }  // namespace
 
 void add_control_routes(Router& router, Context& context) {
-  router.post(
-      "/api/dialer/start/:userId",
-      [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
-        auto user = user_id_of(params);
-        if (!user) return reply_error(res, user.error());
-        start(context, *user, req, res);
-      });
+  router.post("/api/dialer/start/:userId",
+              [&context](const httplib::Request& req, httplib::Response& res,
+                         const PathParams& params) { start(context, params, req, res); });
   router.post(
       "/api/dialer/pause/:userId",
       [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
-        auto user = user_id_of(params);
-        if (!user) return reply_error(res, user.error());
-        pause(context, *user, req, res);
+        reply_with(res, pause(context, params, req));
       });
-  router.post(
-      "/api/dialer/resume/:userId",
-      [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
-        auto user = user_id_of(params);
-        if (!user) return reply_error(res, user.error());
-        resume(context, *user, res);
-      });
-  router.post(
-      "/api/dialer/stop/:userId",
-      [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
-        auto user = user_id_of(params);
-        if (!user) return reply_error(res, user.error());
-        stop(context, *user, res);
-      });
+  router.post("/api/dialer/resume/:userId",
+              [&context](const httplib::Request&, httplib::Response& res,
+                         const PathParams& params) { reply_with(res, resume(context, params)); });
+  router.post("/api/dialer/stop/:userId",
+              [&context](const httplib::Request&, httplib::Response& res,
+                         const PathParams& params) { reply_with(res, stop(context, params)); });
   router.get("/api/dialer/status/:userId",
              [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
-               auto user = user_id_of(params);
-               if (!user) return reply_error(res, user.error());
-               status(context, *user, res);
+               reply_with(res, status(context, params));
              });
   router.get("/api/dialer/agents", [&context](const httplib::Request& req, httplib::Response& res) {
-    agents(context, req, res);
+    reply_with(res, agents(context, req));
   });
 }
 

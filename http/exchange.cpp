@@ -34,6 +34,11 @@ void reply_error(httplib::Response& res, const Error& error) {
   reply_refusal(res, Refusal::of(error));
 }
 
+void reply_with(httplib::Response& res, Answer answer, int status) {
+  if (!answer) return reply_error(res, answer.error());
+  reply_ok(res, std::move(*answer), status);
+}
+
 std::optional<Refusal> declared_media(const httplib::Request& req) {
   // Called before the body is read: its headers say whether there is one.
   bool has_body = !req.body.empty() || req.has_header("Transfer-Encoding") ||

@@ -21,6 +21,10 @@ void reply(httplib::Response& res, int status, nlohmann::json body);
 void reply_ok(httplib::Response& res, nlohmann::json body, int status = 200);
 // An unavailable answer (503) says when to retry (Retry-After).
 void reply_error(httplib::Response& res, const Error& error);
+// A route's answer: the body of a success (its "success": true added), or the error to
+// answer instead; a route that returns one says nothing of HTTP but where it must.
+using Answer = Result<nlohmann::json>;
+void reply_with(httplib::Response& res, Answer answer, int status = 200);
 
 // The one path whose body is CSV (text/csv): a queue import.
 inline constexpr std::string_view kQueueImportPath = "/api/dialer/queue/import";

@@ -73,20 +73,18 @@ void add(Context& context, const httplib::Request& req, httplib::Response& res) 
   reply_ok(res, std::move(answer));
 }
 
-void list(Context& context, const std::string& owner, const httplib::Request& req,
-          httplib::Response& res) {
+Answer list(Context& context, const std::string& owner, const httplib::Request& req) {
   projections::QueueQuery query;
   query.owner = owner;
   query.status = text_param(req, "status");
   if (!query.status.empty() && !kListedStatuses.contains(query.status)) {
-    return reply_error(res, invalid("status must be one of pending, in-progress, completed, "
-                                    "failed, skipped",
-                                    "status"));
+    return invalid("status must be one of pending, in-progress, completed, failed, skipped",
+                   "status");
   }
   auto paging = paging_params(req);
-  if (!paging) return reply_error(res, paging.error());
+  if (!paging) return paging.error();
   query.page = std::move(*paging);
-  if (auto current = context.current_views(); !current) return reply_error(res, current.error());
+  if (auto current = context.current_views(); !current) return current.error();
   auto page = projections::query_queue(context.projections.view(), query);
   auto now = context.now_ms();
   std::vector<std::string> pending;
@@ -101,38 +99,47 @@ void list(Context& context, const std::string& owner, const httplib::Request& re
     if (item.status == domain::ItemStatus::pending) why = waiting[next_pending++];
     items.push_back(queue_item_json(item, now, why));
   }
-  reply_ok(res, {{"totalCount", page.total},
-                 {"queueItems", std::move(items)},
-                 {"nextCursor", page.next_cursor.empty() ? json(nullptr)
-                                                         : json(encode_cursor(page.next_cursor))}});
+  return json{{"totalCount", page.total},
+              {"queueItems", std::move(items)},
+              {"nextCursor",
+               page.next_cursor.empty() ? json(nullptr) : json(encode_cursor(page.next_cursor))}};
 }
 
-void update(Context& context, const std::string& id, const httplib::Request& req,
-            httplib::Response& res) {
+Result<std::string> item_id_of(const PathParams& params) {
+  return plain_id(std::string{params["queueItemId"]}, "queueItemId");
+}
+
+Answer update(Context& context, const PathParams& params, const httplib::Request& req) {
+  auto id = item_id_of(params);
+  if (!id) return id.error();
   auto body = json_object(req);
-  if (!body) return reply_error(res, body.error());
+  if (!body) return body.error();
   auto command = read_queue_update(*body);
-  if (!command) return reply_error(res, command.error());
-  auto item = context.dialer.item(id, std::move(*command));
-  if (!item) return reply_error(res, item.error());
-  reply_ok(res, {{"queueItem", queue_item_json(*item, context.now_ms())}});
+  if (!command) return command.error();
+  auto item = context.dialer.item(*id, std::move(*command));
+  if (!item) return item.error();
+  return json{{"queueItem", queue_item_json(*item, context.now_ms())}};
 }
 
-void one(Context& context, const std::string& id, httplib::Response& res) {
-  auto item = context.dialer.item(id);
-  if (!item) return reply_error(res, item.error());
+Answer one(Context& context, const PathParams& params) {
+  auto id = item_id_of(params);
+  if (!id) return id.error();
+  auto item = context.dialer.item(*id);
+  if (!item) return item.error();
   if (item->details.item_id.empty()) {
-    return reply_error(res, Error{ErrorCode::not_found, "no queue item " + id, "queueItemId"});
+    return Error{ErrorCode::not_found, "no queue item " + *id, "queueItemId"};
   }
   std::optional<dispatch::WaitInfo> why;
-  if (item->status == domain::ItemStatus::pending) why = context.dialer.waiting_for({id}).front();
-  reply_ok(res, {{"queueItem", queue_item_json(*item, context.now_ms(), why)}});
+  if (item->status == domain::ItemStatus::pending) why = context.dialer.waiting_for({*id}).front();
+  return json{{"queueItem", queue_item_json(*item, context.now_ms(), why)}};
 }
 
-void remove(Context& context, const std::string& id, httplib::Response& res) {
-  auto item = context.dialer.item(id, domain::queue_item::Cancel{"deleted"});
-  if (!item) return reply_error(res, item.error());
-  reply_ok(res, {{"queueItemId", id}});
+Answer remove(Context& context, const PathParams& params) {
+  auto id = item_id_of(params);
+  if (!id) return id.error();
+  auto item = context.dialer.item(*id, domain::queue_item::Cancel{"deleted"});
+  if (!item) return item.error();
+  return json{{"queueItemId", *id}};
 }
 
 }  // namespace
@@ -142,34 +149,27 @@ void add_queue_routes(Router& router, Context& context) {
     add(context, req, res);
   });
   router.get("/api/dialer/queue", [&context](const httplib::Request& req, httplib::Response& res) {
-    list(context, "", req, res);
+    reply_with(res, list(context, "", req));
   });
   // GET /queue/:id names an agent (the original's path); an item is read here.
   router.get("/api/dialer/queue/items/:queueItemId",
              [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
-               auto id = plain_id(std::string{params["queueItemId"]}, "queueItemId");
-               if (!id) return reply_error(res, id.error());
-               one(context, *id, res);
+               reply_with(res, one(context, params));
              });
   router.get(
       "/api/dialer/queue/:userId",
       [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
         auto user = plain_id(std::string{params["userId"]}, "userId");
-        if (!user) return reply_error(res, user.error());
-        list(context, *user, req, res);
+        reply_with(res, user ? list(context, *user, req) : Answer{user.error()});
       });
   router.put(
       "/api/dialer/queue/:queueItemId",
       [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
-        auto id = plain_id(std::string{params["queueItemId"]}, "queueItemId");
-        if (!id) return reply_error(res, id.error());
-        update(context, *id, req, res);
+        reply_with(res, update(context, params, req));
       });
   router.del("/api/dialer/queue/:queueItemId",
              [&context](const httplib::Request&, httplib::Response& res, const PathParams& params) {
-               auto id = plain_id(std::string{params["queueItemId"]}, "queueItemId");
-               if (!id) return reply_error(res, id.error());
-               remove(context, *id, res);
+               reply_with(res, remove(context, params));
              });
 }
 

@@ -36,20 +36,20 @@ Result<projections::HistoryQuery> history_query(const httplib::Request& req) {
   return query;
 }
 
-void history(Context& context, const httplib::Request& req, httplib::Response& res) {
+Answer history(Context& context, const httplib::Request& req) {
   auto query = history_query(req);
-  if (!query) return reply_error(res, query.error());
+  if (!query) return query.error();
   auto paging = paging_params(req);
-  if (!paging) return reply_error(res, paging.error());
+  if (!paging) return paging.error();
   query->page = std::move(*paging);
-  if (auto current = context.current_views(); !current) return reply_error(res, current.error());
+  if (auto current = context.current_views(); !current) return current.error();
   auto page = projections::query_history(context.projections.view(), *query);
   json rows = json::array();
   for (const auto& row : page.rows) rows.push_back(projections::row_json(row));
-  reply_ok(res, {{"totalCount", page.total},
-                 {"callHistory", std::move(rows)},
-                 {"nextCursor", page.next_cursor.empty() ? json(nullptr)
-                                                         : json(encode_cursor(page.next_cursor))}});
+  return json{{"totalCount", page.total},
+              {"callHistory", std::move(rows)},
+              {"nextCursor",
+               page.next_cursor.empty() ? json(nullptr) : json(encode_cursor(page.next_cursor))}};
 }
 
 // Every row the filters take, newest first, as CSV (the writer dialerctl uses too), a page of
@@ -89,17 +89,17 @@ void history_export(Context& context, const httplib::Request& req, httplib::Resp
       });
 }
 
-void stats(Context& context, const httplib::Request& req, httplib::Response& res) {
+Answer stats(Context& context, const httplib::Request& req) {
   auto period = period_params(req);
-  if (!period) return reply_error(res, period.error());
+  if (!period) return period.error();
   auto zone = text_param(req, "timeZone");
   if (zone.empty()) {
     zone = context.dialer.services().settings()->time_zone;
   } else if (auto found = rules::find_zone(zone); !found) {
-    return reply_error(res, Error{ErrorCode::invalid_argument, found.error().message, "timeZone"});
+    return Error{ErrorCode::invalid_argument, found.error().message, "timeZone"};
   }
   projections::StatsQuery query{text_param(req, "userId"), period->from_ms, period->to_ms, zone};
-  if (auto current = context.current_views(); !current) return reply_error(res, current.error());
+  if (auto current = context.current_views(); !current) return current.error();
   auto report = projections::query_stats(context.projections.view(), query);
   // Agents as they are now, from their own actors: what /agents shows, counted.
   report.realtime.agents_by_status = live_agents_by_status(context);
@@ -107,7 +107,7 @@ void stats(Context& context, const httplib::Request& req, httplib::Response& res
   for (const auto& [reason, count] : context.dialer.queue_waiting_for()) {
     report.realtime.queue_waiting_for[reason] = static_cast<std::int64_t>(count);
   }
-  reply_ok(res, projections::stats_json(report, zone));
+  return projections::stats_json(report, zone);
 }
 
 }  // namespace
@@ -115,14 +115,14 @@ void stats(Context& context, const httplib::Request& req, httplib::Response& res
 void add_report_routes(Router& router, Context& context) {
   router.get("/api/dialer/history",
              [&context](const httplib::Request& req, httplib::Response& res) {
-               history(context, req, res);
+               reply_with(res, history(context, req));
              });
   router.get("/api/dialer/history/export",
              [&context](const httplib::Request& req, httplib::Response& res) {
                history_export(context, req, res);
              });
   router.get("/api/dialer/stats", [&context](const httplib::Request& req, httplib::Response& res) {
-    stats(context, req, res);
+    reply_with(res, stats(context, req));
   });
 }
 

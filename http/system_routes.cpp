@@ -50,44 +50,44 @@ json setting_json(const domain::SettingSpec& spec, const domain::ConfigState& co
           {"options", options_json(spec)}};
 }
 
-void read_config(Context& context, const httplib::Request& req, httplib::Response& res) {
+Answer read_config(Context& context, const httplib::Request& req) {
   auto category = text_param(req, "category");
   if (!category.empty() &&
       std::find(kCategories.begin(), kCategories.end(), category) == kCategories.end()) {
-    return reply_error(res, Error{ErrorCode::invalid_argument,
-                                  "category must be one of general, dialer, aircall, scheduling, "
-                                  "notifications, security, compliance",
-                                  "category"});
+    return Error{ErrorCode::invalid_argument,
+                 "category must be one of general, dialer, aircall, scheduling, notifications, "
+                 "security, compliance",
+                 "category"};
   }
   auto config = context.dialer.config();
-  if (!config) return reply_error(res, config.error());
+  if (!config) return config.error();
   json configs = json::array();
   for (const auto& spec : domain::setting_specs()) {
     if (category.empty() || spec.category == category)
       configs.push_back(setting_json(spec, *config, context));
   }
-  reply_ok(res, {{"totalCount", configs.size()}, {"configs", std::move(configs)}});
+  return json{{"totalCount", configs.size()}, {"configs", std::move(configs)}};
 }
 
 // {key, value} changes one setting; {settings: {key: value, ...}} several, all or none.
-void write_config(Context& context, const httplib::Request& req, httplib::Response& res) {
+Answer write_config(Context& context, const httplib::Request& req) {
   auto body = json_object(req);
-  if (!body) return reply_error(res, body.error());
+  if (!body) return body.error();
   auto request = read_config_change(*body);
-  if (!request) return reply_error(res, request.error());
+  if (!request) return request.error();
   auto& change = request->change;
   bool many = request->many;
   auto changed_keys = change.settings;
   auto config = context.dialer.configure(std::move(change));
-  if (!config) return reply_error(res, config.error());
+  if (!config) return config.error();
   context.refresh_credentials(*config);
   json updated = json::array();
   for (const auto& [key, value] : changed_keys) {
     if (const auto* spec = domain::find_setting(key))
       updated.push_back(setting_json(*spec, *config, context));
   }
-  if (many) return reply_ok(res, {{"configs", std::move(updated)}});
-  reply_ok(res, {{"config", updated.at(0)}});
+  if (many) return json{{"configs", std::move(updated)}};
+  return json{{"config", updated.at(0)}};
 }
 
 void initialize(Context& context, httplib::Response& res) {
@@ -121,16 +121,16 @@ json numbers_json(const domain::DoNotCallState& state) {
           {"entries", std::move(entries)}};
 }
 
-void do_not_call(Context& context, const httplib::Request& req, httplib::Response& res,
-                 std::optional<std::string> from_path) {
+Answer do_not_call(Context& context, const httplib::Request& req,
+                   std::optional<std::string> from_path) {
   bool add = !from_path;
   auto body = json_object(req);
-  if (!body) return reply_error(res, body.error());
+  if (!body) return body.error();
   auto command = read_do_not_call(from_path, *body, add);
-  if (!command) return reply_error(res, command.error());
+  if (!command) return command.error();
   auto state = context.dialer.do_not_call(std::move(*command));
-  if (!state) return reply_error(res, state.error());
-  reply_ok(res, numbers_json(*state));
+  if (!state) return state.error();
+  return numbers_json(*state);
 }
 
 }  // namespace
@@ -140,26 +140,25 @@ void add_system_routes(Router& router, Context& context) {
       "/api/dialer/initialize",
       [&context](const httplib::Request&, httplib::Response& res) { initialize(context, res); });
   router.get("/api/dialer/config", [&context](const httplib::Request& req, httplib::Response& res) {
-    read_config(context, req, res);
+    reply_with(res, read_config(context, req));
   });
   router.post("/api/dialer/config",
               [&context](const httplib::Request& req, httplib::Response& res) {
-                write_config(context, req, res);
+                reply_with(res, write_config(context, req));
               });
   router.get("/api/dialer/do-not-call",
              [&context](const httplib::Request&, httplib::Response& res) {
                auto state = context.dialer.do_not_call();
-               if (!state) return reply_error(res, state.error());
-               reply_ok(res, numbers_json(*state));
+               reply_with(res, state ? Answer{numbers_json(*state)} : Answer{state.error()});
              });
   router.post("/api/dialer/do-not-call",
               [&context](const httplib::Request& req, httplib::Response& res) {
-                do_not_call(context, req, res, std::nullopt);
+                reply_with(res, do_not_call(context, req, std::nullopt));
               });
   router.del(
       "/api/dialer/do-not-call/:phoneNumber",
       [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
-        do_not_call(context, req, res, std::string{params["phoneNumber"]});
+        reply_with(res, do_not_call(context, req, std::string{params["phoneNumber"]}));
       });
 }
 

@@ -1,6 +1,6 @@
 # Writes the console's files into a C++ source, each as an array of its bytes.
 #   -DOUTPUT=<file.cpp> -DFILES=<url>=<path>|<url>=<path>|...
-set(out "#include \"http/console_files.hpp\"\n\nnamespace dialer::http {\nnamespace {\n\n")
+set(out "#include \"http/server/console_files.hpp\"\n\nnamespace dialer::http {\nnamespace {\n\n")
 set(table "")
 set(index 0)
 string(REPLACE "|" ";" FILES "${FILES}")

@@ -1,7 +1,7 @@
 # Writes the OpenAPI document into a C++ source as a raw string literal.
 file(READ ${INPUT} DOCUMENT)
 file(WRITE ${OUTPUT}
-  "#include \"http/openapi.hpp\"\n\n"
+  "#include \"http/server/openapi.hpp\"\n\n"
   "namespace dialer::http {\n\n"
   "std::string_view openapi_document() {\n"
   "  static constexpr std::string_view kDocument = R\"openapi(${DOCUMENT})openapi\";\n"

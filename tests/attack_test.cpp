@@ -6,7 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "http/node_supervisor.hpp"
+#include "http/node/node_supervisor.hpp"
 #include "support/file_limit.hpp"
 #include "support/http_fixture.hpp"
 #include "support/quota_fs.hpp"

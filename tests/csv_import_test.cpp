@@ -1,7 +1,7 @@
 // The CSV import's reader: columns found by name or mapped by the caller, every row read by
 // the JSON add's own reader, and each fault answered on its row or, for the file, whole.
 
-#include "http/csv_import.hpp"
+#include "http/mapping/csv_import.hpp"
 
 #include <catch2/catch.hpp>
 

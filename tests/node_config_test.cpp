@@ -1,6 +1,6 @@
 // dialerd's settings from a file and the environment (the original system's names).
 
-#include "http/node_config.hpp"
+#include "http/node/node_config.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>

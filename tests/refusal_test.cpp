@@ -1,7 +1,7 @@
-// The edge's refusals (http/refusal.hpp): the domain's errors through their one status, and
+// The edge's refusals (http/mapping/refusal.hpp): the domain's errors through their one status, and
 // the edge's own, which nothing below HTTP names.
 
-#include "http/refusal.hpp"
+#include "http/mapping/refusal.hpp"
 
 #include <catch2/catch.hpp>
 

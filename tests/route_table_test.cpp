@@ -1,6 +1,6 @@
 // The router's table and the chunked body decoder: pure, without a server.
 
-#include "http/route_table.hpp"
+#include "http/routes/route_table.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>

@@ -11,9 +11,9 @@
 #include <iostream>
 #include <sstream>
 
-#include "http/node.hpp"
-#include "http/node_config.hpp"
-#include "http/node_supervisor.hpp"
+#include "http/node/node.hpp"
+#include "http/node/node_config.hpp"
+#include "http/node/node_supervisor.hpp"
 #include "tools/shutdown_signals.hpp"
 
 namespace {

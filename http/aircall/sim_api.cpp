@@ -10,7 +10,7 @@
 #include "http/aircall/json.hpp"
 #include "http/aircall/sim.hpp"
 #include "http/aircall/sim_model.hpp"
-#include "http/listen_thread.hpp"
+#include "http/server/listen_thread.hpp"
 
 namespace dialer::http {
 namespace {

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "http/connections/chunked_body.hpp"
-#include "http/exchange.hpp"
+#include "http/mapping/exchange.hpp"
 
 namespace dialer::http {
 namespace {

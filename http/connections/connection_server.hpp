@@ -24,7 +24,7 @@
 #include "http/connections/gate.hpp"
 #include "http/connections/parker.hpp"
 #include "http/connections/worker_pool.hpp"
-#include "http/refusal.hpp"
+#include "http/mapping/refusal.hpp"
 
 namespace dialer::http {
 

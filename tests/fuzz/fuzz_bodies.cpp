@@ -12,7 +12,7 @@
 #include "actors/domain/do_not_call.hpp"
 #include "actors/domain/queue_item.hpp"
 #include "events/bounded_json.hpp"
-#include "http/requests.hpp"
+#include "http/mapping/requests.hpp"
 
 using namespace dialer;
 

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "http/connections/chunked_body.hpp"
-#include "http/route_table.hpp"
+#include "http/routes/route_table.hpp"
 
 using namespace dialer;
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "actors/domain/queue_item.hpp"
-#include "http/csv_import.hpp"
+#include "http/mapping/csv_import.hpp"
 
 using namespace dialer;
 

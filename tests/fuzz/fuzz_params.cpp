@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "http/exchange.hpp"
+#include "http/mapping/exchange.hpp"
 
 using namespace dialer;
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "http/server.hpp"
+#include "http/server/server.hpp"
 
 namespace dialer::testing {
 

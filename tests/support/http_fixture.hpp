@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "http/node.hpp"
+#include "http/node/node.hpp"
 #include "support/answer_recorder.hpp"
 #include "support/eventually.hpp"
 #include "support/temp_dir.hpp"

@@ -1,0 +1,98 @@
+// Aircall's directory, read through the dialer: the users and numbers a front end offers when
+// an agent is started (aircallUserId, numberId). `?mockMode=true` reads the simulator's.
+
+#include <charconv>
+
+#include "http/aircall/lines.hpp"
+#include "http/mapping/exchange.hpp"
+#include "http/routes/routes.hpp"
+
+namespace dialer::http {
+namespace {
+
+using nlohmann::json;
+
+json number_json(const AircallNumber& number) {
+  return {{"id", std::to_string(number.id)},
+          {"name", number.name},
+          {"digits", number.digits},
+          {"country", number.country},
+          {"timeZone", number.time_zone}};
+}
+
+json user_json(const AircallUser& user) {
+  return {{"id", std::to_string(user.id)},
+          {"name", user.name},
+          {"email", user.email},
+          {"available", user.available},
+          {"availabilityStatus", user.availability_status}};
+}
+
+// The line the request asks about, or the error to answer.
+Result<AircallClient*> line_of(Context& context, const httplib::Request& req) {
+  if (!context.lines) {
+    return Error{ErrorCode::unavailable, "this server places calls without Aircall"};
+  }
+  auto mock = text_param(req, "mockMode");
+  if (!mock.empty() && mock != "true" && mock != "false") {
+    return Error{ErrorCode::invalid_argument, "mockMode must be true or false", "mockMode"};
+  }
+  bool mock_mode = mock.empty() ? !context.lines->has_aircall() : mock == "true";
+  return context.lines->requested_line(mock_mode, "mockMode");
+}
+
+void users(Context& context, const httplib::Request& req, httplib::Response& res) {
+  auto line = line_of(context, req);
+  if (!line) return reply_error(res, line.error());
+  auto found = (*line)->users();
+  if (!found) return reply_error(res, found.error());
+  json list = json::array();
+  for (const auto& user : *found) list.push_back(user_json(user));
+  reply_ok(res, {{"totalCount", list.size()}, {"users", std::move(list)}});
+}
+
+void user(Context& context, const httplib::Request& req, httplib::Response& res,
+          std::string_view id_text) {
+  auto line = line_of(context, req);
+  if (!line) return reply_error(res, line.error());
+  std::int64_t id = 0;
+  auto [end, problem] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (problem != std::errc{} || end != id_text.data() + id_text.size() || id <= 0) {
+    return reply_error(res,
+                       Error{ErrorCode::invalid_argument, "an Aircall user id is a number", "id"});
+  }
+  auto found = (*line)->user(id);
+  if (!found) return reply_error(res, found.error());
+  auto answer = user_json(*found);
+  answer["numbers"] = json::array();
+  for (const auto& number : found->numbers) answer["numbers"].push_back(number_json(number));
+  reply_ok(res, {{"user", std::move(answer)}});
+}
+
+void numbers(Context& context, const httplib::Request& req, httplib::Response& res) {
+  auto line = line_of(context, req);
+  if (!line) return reply_error(res, line.error());
+  auto found = (*line)->numbers();
+  if (!found) return reply_error(res, found.error());
+  json list = json::array();
+  for (const auto& number : *found) list.push_back(number_json(number));
+  reply_ok(res, {{"totalCount", list.size()}, {"numbers", std::move(list)}});
+}
+
+}  // namespace
+
+void add_aircall_routes(Router& router, Context& context) {
+  router.get("/api/dialer/aircall/users",
+             [&context](const httplib::Request& req, httplib::Response& res) {
+               users(context, req, res);
+             });
+  router.get("/api/dialer/aircall/users/:id",
+             [&context](const httplib::Request& req, httplib::Response& res,
+                        const PathParams& params) { user(context, req, res, params["id"]); });
+  router.get("/api/dialer/aircall/numbers",
+             [&context](const httplib::Request& req, httplib::Response& res) {
+               numbers(context, req, res);
+             });
+}
+
+}  // namespace dialer::http

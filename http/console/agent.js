@@ -6,6 +6,7 @@
 import { ApiError, configValues, get, post } from './api.js';
 import { subscribe } from './feed.js';
 import { clock, field, h, localTime, replace, say, since, throttle } from './dom.js';
+import { failure, tile } from './parts.js';
 
 const USER = 'dialer.agent.userId';
 
@@ -13,51 +14,79 @@ export function mount(root) {
   let userId = localStorage.getItem(USER) || '';
   let status = null;
   let dispositions = [];
-  let pendingCallback = null;  // the callback disposition waiting for its time
+  let pendingCallback = null; // the callback disposition waiting for its time
 
   const message = h('p', { class: 'message', id: 'agent-message' });
-  const userInput = h('input', { id: 'agent-user', value: userId, placeholder: 'e.g. alice',
-    autocomplete: 'off', maxlength: '64' });
+  const userInput = h('input', {
+    id: 'agent-user',
+    value: userId,
+    placeholder: 'e.g. alice',
+    autocomplete: 'off',
+    maxlength: '64',
+  });
   const aircallUser = h('select', { id: 'agent-aircall-user' });
   const aircallNumber = h('select', { id: 'agent-number' });
-  const setup = h('section', { class: 'card setup' },
+  const setup = h(
+    'section',
+    { class: 'card setup' },
     h('h2', { text: 'You' }),
-    h('div', { class: 'row' },
+    h(
+      'div',
+      { class: 'row' },
       field('Your user id', userInput),
       field('Aircall user', aircallUser),
       field('Aircall number', aircallNumber),
-      h('button', { id: 'agent-start', class: 'primary', onclick: start, text: 'Start' })));
+      h('button', { id: 'agent-start', class: 'primary', onclick: start, text: 'Start' }),
+    ),
+  );
 
   const statusWord = h('span', { id: 'agent-status', class: 'status' });
   const statusTime = h('span', { id: 'agent-status-time', class: 'timer' });
-  const pauseReason = h('input', { id: 'agent-pause-reason', placeholder: 'reason (lunch, training…)',
-    maxlength: '64' });
-  const controls = h('section', { class: 'card' },
+  const pauseReason = h('input', {
+    id: 'agent-pause-reason',
+    placeholder: 'reason (lunch, training…)',
+    maxlength: '64',
+  });
+  const controls = h(
+    'section',
+    { class: 'card' },
     h('h2', {}, 'Status ', statusWord, ' ', statusTime),
-    h('div', { class: 'row' },
+    h(
+      'div',
+      { class: 'row' },
       pauseReason,
       h('button', { id: 'agent-pause', onclick: pause, text: 'Pause' }),
       h('button', { id: 'agent-resume', onclick: () => command('resume'), text: 'Resume' }),
-      h('button', { id: 'agent-stop', class: 'danger', onclick: () => command('stop'), text: 'Stop' })));
+      h('button', { id: 'agent-stop', class: 'danger', onclick: () => command('stop'), text: 'Stop' }),
+    ),
+  );
 
   const callCard = h('section', { class: 'card call', id: 'agent-call' });
   const counts = h('section', { class: 'card', id: 'agent-counts' });
   replace(root, h('h1', { text: 'Agent' }), message, setup, controls, callCard, counts);
 
-  function fail(e) {
-    say(message, e instanceof ApiError ? e.message : String(e), 'error');
-  }
+  const fail = failure(message);
 
   async function loadAircall() {
     try {
       const [users, numbers] = await Promise.all([
-        get('/api/dialer/aircall/users'), get('/api/dialer/aircall/numbers')]);
+        get('/api/dialer/aircall/users'),
+        get('/api/dialer/aircall/numbers'),
+      ]);
       const chosenUser = localStorage.getItem('dialer.agent.aircallUser');
       const chosenNumber = localStorage.getItem('dialer.agent.number');
-      replace(aircallUser, users.users.map((u) => h('option',
-        { value: u.id, selected: u.id === chosenUser }, `${u.name} (${u.availabilityStatus})`)));
-      replace(aircallNumber, numbers.numbers.map((n) => h('option',
-        { value: n.id, selected: n.id === chosenNumber }, `${n.name} ${n.digits}`)));
+      replace(
+        aircallUser,
+        users.users.map((u) =>
+          h('option', { value: u.id, selected: u.id === chosenUser }, `${u.name} (${u.availabilityStatus})`),
+        ),
+      );
+      replace(
+        aircallNumber,
+        numbers.numbers.map((n) =>
+          h('option', { value: n.id, selected: n.id === chosenNumber }, `${n.name} ${n.digits}`),
+        ),
+      );
     } catch (e) {
       fail(e);
     }
@@ -70,8 +99,10 @@ export function mount(root) {
     localStorage.setItem('dialer.agent.aircallUser', aircallUser.value);
     localStorage.setItem('dialer.agent.number', aircallNumber.value);
     try {
-      await post(`/api/dialer/start/${encodeURIComponent(userId)}`,
-        { aircallUserId: aircallUser.value, numberId: Number(aircallNumber.value) });
+      await post(`/api/dialer/start/${encodeURIComponent(userId)}`, {
+        aircallUserId: aircallUser.value,
+        numberId: Number(aircallNumber.value),
+      });
       say(message, `Started as ${userId}`);
       await refresh();
     } catch (e) {
@@ -83,7 +114,10 @@ export function mount(root) {
     if (!userId) return say(message, 'Start first', 'error');
     try {
       await post(`/api/dialer/${name}/${encodeURIComponent(userId)}`, body);
-      say(message, { pause: 'Paused', resume: 'Resumed', stop: 'Stopped', ready: 'Ready for the next call' }[name] || 'Done');
+      say(
+        message,
+        { pause: 'Paused', resume: 'Resumed', stop: 'Stopped', ready: 'Ready for the next call' }[name] || 'Done',
+      );
       await refresh();
     } catch (e) {
       fail(e);
@@ -148,14 +182,18 @@ export function mount(root) {
     const rows = [];
     if (call.metadata && typeof call.metadata === 'object') {
       for (const [name, value] of Object.entries(call.metadata)) {
-        rows.push(h('dt', { text: name }), h('dd', { text: typeof value === 'string' ? value : JSON.stringify(value) }));
+        rows.push(
+          h('dt', { text: name }),
+          h('dd', { text: typeof value === 'string' ? value : JSON.stringify(value) }),
+        );
       }
     }
     return rows.length ? h('dl', { class: 'metadata' }, rows) : null;
   }
 
   function callTimer(call) {
-    if (call.endTime) return `ended after ${clock((Date.parse(call.endTime) - Date.parse(call.answeredAt || call.startTime)) / 1000)}`;
+    if (call.endTime)
+      return `ended after ${clock((Date.parse(call.endTime) - Date.parse(call.answeredAt || call.startTime)) / 1000)}`;
     return clock(since(call.answeredAt || call.startTime));
   }
 
@@ -190,61 +228,119 @@ export function mount(root) {
   function drawCall() {
     const call = callInHand();
     if (!call) {
-      replace(callCard, h('h2', { text: 'No call' }),
-        h('p', { class: 'muted', text: status && status.online
-          ? 'The next client rings here as soon as one can be called.'
-          : 'Start to take calls.' }));
+      replace(
+        callCard,
+        h('h2', { text: 'No call' }),
+        h('p', {
+          class: 'muted',
+          text:
+            status && status.online
+              ? 'The next client rings here as soon as one can be called.'
+              : 'Start to take calls.',
+        }),
+      );
       return;
     }
     const live = status.activeCall === call;
     const wrapLeft = status.wrapUpUntil ? since(status.wrapUpUntil) * -1 : 0;
-    const buttons = dispositions.map((d, i) => h('button', {
-      class: `disposition ${call.disposition === d.code ? 'chosen' : ''}`,
-      'data-code': d.code,
-      title: i < 9 ? `key ${i + 1}` : '',
-      onclick: () => choose(d),
-    }, i < 9 ? h('kbd', { text: String(i + 1) }) : null, d.label));
-    const picker = pendingCallback ? h('div', { class: 'row callback' },
-      field('Call back at', h('input', { id: 'agent-callback-at', type: 'datetime-local' })),
-      field('Who calls back', h('select', { id: 'agent-callback-scope' },
-        h('option', { value: 'agent', text: 'me' }), h('option', { value: 'anyone', text: 'anyone' }))),
-      h('button', { id: 'agent-callback-save', class: 'primary', text: `Save: ${pendingCallback.label}`,
-        onclick: () => {
-          const at = document.getElementById('agent-callback-at').value;
-          if (!at) return say(message, 'Choose when to call back', 'error');
-          dispose(pendingCallback, at);
-        } })) : null;
-    replace(callCard,
-      h('h2', {}, !live ? 'Last call: ' : call.answeredAt ? 'On the phone with ' : 'Calling ',
-        h('span', { id: 'agent-client', text: call.name || call.client || call.phoneNumber })),
-      h('p', { class: 'call-line' },
+    const buttons = dispositions.map((d, i) =>
+      h(
+        'button',
+        {
+          class: `disposition ${call.disposition === d.code ? 'chosen' : ''}`,
+          'data-code': d.code,
+          title: i < 9 ? `key ${i + 1}` : '',
+          onclick: () => choose(d),
+        },
+        i < 9 ? h('kbd', { text: String(i + 1) }) : null,
+        d.label,
+      ),
+    );
+    const picker = pendingCallback
+      ? h(
+          'div',
+          { class: 'row callback' },
+          field('Call back at', h('input', { id: 'agent-callback-at', type: 'datetime-local' })),
+          field(
+            'Who calls back',
+            h(
+              'select',
+              { id: 'agent-callback-scope' },
+              h('option', { value: 'agent', text: 'me' }),
+              h('option', { value: 'anyone', text: 'anyone' }),
+            ),
+          ),
+          h('button', {
+            id: 'agent-callback-save',
+            class: 'primary',
+            text: `Save: ${pendingCallback.label}`,
+            onclick: () => {
+              const at = document.getElementById('agent-callback-at').value;
+              if (!at) return say(message, 'Choose when to call back', 'error');
+              dispose(pendingCallback, at);
+            },
+          }),
+        )
+      : null;
+    replace(
+      callCard,
+      h(
+        'h2',
+        {},
+        !live ? 'Last call: ' : call.answeredAt ? 'On the phone with ' : 'Calling ',
+        h('span', { id: 'agent-client', text: call.name || call.client || call.phoneNumber }),
+      ),
+      h(
+        'p',
+        { class: 'call-line' },
         h('span', { id: 'agent-phone', class: 'phone', text: call.phoneNumber }),
         h('span', { text: ` · ${call.status}` }),
         call.outcome ? h('span', { text: ` · ${call.outcome}` }) : null,
         call.attempt ? h('span', { text: ` · attempt ${call.attempt}` }) : null,
-        h('span', { id: 'agent-call-timer', class: 'timer', text: ` · ${callTimer(call)}` })),
+        h('span', { id: 'agent-call-timer', class: 'timer', text: ` · ${callTimer(call)}` }),
+      ),
       call.notes ? h('p', { class: 'notes', text: call.notes }) : null,
       details(call),
-      status.wrapUpUntil || status.awaitingDisposition ? h('p', { class: 'wrap-up', id: 'agent-wrap-up' },
-        status.wrapUpUntil ? `Wrap-up: ${clock(wrapLeft)} left` : 'Wrap-up',
-        status.awaitingDisposition ? ' · a disposition is required' : '') : null,
+      status.wrapUpUntil || status.awaitingDisposition
+        ? h(
+            'p',
+            { class: 'wrap-up', id: 'agent-wrap-up' },
+            status.wrapUpUntil ? `Wrap-up: ${clock(wrapLeft)} left` : 'Wrap-up',
+            status.awaitingDisposition ? ' · a disposition is required' : '',
+          )
+        : null,
       h('div', { class: 'dispositions', id: 'agent-dispositions' }, buttons),
       picker,
       field('Notes', h('textarea', { id: 'agent-notes', rows: 2, maxlength: '4096' })),
-      live ? null : h('button', { id: 'agent-ready', class: 'primary', text: 'Ready (R)',
-        disabled: !!status.awaitingDisposition, onclick: () => command('ready') }),
-      call.disposition ? h('p', { class: 'muted', text: `Disposition: ${call.disposition}` }) : null);
+      live
+        ? null
+        : h('button', {
+            id: 'agent-ready',
+            class: 'primary',
+            text: 'Ready (R)',
+            disabled: !!status.awaitingDisposition,
+            onclick: () => command('ready'),
+          }),
+      call.disposition ? h('p', { class: 'muted', text: `Disposition: ${call.disposition}` }) : null,
+    );
   }
 
   function renderCounts() {
     if (!status) return replace(counts);
     const s = status.sessionStats;
-    replace(counts, h('h2', { text: 'This session' }), h('div', { class: 'tiles' },
-      tile('Calls', s.callsCompleted, 'agent-calls'),
-      tile('Talk time', clock(s.totalCallDuration)),
-      tile('Session', clock(s.duration)),
-      tile('Your queue', status.pendingCallsCount),
-      tile('Next callback', status.nextCallback ? localTime(status.nextCallback.at) : '—')));
+    replace(
+      counts,
+      h('h2', { text: 'This session' }),
+      h(
+        'div',
+        { class: 'tiles' },
+        tile('Calls', s.callsCompleted, 'agent-calls'),
+        tile('Talk time', clock(s.totalCallDuration)),
+        tile('Session', clock(s.duration)),
+        tile('Your queue', status.pendingCallsCount),
+        tile('Next callback', status.nextCallback ? localTime(status.nextCallback.at) : '—'),
+      ),
+    );
   }
 
   async function refresh() {
@@ -293,16 +389,25 @@ export function mount(root) {
   document.addEventListener('keydown', onKey);
 
   const follow = throttle(refresh, 250);
-  const unsubscribe = subscribe((event) => {
-    const call = callInHand();
-    if (event.stream === `agent-${userId}` || (call && event.stream === `call-${call.callId}`) ||
-        (call && event.stream === `queue-${call.queueItemId}`)) follow();
-  }, ['agent-', 'call-', 'queue-']);
+  const unsubscribe = subscribe(
+    (event) => {
+      const call = callInHand();
+      if (
+        event.stream === `agent-${userId}` ||
+        (call && event.stream === `call-${call.callId}`) ||
+        (call && event.stream === `queue-${call.queueItemId}`)
+      )
+        follow();
+    },
+    ['agent-', 'call-', 'queue-'],
+  );
 
-  configValues().then((values) => {
-    dispositions = values['dialer.dispositions'] || [];
-    render();
-  }).catch(fail);
+  configValues()
+    .then((values) => {
+      dispositions = values['dialer.dispositions'] || [];
+      render();
+    })
+    .catch(fail);
   loadAircall();
   refresh();
 
@@ -311,8 +416,4 @@ export function mount(root) {
     document.removeEventListener('keydown', onKey);
     unsubscribe();
   };
-}
-
-function tile(label, value, id) {
-  return h('div', { class: 'tile', id }, h('span', { class: 'value', text: value }), h('span', { class: 'label', text: label }));
 }

@@ -51,6 +51,15 @@ export async function api(method, path, body, { contentType = 'application/json'
   return answer;
 }
 
+// A body that is not JSON (a CSV export), as text; a refusal is thrown as the JSON calls' are.
+export async function getText(path) {
+  const res = await fetch(path, { headers: authHeaders() });
+  if (res.ok) return res.text();
+  const answer = await res.json().catch(() => null);
+  if (res.status === 401) keyNeeded(answer?.message || 'an API key is required');
+  throw new ApiError(res.status, answer);
+}
+
 export const get = (path) => api('GET', path);
 export const post = (path, body = {}) => api('POST', path, body);
 export const put = (path, body) => api('PUT', path, body);
@@ -69,11 +78,16 @@ export function query(params) {
 let settings = null;
 export async function configValues() {
   if (!settings) {
-    settings = get('/api/dialer/config').then((answer) => {
-      const values = {};
-      for (const c of answer.configs) values[c.key] = c.value;
-      return values;
-    }).catch((e) => { settings = null; throw e; });
+    settings = get('/api/dialer/config')
+      .then((answer) => {
+        const values = {};
+        for (const c of answer.configs) values[c.key] = c.value;
+        return values;
+      })
+      .catch((e) => {
+        settings = null;
+        throw e;
+      });
   }
   return settings;
 }

@@ -7,10 +7,14 @@
 import { ApiError, get, query } from './api.js';
 import { subscribe } from './feed.js';
 import { cell, clock, h, percent, replace, since, table, throttle } from './dom.js';
+import { tile } from './parts.js';
 
 // Seconds in a status past which its time turns amber, then red.
 const THRESHOLDS = {
-  'in-call': [600, 1200], 'wrap-up': [60, 180], dialing: [60, 120], available: [120, 600],
+  'in-call': [600, 1200],
+  'wrap-up': [60, 180],
+  dialing: [60, 120],
+  available: [120, 600],
 };
 const PAUSED = [600, 1800];
 const DIALABLE = ['agent', 'company-budget', 'agent-pace'];
@@ -24,7 +28,7 @@ function startOfToday() {
 export function mount(root) {
   let agents = [];
   let stats = null;
-  let ranDry = null;  // the latest dispatcher.ran_dry, until a call starts
+  let ranDry = null; // the latest dispatcher.ran_dry, until a call starts
 
   const alert = h('p', { class: 'alert', id: 'board-alert', hidden: true });
   const error = h('p', { class: 'message error', hidden: true });
@@ -32,10 +36,16 @@ export function mount(root) {
   const agentsBox = h('div', { id: 'board-agents' });
   const queueBox = h('div', { class: 'split', id: 'board-queue' });
   const canvas = h('canvas', { id: 'board-hourly' });
-  replace(root, h('h1', { text: 'Team board' }), alert, error, tiles,
+  replace(
+    root,
+    h('h1', { text: 'Team board' }),
+    alert,
+    error,
+    tiles,
     h('section', { class: 'card' }, h('h2', { text: 'Agents' }), agentsBox),
     h('section', { class: 'card' }, h('h2', { text: 'Queue' }), queueBox),
-    h('section', { class: 'card' }, h('h2', { text: 'Calls per hour today' }), canvas));
+    h('section', { class: 'card' }, h('h2', { text: 'Calls per hour today' }), canvas),
+  );
   let chart = null;
 
   function show(e) {
@@ -68,7 +78,7 @@ export function mount(root) {
   }
 
   function timeClass(agent) {
-    const [amber, red] = agent.pauseReason ? PAUSED : (THRESHOLDS[agent.status] || [Infinity, Infinity]);
+    const [amber, red] = agent.pauseReason ? PAUSED : THRESHOLDS[agent.status] || [Infinity, Infinity];
     const held = since(agent.statusSince);
     return held >= red ? 'late' : held >= amber ? 'long' : '';
   }
@@ -76,44 +86,59 @@ export function mount(root) {
   function renderAgents() {
     const online = agents.filter((a) => a.online);
     if (!online.length) return replace(agentsBox, h('p', { class: 'muted', text: 'No agent is working now.' }));
-    replace(agentsBox, table(['Agent', 'Status', 'For', 'Pause reason', 'Call', 'Calls', 'Talk time'], online, (a) =>
-      h('tr', { 'data-agent': a.userId },
-        cell(a.userId),
-        h('td', {}, h('span', { class: `status ${a.status}`, text: a.status })),
-        cell(a.statusSince ? clock(since(a.statusSince)) : '', `held ${timeClass(a)}`),
-        cell(a.pauseReason || ''),
-        cell(a.currentCallId ? 'on a call' : ''),
-        cell(a.sessionStats.callsCompleted, 'number'),
-        cell(clock(a.sessionStats.totalCallDuration), 'number'))));
+    replace(
+      agentsBox,
+      table(['Agent', 'Status', 'For', 'Pause reason', 'Call', 'Calls', 'Talk time'], online, (a) =>
+        h(
+          'tr',
+          { 'data-agent': a.userId },
+          cell(a.userId),
+          h('td', {}, h('span', { class: `status ${a.status}`, text: a.status })),
+          cell(a.statusSince ? clock(since(a.statusSince)) : '', `held ${timeClass(a)}`),
+          cell(a.pauseReason || ''),
+          cell(a.currentCallId ? 'on a call' : ''),
+          cell(a.sessionStats.callsCompleted, 'number'),
+          cell(clock(a.sessionStats.totalCallDuration), 'number'),
+        ),
+      ),
+    );
   }
 
   function renderTiles() {
     if (!stats) return;
     const r = stats.realtime;
     const agentsOnline = Object.values(r.agentsByStatus).reduce((a, b) => a + b, 0);
-    replace(tiles,
+    replace(
+      tiles,
       tile('Agents working', agentsOnline, 'tile-agents'),
       tile('Available', r.agentsByStatus.available || 0, 'tile-available'),
       tile('Calls in progress', r.callsInProgress, 'tile-calls'),
       tile('Pending clients', r.queueByStatus.pending || 0, 'tile-pending'),
       tile('Calls today', stats.stats.total, 'tile-today'),
       tile('Answer rate today', percent(stats.stats.answerRate), 'tile-answer-rate'),
-      tile('Talk time today', clock(stats.stats.totalTalkSeconds), 'tile-talk'));
+      tile('Talk time today', clock(stats.stats.totalTalkSeconds), 'tile-talk'),
+    );
   }
 
   function counts(title, values, id) {
     const entries = Object.entries(values || {}).sort((a, b) => b[1] - a[1]);
-    return h('div', { id },
+    return h(
+      'div',
+      { id },
       h('h3', { text: title }),
-      entries.length ? table(['', 'Items'], entries, ([name, n]) => h('tr', {}, cell(name), cell(n, 'number')))
-        : h('p', { class: 'muted', text: 'none' }));
+      entries.length
+        ? table(['', 'Items'], entries, ([name, n]) => h('tr', {}, cell(name), cell(n, 'number')))
+        : h('p', { class: 'muted', text: 'none' }),
+    );
   }
 
   function renderQueue() {
     if (!stats) return;
-    replace(queueBox,
+    replace(
+      queueBox,
       counts('By status', stats.realtime.queueByStatus, 'board-queue-status'),
-      counts('Pending, waiting for', stats.realtime.queueWaitingFor, 'board-queue-waiting'));
+      counts('Pending, waiting for', stats.realtime.queueWaitingFor, 'board-queue-waiting'),
+    );
   }
 
   function renderAlert() {
@@ -124,8 +149,11 @@ export function mount(root) {
     const dry = available > 0 && dialable === 0;
     alert.hidden = !dry && !ranDry;
     if (alert.hidden) return;
-    const reasons = Object.entries(waiting).map(([why, n]) => `${n} ${why}`).join(', ');
-    alert.textContent = `Nothing can be dialled now while ${available || 'some'} agent(s) wait` +
+    const reasons = Object.entries(waiting)
+      .map(([why, n]) => `${n} ${why}`)
+      .join(', ');
+    alert.textContent =
+      `Nothing can be dialled now while ${available || 'some'} agent(s) wait` +
       (reasons ? ` — pending clients wait for: ${reasons}` : ' — the queue is empty');
   }
 
@@ -137,10 +165,19 @@ export function mount(root) {
     if (!chart) {
       chart = new window.Chart(canvas, {
         type: 'bar',
-        data: { labels: hours, datasets: [
-          { label: 'Answered', data: answered, backgroundColor: '#2e7d32', maxBarThickness: 48 },
-          { label: 'Not answered', data: other, backgroundColor: '#b0bec5', maxBarThickness: 48 }] },
-        options: { animation: false, responsive: true, aspectRatio: 4, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+        data: {
+          labels: hours,
+          datasets: [
+            { label: 'Answered', data: answered, backgroundColor: '#2e7d32', maxBarThickness: 48 },
+            { label: 'Not answered', data: other, backgroundColor: '#b0bec5', maxBarThickness: 48 },
+          ],
+        },
+        options: {
+          animation: false,
+          responsive: true,
+          aspectRatio: 4,
+          scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+        },
       });
     } else {
       chart.data.labels = hours;
@@ -152,12 +189,15 @@ export function mount(root) {
 
   const agentsLater = throttle(loadAgents, 500);
   const statsLater = throttle(loadStats, 1000);
-  const unsubscribe = subscribe((event) => {
-    if (event.type === 'dispatcher.ran_dry') ranDry = event;
-    if (event.type === 'call.requested') ranDry = null;
-    if (event.stream.startsWith('agent-')) agentsLater();
-    statsLater();
-  }, ['agent-', 'call-', 'queue-', 'dispatcher', 'config']);
+  const unsubscribe = subscribe(
+    (event) => {
+      if (event.type === 'dispatcher.ran_dry') ranDry = event;
+      if (event.type === 'call.requested') ranDry = null;
+      if (event.stream.startsWith('agent-')) agentsLater();
+      statsLater();
+    },
+    ['agent-', 'call-', 'queue-', 'dispatcher', 'config'],
+  );
 
   // The times held move on their own.
   const ticker = setInterval(renderAgents, 1000);
@@ -168,8 +208,4 @@ export function mount(root) {
     unsubscribe();
     if (chart) chart.destroy();
   };
-}
-
-function tile(label, value, id) {
-  return h('div', { class: 'tile', id }, h('span', { class: 'value', text: value }), h('span', { class: 'label', text: label }));
 }

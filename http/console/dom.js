@@ -30,14 +30,30 @@ export function replace(el, ...children) {
 }
 
 export function field(label, input, hint) {
-  return h('label', { class: 'field' }, h('span', { text: label }), input,
-    hint ? h('small', { class: 'hint', text: hint }) : null);
+  return h(
+    'label',
+    { class: 'field' },
+    h('span', { text: label }),
+    input,
+    hint ? h('small', { class: 'hint', text: hint }) : null,
+  );
 }
 
 export function table(columns, rows, rowOf) {
-  return h('table', {},
-    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { text: c })))),
-    h('tbody', {}, rows.map(rowOf)));
+  return h(
+    'table',
+    {},
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map((c) => h('th', { text: c })),
+      ),
+    ),
+    h('tbody', {}, rows.map(rowOf)),
+  );
 }
 
 export function cell(value, cls) {

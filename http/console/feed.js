@@ -11,7 +11,7 @@ let lastId = null;
 let state = 'connecting';
 let started = false;
 let controller = null;
-let wake = null;  // set while the feed waits for a key
+let wake = null; // set while the feed waits for a key
 export const feedStats = { reconnects: 0, events: 0 };
 
 // `listener(event)` gets {seq, stream, type, recordedAt, data} for every event whose stream
@@ -71,7 +71,9 @@ async function readOnce() {
     const answer = await res.json().catch(() => null);
     keyNeeded(answer?.message || 'the live feed needs an API key');
     // Asked again only once another key is given.
-    await new Promise((resolve) => { wake = resolve; });
+    await new Promise((resolve) => {
+      wake = resolve;
+    });
     return;
   }
   if (!res.ok || !res.body) throw new Error(`the feed answered ${res.status}`);

@@ -1,12 +1,35 @@
 // History and stats: the calls, filtered and paged, exported as CSV; and charts of the same
 // period's outcomes and dispositions by hour and by agent.
 
-import { ApiError, authHeaders, get, query } from './api.js';
+import { get, getText, query } from './api.js';
 import { cell, clock, field, h, localTime, percent, replace, say, table } from './dom.js';
+import { failure, tile } from './parts.js';
 
-const STATUSES = ['', 'completed', 'missed', 'rejected', 'no-answer', 'busy', 'failed', 'voicemail',
-  'dialing', 'ringing', 'in-progress'];
-const COLOURS = ['#1565c0', '#2e7d32', '#ef6c00', '#6a1b9a', '#c62828', '#00838f', '#9e9d24', '#5d4037', '#546e7a', '#ad1457'];
+const STATUSES = [
+  '',
+  'completed',
+  'missed',
+  'rejected',
+  'no-answer',
+  'busy',
+  'failed',
+  'voicemail',
+  'dialing',
+  'ringing',
+  'in-progress',
+];
+const COLOURS = [
+  '#1565c0',
+  '#2e7d32',
+  '#ef6c00',
+  '#6a1b9a',
+  '#c62828',
+  '#00838f',
+  '#9e9d24',
+  '#5d4037',
+  '#546e7a',
+  '#ad1457',
+];
 
 function today() {
   return new Date().toISOString().slice(0, 10);
@@ -17,7 +40,11 @@ export function mount(root) {
   const inputs = {
     userId: h('input', { id: 'history-agent', placeholder: 'any', maxlength: '64' }),
     clientId: h('input', { id: 'history-client', placeholder: 'any', maxlength: '128' }),
-    status: h('select', { id: 'history-status' }, STATUSES.map((s) => h('option', { value: s, text: s || 'any' }))),
+    status: h(
+      'select',
+      { id: 'history-status' },
+      STATUSES.map((s) => h('option', { value: s, text: s || 'any' })),
+    ),
     startDate: h('input', { id: 'history-from', type: 'date', value: today() }),
     endDate: h('input', { id: 'history-to', type: 'date' }),
   };
@@ -34,28 +61,48 @@ export function mount(root) {
   let cursors = [''];
   let page = null;
 
-  replace(root, h('h1', { text: 'History and stats' }), message,
-    h('section', { class: 'card' },
-      h('div', { class: 'row' },
-        field('Agent', inputs.userId), field('Client', inputs.clientId), field('Status', inputs.status),
-        field('From', inputs.startDate), field('Until (inclusive)', inputs.endDate),
+  replace(
+    root,
+    h('h1', { text: 'History and stats' }),
+    message,
+    h(
+      'section',
+      { class: 'card' },
+      h(
+        'div',
+        { class: 'row' },
+        field('Agent', inputs.userId),
+        field('Client', inputs.clientId),
+        field('Status', inputs.status),
+        field('From', inputs.startDate),
+        field('Until (inclusive)', inputs.endDate),
         h('button', { id: 'history-apply', class: 'primary', text: 'Show', onclick: apply }),
-        h('button', { id: 'history-export', text: 'Export CSV', onclick: exportCsv }))),
+        h('button', { id: 'history-export', text: 'Export CSV', onclick: exportCsv }),
+      ),
+    ),
     summary,
     h('section', { class: 'card' }, h('h2', { text: 'Calls' }), listBox, pager),
-    h('section', { class: 'card charts' },
+    h(
+      'section',
+      { class: 'card charts' },
       h('div', {}, h('h3', { text: 'Outcomes by hour' }), canvases.outcomesByHour),
       h('div', {}, h('h3', { text: 'Dispositions by hour' }), canvases.dispositionsByHour),
       h('div', {}, h('h3', { text: 'Outcomes by agent' }), canvases.outcomesByAgent),
-      h('div', {}, h('h3', { text: 'Dispositions by agent' }), canvases.dispositionsByAgent)));
+      h('div', {}, h('h3', { text: 'Dispositions by agent' }), canvases.dispositionsByAgent),
+    ),
+  );
 
-  function fail(e) {
-    say(message, e instanceof ApiError ? e.message : String(e), 'error');
-  }
+  const fail = failure(message);
 
   function params(extra = {}) {
-    const p = { userId: inputs.userId.value.trim(), clientId: inputs.clientId.value.trim(),
-      status: inputs.status.value, startDate: inputs.startDate.value, endDate: inputs.endDate.value, ...extra };
+    const p = {
+      userId: inputs.userId.value.trim(),
+      clientId: inputs.clientId.value.trim(),
+      status: inputs.status.value,
+      startDate: inputs.startDate.value,
+      endDate: inputs.endDate.value,
+      ...extra,
+    };
     return p;
   }
 
@@ -73,7 +120,9 @@ export function mount(root) {
   async function loadStats() {
     const p = params();
     try {
-      const stats = await get(`/api/dialer/stats${query({ userId: p.userId, startDate: p.startDate, endDate: p.endDate })}`);
+      const stats = await get(
+        `/api/dialer/stats${query({ userId: p.userId, startDate: p.startDate, endDate: p.endDate })}`,
+      );
       renderStats(stats);
     } catch (e) {
       fail(e);
@@ -88,25 +137,69 @@ export function mount(root) {
 
   function render() {
     if (!page) return replace(listBox);
-    replace(listBox, h('p', { class: 'muted', text: `${page.totalCount} call(s)` }),
-      page.callHistory.length ? table(['When', 'Agent', 'Client', 'Phone', 'Status', 'Outcome', 'Disposition', 'Talk', 'Notes'],
-        page.callHistory, (r) => h('tr', { 'data-call': r.dialerCallId },
-          cell(localTime(r.requestedAt)), cell(r.agent), cell(r.client?.name || r.client?.clientId),
-          cell(r.phoneNumber, 'phone'), cell(r.status), cell(r.outcome || ''), cell(r.disposition || ''),
-          cell(clock(r.talkSeconds), 'number'), cell(r.notes || '', 'call-notes'))) : null);
-    replace(pager,
-      h('button', { text: 'Previous', disabled: cursors.length === 1, onclick: () => { cursors.pop(); load(); } }),
-      h('button', { text: 'Next', disabled: !page.nextCursor, onclick: () => { cursors.push(page.nextCursor); load(); } }));
+    replace(
+      listBox,
+      h('p', { class: 'muted', text: `${page.totalCount} call(s)` }),
+      page.callHistory.length
+        ? table(
+            ['When', 'Agent', 'Client', 'Phone', 'Status', 'Outcome', 'Disposition', 'Talk', 'Notes'],
+            page.callHistory,
+            (r) =>
+              h(
+                'tr',
+                { 'data-call': r.dialerCallId },
+                cell(localTime(r.requestedAt)),
+                cell(r.agent),
+                cell(r.client?.name || r.client?.clientId),
+                cell(r.phoneNumber, 'phone'),
+                cell(r.status),
+                cell(r.outcome || ''),
+                cell(r.disposition || ''),
+                cell(clock(r.talkSeconds), 'number'),
+                cell(r.notes || '', 'call-notes'),
+              ),
+          )
+        : null,
+    );
+    replace(
+      pager,
+      h('button', {
+        text: 'Previous',
+        disabled: cursors.length === 1,
+        onclick: () => {
+          cursors.pop();
+          load();
+        },
+      }),
+      h('button', {
+        text: 'Next',
+        disabled: !page.nextCursor,
+        onclick: () => {
+          cursors.push(page.nextCursor);
+          load();
+        },
+      }),
+    );
   }
 
   function barChart(key, labels, series) {
     if (!window.Chart) return;
-    const datasets = Object.entries(series).map(([name, data], i) => ({ label: name, data, backgroundColor: COLOURS[i % COLOURS.length], maxBarThickness: 48 }));
+    const datasets = Object.entries(series).map(([name, data], i) => ({
+      label: name,
+      data,
+      backgroundColor: COLOURS[i % COLOURS.length],
+      maxBarThickness: 48,
+    }));
     if (charts[key]) charts[key].destroy();
     charts[key] = new window.Chart(canvases[key], {
       type: 'bar',
       data: { labels, datasets },
-      options: { animation: false, responsive: true, aspectRatio: 2.5, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
+      options: {
+        animation: false,
+        responsive: true,
+        aspectRatio: 2.5,
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+      },
     });
   }
 
@@ -121,9 +214,14 @@ export function mount(root) {
 
   function renderStats(stats) {
     const s = stats.stats;
-    replace(summary,
-      tile('Calls', s.total), tile('Answered', s.answered), tile('Answer rate', percent(s.answerRate)),
-      tile('Talk time', clock(s.totalTalkSeconds)), tile('Average talk', clock(s.avgTalkSeconds)));
+    replace(
+      summary,
+      tile('Calls', s.total),
+      tile('Answered', s.answered),
+      tile('Answer rate', percent(s.answerRate)),
+      tile('Talk time', clock(s.totalTalkSeconds)),
+      tile('Average talk', clock(s.avgTalkSeconds)),
+    );
     const hours = stats.byHour.map((b) => b.hour.slice(0, 16).replace('T', ' '));
     barChart('outcomesByHour', hours, seriesOf(stats.byHour, 'byStatus'));
     barChart('dispositionsByHour', hours, seriesOf(stats.byHour, 'byDisposition'));
@@ -137,15 +235,15 @@ export function mount(root) {
     const p = params();
     let text;
     try {
-      const res = await fetch(`/api/dialer/history/export${query(p)}`, { headers: authHeaders() });
-      if (!res.ok) throw new ApiError(res.status, await res.json());
-      text = await res.text();
+      text = await getText(`/api/dialer/history/export${query(p)}`);
     } catch (e) {
       return fail(e);
     }
     const rows = Math.max(0, text.split('\n').length - 2);
-    const link = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })),
-      download: `calls-${p.startDate || 'all'}.csv` });
+    const link = h('a', {
+      href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })),
+      download: `calls-${p.startDate || 'all'}.csv`,
+    });
     document.body.append(link);
     link.click();
     link.remove();
@@ -154,8 +252,4 @@ export function mount(root) {
 
   apply();
   return () => Object.values(charts).forEach((c) => c.destroy());
-}
-
-function tile(label, value) {
-  return h('div', { class: 'tile' }, h('span', { class: 'value', text: value }), h('span', { class: 'label', text: label }));
 }

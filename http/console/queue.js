@@ -2,9 +2,10 @@
 // the item deleted; a client added by hand; and a CSV file imported after a preview that
 // shows how its columns are read and every row the import would refuse, and why.
 
-import { ApiError, api, del, get, put, query } from './api.js';
+import { api, del, get, put, query } from './api.js';
 import { subscribe } from './feed.js';
 import { cell, field, h, localTime, replace, say, table, throttle } from './dom.js';
+import { failure } from './parts.js';
 
 const STATUSES = ['', 'pending', 'in-progress', 'completed', 'failed', 'skipped'];
 const FIELDS = ['phoneNumber', 'name', 'clientId', 'priority', 'scheduledFor', 'notes', 'timeZone'];
@@ -18,16 +19,32 @@ function localInput(iso) {
 }
 
 export function mount(root) {
-  let filter = { status: 'pending', owner: '' };
-  let cursors = [''];  // the cursor of each page seen, for "previous"
+  const filter = { status: 'pending', owner: '' };
+  let cursors = ['']; // the cursor of each page seen, for "previous"
   let page = null;
   let editing = null;
 
   const message = h('p', { class: 'message', id: 'queue-message' });
-  const statusSelect = h('select', { id: 'queue-status', onchange: () => { filter.status = statusSelect.value; first(); } },
-    STATUSES.map((s) => h('option', { value: s, selected: s === filter.status, text: s || 'any status' })));
-  const ownerInput = h('input', { id: 'queue-owner', placeholder: 'agent (any)', maxlength: '64',
-    onchange: () => { filter.owner = ownerInput.value.trim(); first(); } });
+  const statusSelect = h(
+    'select',
+    {
+      id: 'queue-status',
+      onchange: () => {
+        filter.status = statusSelect.value;
+        first();
+      },
+    },
+    STATUSES.map((s) => h('option', { value: s, selected: s === filter.status, text: s || 'any status' })),
+  );
+  const ownerInput = h('input', {
+    id: 'queue-owner',
+    placeholder: 'agent (any)',
+    maxlength: '64',
+    onchange: () => {
+      filter.owner = ownerInput.value.trim();
+      first();
+    },
+  });
   const listBox = h('div', { id: 'queue-list' });
   const pager = h('div', { class: 'row pager' });
 
@@ -40,21 +57,45 @@ export function mount(root) {
   const importBox = h('div', { id: 'import-box' });
   const fileInput = h('input', { id: 'import-file', type: 'file', accept: '.csv,text/csv', onchange: readFile });
 
-  replace(root, h('h1', { text: 'Queue' }), message,
-    h('section', { class: 'card' },
+  replace(
+    root,
+    h('h1', { text: 'Queue' }),
+    message,
+    h(
+      'section',
+      { class: 'card' },
       h('div', { class: 'row' }, field('Status', statusSelect), field('Agent', ownerInput)),
-      listBox, pager),
-    h('section', { class: 'card' }, h('h2', { text: 'Add a client' }),
-      h('div', { class: 'row' }, field('Phone number', add.phone), field('Name', add.name),
-        field('Priority', add.priority), field('Notes', add.notes),
-        h('button', { id: 'add-submit', class: 'primary', text: 'Add', onclick: addClient }))),
-    h('section', { class: 'card' }, h('h2', { text: 'Import a CSV file' }),
-      h('p', { class: 'muted', text: 'The first row names the columns. Nothing is queued until you confirm the preview.' }),
-      fileInput, importBox));
+      listBox,
+      pager,
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', { text: 'Add a client' }),
+      h(
+        'div',
+        { class: 'row' },
+        field('Phone number', add.phone),
+        field('Name', add.name),
+        field('Priority', add.priority),
+        field('Notes', add.notes),
+        h('button', { id: 'add-submit', class: 'primary', text: 'Add', onclick: addClient }),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', { text: 'Import a CSV file' }),
+      h('p', {
+        class: 'muted',
+        text: 'The first row names the columns. Nothing is queued until you confirm the preview.',
+      }),
+      fileInput,
+      importBox,
+    ),
+  );
 
-  function fail(e) {
-    say(message, e instanceof ApiError ? e.message : String(e), 'error');
-  }
+  const fail = failure(message);
 
   async function load() {
     const path = filter.owner ? `/api/dialer/queue/${encodeURIComponent(filter.owner)}` : '/api/dialer/queue';
@@ -75,35 +116,83 @@ export function mount(root) {
   function render() {
     if (!page) return replace(listBox);
     const items = page.queueItems;
-    replace(listBox, h('p', { class: 'muted', text: `${page.totalCount} item(s)` }),
-      items.length ? table(['Client', 'Phone', 'Status', 'Waiting for', 'Eligible', 'Priority', 'Scheduled', 'Agent', 'Attempts', ''],
-        items, (item) => (editing === item.id ? editRow(item) : row(item))) : null);
-    replace(pager,
-      h('button', { id: 'queue-prev', text: 'Previous', disabled: cursors.length === 1,
-        onclick: () => { cursors.pop(); load(); } }),
-      h('button', { id: 'queue-next', text: 'Next', disabled: !page.nextCursor,
-        onclick: () => { cursors.push(page.nextCursor); load(); } }));
+    replace(
+      listBox,
+      h('p', { class: 'muted', text: `${page.totalCount} item(s)` }),
+      items.length
+        ? table(
+            ['Client', 'Phone', 'Status', 'Waiting for', 'Eligible', 'Priority', 'Scheduled', 'Agent', 'Attempts', ''],
+            items,
+            (item) => (editing === item.id ? editRow(item) : row(item)),
+          )
+        : null,
+    );
+    replace(
+      pager,
+      h('button', {
+        id: 'queue-prev',
+        text: 'Previous',
+        disabled: cursors.length === 1,
+        onclick: () => {
+          cursors.pop();
+          load();
+        },
+      }),
+      h('button', {
+        id: 'queue-next',
+        text: 'Next',
+        disabled: !page.nextCursor,
+        onclick: () => {
+          cursors.push(page.nextCursor);
+          load();
+        },
+      }),
+    );
   }
 
   function row(item) {
-    return h('tr', { 'data-item': item.id },
-      cell(item.name || item.clientId), cell(item.phoneNumber, 'phone'),
+    return h(
+      'tr',
+      { 'data-item': item.id },
+      cell(item.name || item.clientId),
+      cell(item.phoneNumber, 'phone'),
       cell(item.phase ? `${item.status} (${item.phase})` : item.status),
-      cell(item.waitingFor || ''), cell(localTime(item.eligibleAt)),
-      cell(item.priority, 'number'), cell(localTime(item.scheduledFor)),
-      cell(item.assignedTo || ''), cell(item.attempts, 'number'),
-      h('td', { class: 'actions' },
-        h('button', { class: 'edit', text: 'Edit', onclick: () => { editing = item.id; render(); } }),
-        h('button', { class: 'delete danger', text: 'Delete', onclick: () => remove(item) })));
+      cell(item.waitingFor || ''),
+      cell(localTime(item.eligibleAt)),
+      cell(item.priority, 'number'),
+      cell(localTime(item.scheduledFor)),
+      cell(item.assignedTo || ''),
+      cell(item.attempts, 'number'),
+      h(
+        'td',
+        { class: 'actions' },
+        h('button', {
+          class: 'edit',
+          text: 'Edit',
+          onclick: () => {
+            editing = item.id;
+            render();
+          },
+        }),
+        h('button', { class: 'delete danger', text: 'Delete', onclick: () => remove(item) }),
+      ),
+    );
   }
 
   function editRow(item) {
     const priority = h('input', { class: 'edit-priority', type: 'number', value: String(item.priority) });
-    const scheduled = h('input', { class: 'edit-scheduled', type: 'datetime-local', value: localInput(item.scheduledFor) });
+    const scheduled = h('input', {
+      class: 'edit-scheduled',
+      type: 'datetime-local',
+      value: localInput(item.scheduledFor),
+    });
     const agent = h('input', { class: 'edit-agent', value: item.assignedTo || '', placeholder: 'anyone' });
     const save = async () => {
-      const body = { priority: Number(priority.value), assignedTo: agent.value.trim() || null,
-        scheduledFor: scheduled.value ? new Date(scheduled.value).toISOString() : null };
+      const body = {
+        priority: Number(priority.value),
+        assignedTo: agent.value.trim() || null,
+        scheduledFor: scheduled.value ? new Date(scheduled.value).toISOString() : null,
+      };
       try {
         await put(`/api/dialer/queue/${encodeURIComponent(item.id)}`, body);
         editing = null;
@@ -113,12 +202,31 @@ export function mount(root) {
         fail(e);
       }
     };
-    return h('tr', { 'data-item': item.id, class: 'editing' },
-      cell(item.name || item.clientId), cell(item.phoneNumber, 'phone'), cell(item.status), cell(''), cell(''),
-      h('td', {}, priority), h('td', {}, scheduled), h('td', {}, agent), cell(item.attempts, 'number'),
-      h('td', { class: 'actions' },
+    return h(
+      'tr',
+      { 'data-item': item.id, class: 'editing' },
+      cell(item.name || item.clientId),
+      cell(item.phoneNumber, 'phone'),
+      cell(item.status),
+      cell(''),
+      cell(''),
+      h('td', {}, priority),
+      h('td', {}, scheduled),
+      h('td', {}, agent),
+      cell(item.attempts, 'number'),
+      h(
+        'td',
+        { class: 'actions' },
         h('button', { class: 'save primary', text: 'Save', onclick: save }),
-        h('button', { text: 'Cancel', onclick: () => { editing = null; render(); } })));
+        h('button', {
+          text: 'Cancel',
+          onclick: () => {
+            editing = null;
+            render();
+          },
+        }),
+      ),
+    );
   }
 
   async function remove(item) {
@@ -172,7 +280,9 @@ export function mount(root) {
 
   async function preview() {
     try {
-      const answer = await api('POST', `/api/dialer/queue/import${mappingQuery({ dryRun: 'true' })}`, csv, { contentType: 'text/csv' });
+      const answer = await api('POST', `/api/dialer/queue/import${mappingQuery({ dryRun: 'true' })}`, csv, {
+        contentType: 'text/csv',
+      });
       showPreview(answer);
     } catch (e) {
       replace(importBox, h('p', { class: 'message error', id: 'import-error', text: e.message }));
@@ -181,41 +291,107 @@ export function mount(root) {
 
   function showPreview(answer) {
     const selects = FIELDS.map((f) => {
-      const select = h('select', { 'data-field': f, onchange: () => { mapping[f] = select.value; preview(); } },
+      const select = h(
+        'select',
+        {
+          'data-field': f,
+          onchange: () => {
+            mapping[f] = select.value;
+            preview();
+          },
+        },
         h('option', { value: '', text: '(none)' }),
-        answer.columns.map((c) => h('option', { value: c, text: c, selected: answer.mapping[f] === c })));
+        answer.columns.map((c) => h('option', { value: c, text: c, selected: answer.mapping[f] === c })),
+      );
       return field(f, select);
     });
     const refused = answer.results.filter((r) => !r.success);
     const verdicts = new Map(answer.results.map((r) => [r.line, r]));
-    replace(importBox,
-      h('h3', { text: 'Columns' }), h('div', { class: 'row mapping' }, selects),
-      answer.metadataColumns.length ? h('p', { class: 'muted', text: `Kept as details: ${answer.metadataColumns.join(', ')}` }) : null,
-      h('p', { id: 'import-summary', text: `${answer.rows} row(s): ${answer.valid} to queue, ${answer.failed} refused` }),
+    replace(
+      importBox,
+      h('h3', { text: 'Columns' }),
+      h('div', { class: 'row mapping' }, selects),
+      answer.metadataColumns.length
+        ? h('p', { class: 'muted', text: `Kept as details: ${answer.metadataColumns.join(', ')}` })
+        : null,
+      h('p', {
+        id: 'import-summary',
+        text: `${answer.rows} row(s): ${answer.valid} to queue, ${answer.failed} refused`,
+      }),
       h('h3', { text: 'First rows' }),
-      table(['Line', 'Phone', 'Name', 'Priority', 'Notes', 'Details', ''], answer.preview, (p) => h('tr', { class: verdicts.get(p.line)?.success ? '' : 'refused' },
-        cell(p.line, 'number'), cell(p.client?.phoneNumber || ''), cell(p.client?.name),
-        cell(p.client?.priority), cell(p.client?.notes),
-        cell(p.client ? Object.entries(p.client.metadata || {}).map(([k, v]) => `${k}: ${v}`).join('; ') : ''),
-        cell(verdicts.get(p.line)?.success ? 'to queue' : `refused: ${verdicts.get(p.line)?.message || ''}`))),
-      refused.length ? h('div', { id: 'import-errors' }, h('h3', { text: 'Rows refused' }),
-        table(['Line', 'Field', 'Why'], refused.slice(0, 200), (r) => h('tr', {}, cell(r.line, 'number'), cell(r.field || ''), cell(r.message))),
-        refused.length > 200 ? h('p', { class: 'muted', text: `and ${refused.length - 200} more` }) : null) : null,
-      h('div', { class: 'row' },
-        h('button', { id: 'import-confirm', class: 'primary', disabled: answer.valid === 0,
-          text: `Queue ${answer.valid} client(s)`, onclick: confirmImport }),
-        h('button', { text: 'Cancel', onclick: () => { csv = null; fileInput.value = ''; replace(importBox); } })));
+      table(['Line', 'Phone', 'Name', 'Priority', 'Notes', 'Details', ''], answer.preview, (p) =>
+        h(
+          'tr',
+          { class: verdicts.get(p.line)?.success ? '' : 'refused' },
+          cell(p.line, 'number'),
+          cell(p.client?.phoneNumber || ''),
+          cell(p.client?.name),
+          cell(p.client?.priority),
+          cell(p.client?.notes),
+          cell(
+            p.client
+              ? Object.entries(p.client.metadata || {})
+                  .map(([k, v]) => `${k}: ${v}`)
+                  .join('; ')
+              : '',
+          ),
+          cell(verdicts.get(p.line)?.success ? 'to queue' : `refused: ${verdicts.get(p.line)?.message || ''}`),
+        ),
+      ),
+      refused.length
+        ? h(
+            'div',
+            { id: 'import-errors' },
+            h('h3', { text: 'Rows refused' }),
+            table(['Line', 'Field', 'Why'], refused.slice(0, 200), (r) =>
+              h('tr', {}, cell(r.line, 'number'), cell(r.field || ''), cell(r.message)),
+            ),
+            refused.length > 200 ? h('p', { class: 'muted', text: `and ${refused.length - 200} more` }) : null,
+          )
+        : null,
+      h(
+        'div',
+        { class: 'row' },
+        h('button', {
+          id: 'import-confirm',
+          class: 'primary',
+          disabled: answer.valid === 0,
+          text: `Queue ${answer.valid} client(s)`,
+          onclick: confirmImport,
+        }),
+        h('button', {
+          text: 'Cancel',
+          onclick: () => {
+            csv = null;
+            fileInput.value = '';
+            replace(importBox);
+          },
+        }),
+      ),
+    );
   }
 
   async function confirmImport() {
     try {
       const answer = await api('POST', `/api/dialer/queue/import${mappingQuery({})}`, csv, { contentType: 'text/csv' });
-      replace(importBox, h('p', { class: 'message ok', id: 'import-result',
-        text: `Queued ${answer.created} client(s); ${answer.failed} refused` }));
+      replace(
+        importBox,
+        h('p', {
+          class: 'message ok',
+          id: 'import-result',
+          text: `Queued ${answer.created} client(s); ${answer.failed} refused`,
+        }),
+      );
     } catch (e) {
       const created = e.body?.created;
-      replace(importBox, h('p', { class: 'message error', id: 'import-result',
-        text: created === 0 ? 'No client was queued: every row was refused' : e.message }));
+      replace(
+        importBox,
+        h('p', {
+          class: 'message error',
+          id: 'import-result',
+          text: created === 0 ? 'No client was queued: every row was refused' : e.message,
+        }),
+      );
     }
     csv = null;
     fileInput.value = '';
@@ -223,9 +399,9 @@ export function mount(root) {
   }
 
   const later = throttle(load, 1000);
-  const unsubscribe = subscribe(() => { if (!editing) later(); }, ['queue-']);
+  const unsubscribe = subscribe(() => {
+    if (!editing) later();
+  }, ['queue-']);
   load();
   return unsubscribe;
 }
-
-

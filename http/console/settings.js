@@ -2,22 +2,33 @@
 // whose message is shown at the field; secrets can be set but are never shown; and the
 // do-not-call list.
 
-import { ApiError, del, forgetConfig, get, post } from './api.js';
+import { del, forgetConfig, get, post } from './api.js';
 import { cell, field, h, localTime, replace, say, table } from './dom.js';
+import { failure } from './parts.js';
 
 // The value an input holds, in the setting's type; an empty input clears the setting.
 function valueOf(setting, input) {
   const text = input.type === 'checkbox' ? input.checked : input.value.trim();
   switch (setting.valueType) {
-    case 'boolean': return text;
-    case 'number': return text === '' ? null : Number(text);
-    case 'string[]': case 'date[]':
-      return text === '' ? [] : text.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'boolean':
+      return text;
+    case 'number':
+      return text === '' ? null : Number(text);
+    case 'string[]':
+    case 'date[]':
+      return text === ''
+        ? []
+        : text
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
     case 'number[]':
       return text === '' ? [] : text.split(',').map((s) => Number(s.trim()));
-    case 'object': case 'object[]':
+    case 'object':
+    case 'object[]':
       return text === '' ? null : JSON.parse(text);
-    default: return text === '' ? null : text;
+    default:
+      return text === '' ? null : text;
   }
 }
 
@@ -25,16 +36,28 @@ function inputFor(setting) {
   const id = `setting-${setting.key.replace(/\./g, '-')}`;
   const v = setting.value;
   switch (setting.valueType) {
-    case 'boolean': return h('input', { id, type: 'checkbox', checked: !!v });
-    case 'number': return h('input', { id, type: 'number', value: v === null ? '' : String(v),
-      min: setting.options?.min, max: setting.options?.max });
-    case 'time': return h('input', { id, type: 'time', value: v || '' });
-    case 'object': case 'object[]':
+    case 'boolean':
+      return h('input', { id, type: 'checkbox', checked: !!v });
+    case 'number':
+      return h('input', {
+        id,
+        type: 'number',
+        value: v === null ? '' : String(v),
+        min: setting.options?.min,
+        max: setting.options?.max,
+      });
+    case 'time':
+      return h('input', { id, type: 'time', value: v || '' });
+    case 'object':
+    case 'object[]':
       return h('textarea', { id, rows: 4, class: 'json', value: v === null ? '' : JSON.stringify(v, null, 1) });
-    case 'string[]': case 'number[]': case 'date[]':
+    case 'string[]':
+    case 'number[]':
+    case 'date[]':
       return h('input', { id, value: Array.isArray(v) ? v.join(', ') : '' });
     default:
-      if (setting.secret) return h('input', { id, type: 'password', autocomplete: 'new-password', placeholder: 'unchanged' });
+      if (setting.secret)
+        return h('input', { id, type: 'password', autocomplete: 'new-password', placeholder: 'unchanged' });
       return h('input', { id, value: v === null ? '' : String(v) });
   }
 }
@@ -45,15 +68,27 @@ export function mount(root) {
   const dncBox = h('div', { id: 'dnc-list' });
   const dncPhone = h('input', { id: 'dnc-phone', placeholder: '+33 6 12 34 56 78' });
   const dncReason = h('input', { id: 'dnc-reason', placeholder: 'reason', maxlength: '256' });
-  replace(root, h('h1', { text: 'Settings' }), message, form,
-    h('section', { class: 'card' }, h('h2', { text: 'Do not call' }),
-      h('div', { class: 'row' }, field('Phone number', dncPhone), field('Reason', dncReason),
-        h('button', { id: 'dnc-add', class: 'primary', text: 'Add', onclick: addDnc })),
-      dncBox));
+  replace(
+    root,
+    h('h1', { text: 'Settings' }),
+    message,
+    form,
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', { text: 'Do not call' }),
+      h(
+        'div',
+        { class: 'row' },
+        field('Phone number', dncPhone),
+        field('Reason', dncReason),
+        h('button', { id: 'dnc-add', class: 'primary', text: 'Add', onclick: addDnc }),
+      ),
+      dncBox,
+    ),
+  );
 
-  function fail(e) {
-    say(message, e instanceof ApiError ? e.message : String(e), 'error');
-  }
+  const fail = failure(message);
 
   function settingRow(setting) {
     const input = inputFor(setting);
@@ -82,10 +117,13 @@ export function mount(root) {
       }
     };
     const hint = setting.secret ? (setting.value === null ? 'not set' : 'set (hidden)') : setting.description;
-    return h('div', { class: 'setting', 'data-key': setting.key },
+    return h(
+      'div',
+      { class: 'setting', 'data-key': setting.key },
       field(setting.name, input, hint),
       h('button', { class: 'save', text: 'Save', disabled: !setting.editable, onclick: save }),
-      error);
+      error,
+    );
   }
 
   async function load() {
@@ -96,8 +134,12 @@ export function mount(root) {
         if (!byCategory.has(s.category)) byCategory.set(s.category, []);
         byCategory.get(s.category).push(s);
       }
-      replace(form, [...byCategory].map(([category, settings]) => h('section', { class: 'card' },
-        h('h2', { text: category }), settings.map(settingRow))));
+      replace(
+        form,
+        [...byCategory].map(([category, settings]) =>
+          h('section', { class: 'card' }, h('h2', { text: category }), settings.map(settingRow)),
+        ),
+      );
     } catch (e) {
       fail(e);
     }
@@ -107,10 +149,21 @@ export function mount(root) {
     try {
       const answer = await get('/api/dialer/do-not-call');
       const numbers = answer.entries;
-      replace(dncBox, numbers.length ? table(['Number', 'Reason', 'Since', ''], numbers, (n) => h('tr', {},
-        cell(n.phoneNumber, 'phone'), cell(n.reason || ''), cell(localTime(n.addedAt)),
-        h('td', {}, h('button', { class: 'danger', text: 'Remove', onclick: () => removeDnc(n.phoneNumber) }))))
-        : h('p', { class: 'muted', text: 'No number is on the list.' }));
+      replace(
+        dncBox,
+        numbers.length
+          ? table(['Number', 'Reason', 'Since', ''], numbers, (n) =>
+              h(
+                'tr',
+                {},
+                cell(n.phoneNumber, 'phone'),
+                cell(n.reason || ''),
+                cell(localTime(n.addedAt)),
+                h('td', {}, h('button', { class: 'danger', text: 'Remove', onclick: () => removeDnc(n.phoneNumber) })),
+              ),
+            )
+          : h('p', { class: 'muted', text: 'No number is on the list.' }),
+      );
     } catch (e) {
       fail(e);
     }
@@ -118,7 +171,10 @@ export function mount(root) {
 
   async function addDnc() {
     try {
-      await post('/api/dialer/do-not-call', { phoneNumber: dncPhone.value.trim(), reason: dncReason.value.trim() || undefined });
+      await post('/api/dialer/do-not-call', {
+        phoneNumber: dncPhone.value.trim(),
+        reason: dncReason.value.trim() || undefined,
+      });
       say(message, `Added ${dncPhone.value.trim()} to the do-not-call list`);
       dncPhone.value = '';
       dncReason.value = '';

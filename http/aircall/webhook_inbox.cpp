@@ -17,6 +17,31 @@ storage::AppendRequest stored_delivery(const WebhookDelivery& delivery, std::str
                                 std::move(key)};
 }
 
+Result<TakenDelivery> take_delivery(storage::EventStore& store, const WebhookTokens& tokens,
+                                    std::string_view body) {
+  auto delivery = parse_webhook(body);
+  if (!delivery) return delivery.error();
+  if (!tokens.webhooks_accepted()) {
+    return Error{ErrorCode::unauthenticated,
+                 "no webhook token is configured (AIRCALL_WEBHOOK_TOKEN or aircall.webhookToken)",
+                 "token"};
+  }
+  if (!tokens.accepts_webhook_token(delivery->token)) {
+    return Error{ErrorCode::unauthenticated, "wrong webhook token", "token"};
+  }
+  auto stored = store.append(stored_delivery(*delivery, body));
+  if (!stored) return stored.error();
+  TakenDelivery taken{delivery->event,
+                      stored->last_seq,
+                      stored->status == storage::AppendStatus::duplicate,
+                      {},
+                      {}};
+  if (taken.duplicate) return taken;
+  taken.telephony = telephony_event_of(*delivery);
+  if (!taken.telephony) taken.notes = call_notes_of(*delivery);
+  return taken;
+}
+
 Result<std::vector<actors::TelephonyEvent>> stored_telephony_since(const storage::EventStore& store,
                                                                    std::uint64_t from_seq) {
   std::vector<actors::TelephonyEvent> found;

@@ -3,7 +3,7 @@
 
 import { get, getText, query } from './api.js';
 import { cell, clock, field, h, localTime, percent, replace, say, table } from './dom.js';
-import { failure, tile } from './parts.js';
+import { failure, pagerButtons, tile } from './parts.js';
 
 const STATUSES = [
   '',
@@ -161,25 +161,7 @@ export function mount(root) {
           )
         : null,
     );
-    replace(
-      pager,
-      h('button', {
-        text: 'Previous',
-        disabled: cursors.length === 1,
-        onclick: () => {
-          cursors.pop();
-          load();
-        },
-      }),
-      h('button', {
-        text: 'Next',
-        disabled: !page.nextCursor,
-        onclick: () => {
-          cursors.push(page.nextCursor);
-          load();
-        },
-      }),
-    );
+    replace(pager, pagerButtons(cursors, page.nextCursor, load));
   }
 
   function barChart(key, labels, series) {

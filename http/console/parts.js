@@ -12,6 +12,24 @@ export function tile(label, value, id) {
   );
 }
 
+// Previous and Next over pages read by cursor: `cursors` holds the cursor of each page seen,
+// `next` is the one after this page (none on the last), and `load` reads the page at the top.
+export function pagerButtons(cursors, next, load, ids = {}) {
+  const go = (move) => () => {
+    move();
+    load();
+  };
+  return [
+    h('button', {
+      id: ids.previous,
+      text: 'Previous',
+      disabled: cursors.length === 1,
+      onclick: go(() => cursors.pop()),
+    }),
+    h('button', { id: ids.next, text: 'Next', disabled: !next, onclick: go(() => cursors.push(next)) }),
+  ];
+}
+
 // What went wrong, said in `message`: in the API's words when it answered, else the error's.
 export function failure(message) {
   return (e) => say(message, e instanceof ApiError ? e.message : String(e), 'error');

@@ -5,7 +5,7 @@
 import { api, del, get, put, query } from './api.js';
 import { subscribe } from './feed.js';
 import { cell, field, h, localTime, replace, say, table, throttle } from './dom.js';
-import { failure } from './parts.js';
+import { failure, pagerButtons } from './parts.js';
 
 const STATUSES = ['', 'pending', 'in-progress', 'completed', 'failed', 'skipped'];
 const FIELDS = ['phoneNumber', 'name', 'clientId', 'priority', 'scheduledFor', 'notes', 'timeZone'];
@@ -127,27 +127,7 @@ export function mount(root) {
           )
         : null,
     );
-    replace(
-      pager,
-      h('button', {
-        id: 'queue-prev',
-        text: 'Previous',
-        disabled: cursors.length === 1,
-        onclick: () => {
-          cursors.pop();
-          load();
-        },
-      }),
-      h('button', {
-        id: 'queue-next',
-        text: 'Next',
-        disabled: !page.nextCursor,
-        onclick: () => {
-          cursors.push(page.nextCursor);
-          load();
-        },
-      }),
-    );
+    replace(pager, pagerButtons(cursors, page.nextCursor, load, { previous: 'queue-prev', next: 'queue-next' }));
   }
 
   function row(item) {

@@ -20,37 +20,24 @@ void apply_call_notes(Context& context, const CallNotes& notes) {
   (void)context.dialer.take_aircall_notes(*call_id, taken);
 }
 
-// Stored first, applied after: Aircall is answered 2xx only once the delivery is durable,
-// and a redelivery finds its key and is acknowledged without being applied again.
+// Taken by the inbox's rule (stored first, answered once durable), then applied.
 void receive(Context& context, const httplib::Request& req, httplib::Response& res) {
-  auto delivery = parse_webhook(req.body);
-  if (!delivery) return reply_error(res, delivery.error());
-  if (!context.credentials.webhooks_accepted()) {
-    return reply_error(res, Error{ErrorCode::unauthenticated,
-                                  "no webhook token is configured (AIRCALL_WEBHOOK_TOKEN or "
-                                  "aircall.webhookToken)",
-                                  "token"});
-  }
-  if (!context.credentials.accepts_webhook_token(delivery->token)) {
-    return reply_error(res, Error{ErrorCode::unauthenticated, "wrong webhook token", "token"});
-  }
-  auto stored = context.store.append(stored_delivery(*delivery, req.body));
-  if (!stored) return reply_error(res, stored.error());
+  auto taken = take_delivery(context.store, context.credentials, req.body);
+  if (!taken) return reply_error(res, taken.error());
   ++context.webhooks_received;
-  context.metrics.count_webhook(delivery->event);
-  bool duplicate = stored->status == storage::AppendStatus::duplicate;
-  if (duplicate) {
+  context.metrics.count_webhook(taken->event);
+  if (taken->duplicate) {
     ++context.webhooks_duplicate;
-  } else if (auto event = telephony_event_of(*delivery)) {
-    context.dialer.telephony_event(std::move(*event));
+  } else if (taken->telephony) {
+    context.dialer.telephony_event(std::move(*taken->telephony));
     ++context.webhooks_applied;
-  } else if (auto notes = call_notes_of(*delivery)) {
-    apply_call_notes(context, *notes);
+  } else if (taken->notes) {
+    apply_call_notes(context, *taken->notes);
     ++context.webhooks_applied;
   }
-  reply_ok(res, {{"received", delivery->event},
-                 {"seq", std::to_string(stored->last_seq)},
-                 {"duplicate", duplicate}});
+  reply_ok(res, {{"received", taken->event},
+                 {"seq", std::to_string(taken->seq)},
+                 {"duplicate", taken->duplicate}});
 }
 
 }  // namespace

@@ -11,9 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "http/aircall/webhook_inbox.hpp"
+
 namespace dialer::http {
 
-class Credentials {
+class Credentials : public WebhookTokens {
  public:
   Credentials(std::vector<std::string> env_api_keys, std::string env_webhook_token);
 
@@ -33,8 +35,8 @@ class Credentials {
   // Whether the Aircall account's webhook token is known (the simulator's does not count).
   bool webhook_token_set() const;
   // Whether any webhook token, the account's or the simulator's, is accepted.
-  bool webhooks_accepted() const;
-  bool accepts_webhook_token(std::string_view presented) const;
+  bool webhooks_accepted() const override;
+  bool accepts_webhook_token(std::string_view presented) const override;
 
  private:
   using Digest = std::array<std::uint8_t, 32>;

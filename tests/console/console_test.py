@@ -335,6 +335,20 @@ def csv_import(dialerd, b):
         "two items", lambda: "2 item(s)" in b.text("#queue-list")))
     os.unlink(path)
 
+    # Past a page (50): Next reads the rest, Previous comes back.
+    status, _ = dialerd.api("POST", "/api/dialer/queue",
+                            {"phoneNumbers": ["+336123460%02d" % n for n in range(60)]})
+    check(status == 200, "the 60 clients were not queued")
+    rows = lambda: len(d.find_elements(By.CSS_SELECTOR, "#queue-list tbody tr"))
+    step(b, "a full first page", lambda: (d.get(dialerd.url + "/#/queue"), d.refresh(), b.wait(
+        "62 items, 50 shown", lambda: "62 item(s)" in b.text("#queue-list") and rows() == 50)))
+    check(b.find("#queue-prev").get_attribute("disabled") is not None, "Previous on the first page")
+    step(b, "next: the last 12", lambda: (b.find("#queue-next").click(), b.wait(
+        "the second page", lambda: rows() == 12)))
+    check(b.find("#queue-next").get_attribute("disabled") is not None, "Next on the last page")
+    step(b, "previous: the first 50 again", lambda: (b.find("#queue-prev").click(), b.wait(
+        "the first page", lambda: rows() == 50)))
+
 
 def xss(dialerd, b):
     """A client named like markup, imported by CSV, renders as text everywhere."""

@@ -55,25 +55,25 @@ std::vector<Result<typename Traits::State>> ask_each(
     const std::vector<Question<Traits>>& questions) {
   using State = typename Traits::State;
   std::vector<std::optional<Result<State>>> answers(questions.size());
-  std::vector<std::size_t> asking(questions.size());
-  for (std::size_t i = 0; i < asking.size(); ++i) asking[i] = i;
+  std::vector<std::size_t> to_ask(questions.size());
+  for (std::size_t i = 0; i < to_ask.size(); ++i) to_ask[i] = i;
   caf::scoped_actor self{system};
-  for (int round = 0; round < 2 && !asking.empty(); ++round) {
+  for (int round = 0; round < 2 && !to_ask.empty(); ++round) {
     using Handle = decltype(asking::send(self.ptr(), actors, questions.front(), {}));
     std::vector<Handle> pending;
-    pending.reserve(asking.size());
-    for (auto i : asking) {
+    pending.reserve(to_ask.size());
+    for (auto i : to_ask) {
       pending.push_back(asking::send(self.ptr(), actors, questions[i], caf::duration{timeout}));
     }
     std::vector<std::size_t> again;
     for (std::size_t k = 0; k < pending.size(); ++k) {
-      auto i = asking[k];
+      auto i = to_ask[k];
       pending[k].receive([&](Reply<State>& reply) { answers[i] = std::move(reply.result); },
                          [&](caf::error& error) {
                            if (round == 0 && asking::passivated(error)) again.push_back(i);
                          });
     }
-    asking = std::move(again);
+    to_ask = std::move(again);
   }
   std::vector<Result<State>> out;
   out.reserve(answers.size());

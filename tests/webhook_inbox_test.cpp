@@ -90,8 +90,8 @@ TEST_CASE("webhook inbox: without the token, or with none configured, nothing is
   CHECK(wrong.error().message == "wrong webhook token");
 
   inbox.tokens.token.clear();
-  auto unconfigured = take_delivery(*inbox.store, inbox.tokens,
-                                    sample_with_token("call.answered.json", ""));
+  auto unconfigured =
+      take_delivery(*inbox.store, inbox.tokens, sample_with_token("call.answered.json", ""));
   REQUIRE_FALSE(unconfigured.ok());
   CHECK(unconfigured.error().code == ErrorCode::unauthenticated);
   CHECK(unconfigured.error().field == "token");

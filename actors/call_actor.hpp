@@ -6,6 +6,7 @@
 #include <string>
 
 #include "actors/aggregates.hpp"
+#include "actors/domain/call_process.hpp"
 
 namespace dialer::actors {
 
@@ -51,21 +52,7 @@ struct CallTask {
 
 struct CallActorState {
   std::unique_ptr<AggregateCore<CallTraits>> core;
-  std::string item_id;
-  std::string agent_id;
-  dispatch::FreeAgent agent;     // dial
-  dispatch::PendingItem item;    // dial
-  std::int64_t start_at_ms = 0;  // dial: not before
-  int replies_due = 0;
-  bool item_reserved = false;
-  bool agent_reserved = false;
-  bool requested = false;
-  bool attempt_recorded = false;
-  std::string refusal;
-  bool asking = false;       // a call-list lookup is under way
-  bool check_armed = false;  // a live-call check is due
-  bool settling = false;     // the item and the agent are being told the end
-  bool hang_up_on_creation = false;
+  domain::call_process::Process process;
   std::uint64_t activity = 0;
   static inline const char* name = "call";
 };
@@ -74,7 +61,8 @@ struct CallActorState {
 // counts the attempt on the number and records the request, all four in one round of
 // appends, and asks the telephony only once all four are durable (so that a restart knows a
 // call may exist, and asks before dialling again); it follows the call through the telephony's
-// events, and at the end tells the item its outcome and the agent it is free.
+// events, and at the end tells the item its outcome and the agent it is free. What to do at
+// each turn is the call's process (domain/call_process.hpp); the actor runs what it says.
 caf::behavior call_actor(caf::stateful_actor<CallActorState>* self, Services* services,
                          CallTask task);
 

@@ -52,6 +52,11 @@ void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) 
                                            const std::vector<events::Event>& changes) {
     services.agents.publish(id, after);
     if (after.aircall_user_id != 0) services.link_aircall_user(after.aircall_user_id, id);
+    if (auto user = domain::user_given_up(before, after)) {
+      caf::anon_send(services.registry->get(Kind::aircall_user, std::to_string(user)),
+                     command_atom::value,
+                     domain::aircall_user::Command{domain::aircall_user::Release{id}});
+    }
     bool stopped = std::any_of(changes.begin(), changes.end(), [](const events::Event& e) {
       return std::holds_alternative<events::AgentStopped>(e);
     });

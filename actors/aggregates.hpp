@@ -12,7 +12,8 @@
 
 namespace dialer::actors {
 
-enum class Kind { agent, item, call, config, do_not_call, number };
+enum class Kind { agent, item, call, config, do_not_call, number, aircall_user };
+inline constexpr std::size_t kKinds = 7;
 
 // An aggregate's pure functions, as the domain defines them for its state and commands.
 template <class S, class C>
@@ -98,6 +99,20 @@ struct NumberTraits : PureAggregate<domain::NumberState, domain::number::Command
   }
   static bool may_passivate(const State&) { return true; }
   static void observe(Services&, AggregateCore<NumberTraits>&) {}
+};
+
+// Keyed by Aircall's user id, in decimal.
+struct AircallUserTraits : PureAggregate<domain::AircallUserState, domain::aircall_user::Command> {
+  static constexpr Kind kind = Kind::aircall_user;
+  static constexpr const char* name = "aircall-user";
+  static std::string stream(const std::string& user_id) { return "aircall-user-" + user_id; }
+  static State initial(const std::string& user_id) {
+    State state;
+    state.aircall_user_id = std::stoll(user_id);
+    return state;
+  }
+  static bool may_passivate(const State&) { return true; }
+  static void observe(Services&, AggregateCore<AircallUserTraits>&) {}
 };
 
 // What the dispatcher should know of an agent or an item in this state, if anything.

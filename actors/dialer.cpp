@@ -60,6 +60,18 @@ void resume_calls(Services& services, World& world, RecoveryReport& report,
   }
 }
 
+// An agent dialling as its Aircall user holds the user: a log from before users had streams
+// gains the claims it lacks, before any start can claim them (a claim held changes nothing).
+void hold_aircall_users(Services& services, const World& world) {
+  for (const auto& [id, agent] : world.agents) {
+    auto user = agent.state.aircall_user_id;
+    if (user == 0 || !domain::dials_as(agent.state, user)) continue;
+    caf::anon_send(services.registry->get(Kind::aircall_user, std::to_string(user)),
+                   command_atom::value,
+                   domain::aircall_user::Command{domain::aircall_user::Claim{id, {}}});
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage::EventStore& store,
@@ -137,6 +149,7 @@ Result<std::unique_ptr<Dialer>> Dialer::start(caf::actor_system& system, storage
     ++report.agents_live;
   }
   resume_calls(services, *world, report, dialer->resumed_calls_);
+  hold_aircall_users(services, *world);
 
   // The fold's states are gone now; after a fold of the whole log, give their memory back
   // rather than keep it as RSS.

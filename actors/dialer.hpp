@@ -88,6 +88,8 @@ class Dialer {
   // holds the number and can take calls (or, with no directory to ask, its webhooks' last
   // word does); the live word then replaces what earlier webhooks said.
   AgentStart start_agent(const std::string& user_id, domain::agent::Start start);
+  // Ends the agent's session; its Aircall user is free for another agent by the answer.
+  Result<domain::AgentState> stop_agent(const std::string& user_id);
   // Queues clients, each answered in its order: refused when its number is on the do-not-call
   // list, already held by a pending or dialled item, or given twice in the same call. Items
   // with no id get one. Safe for any number of callers at once: each number's own actor
@@ -163,12 +165,21 @@ class Dialer {
   // here, the word is in its mailbox before anything the item's command leads to.
   void tell_calls_of(const domain::NumberState& number);
   void tell_calls_of(const std::string& phone_number);
+  // One agent per Aircall user: whom `agent_id` may take the user from (empty: nobody, or
+  // itself), or the conflict that refuses its start.
+  Result<std::string> stale_holder_of(const std::string& agent_id, std::int64_t aircall_user_id);
+  // Aircall's live word on a start: the answer that refuses it, or the status to apply once
+  // it is made (none: the webhooks' last word stands).
+  struct LiveWord {
+    std::optional<AgentStart> refused;
+    std::optional<domain::agent::AircallStatus> status;
+  };
+  LiveWord live_word(const std::string& user_id, const domain::agent::Start& start);
 
   DialerOptions options_;
   Services services_;
   Registry registry_;
   RecoveryReport recovery_;
-  std::mutex starts_;  // a start's check and its Start command, one start at a time
   std::vector<std::string> resumed_calls_;
   // Keeps the stored live set up with the log, for the next start.
   std::unique_ptr<projections::ProjectionRunner> live_set_;

@@ -13,6 +13,7 @@
 
 #include "actors/dispatch/dispatch_index.hpp"
 #include "actors/domain/agent.hpp"
+#include "actors/domain/aircall_user.hpp"
 #include "actors/domain/call.hpp"
 #include "actors/domain/config.hpp"
 #include "actors/domain/do_not_call.hpp"
@@ -85,12 +86,14 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::call::Command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::ChangeSettings)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::do_not_call::Command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::number::Command)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::domain::aircall_user::Command)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::AgentState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::QueueItemState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::CallState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::ConfigState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::DoNotCallState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::NumberState>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::Reply<dialer::domain::AircallUserState>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::Result<dialer::storage::AppendOutcome>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::Result<std::optional<dialer::actors::FoundCall>>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(dialer::actors::StartResult)

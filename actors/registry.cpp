@@ -59,6 +59,9 @@ caf::actor Registry::spawn(Kind kind, const std::string& id) {
                           Adopted<DoNotCallTraits>{});
     case Kind::number:
       return system.spawn(aggregate_actor<NumberTraits>, services, id, Adopted<NumberTraits>{});
+    case Kind::aircall_user:
+      return system.spawn(aggregate_actor<AircallUserTraits>, services, id,
+                          Adopted<AircallUserTraits>{});
     case Kind::call:
       return system.spawn(call_actor, services, CallTask::follow(id));
   }

@@ -32,7 +32,7 @@ class Registry {
 
   Services& services_;
   mutable std::mutex mutex_;
-  std::array<std::unordered_map<std::string, caf::actor>, 6> actors_;
+  std::array<std::unordered_map<std::string, caf::actor>, kKinds> actors_;
   bool closed_ = false;
 };
 

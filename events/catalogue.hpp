@@ -527,6 +527,26 @@ struct NumberMarkedWrong {
   bool operator==(const NumberMarkedWrong&) const = default;
 };
 
+// ---- Aircall users ----
+
+// An agent took the Aircall user: it is the one agent dialling as that person.
+struct AircallUserClaimed {
+  static constexpr std::string_view type = "aircall_user.claimed";
+  static constexpr std::uint32_t schema = 1;
+  std::string agent_id;
+  static void describe(auto& self, auto&& field) { field("agentId", self.agent_id); }
+  bool operator==(const AircallUserClaimed&) const = default;
+};
+
+// The agent gave the Aircall user up: it stopped, or its start did not go through.
+struct AircallUserReleased {
+  static constexpr std::string_view type = "aircall_user.released";
+  static constexpr std::uint32_t schema = 1;
+  std::string agent_id;
+  static void describe(auto& self, auto&& field) { field("agentId", self.agent_id); }
+  bool operator==(const AircallUserReleased&) const = default;
+};
+
 // ---- the dispatcher ----
 
 // Agents wait in line and no pending item may be dialled: the dialable list ran dry.

@@ -20,8 +20,8 @@ using Event = std::variant<
     QueueItemFailed, QueueItemDispositioned, QueueItemDispositionWithdrawn, QueueItemCallCommented,
     QueueItemCallbackScheduled, CallRequested, CallStartAccepted, CallStartFailed, CallCreated,
     CallAnswered, CallHungUp, CallEnded, CallLost, NumberClaimed, NumberReleased, NumberAttempted,
-    NumberMarkedWrong, DispatcherRanDry, DispatcherCallbackDue, ConfigChanged, DoNotCallAdded,
-    DoNotCallRemoved, WebhookReceived>;
+    NumberMarkedWrong, AircallUserClaimed, AircallUserReleased, DispatcherRanDry,
+    DispatcherCallbackDue, ConfigChanged, DoNotCallAdded, DoNotCallRemoved, WebhookReceived>;
 
 // An event ready to be appended: its name, layout version and binary payload.
 struct EncodedEvent {

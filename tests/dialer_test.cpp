@@ -589,3 +589,65 @@ TEST_CASE("dialer: the rule holds across a restart, and a log without claims is 
   f.restart();
   CHECK(f.dialer->enqueue({client("+33612345601")}).front().error().code == ErrorCode::conflict);
 }
+
+namespace {
+Result<AgentState> start_as(DialerFixture& f, const std::string& agent_id, std::int64_t user) {
+  return std::move(f.dialer->start_agent(agent_id, agent::Start{user, 900 + user, false}).agent);
+}
+}  // namespace
+
+TEST_CASE("dialer: one agent per Aircall user holds across a restart and frees on a stop") {
+  DialerFixture f{kNoon};
+  REQUIRE(start_as(f, "agent-1", 21).ok());
+  f.restart();
+  auto twin = start_as(f, "agent-2", 21);
+  REQUIRE(!twin.ok());
+  CHECK(twin.error().code == ErrorCode::conflict);
+  CHECK(twin.error().message.find("agent-1") != std::string::npos);
+  // A refused start leaves no trace on the agent it was for.
+  CHECK(!f.dialer->agent("agent-2")->ever_started);
+  // The stop answers once the user is free.
+  REQUIRE(f.dialer->stop_agent("agent-1").ok());
+  CHECK(start_as(f, "agent-2", 21).ok());
+  CHECK(start_as(f, "agent-2", 21).ok());
+}
+
+TEST_CASE("dialer: many agents starting on one Aircall user at once leave one dialling") {
+  DialerFixture f{kNoon};
+  constexpr int kAgents = 8;
+  std::vector<std::thread> starters;
+  std::atomic<int> started{0};
+  for (int a = 0; a < kAgents; ++a) {
+    starters.emplace_back([&, a] {
+      if (start_as(f, "agent-" + std::to_string(a), 31).ok()) ++started;
+    });
+  }
+  for (auto& starter : starters) starter.join();
+  CHECK(started == 1);
+}
+
+TEST_CASE("dialer: a user claim a crash left behind is taken over after its grace") {
+  DialerFixture f{kNoon};
+  storage::AppendRequest stale{"aircall-user-41",
+                               storage::ExpectedVersion::any(),
+                               {storage::NewEvent::from(events::AircallUserClaimed{"agent-ghost"})},
+                               {}};
+  REQUIRE(f.store->append(std::move(stale)).ok());
+  // Within the grace the ghost's start may still be on its way: the claim stands.
+  CHECK(start_as(f, "agent-1", 41).error().code == ErrorCode::conflict);
+  f.clock.advance(kUserClaimGraceMs + 1);
+  CHECK(start_as(f, "agent-1", 41).ok());
+  CHECK(start_as(f, "agent-2", 41).error().code == ErrorCode::conflict);
+}
+
+TEST_CASE(
+    "dialer: an agent dialling in a log without user claims holds its user after a "
+    "restart") {
+  DialerFixture f{kNoon};
+  // Started as a log from before users had streams: no claim was made.
+  start_agent(*f.dialer, "agent-1", 51);
+  f.restart();
+  auto twin = start_as(f, "agent-2", 51);
+  REQUIRE(!twin.ok());
+  CHECK(twin.error().message.find("agent-1") != std::string::npos);
+}

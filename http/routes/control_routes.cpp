@@ -60,12 +60,19 @@ void start(Context& context, const PathParams& params, const httplib::Request& r
   reply_ok(res, {{"userStatus", agent_json(*started.agent, context.now_ms())}});
 }
 
-// The agent's command, once the agent is known; answered with the agent after it.
-Result<domain::AgentState> command(Context& context, const PathParams& params,
-                                   domain::agent::Command command) {
+// The path's agent, if the dialer ever ran for it.
+Result<std::string> known_user_id(Context& context, const PathParams& params) {
   auto user_id = user_id_of(params);
   if (!user_id) return user_id.error();
   if (auto known = known_agent(context, *user_id); !known) return known.error();
+  return user_id;
+}
+
+// The agent's command, once the agent is known; answered with the agent after it.
+Result<domain::AgentState> command(Context& context, const PathParams& params,
+                                   domain::agent::Command command) {
+  auto user_id = known_user_id(context, params);
+  if (!user_id) return user_id.error();
   return context.dialer.agent(*user_id, std::move(command));
 }
 
@@ -86,7 +93,9 @@ Answer resume(Context& context, const PathParams& params) {
 }
 
 Answer stop(Context& context, const PathParams& params) {
-  auto agent = command(context, params, domain::agent::Stop{});
+  auto user_id = known_user_id(context, params);
+  if (!user_id) return user_id.error();
+  auto agent = context.dialer.stop_agent(*user_id);
   if (!agent) return agent.error();
   return json{{"sessionStats", session_stats_json(*agent, context.now_ms())},
               {"userStatus", agent_json(*agent, context.now_ms())}};

@@ -61,6 +61,8 @@ inline std::vector<events::Event> sample_events() {
   out.push_back(DoNotCallRemoved{"+43720880079"});
   out.push_back(NumberClaimed{"q-1"});
   out.push_back(NumberReleased{"q-1"});
+  out.push_back(AircallUserClaimed{"a-1"});
+  out.push_back(AircallUserReleased{"a-1"});
   out.push_back(NumberAttempted{"q-1", "c-1"});
   out.push_back(NumberMarkedWrong{"q-1", "c-1"});
   out.push_back(DispatcherRanDry{3, 12});

@@ -175,10 +175,10 @@ Dialer::~Dialer() {
 }
 
 template <class Answer, class... Ts>
-std::optional<Answer> Dialer::ask_dispatcher(Ts&&... question) {
+std::optional<Answer> Dialer::ask_service(const caf::actor& service, Ts&&... question) {
   caf::scoped_actor self{*services_.system};
   std::optional<Answer> answer;
-  self->request(services_.dispatcher, options_.answer_timeout, std::forward<Ts>(question)...)
+  self->request(service, options_.answer_timeout, std::forward<Ts>(question)...)
       .receive([&](Answer& given) { answer = std::move(given); }, [](caf::error&) {});
   return answer;
 }
@@ -281,6 +281,13 @@ std::vector<std::optional<dispatch::WaitInfo>> Dialer::waiting_for(
     return std::move(report->items);
   }
   return std::vector<std::optional<dispatch::WaitInfo>>(item_ids.size());
+}
+
+std::optional<std::string> Dialer::call_of_aircall(std::int64_t aircall_call_id) {
+  auto live = ask_service<std::string>(services_.router, get_atom::value, aircall_call_id);
+  if (live && !live->empty()) return live;
+  if (past_calls_) return past_calls_(aircall_call_id);
+  return std::nullopt;
 }
 
 std::optional<dispatch::DueCallback> Dialer::next_callback(const std::string& agent_id) {

@@ -123,6 +123,14 @@ class Dialer {
   Result<domain::DoNotCallState> do_not_call();
   Result<domain::NumberState> number(const std::string& e164);
 
+  // Which of the dialer's calls Aircall's call `aircall_call_id` is, if any: the router knows
+  // the calls in progress, the index of past calls the rest.
+  std::optional<std::string> call_of_aircall(std::int64_t aircall_call_id);
+  // Where calls the router has let go of are found (the reporting projection's index); set
+  // once, before requests come.
+  using PastCalls = std::function<std::optional<std::string>(std::int64_t aircall_call_id)>;
+  void index_past_calls(PastCalls past_calls) { past_calls_ = std::move(past_calls); }
+
   // An event from Aircall (webhook) or the simulator; answered asynchronously.
   void telephony_event(TelephonyEvent event);
   // Telephony news stored before a restart, delivered again once every resumed call is
@@ -156,9 +164,14 @@ class Dialer {
   std::vector<Result<typename Traits::State>> ask(const std::vector<Question<Traits>>& questions) {
     return ask_each<Traits>(*services_.system, registry_, options_.answer_timeout, questions);
   }
-  // The dispatcher's answer to a question of the edge's, if it gave one in time.
+  // The dispatcher's (or the router's) answer to a question of the edge's, if it gave one in
+  // time.
   template <class Answer, class... Ts>
-  std::optional<Answer> ask_dispatcher(Ts&&... question);
+  std::optional<Answer> ask_service(const caf::actor& service, Ts&&... question);
+  template <class Answer, class... Ts>
+  std::optional<Answer> ask_dispatcher(Ts&&... question) {
+    return ask_service<Answer>(services_.dispatcher, std::forward<Ts>(question)...);
+  }
 
   // Tells the dispatcher of a number's calls before an item of it may be offered again:
   // after a restart from the live set, it was told only of the numbers then held. Sent from
@@ -181,6 +194,7 @@ class Dialer {
   Registry registry_;
   RecoveryReport recovery_;
   std::vector<std::string> resumed_calls_;
+  PastCalls past_calls_;
   // Keeps the stored live set up with the log, for the next start.
   std::unique_ptr<projections::ProjectionRunner> live_set_;
 };

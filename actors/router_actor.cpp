@@ -36,6 +36,10 @@ caf::behavior router_actor(caf::stateful_actor<RouterState>* self, Services* ser
         st.awaiting[key].push_back(call_id);
         st.awaiting_key.emplace(call_id, std::move(key));
       },
+      [self](get_atom, std::int64_t aircall_id) -> std::string {
+        auto known = self->state.by_aircall_id.find(aircall_id);
+        return known == self->state.by_aircall_id.end() ? std::string{} : known->second;
+      },
       [self](known_atom, std::int64_t aircall_id, std::string& call_id) {
         link(self->state, aircall_id, call_id);
       },

@@ -651,3 +651,33 @@ TEST_CASE(
   REQUIRE(!twin.ok());
   CHECK(twin.error().message.find("agent-1") != std::string::npos);
 }
+
+TEST_CASE("dialer: Aircall's call id leads to the dialer's call while it lasts and after") {
+  DialerFixture f{kNoon, {.answer_rate = 1.0}};
+  // Its end never comes: the call stays in progress.
+  f.telephony.connect([d = f.dialer.get()](TelephonyEvent event) {
+    if (event.kind == TelephonyEvent::Kind::hungup || event.kind == TelephonyEvent::Kind::ended)
+      return;
+    d->telephony_event(std::move(event));
+  });
+  configure(*f.dialer, {});
+  start_agent(*f.dialer, "agent-1", 101);
+  add_item(*f.dialer, "q1", "+33612345678");
+  std::string call_id;
+  std::int64_t aircall_call_id = 0;
+  REQUIRE(eventually([&] {
+    call_id = f.dialer->item("q1")->call_id;
+    if (call_id.empty()) return false;
+    aircall_call_id = f.dialer->call(call_id)->aircall_call_id;
+    return aircall_call_id != 0;
+  }));
+  CHECK(f.dialer->call_of_aircall(aircall_call_id) == call_id);
+  CHECK(!f.dialer->call_of_aircall(aircall_call_id + 1000));
+  // Calls the router let go of are found in the index of past calls.
+  f.dialer->index_past_calls([](std::int64_t id) -> std::optional<std::string> {
+    if (id == 4242) return "c-past";
+    return std::nullopt;
+  });
+  CHECK(f.dialer->call_of_aircall(4242) == "c-past");
+  CHECK(f.dialer->call_of_aircall(aircall_call_id) == call_id);
+}

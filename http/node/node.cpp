@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "actors/projections/reporting.hpp"
 #include "actors/scheduler.hpp"
 #include "http/aircall/lines.hpp"
 #include "http/aircall/webhook_inbox.hpp"
@@ -217,6 +218,10 @@ Result<std::unique_ptr<Node>> Node::start(NodeOptions options, std::ostream& not
 
   node->context_ = std::make_unique<Context>(*node->dialer_, *node->store_, *node->projections_,
                                              *clock, *node->credentials_, node->metrics_);
+  node->dialer_->index_past_calls([context = node->context_.get()](std::int64_t aircall_call_id) {
+    context->caught_up();
+    return projections::call_of_aircall(context->projections.view(), aircall_call_id);
+  });
   node->context_->mock_mode = options.mock_mode;
   node->context_->backup_dir = options.backup_dir;
   node->context_->backup_keep = options.backup_keep;

@@ -1,6 +1,5 @@
 // POST /api/dialer/webhook: Aircall's deliveries, checked, stored, then applied.
 
-#include "actors/projections/reporting.hpp"
 #include "http/aircall/webhook_inbox.hpp"
 #include "http/mapping/exchange.hpp"
 #include "http/routes/routes.hpp"
@@ -11,8 +10,7 @@ namespace {
 // Tags and comments on one of the dialer's calls become its disposition and notes; those on
 // any other call (inbound, or made outside the dialer) are only kept.
 void apply_call_notes(Context& context, const CallNotes& notes) {
-  context.caught_up();
-  auto call_id = projections::call_of_aircall(context.projections.view(), notes.aircall_call_id);
+  auto call_id = context.dialer.call_of_aircall(notes.aircall_call_id);
   if (!call_id) return;
   actors::AircallCallNotes taken{notes.tags, {}};
   for (const auto& comment : notes.comments)

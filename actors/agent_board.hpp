@@ -5,11 +5,11 @@
 // it without queueing behind the actor.
 
 #include <memory>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
 #include "actors/domain/agent.hpp"
+#include "events/mutex.hpp"
 
 namespace dialer::actors {
 
@@ -17,18 +17,19 @@ class AgentBoard {
  public:
   void publish(const std::string& agent_id, const domain::AgentState& state) {
     auto shared = std::make_shared<const domain::AgentState>(state);
-    std::unique_lock lock{mutex_};
+    WriteLock lock{mutex_};
     agents_[agent_id] = std::move(shared);
   }
   std::shared_ptr<const domain::AgentState> find(const std::string& agent_id) const {
-    std::shared_lock lock{mutex_};
+    ReadLock lock{mutex_};
     auto found = agents_.find(agent_id);
     return found == agents_.end() ? nullptr : found->second;
   }
 
  private:
-  mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const domain::AgentState>> agents_;
+  mutable SharedMutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const domain::AgentState>> agents_
+      GUARDED_BY(mutex_);
 };
 
 }  // namespace dialer::actors

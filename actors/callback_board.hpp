@@ -5,18 +5,18 @@
 // the dispatcher's mailbox.
 
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
 #include "actors/dispatch/dispatch_index.hpp"
+#include "events/mutex.hpp"
 
 namespace dialer::actors {
 
 class CallbackBoard {
  public:
   void publish(const std::string& agent_id, std::optional<dispatch::DueCallback> next) {
-    std::unique_lock lock{mutex_};
+    WriteLock lock{mutex_};
     if (next) {
       next_[agent_id] = std::move(*next);
     } else {
@@ -24,15 +24,15 @@ class CallbackBoard {
     }
   }
   std::optional<dispatch::DueCallback> find(const std::string& agent_id) const {
-    std::shared_lock lock{mutex_};
+    ReadLock lock{mutex_};
     auto found = next_.find(agent_id);
     if (found == next_.end()) return std::nullopt;
     return found->second;
   }
 
  private:
-  mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, dispatch::DueCallback> next_;
+  mutable SharedMutex mutex_;
+  std::unordered_map<std::string, dispatch::DueCallback> next_ GUARDED_BY(mutex_);
 };
 
 }  // namespace dialer::actors

@@ -128,7 +128,7 @@ caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed se
         match(self, services);
       },
       [self, services](tick_atom) { match(self, services); },
-      [self, services](stats_atom) -> DispatcherStats {
+      [self](stats_atom) -> DispatcherStats {
         auto& st = self->state;
         return {st.index.stats(), st.index.next_wake(), st.calls_started};
       },

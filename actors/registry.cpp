@@ -6,7 +6,7 @@
 namespace dialer::actors {
 
 caf::actor Registry::get(Kind kind, const std::string& id) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   if (closed_) return {};
   auto& actors = actors_[static_cast<std::size_t>(kind)];
   if (auto found = actors.find(id); found != actors.end()) return found->second;
@@ -16,13 +16,13 @@ caf::actor Registry::get(Kind kind, const std::string& id) {
 }
 
 void Registry::put(Kind kind, const std::string& id, caf::actor actor) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   if (closed_) return caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
   actors_[static_cast<std::size_t>(kind)][id] = std::move(actor);
 }
 
 void Registry::forget(Kind kind, const std::string& id, const caf::actor_addr& who) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   auto& actors = actors_[static_cast<std::size_t>(kind)];
   if (auto found = actors.find(id); found != actors.end() && found->second.address() == who) {
     actors.erase(found);
@@ -30,12 +30,12 @@ void Registry::forget(Kind kind, const std::string& id, const caf::actor_addr& w
 }
 
 std::size_t Registry::count(Kind kind) const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return actors_[static_cast<std::size_t>(kind)].size();
 }
 
 std::vector<caf::actor> Registry::close() {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   closed_ = true;
   std::vector<caf::actor> out;
   for (const auto& actors : actors_) {

@@ -2,11 +2,11 @@
 
 #include <array>
 #include <caf/all.hpp>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "actors/aggregates.hpp"
+#include "events/mutex.hpp"
 
 namespace dialer::actors {
 
@@ -28,12 +28,12 @@ class Registry {
   std::vector<caf::actor> close();
 
  private:
-  caf::actor spawn(Kind kind, const std::string& id);
+  caf::actor spawn(Kind kind, const std::string& id) REQUIRES(mutex_);
 
   Services& services_;
-  mutable std::mutex mutex_;
-  std::array<std::unordered_map<std::string, caf::actor>, kKinds> actors_;
-  bool closed_ = false;
+  mutable Mutex mutex_;
+  std::array<std::unordered_map<std::string, caf::actor>, kKinds> actors_ GUARDED_BY(mutex_);
+  bool closed_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace dialer::actors

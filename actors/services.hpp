@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -13,6 +12,7 @@
 #include "actors/domain/clock.hpp"
 #include "actors/domain/config.hpp"
 #include "actors/telephony.hpp"
+#include "events/mutex.hpp"
 #include "storage/event_store.hpp"
 
 namespace dialer::actors {
@@ -48,30 +48,30 @@ struct Services {
   std::function<void(const std::string& agent_id, std::int64_t free_at_ms)> on_agent_free;
 
   void link_aircall_user(std::int64_t aircall_user_id, const std::string& agent_id) {
-    std::lock_guard lock{links_mutex_};
+    Lock lock{links_mutex_};
     agent_of_user_[aircall_user_id] = agent_id;
   }
   // The settings in force, as the config actor last announced them.
   std::shared_ptr<const domain::DialerSettings> settings() const {
-    std::lock_guard lock{links_mutex_};
+    Lock lock{links_mutex_};
     return settings_;
   }
   void set_settings(domain::DialerSettings settings) {
     auto shared = std::make_shared<const domain::DialerSettings>(std::move(settings));
-    std::lock_guard lock{links_mutex_};
+    Lock lock{links_mutex_};
     settings_ = std::move(shared);
   }
 
   std::string agent_of(std::int64_t aircall_user_id) const {
-    std::lock_guard lock{links_mutex_};
+    Lock lock{links_mutex_};
     auto found = agent_of_user_.find(aircall_user_id);
     return found == agent_of_user_.end() ? std::string{} : found->second;
   }
 
  private:
-  mutable std::mutex links_mutex_;
-  std::unordered_map<std::int64_t, std::string> agent_of_user_;
-  std::shared_ptr<const domain::DialerSettings> settings_ =
+  mutable Mutex links_mutex_;
+  std::unordered_map<std::int64_t, std::string> agent_of_user_ GUARDED_BY(links_mutex_);
+  std::shared_ptr<const domain::DialerSettings> settings_ GUARDED_BY(links_mutex_) =
       std::make_shared<const domain::DialerSettings>();
 };
 

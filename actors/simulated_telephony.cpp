@@ -11,7 +11,7 @@ SimulatedTelephony::SimulatedTelephony(const domain::Clock& clock, SimulationOpt
 
 SimulatedTelephony::~SimulatedTelephony() {
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     stopping_ = true;
   }
   wake_.notify_all();
@@ -19,12 +19,12 @@ SimulatedTelephony::~SimulatedTelephony() {
 }
 
 void SimulatedTelephony::connect(std::function<void(TelephonyEvent)> sink) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   sink_ = std::move(sink);
 }
 
 void SimulatedTelephony::set_available(std::int64_t aircall_user_id, bool available) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   if (available) {
     unavailable_.erase(aircall_user_id);
   } else {
@@ -34,29 +34,29 @@ void SimulatedTelephony::set_available(std::int64_t aircall_user_id, bool availa
 
 void SimulatedTelephony::hold(bool held) {
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     held_ = held;
   }
   wake_.notify_all();
 }
 
 void SimulatedTelephony::drop_pending() {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   while (!queue_.empty()) queue_.pop();
 }
 
 std::vector<SimulatedTelephony::Record> SimulatedTelephony::records() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return records_;
 }
 
 std::uint64_t SimulatedTelephony::overlaps() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return overlaps_;
 }
 
 std::size_t SimulatedTelephony::active_calls() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return busy_users_.size();
 }
 
@@ -67,7 +67,7 @@ void SimulatedTelephony::schedule(std::chrono::milliseconds delay, TelephonyEven
 void SimulatedTelephony::start_call(const StartCall& call, std::function<void(StartResult)> done) {
   StartResult result;
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     if (unavailable_.contains(call.aircall_user_id)) {
       result = {StartStatus::user_unavailable, "User not available"};
     } else if (busy_users_.contains(call.aircall_user_id)) {
@@ -134,7 +134,7 @@ void SimulatedTelephony::find_call(const CallQuery& query,
                                    std::function<void(Result<std::optional<FoundCall>>)> done) {
   std::optional<FoundCall> found;
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     for (const auto& [id, live] : calls_) {
       bool match = query.aircall_call_id != 0
                        ? id == query.aircall_call_id
@@ -147,16 +147,16 @@ void SimulatedTelephony::find_call(const CallQuery& query,
 }
 
 void SimulatedTelephony::deliver_loop() {
-  std::unique_lock lock{mutex_};
+  Lock lock{mutex_};
   for (;;) {
     if (stopping_) return;
     if (held_ || queue_.empty()) {
-      wake_.wait(lock);
+      wake_.wait(lock.native());
       continue;
     }
     auto due = queue_.top().due;
     if (std::chrono::steady_clock::now() < due) {
-      wake_.wait_until(lock, due);
+      wake_.wait_until(lock.native(), due);
       continue;
     }
     auto event = queue_.top().event;

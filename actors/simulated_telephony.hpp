@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <queue>
 #include <random>
 #include <set>
@@ -17,6 +16,7 @@
 
 #include "actors/domain/clock.hpp"
 #include "actors/telephony.hpp"
+#include "events/mutex.hpp"
 
 namespace dialer::actors {
 
@@ -80,25 +80,25 @@ class SimulatedTelephony final : public TelephonyPort {
   };
 
   void deliver_loop();
-  void schedule(std::chrono::milliseconds delay, TelephonyEvent event);
+  void schedule(std::chrono::milliseconds delay, TelephonyEvent event) REQUIRES(mutex_);
 
   const domain::Clock& clock_;
   SimulationOptions options_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::condition_variable wake_;
-  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_;
-  std::function<void(TelephonyEvent)> sink_;
-  std::set<std::int64_t> unavailable_;
-  std::map<std::int64_t, Live> calls_;  // by Aircall id
-  std::set<std::int64_t> busy_users_;
-  std::set<std::string> busy_numbers_;
-  std::vector<Record> records_;
-  std::mt19937_64 random_;
-  std::uint64_t order_ = 0;
-  std::uint64_t overlaps_ = 0;
-  std::int64_t next_id_ = 812'000'000'000;
-  bool held_ = false;
-  bool stopping_ = false;
+  std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> queue_ GUARDED_BY(mutex_);
+  std::function<void(TelephonyEvent)> sink_ GUARDED_BY(mutex_);
+  std::set<std::int64_t> unavailable_ GUARDED_BY(mutex_);
+  std::map<std::int64_t, Live> calls_ GUARDED_BY(mutex_);  // by Aircall id
+  std::set<std::int64_t> busy_users_ GUARDED_BY(mutex_);
+  std::set<std::string> busy_numbers_ GUARDED_BY(mutex_);
+  std::vector<Record> records_ GUARDED_BY(mutex_);
+  std::mt19937_64 random_ GUARDED_BY(mutex_);
+  std::uint64_t order_ GUARDED_BY(mutex_) = 0;
+  std::uint64_t overlaps_ GUARDED_BY(mutex_) = 0;
+  std::int64_t next_id_ GUARDED_BY(mutex_) = 812'000'000'000;
+  bool held_ GUARDED_BY(mutex_) = false;
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 
+#include "events/mutex.hpp"
 #include "storage/event_store.hpp"
 
 namespace dialer::storage {
@@ -45,8 +45,8 @@ Result<BackupInfo> EventStore::backup(const std::string& dir, std::size_t keep) 
     return Error{ErrorCode::conflict, "only the process that writes the store can back it up"};
   }
   // One backup at a time: BackupEngine allows one writer to a folder.
-  static std::mutex one_at_a_time;
-  std::lock_guard lock{one_at_a_time};
+  static Mutex one_at_a_time;
+  Lock lock{one_at_a_time};
   std::error_code ignored;
   std::filesystem::create_directories(dir, ignored);
   rocksdb::BackupEngine* raw = nullptr;

@@ -2,20 +2,21 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <mutex>
+
+#include "events/mutex.hpp"
 
 namespace dialer::storage {
 
 // The highest durable sequence number, and a way to sleep until it moves.
 struct CommitSignal {
-  std::mutex mutex;
+  Mutex mutex;
   std::condition_variable changed;
-  std::uint64_t committed = 0;
-  bool closed = false;
+  std::uint64_t committed GUARDED_BY(mutex) = 0;
+  bool closed GUARDED_BY(mutex) = false;
 
   void publish(std::uint64_t seq) {
     {
-      std::lock_guard lock{mutex};
+      Lock lock{mutex};
       committed = seq;
     }
     changed.notify_all();
@@ -23,14 +24,14 @@ struct CommitSignal {
 
   void close() {
     {
-      std::lock_guard lock{mutex};
+      Lock lock{mutex};
       closed = true;
     }
     changed.notify_all();
   }
 
   std::uint64_t current() {
-    std::lock_guard lock{mutex};
+    Lock lock{mutex};
     return committed;
   }
 };

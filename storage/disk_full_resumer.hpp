@@ -9,7 +9,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "storage/write_health.hpp"
@@ -22,7 +21,7 @@ class DiskFullResumer {
       : db_(db), health_(std::move(health)), thread_([this] { run(); }) {}
   ~DiskFullResumer() {
     {
-      std::lock_guard lock{mutex_};
+      Lock lock{mutex_};
       stopping_ = true;
     }
     wake_.notify_all();
@@ -33,8 +32,9 @@ class DiskFullResumer {
 
  private:
   void run() {
-    std::unique_lock lock{mutex_};
-    while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) {
+    Lock lock{mutex_};
+    while (!wake_.wait_for(lock.native(), std::chrono::seconds(1),
+                           [this]() REQUIRES(mutex_) { return stopping_; })) {
       auto problem = health_->problem();
       if (!problem || !problem->disk_full) continue;
       lock.unlock();
@@ -46,9 +46,9 @@ class DiskFullResumer {
 
   rocksdb::DB& db_;
   std::shared_ptr<WriteHealth> health_;
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;  // last: it starts once the rest is ready
 };
 

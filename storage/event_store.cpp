@@ -82,7 +82,7 @@ Result<std::unique_ptr<EventStore>> EventStore::open(const std::string& path, Op
   std::unique_ptr<EventStore> store{new EventStore{}};
   store->database_ = std::move(database).value();
   store->signal_ = std::make_shared<CommitSignal>();
-  store->signal_->committed = tail->seq;
+  store->signal_->publish(tail->seq);
   store->started_read_only_ = started_read_only;
   if (options.mode == OpenMode::read_write && !started_read_only) {
     auto clock = options.clock_ms ? std::move(options.clock_ms) : system_clock_ms;

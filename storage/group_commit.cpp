@@ -37,13 +37,13 @@ GroupCommitWriter::GroupCommitWriter(Database& database, CommitSignal& signal,
 
 GroupCommitWriter::~GroupCommitWriter() {
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     stopping_ = true;
   }
   wake_syncer_.notify_one();
   syncer_.join();
   {
-    std::lock_guard lock{answers_mutex_};
+    Lock lock{answers_mutex_};
     syncer_done_ = true;
   }
   wake_notifier_.notify_one();
@@ -51,7 +51,7 @@ GroupCommitWriter::~GroupCommitWriter() {
 }
 
 void GroupCommitWriter::submit(AppendRequest request, AppendCallback done) {
-  std::unique_lock lock{mutex_};
+  Lock lock{mutex_};
   if (stopping_) {
     lock.unlock();
     return done(Error{ErrorCode::unavailable, "the event store is closing"});
@@ -115,13 +115,14 @@ Result<AppendOutcome> GroupCommitWriter::stage(AppendRequest& request) {
 void GroupCommitWriter::run_syncer() {
   for (;;) {
     {
-      std::unique_lock lock{mutex_};
-      wake_syncer_.wait(lock, [this] { return stopping_ || !open_.empty(); });
+      Lock lock{mutex_};
+      wake_syncer_.wait(lock.native(),
+                        [this]() REQUIRES(mutex_) { return stopping_ || !open_.empty(); });
       if (open_.empty()) return;  // stopping, and nothing left to commit
       std::swap(in_flight_, open_);
     }
     write(in_flight_);
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     in_flight_.clear();
   }
 }
@@ -130,8 +131,10 @@ void GroupCommitWriter::run_notifier() {
   std::vector<Answers> ready;
   for (;;) {
     {
-      std::unique_lock lock{answers_mutex_};
-      wake_notifier_.wait(lock, [this] { return syncer_done_ || !to_answer_.empty(); });
+      Lock lock{answers_mutex_};
+      wake_notifier_.wait(lock.native(), [this]() REQUIRES(answers_mutex_) {
+        return syncer_done_ || !to_answer_.empty();
+      });
       if (to_answer_.empty()) return;  // the syncer is gone and everything is answered
       ready.swap(to_answer_);
     }
@@ -148,7 +151,7 @@ void GroupCommitWriter::answer(std::vector<AppendCallback> callbacks,
                                std::vector<Result<AppendOutcome>> answers) {
   requests_.fetch_add(callbacks.size(), std::memory_order_relaxed);
   {
-    std::lock_guard lock{answers_mutex_};
+    Lock lock{answers_mutex_};
     to_answer_.push_back({std::move(callbacks), std::move(answers)});
   }
   wake_notifier_.notify_one();
@@ -169,7 +172,7 @@ void GroupCommitWriter::write(Batch& batch) {
       database_.health->failed(error.message, disk_full(status), clock_());
       Batch doomed;
       {
-        std::lock_guard lock{mutex_};
+        Lock lock{mutex_};
         std::swap(doomed, open_);
         staged_tail_ = committed_tail_;
       }
@@ -181,7 +184,7 @@ void GroupCommitWriter::write(Batch& batch) {
     }
     database_.health->recovered();
     {
-      std::lock_guard lock{mutex_};
+      Lock lock{mutex_};
       committed_tail_ = batch.tail;
       if (version_cache_.size() + batch.versions.size() > kVersionCacheLimit) {
         version_cache_.clear();
@@ -195,7 +198,7 @@ void GroupCommitWriter::write(Batch& batch) {
   }
   bool next_batch_waiting = false;
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     next_batch_waiting = !open_.empty();
   }
   // With a batch already waiting, waking these appenders is handed to the notifier so that

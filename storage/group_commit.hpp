@@ -6,7 +6,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -76,28 +75,30 @@ class GroupCommitWriter {
   void run_notifier();
   void write(Batch& batch);
   void answer(std::vector<AppendCallback> callbacks, std::vector<Result<AppendOutcome>> answers);
-  Result<AppendOutcome> stage(AppendRequest& request);
-  Result<std::uint64_t> version_of(const std::string& stream);
-  Result<std::optional<AppendOutcome>> earlier_answer(const std::string& key);
+  Result<AppendOutcome> stage(AppendRequest& request) REQUIRES(mutex_);
+  Result<std::uint64_t> version_of(const std::string& stream) REQUIRES(mutex_);
+  Result<std::optional<AppendOutcome>> earlier_answer(const std::string& key) REQUIRES(mutex_);
 
   Database& database_;
   CommitSignal& signal_;
   std::function<std::int64_t()> clock_;
 
-  std::mutex mutex_;  // guards everything below but the counters and the thread
+  Mutex mutex_;
   std::condition_variable wake_syncer_;
-  Batch open_;       // being staged
-  Batch in_flight_;  // being written: its decisions still count for staging
-  Tail staged_tail_;
-  Tail committed_tail_;
+  Batch open_ GUARDED_BY(mutex_);  // being staged
+  // Being written: the syncer's own while it writes (swapped in and cleared under mutex_);
+  // staging reads its versions and keys, which the write leaves alone, under mutex_.
+  Batch in_flight_;
+  Tail staged_tail_ GUARDED_BY(mutex_);
+  Tail committed_tail_ GUARDED_BY(mutex_);
   // Versions of streams in committed batches; bounded, since a dialer touches millions.
-  std::unordered_map<std::string, std::uint64_t> version_cache_;
-  bool stopping_ = false;
+  std::unordered_map<std::string, std::uint64_t> version_cache_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
 
-  std::mutex answers_mutex_;  // guards the answer queue and syncer_done_
+  Mutex answers_mutex_;
   std::condition_variable wake_notifier_;
-  std::vector<Answers> to_answer_;
-  bool syncer_done_ = false;
+  std::vector<Answers> to_answer_ GUARDED_BY(answers_mutex_);
+  bool syncer_done_ GUARDED_BY(answers_mutex_) = false;
 
   std::atomic<std::uint64_t> batches_{0};
   std::atomic<std::uint64_t> requests_{0};

@@ -14,7 +14,7 @@ struct Subscription::State {
   std::function<void(const std::vector<Envelope>&)> deliver;
   std::function<void(const Error&)> failed;
   std::atomic<std::uint64_t> position;
-  bool stopping = false;  // guarded by signal->mutex
+  bool stopping GUARDED_BY(signal->mutex) = false;
   std::thread thread;
 
   State(const EventStore& s, std::shared_ptr<CommitSignal> sig, std::uint64_t after,
@@ -31,8 +31,8 @@ struct Subscription::State {
     for (;;) {
       std::uint64_t committed = 0;
       {
-        std::unique_lock lock{signal->mutex};
-        signal->changed.wait(lock, [&] {
+        Lock lock{signal->mutex};
+        signal->changed.wait(lock.native(), [&]() REQUIRES(signal->mutex) {
           return stopping || signal->closed || signal->committed > position.load();
         });
         if (stopping || signal->closed) return;
@@ -47,7 +47,7 @@ struct Subscription::State {
         if (batch->empty()) break;
         deliver(*batch);
         position.store(batch->back().seq);
-        std::lock_guard lock{signal->mutex};
+        Lock lock{signal->mutex};
         if (stopping) return;
       }
     }
@@ -65,7 +65,7 @@ Subscription::Subscription(const EventStore& store, std::shared_ptr<CommitSignal
 
 Subscription::~Subscription() {
   {
-    std::lock_guard lock{state_->signal->mutex};
+    Lock lock{state_->signal->mutex};
     state_->stopping = true;
   }
   state_->signal->changed.notify_all();

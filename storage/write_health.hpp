@@ -5,9 +5,10 @@
 // ending well, clears it. Read by /readyz and the routes' answers.
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
+
+#include "events/mutex.hpp"
 
 namespace dialer::storage {
 
@@ -21,7 +22,7 @@ struct WriteProblem {
 class WriteHealth {
  public:
   void failed(std::string message, bool disk_full, std::int64_t at_ms) {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     if (problem_ && problem_->disk_full == disk_full) {
       problem_->message = std::move(message);  // the latest word; the first time stays
       return;
@@ -29,17 +30,17 @@ class WriteHealth {
     problem_ = WriteProblem{std::move(message), at_ms, disk_full};
   }
   void recovered() {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     problem_.reset();
   }
   std::optional<WriteProblem> problem() const {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     return problem_;
   }
 
  private:
-  mutable std::mutex mutex_;
-  std::optional<WriteProblem> problem_;
+  mutable Mutex mutex_;
+  std::optional<WriteProblem> problem_ GUARDED_BY(mutex_);
 };
 
 }  // namespace dialer::storage

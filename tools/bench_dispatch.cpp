@@ -24,13 +24,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <vector>
 
 #include "actors/dialer.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/simulated_telephony.hpp"
+#include "events/mutex.hpp"
 #include "tools/bench_log.hpp"
 
 using namespace dialer;
@@ -47,7 +47,7 @@ class StampingTelephony final : public actors::TelephonyPort {
                   std::function<void(actors::StartResult)> done) override {
     auto now = Clock::now();
     {
-      std::lock_guard lock{mutex};
+      Lock lock{mutex};
       auto freed = freed_at.find(call.aircall_user_id);
       // Only dispatches the agent's pace did not hold back: 19 in its first minute.
       if (freed != freed_at.end() && ++starts[call.aircall_user_id] <= kUnpacedPerAgent) {
@@ -66,11 +66,11 @@ class StampingTelephony final : public actors::TelephonyPort {
   }
 
   static constexpr int kUnpacedPerAgent = 19;
-  std::mutex mutex;
-  std::map<std::int64_t, Clock::time_point> freed_at;  // by Aircall user
-  std::map<std::int64_t, int> starts;
-  std::vector<double> latencies_ms;
-  std::size_t early = 0;
+  Mutex mutex;
+  std::map<std::int64_t, Clock::time_point> freed_at GUARDED_BY(mutex);  // by Aircall user
+  std::map<std::int64_t, int> starts GUARDED_BY(mutex);
+  std::vector<double> latencies_ms GUARDED_BY(mutex);
+  std::size_t early GUARDED_BY(mutex) = 0;
 
  private:
   actors::TelephonyPort& inner_;
@@ -120,7 +120,7 @@ Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples, 
     auto until_free =
         std::chrono::milliseconds{free_at_ms} - std::chrono::system_clock::now().time_since_epoch();
     auto free_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(until_free);
-    std::lock_guard lock{telephony.mutex};
+    Lock lock{telephony.mutex};
     telephony.freed_at[100 + std::stoll(agent_id.substr(1))] = std::max(free_at, Clock::now());
   };
   auto started = actors::Dialer::start(system, **store, telephony, clock, options);
@@ -162,7 +162,7 @@ Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples, 
   auto deadline = Clock::now() + std::chrono::minutes(10);
   for (;;) {
     {
-      std::lock_guard lock{telephony.mutex};
+      Lock lock{telephony.mutex};
       if (telephony.latencies_ms.size() >= samples) break;
     }
     if (Clock::now() > deadline) break;
@@ -173,7 +173,7 @@ Measured measure_dispatch(const fs::path& dir, int agents, std::size_t samples, 
   std::vector<double> latencies;
   std::size_t early = 0;
   {
-    std::lock_guard lock{telephony.mutex};
+    Lock lock{telephony.mutex};
     latencies = telephony.latencies_ms;
     early = telephony.early;
   }
@@ -197,7 +197,7 @@ Measured measure_floor(const fs::path& dir, std::size_t samples) {
   if (!store) throw std::runtime_error(store.error().message);
   std::vector<double> latencies;
   for (std::size_t i = 0; i < samples; ++i) {
-    std::mutex mutex;
+    Mutex mutex;
     std::condition_variable all_in;
     int answered = 0;
     auto start = Clock::now();
@@ -208,13 +208,13 @@ Measured measure_floor(const fs::path& dir, std::size_t samples) {
                               {}},
                              [&](Result<storage::AppendOutcome> outcome) {
                                if (!outcome) std::abort();
-                               std::lock_guard lock{mutex};
+                               Lock lock{mutex};
                                ++answered;
                                all_in.notify_all();
                              });
     }
-    std::unique_lock lock{mutex};
-    all_in.wait(lock, [&] { return answered == 4; });
+    Lock lock{mutex};
+    all_in.wait(lock.native(), [&] { return answered == 4; });
     latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
   Measured measured;

@@ -8,11 +8,11 @@
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
-#include <mutex>
 #include <stdexcept>
 #include <vector>
 
 #include "events/codec.hpp"
+#include "events/mutex.hpp"
 
 namespace dialer::bench {
 namespace {
@@ -25,12 +25,12 @@ class Pipeline {
   void append(std::string stream, std::vector<events::Event> batch) {
     storage::AppendRequest request{std::move(stream), storage::ExpectedVersion::any(), {}, {}};
     for (const auto& event : batch) request.events.push_back(storage::NewEvent::from(event));
-    std::unique_lock lock{mutex_};
-    room_.wait(lock, [&] { return in_flight_ < depth_; });
+    Lock lock{mutex_};
+    room_.wait(lock.native(), [&]() REQUIRES(mutex_) { return in_flight_ < depth_; });
     ++in_flight_;
     lock.unlock();
     store_.append_async(std::move(request), [this](Result<storage::AppendOutcome> outcome) {
-      std::lock_guard guard{mutex_};
+      Lock guard{mutex_};
       if (!outcome) failed_ = true;
       --in_flight_;
       room_.notify_all();
@@ -38,18 +38,18 @@ class Pipeline {
   }
 
   void drain() {
-    std::unique_lock lock{mutex_};
-    room_.wait(lock, [&] { return in_flight_ == 0; });
+    Lock lock{mutex_};
+    room_.wait(lock.native(), [&]() REQUIRES(mutex_) { return in_flight_ == 0; });
     if (failed_) throw std::runtime_error("an append failed while writing the benchmark log");
   }
 
  private:
   storage::EventStore& store_;
   int depth_;
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable room_;
-  int in_flight_ = 0;
-  bool failed_ = false;
+  int in_flight_ GUARDED_BY(mutex_) = 0;
+  bool failed_ GUARDED_BY(mutex_) = false;
 };
 
 std::string hex_id(char prefix, std::uint64_t n) {

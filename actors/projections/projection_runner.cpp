@@ -58,7 +58,7 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(
   runner->subscription_ = store.subscribe(
       *from, [self](const std::vector<storage::Envelope>& batch) { self->fold(batch); },
       [self](const Error& error) {
-        std::lock_guard lock{self->mutex_};
+        Lock lock{self->mutex_};
         self->failure_ = error;
       });
   return runner;
@@ -66,7 +66,7 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::start(
 
 ProjectionRunner::~ProjectionRunner() {
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     stopping_ = true;
   }
   advanced_.notify_all();
@@ -74,19 +74,19 @@ ProjectionRunner::~ProjectionRunner() {
 }
 
 std::optional<Error> ProjectionRunner::failure() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return failure_;
 }
 
 std::optional<ProjectionRunner::Stall> ProjectionRunner::stalled() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return stalled_;
 }
 
 void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
   if (failure()) return;
   if (auto folded = projection_->fold(kv_, batch); !folded) {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     failure_ = folded.error();
     advanced_.notify_all();
     return;
@@ -103,7 +103,7 @@ void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
   bool changed = kv_.has_changes();
   for (;;) {
     auto committed = kv_.commit(last);
-    std::unique_lock lock{mutex_};
+    Lock lock{mutex_};
     if (!committed && !changed && !stalled_) {
       checkpoint_ = last;
       break;
@@ -125,7 +125,8 @@ void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
     }
     stalled_->error = committed.error();
     ++stalled_->retries;
-    if (advanced_.wait_for(lock, wait, [&] { return stopping_; })) return;
+    if (advanced_.wait_for(lock.native(), wait, [&]() REQUIRES(mutex_) { return stopping_; }))
+      return;
     wait = std::min(wait * 2, kLongestWait);
   }
   advanced_.notify_all();
@@ -133,8 +134,8 @@ void ProjectionRunner::fold(const std::vector<storage::Envelope>& batch) {
 }
 
 bool ProjectionRunner::wait_for(std::uint64_t seq, std::chrono::milliseconds timeout) const {
-  std::unique_lock lock{mutex_};
-  return advanced_.wait_for(lock, timeout, [&] {
+  Lock lock{mutex_};
+  return advanced_.wait_for(lock.native(), timeout, [&]() REQUIRES(mutex_) {
     return checkpoint_.load() >= seq || failure_.has_value();
   }) && !failure_;
 }

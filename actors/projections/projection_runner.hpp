@@ -4,12 +4,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "actors/projections/store_kv.hpp"
+#include "events/mutex.hpp"
 #include "storage/event_store.hpp"
 
 namespace dialer::projections {
@@ -83,11 +83,11 @@ class ProjectionRunner {
   std::unique_ptr<Projection> projection_;
   StoreKv kv_;
   std::atomic<std::uint64_t> checkpoint_{0};
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   mutable std::condition_variable advanced_;
-  std::optional<Error> failure_;
-  std::optional<Stall> stalled_;
-  bool stopping_ = false;  // guarded by mutex_: ends a retry's wait
+  std::optional<Error> failure_ GUARDED_BY(mutex_);
+  std::optional<Stall> stalled_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;  // ends a retry's wait
   std::function<void(std::uint64_t)> on_commit_;
   std::unique_ptr<storage::Subscription> subscription_;
 };

@@ -129,7 +129,7 @@ AircallClient::AircallClient(AircallClientOptions options)
 
 AircallClient::~AircallClient() {
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     stopping_ = true;
   }
   wake_.notify_all();
@@ -138,7 +138,7 @@ AircallClient::~AircallClient() {
 
 void AircallClient::submit(Job job) {
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     jobs_.push_back(std::move(job));
   }
   wake_.notify_one();
@@ -146,9 +146,9 @@ void AircallClient::submit(Job job) {
 
 void AircallClient::run_worker() {
   auto client = make_client(options_);
-  std::unique_lock lock{mutex_};
+  Lock lock{mutex_};
   while (true) {
-    wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+    wake_.wait(lock.native(), [this]() REQUIRES(mutex_) { return stopping_ || !jobs_.empty(); });
     if (stopping_) return;
     auto job = std::move(jobs_.front());
     jobs_.pop_front();
@@ -159,16 +159,16 @@ void AircallClient::run_worker() {
 }
 
 void AircallClient::wait_for_budget() {
-  std::unique_lock lock{mutex_};
+  Lock lock{mutex_};
   while (!stopping_ && SystemClock::now() < blocked_until_) {
-    wake_.wait_until(lock, blocked_until_);
+    wake_.wait_until(lock.native(), blocked_until_);
   }
 }
 
 void AircallClient::note_limits(int status, const std::string& remaining,
                                 const std::string& reset) {
   auto until = reset_time(reset);
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   // Out of budget, by Aircall's word: nothing more until the window resets.
   if (status == 429 || remaining == "0") {
     blocked_until_ =
@@ -177,7 +177,7 @@ void AircallClient::note_limits(int status, const std::string& remaining,
 }
 
 std::chrono::milliseconds AircallClient::backoff(int attempt) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   auto base = std::min<std::int64_t>(200LL << attempt, 5'000);
   return std::chrono::milliseconds{
       std::uniform_int_distribution<std::int64_t>{base / 2, base}(random_)};
@@ -218,8 +218,8 @@ AircallClient::Answer AircallClient::send(httplib::Client& client, const std::st
       if (result->status < 500 || !safe) return answer;
     }
     auto pause = backoff(attempt);
-    std::unique_lock lock{mutex_};
-    wake_.wait_for(lock, pause, [this] { return stopping_; });
+    Lock lock{mutex_};
+    wake_.wait_for(lock.native(), pause, [this]() REQUIRES(mutex_) { return stopping_; });
     if (stopping_) return answer;
   }
   return answer;

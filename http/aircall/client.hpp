@@ -11,7 +11,6 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <random>
 #include <string>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "actors/telephony.hpp"
+#include "events/mutex.hpp"
 
 namespace httplib {
 class Client;
@@ -102,12 +102,12 @@ class AircallClient final : public actors::TelephonyPort {
   Result<std::vector<nlohmann::json>> list(const std::string& resource);
 
   AircallClientOptions options_;
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Job> jobs_;
-  bool stopping_ = false;
-  std::chrono::system_clock::time_point blocked_until_{};
-  std::mt19937_64 random_;
+  std::deque<Job> jobs_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::chrono::system_clock::time_point blocked_until_ GUARDED_BY(mutex_){};
+  std::mt19937_64 random_ GUARDED_BY(mutex_);
   std::vector<std::thread> workers_;
 };
 

@@ -70,7 +70,7 @@ Result<std::optional<domain::LiveUser>> AircallLines::live_user(std::int64_t air
 
 Result<AircallClient*> AircallLines::line(bool mock_mode) {
   if (!mock_mode && aircall_) return aircall_.get();
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   if (auto started = start_simulator(); !started) return started.error();
   return mock_.get();
 }
@@ -87,18 +87,18 @@ Result<AircallClient*> AircallLines::requested_line(bool mock_mode, const char* 
 }
 
 Status AircallLines::set_webhook_url(std::string url) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   webhook_url_ = std::move(url);
   return mock_ ? subscribe() : Status{Done{}};
 }
 
 AircallSim* AircallLines::simulator() {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return simulator_.get();
 }
 
 void AircallLines::stop_simulator() {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   if (simulator_) simulator_->stop();
 }
 

@@ -8,11 +8,11 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "actors/telephony.hpp"
+#include "events/mutex.hpp"
 #include "http/aircall/client.hpp"
 #include "http/aircall/sim.hpp"
 
@@ -54,17 +54,17 @@ class AircallLines final : public actors::TelephonyPort {
   void stop_simulator();
 
  private:
-  Status start_simulator();  // with mutex_ held
-  Status subscribe();        // with mutex_ held
+  Status start_simulator() REQUIRES(mutex_);
+  Status subscribe() REQUIRES(mutex_);
 
   std::unique_ptr<AircallClient> aircall_;
   SimOptions mock_options_;
   std::function<void(int, std::optional<int>)> on_answer_;  // the mock line's too
   std::function<void(const std::string&)> accept_token_;
-  std::mutex mutex_;
-  std::string webhook_url_;
-  std::unique_ptr<AircallSim> simulator_;
-  std::unique_ptr<AircallClient> mock_;
+  Mutex mutex_;
+  std::string webhook_url_ GUARDED_BY(mutex_);
+  std::unique_ptr<AircallSim> simulator_ GUARDED_BY(mutex_);
+  std::unique_ptr<AircallClient> mock_ GUARDED_BY(mutex_);
 };
 
 }  // namespace dialer::http

@@ -109,7 +109,7 @@ void SimModel::start() {
 void SimModel::stop() {
   if (!worker_.joinable()) return;
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     stopping_ = true;
   }
   wake_.notify_all();
@@ -151,7 +151,7 @@ void SimModel::announce_call(const char* event, const Call& call, milliseconds d
 }
 
 bool SimModel::comment(std::int64_t call_id, const std::string& content) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   auto found = calls_.find(call_id);
   if (found == calls_.end()) return false;
   found->second.comments.emplace_back(next_note_id_++, content, unix_seconds());
@@ -160,7 +160,7 @@ bool SimModel::comment(std::int64_t call_id, const std::string& content) {
 }
 
 bool SimModel::set_tags(std::int64_t call_id, const std::vector<std::string>& names) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   auto found = calls_.find(call_id);
   if (found == calls_.end()) return false;
   auto& call = found->second;
@@ -199,10 +199,10 @@ void SimModel::schedule_step(milliseconds delay, std::function<void()> step) {
 void SimModel::run_worker() {
   std::unique_ptr<httplib::Client> client;
   std::string client_target;
-  std::unique_lock lock{mutex_};
+  Lock lock{mutex_};
   while (!stopping_) {
     if (jobs_.empty()) {
-      wake_.wait(lock);
+      wake_.wait(lock.native());
       continue;
     }
     if (!jobs_.top().step && options_.webhook_url.empty()) {
@@ -213,7 +213,7 @@ void SimModel::run_worker() {
     }
     auto due = jobs_.top().due;
     if (due > SteadyClock::now()) {
-      wake_.wait_until(lock, due);
+      wake_.wait_until(lock.native(), due);
       continue;
     }
     auto job = jobs_.top();
@@ -254,7 +254,7 @@ void SimModel::run_worker() {
 // --- the API's answers ---
 
 SimModel::Budget SimModel::admit() {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   auto now = unix_seconds();
   if (now >= window_start_ + options_.window_seconds) {
     window_start_ = now;
@@ -280,7 +280,7 @@ SimModel::Budget SimModel::admit() {
 bool SimModel::known_user(std::int64_t user_id) const {
   if (user_id >= 1 && user_id <= options_.users) return true;
   if (!options_.open_directory || user_id < 1) return false;
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   used_users_.insert(user_id);
   return true;
 }
@@ -297,23 +297,23 @@ std::vector<std::int64_t> directory(std::int64_t fixed, const std::set<std::int6
 }  // namespace
 
 std::vector<std::int64_t> SimModel::user_ids() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return directory(options_.users, used_users_);
 }
 
 std::vector<std::int64_t> SimModel::number_ids() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return directory(options_.numbers, used_numbers_);
 }
 
 std::string SimModel::availability(std::int64_t user_id) const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   if (unavailable_users_.contains(user_id)) return "offline";
   return users_on_call_.contains(user_id) ? "in_call" : "available";
 }
 
 bool SimModel::start_call(std::int64_t user_id, std::int64_t number_id, const std::string& to) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   if (unavailable_users_.contains(user_id) || users_on_call_.contains(user_id)) {
     ++stats_.calls_refused;
     return false;
@@ -336,7 +336,7 @@ bool SimModel::start_call(std::int64_t user_id, std::int64_t number_id, const st
   auto talk =
       milliseconds{machine ? std::min<std::int64_t>(options_.talk_ms, 5'000) : options_.talk_ms};
   if (answered) {
-    schedule_step(ring, [this, id] {
+    schedule_step(ring, [this, id]() REQUIRES(mutex_) {
       auto& c = calls_[id];
       c.answered_at = unix_seconds();
       c.status = "answered";
@@ -344,7 +344,7 @@ bool SimModel::start_call(std::int64_t user_id, std::int64_t number_id, const st
     });
   }
   auto hang_up_after = answered ? ring + talk : ring;
-  schedule_step(hang_up_after, [this, id, busy, answered] {
+  schedule_step(hang_up_after, [this, id, busy, answered]() REQUIRES(mutex_) {
     auto& c = calls_[id];
     c.ended_at = unix_seconds();
     c.status = "done";
@@ -358,7 +358,7 @@ bool SimModel::start_call(std::int64_t user_id, std::int64_t number_id, const st
 }
 
 std::optional<json> SimModel::call(std::int64_t call_id) const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   auto found = calls_.find(call_id);
   if (found == calls_.end()) return std::nullopt;
   return call_json(found->second);
@@ -367,7 +367,7 @@ std::optional<json> SimModel::call(std::int64_t call_id) const {
 std::vector<json> SimModel::calls_between(std::int64_t from, std::int64_t to, bool newest_first,
                                           std::size_t first, std::size_t count,
                                           std::size_t& total) const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   std::vector<const Call*> listed;
   for (const auto& [id, call] : calls_) {
     if (call.started_at >= from && call.started_at <= to) listed.push_back(&call);
@@ -381,14 +381,14 @@ std::vector<json> SimModel::calls_between(std::int64_t from, std::int64_t to, bo
 }
 
 void SimModel::set_available(std::int64_t user_id, bool available) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   bool changed =
       available ? unavailable_users_.erase(user_id) > 0 : unavailable_users_.insert(user_id).second;
   if (changed) announce_user(available ? "user.opened" : "user.closed", user_id);
 }
 
 std::string SimModel::subscribe(std::string url) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   ++stats_.webhook_subscriptions;
   options_.webhook_url = std::move(url);
   unpark();
@@ -396,19 +396,19 @@ std::string SimModel::subscribe(std::string url) {
 }
 
 void SimModel::set_webhook_target(std::string url, std::string token) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   options_.webhook_url = std::move(url);
   options_.webhook_token = std::move(token);
   unpark();
 }
 
 SimStats SimModel::stats() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return stats_;
 }
 
 std::size_t SimModel::calls_live() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return users_on_call_.size();
 }
 

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <queue>
@@ -22,6 +21,7 @@
 #include <tuple>
 #include <vector>
 
+#include "events/mutex.hpp"
 #include "http/aircall/sim.hpp"
 
 namespace dialer::http {
@@ -107,36 +107,39 @@ class SimModel {
       return std::tie(due, order) > std::tie(other.due, other.order);
     }
   };
-  void deliver_later(std::string body, std::chrono::milliseconds delay);
+  // With the mutex held, as the scheduled steps run.
+  void deliver_later(std::string body, std::chrono::milliseconds delay) REQUIRES(mutex_);
   void announce_call(const char* event, const Call& call,
-                     std::chrono::milliseconds delay = std::chrono::milliseconds{0});
-  void announce_user(const char* event, std::int64_t user_id);
-  void schedule_step(std::chrono::milliseconds delay, std::function<void()> step);
-  void unpark();
-  double roll();
+                     std::chrono::milliseconds delay = std::chrono::milliseconds{0})
+      REQUIRES(mutex_);
+  void announce_user(const char* event, std::int64_t user_id) REQUIRES(mutex_);
+  void schedule_step(std::chrono::milliseconds delay, std::function<void()> step) REQUIRES(mutex_);
+  void unpark() REQUIRES(mutex_);
+  double roll() REQUIRES(mutex_);
   void run_worker();
   static nlohmann::json call_json(const Call& call);
 
   SimOptions options_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;
-  std::mt19937_64 random_;
-  std::map<std::int64_t, Call> calls_;
-  std::set<std::int64_t> unavailable_users_;
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::mt19937_64 random_ GUARDED_BY(mutex_);
+  std::map<std::int64_t, Call> calls_ GUARDED_BY(mutex_);
+  std::set<std::int64_t> unavailable_users_ GUARDED_BY(mutex_);
   // With an open directory, the ids beyond the fixed ones that were used.
-  mutable std::set<std::int64_t> used_users_;
-  std::set<std::int64_t> used_numbers_;
-  std::set<std::int64_t> users_on_call_;
-  std::map<std::string, int> numbers_on_call_;
-  std::int64_t next_call_id_ = 0;
-  std::int64_t next_note_id_ = 24'000'000;  // tags' and comments' ids
-  std::int64_t window_start_ = 0;           // UNIX seconds, the rate limit's current window
-  int window_used_ = 0;
-  SimStats stats_;
-  std::priority_queue<Job, std::vector<Job>, std::greater<>> jobs_;
-  std::uint64_t order_ = 0;
-  std::vector<Job> parked_;  // deliveries made before any webhook target was set
+  mutable std::set<std::int64_t> used_users_ GUARDED_BY(mutex_);
+  std::set<std::int64_t> used_numbers_ GUARDED_BY(mutex_);
+  std::set<std::int64_t> users_on_call_ GUARDED_BY(mutex_);
+  std::map<std::string, int> numbers_on_call_ GUARDED_BY(mutex_);
+  std::int64_t next_call_id_ GUARDED_BY(mutex_) = 0;
+  std::int64_t next_note_id_ GUARDED_BY(mutex_) = 24'000'000;  // tags' and comments' ids
+  std::int64_t window_start_ GUARDED_BY(mutex_) =
+      0;  // UNIX seconds, the rate limit's current window
+  int window_used_ GUARDED_BY(mutex_) = 0;
+  SimStats stats_ GUARDED_BY(mutex_);
+  std::priority_queue<Job, std::vector<Job>, std::greater<>> jobs_ GUARDED_BY(mutex_);
+  std::uint64_t order_ GUARDED_BY(mutex_) = 0;
+  std::vector<Job> parked_ GUARDED_BY(mutex_);  // deliveries made before any webhook target was set
   std::thread worker_;
 };
 

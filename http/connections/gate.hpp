@@ -6,9 +6,10 @@
 
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "events/mutex.hpp"
 
 namespace dialer::http {
 
@@ -36,7 +37,7 @@ class ConnectionGate : public std::enable_shared_from_this<ConnectionGate> {
 
   // A ticket, or an empty one (and the refusal counted) when either bound is reached.
   Ticket admit(const std::string& address) {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     auto& from_address = open_by_address_[address];
     if (open_ >= max_total_ || from_address >= max_per_address_) {
       if (from_address == 0) open_by_address_.erase(address);
@@ -49,17 +50,17 @@ class ConnectionGate : public std::enable_shared_from_this<ConnectionGate> {
   }
 
   std::size_t open() const {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     return open_;
   }
   std::size_t refused() const {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     return refused_;
   }
 
  private:
   void release(const std::string& address) {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     --open_;
     if (auto found = open_by_address_.find(address);
         found != open_by_address_.end() && --found->second == 0) {
@@ -69,10 +70,10 @@ class ConnectionGate : public std::enable_shared_from_this<ConnectionGate> {
 
   const std::size_t max_total_;
   const std::size_t max_per_address_;
-  mutable std::mutex mutex_;
-  std::size_t open_ = 0;
-  std::size_t refused_ = 0;
-  std::unordered_map<std::string, std::size_t> open_by_address_;
+  mutable Mutex mutex_;
+  std::size_t open_ GUARDED_BY(mutex_) = 0;
+  std::size_t refused_ GUARDED_BY(mutex_) = 0;
+  std::unordered_map<std::string, std::size_t> open_by_address_ GUARDED_BY(mutex_);
 };
 
 }  // namespace dialer::http

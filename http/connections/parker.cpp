@@ -31,7 +31,7 @@ Parker::~Parker() {
 
 void Parker::park(std::shared_ptr<Connection> connection) {
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     if (stopping_) return;  // dropped: the connection closes with its last owner
     arrivals_.push_back(std::move(connection));
   }
@@ -41,7 +41,7 @@ void Parker::park(std::shared_ptr<Connection> connection) {
 
 void Parker::stop() {
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     if (stopping_) return;
     stopping_ = true;
   }
@@ -51,7 +51,7 @@ void Parker::stop() {
 }
 
 std::size_t Parker::parked() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return parked_count_;
 }
 
@@ -62,7 +62,7 @@ void Parker::run() {
     auto count =
         epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()), kSweepEveryMs);
     {
-      std::lock_guard lock{mutex_};
+      Lock lock{mutex_};
       if (stopping_) break;
     }
     for (int i = 0; i < count; ++i) {
@@ -81,7 +81,7 @@ void Parker::run() {
     }
   }
   parked_.clear();  // closes them
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   arrivals_.clear();
   parked_count_ = 0;
 }
@@ -89,7 +89,7 @@ void Parker::run() {
 void Parker::take_arrivals() {
   std::vector<std::shared_ptr<Connection>> arrived;
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     arrived.swap(arrivals_);
   }
   for (auto& connection : arrived) {
@@ -106,7 +106,7 @@ void Parker::take_arrivals() {
     parked_.emplace(fd, std::move(connection));
     if (waiting) on_readable(fd);
   }
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   parked_count_ = parked_.size();
 }
 
@@ -132,7 +132,7 @@ void Parker::on_readable(int fd) {
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   parked_.erase(found);
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     parked_count_ = parked_.size();
   }
   ready_(std::move(ready));
@@ -155,7 +155,7 @@ void Parker::sweep(SteadyTime now) {
 void Parker::drop(int fd) {
   epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   parked_.erase(fd);
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   parked_count_ = parked_.size();
 }
 

@@ -10,11 +10,11 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
+#include "events/mutex.hpp"
 #include "http/connections/connection.hpp"
 
 namespace dialer::http {
@@ -54,10 +54,10 @@ class Parker {
   Refuse refuse_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
-  mutable std::mutex mutex_;  // guards arrivals_, stopping_ and the count
-  std::vector<std::shared_ptr<Connection>> arrivals_;
-  bool stopping_ = false;
-  std::size_t parked_count_ = 0;
+  mutable Mutex mutex_;
+  std::vector<std::shared_ptr<Connection>> arrivals_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  std::size_t parked_count_ GUARDED_BY(mutex_) = 0;
   std::unordered_map<int, std::shared_ptr<Connection>> parked_;  // the parker thread's own
   std::thread thread_;
 };

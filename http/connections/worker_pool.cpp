@@ -15,7 +15,7 @@ WorkerPool::~WorkerPool() {
 }
 
 bool WorkerPool::submit(std::function<void()> task) {
-  std::unique_lock lock{mutex_};
+  Lock lock{mutex_};
   if (stopping_) return false;
   tasks_.push_back(std::move(task));
   if (idle_ >= tasks_.size() || (threads_ < max_threads_ && spawn())) {
@@ -46,9 +46,10 @@ bool WorkerPool::spawn() {
 }
 
 void WorkerPool::run() {
-  std::unique_lock lock{mutex_};
+  Lock lock{mutex_};
   for (;;) {
-    bool woken = work_.wait_for(lock, idle_exit_, [this] { return stopping_ || !tasks_.empty(); });
+    bool woken = work_.wait_for(lock.native(), idle_exit_,
+                                [this]() REQUIRES(mutex_) { return stopping_ || !tasks_.empty(); });
     if (tasks_.empty() && (stopping_ || !woken)) break;
     auto task = std::move(tasks_.front());
     tasks_.pop_front();
@@ -65,19 +66,19 @@ void WorkerPool::run() {
 }
 
 void WorkerPool::shutdown() {
-  std::unique_lock lock{mutex_};
+  Lock lock{mutex_};
   stopping_ = true;
   work_.notify_all();
-  gone_.wait(lock, [this] { return threads_ == 0; });
+  gone_.wait(lock.native(), [this]() REQUIRES(mutex_) { return threads_ == 0; });
 }
 
 std::size_t WorkerPool::threads() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return threads_;
 }
 
 std::size_t WorkerPool::busy() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return threads_ - idle_;
 }
 

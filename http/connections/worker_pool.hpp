@@ -10,7 +10,8 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
+
+#include "events/mutex.hpp"
 
 namespace dialer::http {
 
@@ -33,18 +34,18 @@ class WorkerPool {
 
  private:
   void run();
-  bool spawn();  // with mutex_ held
+  bool spawn() REQUIRES(mutex_);
 
   const std::size_t max_threads_;
   const std::size_t stack_bytes_;
   const std::chrono::milliseconds idle_exit_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::condition_variable work_;
   std::condition_variable gone_;
-  std::deque<std::function<void()>> tasks_;
-  std::size_t threads_ = 0;
-  std::size_t idle_ = 0;
-  bool stopping_ = false;
+  std::deque<std::function<void()>> tasks_ GUARDED_BY(mutex_);
+  std::size_t threads_ GUARDED_BY(mutex_) = 0;
+  std::size_t idle_ GUARDED_BY(mutex_) = 0;
+  bool stopping_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace dialer::http

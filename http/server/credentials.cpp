@@ -34,7 +34,7 @@ void Credentials::set_configured(const std::vector<std::string>& api_key_digests
   };
   auto keys = kept(api_key_digests);
   auto tokens = kept({webhook_token_digest});
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   configured_api_keys_ = std::move(keys);
   configured_tokens_ = std::move(tokens);
 }
@@ -42,19 +42,19 @@ void Credentials::set_configured(const std::vector<std::string>& api_key_digests
 void Credentials::accept_simulator_token(const std::string& token) {
   if (token.empty()) return;
   auto accepted = digest(token);
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   if (std::find(simulator_tokens_.begin(), simulator_tokens_.end(), accepted) ==
       simulator_tokens_.end())
     simulator_tokens_.push_back(accepted);
 }
 
 bool Credentials::api_keys_required() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return !env_api_keys_.empty() || !configured_api_keys_.empty();
 }
 
 bool Credentials::accepts_api_key(std::string_view presented) const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   // Both lists are always walked, so the answer's timing does not say which one matched.
   bool env = matches_any(env_api_keys_, presented);
   bool configured = matches_any(configured_api_keys_, presented);
@@ -62,17 +62,17 @@ bool Credentials::accepts_api_key(std::string_view presented) const {
 }
 
 bool Credentials::webhook_token_set() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return !env_tokens_.empty() || !configured_tokens_.empty();
 }
 
 bool Credentials::webhooks_accepted() const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   return !env_tokens_.empty() || !configured_tokens_.empty() || !simulator_tokens_.empty();
 }
 
 bool Credentials::accepts_webhook_token(std::string_view presented) const {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   bool env = matches_any(env_tokens_, presented);
   bool configured = matches_any(configured_tokens_, presented);
   bool simulator = matches_any(simulator_tokens_, presented);

@@ -6,11 +6,11 @@
 
 #include <array>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "events/mutex.hpp"
 #include "http/aircall/webhook_inbox.hpp"
 
 namespace dialer::http {
@@ -46,10 +46,10 @@ class Credentials : public WebhookTokens {
 
   std::vector<Digest> env_api_keys_;
   std::vector<Digest> env_tokens_;
-  mutable std::mutex mutex_;
-  std::vector<std::string> configured_api_keys_;
-  std::vector<std::string> configured_tokens_;
-  std::vector<Digest> simulator_tokens_;
+  mutable Mutex mutex_;
+  std::vector<std::string> configured_api_keys_ GUARDED_BY(mutex_);
+  std::vector<std::string> configured_tokens_ GUARDED_BY(mutex_);
+  std::vector<Digest> simulator_tokens_ GUARDED_BY(mutex_);
 };
 
 }  // namespace dialer::http

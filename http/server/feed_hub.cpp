@@ -32,7 +32,7 @@ FeedHub::~FeedHub() {
 
 void FeedHub::stop() {
   {
-    std::lock_guard lock{stop_mutex_};
+    Lock lock{stop_mutex_};
     stopping_ = true;
   }
   stopped_.notify_all();
@@ -46,7 +46,7 @@ void FeedHub::take(const std::vector<storage::Envelope>& batch) {
         {envelope.seq, envelope.stream, std::make_shared<const storage::Envelope>(envelope), {}});
   }
   {
-    std::unique_lock lock{window_mutex_};
+    WriteLock lock{window_mutex_};
     for (auto& frame : made) window_.push_back(std::move(frame));
     while (window_.size() > window_size_) window_.pop_front();
   }
@@ -58,32 +58,34 @@ bool FeedHub::next(std::uint64_t& after, const std::string& prefix, std::chrono:
   // Feeds look, rather than being woken for every commit: a thousand feeds then cost a
   // thousand looks per `wait`, however busy the log is, and each takes what came meanwhile.
   if (last_seq_ <= after) {
-    std::unique_lock lock{stop_mutex_};
-    stopped_.wait_for(lock, wait, [&] { return stopping_.load(); });
+    Lock lock{stop_mutex_};
+    stopped_.wait_for(lock.native(), wait, [&] { return stopping_.load(); });
   }
   if (stopping_) return false;
   if (last_seq_ <= after) return true;
-  std::shared_lock lock{window_mutex_};
-  auto oldest = window_.empty() ? last_seq_ + 1 : window_.front().seq;
-  if (after + 1 < oldest) {
-    lock.unlock();
-    return from_store(after, prefix, most, frames);
-  }
-  auto from =
-      std::lower_bound(window_.begin(), window_.end(), after + 1,
-                       [](const Frame& frame, std::uint64_t seq) { return frame.seq < seq; });
-  std::lock_guard framing{framing_mutex_};
-  for (auto it = from; it != window_.end() && frames.size() < most; ++it) {
-    if (it->stream.starts_with(prefix)) {
-      if (!it->text) {
-        it->text = std::make_shared<const std::string>(frame_of(*it->envelope));
-        it->envelope.reset();
+  {
+    ReadLock lock{window_mutex_};
+    auto oldest = window_.empty() ? last_seq_ + 1 : window_.front().seq;
+    if (after + 1 >= oldest) {
+      auto from =
+          std::lower_bound(window_.begin(), window_.end(), after + 1,
+                           [](const Frame& frame, std::uint64_t seq) { return frame.seq < seq; });
+      Lock framing{framing_mutex_};
+      for (auto it = from; it != window_.end() && frames.size() < most; ++it) {
+        if (it->stream.starts_with(prefix)) {
+          if (!it->text) {
+            it->text = std::make_shared<const std::string>(frame_of(*it->envelope));
+            it->envelope.reset();
+          }
+          frames.push_back(it->text);
+        }
+        after = it->seq;
       }
-      frames.push_back(it->text);
+      return true;
     }
-    after = it->seq;
   }
-  return true;
+  // Older than the window: read from the log.
+  return from_store(after, prefix, most, frames);
 }
 
 bool FeedHub::from_store(std::uint64_t& after, const std::string& prefix, std::size_t most,

@@ -13,11 +13,10 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "events/mutex.hpp"
 #include "storage/event_store.hpp"
 
 namespace dialer::http {
@@ -58,11 +57,11 @@ class FeedHub {
   const std::size_t window_size_;
   // Feeds read the window together; only a new batch writes it. A feed with nothing new
   // looks at last_seq_ alone, without the lock.
-  std::shared_mutex window_mutex_;
-  std::deque<Frame> window_;
-  std::mutex framing_mutex_;                // a frame's envelope and text, as feeds read them
+  SharedMutex window_mutex_;
+  std::deque<Frame> window_ GUARDED_BY(window_mutex_);
+  Mutex framing_mutex_;                     // a frame's envelope and text, as feeds read them
   std::atomic<std::uint64_t> last_seq_{0};  // of the newest event the hub has seen
-  std::mutex stop_mutex_;
+  Mutex stop_mutex_;
   std::condition_variable stopped_;  // what a quiet feed waits on, for at most its `wait`
   std::atomic<bool> stopping_{false};
   std::unique_ptr<storage::Subscription> subscription_;

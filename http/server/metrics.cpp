@@ -18,7 +18,7 @@ std::string label(std::string_view value) {
 }  // namespace
 
 void Metrics::record(std::string_view route, int status, double seconds) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   auto by_status = requests_.find(route);
   if (by_status == requests_.end())
     by_status = requests_.emplace(std::string{route}, std::map<int, std::uint64_t>{}).first;
@@ -37,14 +37,14 @@ void Metrics::record(std::string_view route, int status, double seconds) {
 }
 
 void Metrics::count_webhook(std::string_view event) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   auto found = webhooks_.find(event);
   if (found == webhooks_.end()) found = webhooks_.emplace(std::string{event}, 0).first;
   ++found->second;
 }
 
 void Metrics::count_aircall(int status, std::optional<int> remaining) {
-  std::lock_guard lock{mutex_};
+  Lock lock{mutex_};
   ++aircall_answers_[status];
   if (remaining) aircall_remaining_ = remaining;
 }
@@ -59,7 +59,7 @@ std::string Metrics::render(const std::vector<Gauge>& gauges, const std::vector<
     }
   };
   {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     Family webhooks{"dialer_webhooks_total",
                     "Webhook deliveries stored, by Aircall event.",
                     "event",

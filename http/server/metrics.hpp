@@ -6,11 +6,12 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "events/mutex.hpp"
 
 namespace dialer::http {
 
@@ -57,12 +58,13 @@ class Metrics {
     std::uint64_t count = 0;
     double sum = 0;
   };
-  mutable std::mutex mutex_;
-  std::map<std::string, std::map<int, std::uint64_t>, std::less<>> requests_;  // by route, status
-  std::map<std::string, Latency, std::less<>> latency_;
-  std::map<std::string, std::uint64_t, std::less<>> webhooks_;  // by event
-  std::map<int, std::uint64_t> aircall_answers_;                // by status, 0: none
-  std::optional<int> aircall_remaining_;
+  mutable Mutex mutex_;
+  std::map<std::string, std::map<int, std::uint64_t>, std::less<>> requests_
+      GUARDED_BY(mutex_);  // by route, status
+  std::map<std::string, Latency, std::less<>> latency_ GUARDED_BY(mutex_);
+  std::map<std::string, std::uint64_t, std::less<>> webhooks_ GUARDED_BY(mutex_);  // by event
+  std::map<int, std::uint64_t> aircall_answers_ GUARDED_BY(mutex_);  // by status, 0: none
+  std::optional<int> aircall_remaining_ GUARDED_BY(mutex_);
 };
 
 }  // namespace dialer::http

@@ -3,12 +3,12 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
-#include <mutex>
 #include <thread>
 
 #include "actors/projections/history_csv.hpp"
 #include "actors/projections/queue_view.hpp"
 #include "actors/projections/report_json.hpp"
+#include "events/mutex.hpp"
 #include "tools/dialerctl/commands.hpp"
 
 namespace dialer::ctl {
@@ -29,15 +29,16 @@ struct Decoded {
 class BatchQueue {
  public:
   void push(Decoded batch) {
-    std::unique_lock lock{mutex_};
-    room_.wait(lock, [&] { return batches_.size() < kDepth || closed_; });
+    Lock lock{mutex_};
+    room_.wait(lock.native(),
+               [&]() REQUIRES(mutex_) { return batches_.size() < kDepth || closed_; });
     batches_.push_back(std::move(batch));
     ready_.notify_one();
   }
   // Empty once the reader is done and everything is taken.
   std::optional<Decoded> pop() {
-    std::unique_lock lock{mutex_};
-    ready_.wait(lock, [&] { return !batches_.empty() || finished_; });
+    Lock lock{mutex_};
+    ready_.wait(lock.native(), [&]() REQUIRES(mutex_) { return !batches_.empty() || finished_; });
     if (batches_.empty()) return std::nullopt;
     auto batch = std::move(batches_.front());
     batches_.pop_front();
@@ -45,29 +46,29 @@ class BatchQueue {
     return batch;
   }
   void finish() {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     finished_ = true;
     ready_.notify_all();
   }
   // The folder gave up: the reader stops waiting for room.
   void close() {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     closed_ = true;
     room_.notify_all();
   }
   bool closed() {
-    std::lock_guard lock{mutex_};
+    Lock lock{mutex_};
     return closed_;
   }
 
  private:
   static constexpr std::size_t kDepth = 8;
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable room_;
   std::condition_variable ready_;
-  std::deque<Decoded> batches_;
-  bool finished_ = false;
-  bool closed_ = false;
+  std::deque<Decoded> batches_ GUARDED_BY(mutex_);
+  bool finished_ GUARDED_BY(mutex_) = false;
+  bool closed_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace

@@ -25,31 +25,37 @@ Status backups_configured(const Context& context) {
                "backupDir in its config file)"};
 }
 
+Answer back_up(Context& context) {
+  if (auto configured = backups_configured(context); !configured) return configured.error();
+  auto started = std::chrono::steady_clock::now();
+  auto made = context.store.backup(context.backup_dir, context.backup_keep);
+  if (!made) return made.error();
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
+  return json{{"backup", backup_json(*made)}, {"seconds", seconds.count()}};
+}
+
+Answer backups(Context& context) {
+  if (auto configured = backups_configured(context); !configured) return configured.error();
+  auto found = storage::list_backups(context.backup_dir);
+  json list = json::array();
+  if (found) {
+    for (const auto& backup : *found) list.push_back(backup_json(backup));
+  } else if (found.error().code != ErrorCode::not_found) {
+    return found.error();
+  }
+  return json{{"totalCount", list.size()}, {"backups", std::move(list)}};
+}
+
 }  // namespace
 
 void add_admin_routes(Router& router, Context& context) {
-  router.post(
-      "/api/dialer/admin/backup", [&context](const httplib::Request&, httplib::Response& res) {
-        if (auto configured = backups_configured(context); !configured)
-          return reply_error(res, configured.error());
-        auto started = std::chrono::steady_clock::now();
-        auto made = context.store.backup(context.backup_dir, context.backup_keep);
-        if (!made) return reply_error(res, made.error());
-        auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
-        reply_ok(res, {{"backup", backup_json(*made)}, {"seconds", seconds.count()}});
-      });
+  router.post("/api/dialer/admin/backup",
+              [&context](const httplib::Request&, httplib::Response& res) {
+                reply_with(res, back_up(context));
+              });
   router.get("/api/dialer/admin/backups",
              [&context](const httplib::Request&, httplib::Response& res) {
-               if (auto configured = backups_configured(context); !configured)
-                 return reply_error(res, configured.error());
-               auto found = storage::list_backups(context.backup_dir);
-               json list = json::array();
-               if (found) {
-                 for (const auto& backup : *found) list.push_back(backup_json(backup));
-               } else if (found.error().code != ErrorCode::not_found) {
-                 return reply_error(res, found.error());
-               }
-               reply_ok(res, {{"totalCount", list.size()}, {"backups", std::move(list)}});
+               reply_with(res, backups(context));
              });
 }
 

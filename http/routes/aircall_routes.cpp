@@ -41,42 +41,40 @@ Result<AircallClient*> line_of(Context& context, const httplib::Request& req) {
   return context.lines->requested_line(mock_mode, "mockMode");
 }
 
-void users(Context& context, const httplib::Request& req, httplib::Response& res) {
+Answer users(Context& context, const httplib::Request& req) {
   auto line = line_of(context, req);
-  if (!line) return reply_error(res, line.error());
+  if (!line) return line.error();
   auto found = (*line)->users();
-  if (!found) return reply_error(res, found.error());
+  if (!found) return found.error();
   json list = json::array();
   for (const auto& user : *found) list.push_back(user_json(user));
-  reply_ok(res, {{"totalCount", list.size()}, {"users", std::move(list)}});
+  return json{{"totalCount", list.size()}, {"users", std::move(list)}};
 }
 
-void user(Context& context, const httplib::Request& req, httplib::Response& res,
-          std::string_view id_text) {
+Answer user(Context& context, const httplib::Request& req, std::string_view id_text) {
   auto line = line_of(context, req);
-  if (!line) return reply_error(res, line.error());
+  if (!line) return line.error();
   std::int64_t id = 0;
   auto [end, problem] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
   if (problem != std::errc{} || end != id_text.data() + id_text.size() || id <= 0) {
-    return reply_error(res,
-                       Error{ErrorCode::invalid_argument, "an Aircall user id is a number", "id"});
+    return Error{ErrorCode::invalid_argument, "an Aircall user id is a number", "id"};
   }
   auto found = (*line)->user(id);
-  if (!found) return reply_error(res, found.error());
+  if (!found) return found.error();
   auto answer = user_json(*found);
   answer["numbers"] = json::array();
   for (const auto& number : found->numbers) answer["numbers"].push_back(number_json(number));
-  reply_ok(res, {{"user", std::move(answer)}});
+  return json{{"user", std::move(answer)}};
 }
 
-void numbers(Context& context, const httplib::Request& req, httplib::Response& res) {
+Answer numbers(Context& context, const httplib::Request& req) {
   auto line = line_of(context, req);
-  if (!line) return reply_error(res, line.error());
+  if (!line) return line.error();
   auto found = (*line)->numbers();
-  if (!found) return reply_error(res, found.error());
+  if (!found) return found.error();
   json list = json::array();
   for (const auto& number : *found) list.push_back(number_json(number));
-  reply_ok(res, {{"totalCount", list.size()}, {"numbers", std::move(list)}});
+  return json{{"totalCount", list.size()}, {"numbers", std::move(list)}};
 }
 
 }  // namespace
@@ -84,14 +82,16 @@ void numbers(Context& context, const httplib::Request& req, httplib::Response& r
 void add_aircall_routes(Router& router, Context& context) {
   router.get("/api/dialer/aircall/users",
              [&context](const httplib::Request& req, httplib::Response& res) {
-               users(context, req, res);
+               reply_with(res, users(context, req));
              });
-  router.get("/api/dialer/aircall/users/:id",
-             [&context](const httplib::Request& req, httplib::Response& res,
-                        const PathParams& params) { user(context, req, res, params["id"]); });
+  router.get(
+      "/api/dialer/aircall/users/:id",
+      [&context](const httplib::Request& req, httplib::Response& res, const PathParams& params) {
+        reply_with(res, user(context, req, params["id"]));
+      });
   router.get("/api/dialer/aircall/numbers",
              [&context](const httplib::Request& req, httplib::Response& res) {
-               numbers(context, req, res);
+               reply_with(res, numbers(context, req));
              });
 }
 

@@ -61,16 +61,16 @@ struct Runner {
         answer<domain::CallState>(self, services, process::Party::request, submit.then));
   }
   void operator()(process::AskItem& ask_item) {
-    ask<ItemTraits>(self, services, std::move(ask_item.item_id), std::move(ask_item.command),
+    ask<ItemTraits>(self, services, std::move(ask_item.id), std::move(ask_item.command),
                     process::Party::item, ask_item.then);
   }
   void operator()(process::AskAgent& ask_agent) {
-    ask<AgentTraits>(self, services, std::move(ask_agent.agent_id), std::move(ask_agent.command),
+    ask<AgentTraits>(self, services, std::move(ask_agent.id), std::move(ask_agent.command),
                      process::Party::agent, ask_agent.then);
   }
   void operator()(process::AskNumber& ask_number) {
-    ask<NumberTraits>(self, services, std::move(ask_number.phone_number),
-                      std::move(ask_number.command), process::Party::number, ask_number.then);
+    ask<NumberTraits>(self, services, std::move(ask_number.id), std::move(ask_number.command),
+                      process::Party::number, ask_number.then);
   }
   void operator()(process::Expect& expect) {
     caf::anon_send(services->router, expect_atom::value, expect.aircall_user_id,

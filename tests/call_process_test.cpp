@@ -117,10 +117,10 @@ TEST_CASE("call process: dialling asks for all four reservations at once and sta
   auto effects = f.step(Dial{request(), 0});
   REQUIRE(names(effects) ==
           std::vector<std::string>{"ask item", "ask agent", "ask number", "submit"});
-  CHECK(nth<AskItem>(effects, 0).item_id == "i-1");
+  CHECK(nth<AskItem>(effects, 0).id == "i-1");
   CHECK(std::get<queue_item::Assign>(nth<AskItem>(effects, 0).command).now_ms == kNow);
-  CHECK(nth<AskAgent>(effects, 1).agent_id == "a-1");
-  CHECK(nth<AskNumber>(effects, 2).phone_number == "+33 6 12 34 56 78");
+  CHECK(nth<AskAgent>(effects, 1).id == "a-1");
+  CHECK(nth<AskNumber>(effects, 2).id == "+33 6 12 34 56 78");
   CHECK(submitted<call::Request>(effects, 3).request.call_id == "c-1");
   for (std::size_t i = 0; i < effects.size(); ++i) {
     std::visit(
@@ -229,7 +229,7 @@ TEST_CASE("call process: with no request recorded the reservations are given bac
   f.step(Reserved{Party::number});
   auto effects = f.step(Reserved{Party::request, "conflict"});
   REQUIRE(names(effects) == std::vector<std::string>{"forget", "ask agent"});
-  CHECK(nth<AskAgent>(effects, 1).agent_id == "a-1");
+  CHECK(nth<AskAgent>(effects, 1).id == "a-1");
   CHECK(f.process.item_id.empty());
   CHECK(names(f.step(Settled{})) == std::vector<std::string>{"finish"});
 }

@@ -490,12 +490,7 @@ TEST_CASE("dialer: a live call whose end never arrives is looked up and closed")
   auto options = DialerFixture::fast_options();
   options.live_call_check = std::chrono::milliseconds(200);
   f.start(options);
-  // Aircall's call.hungup and call.ended never come: the webhook gave up.
-  f.telephony.connect([d = f.dialer.get()](TelephonyEvent event) {
-    if (event.kind == TelephonyEvent::Kind::hungup || event.kind == TelephonyEvent::Kind::ended)
-      return;
-    d->telephony_event(std::move(event));
-  });
+  lose_call_ends(f);
   configure(*f.dialer, {});
   start_agent(*f.dialer, "agent-1", 101);
   add_item(*f.dialer, "q1", "+33612345678");
@@ -654,12 +649,7 @@ TEST_CASE(
 
 TEST_CASE("dialer: Aircall's call id leads to the dialer's call while it lasts and after") {
   DialerFixture f{kNoon, {.answer_rate = 1.0}};
-  // Its end never comes: the call stays in progress.
-  f.telephony.connect([d = f.dialer.get()](TelephonyEvent event) {
-    if (event.kind == TelephonyEvent::Kind::hungup || event.kind == TelephonyEvent::Kind::ended)
-      return;
-    d->telephony_event(std::move(event));
-  });
+  lose_call_ends(f);
   configure(*f.dialer, {});
   start_agent(*f.dialer, "agent-1", 101);
   add_item(*f.dialer, "q1", "+33612345678");

@@ -97,21 +97,16 @@ struct Submit {  // to the call's own aggregate
   call::Command command;
   Then then = Then::nothing;
 };
-struct AskItem {
-  std::string item_id;
-  queue_item::Command command;
+// A command for another aggregate: the item, the agent, or the number (by its E.164).
+template <class Command>
+struct Ask {
+  std::string id;
+  Command command;
   Then then = Then::nothing;
 };
-struct AskAgent {
-  std::string agent_id;
-  agent::Command command;
-  Then then = Then::nothing;
-};
-struct AskNumber {
-  std::string phone_number;
-  number::Command command;
-  Then then = Then::nothing;
-};
+using AskItem = Ask<queue_item::Command>;
+using AskAgent = Ask<agent::Command>;
+using AskNumber = Ask<number::Command>;
 // The router's notes: which Aircall call, or which user's next call to this number, is ours.
 struct Expect {
   std::int64_t aircall_user_id = 0;

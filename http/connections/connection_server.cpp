@@ -74,7 +74,7 @@ std::string raw_answer(const Refusal& refusal) {
       "HTTP/1.1 " + std::to_string(status) + " " + reason_of(status) +
       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
       "\r\nConnection: close\r\n";
-  if (refusal.retry_soon) answer += "Retry-After: 5\r\n";
+  if (refusal.retry_soon) answer += std::string{"Retry-After: "} + kRetryAfterSeconds + "\r\n";
   return answer + "\r\n" + body;
 }
 

@@ -7,8 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kRetryAfterSeconds = "5";
-
 struct EdgeName {
   EdgeRefusal refusal;
   int status;

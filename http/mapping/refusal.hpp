@@ -26,6 +26,9 @@ enum class EdgeRefusal {
 
 int status_of(ErrorCode code);
 
+// How long an unavailable answer (503) tells its client to wait before trying again.
+inline constexpr const char* kRetryAfterSeconds = "5";
+
 struct Refusal {
   int status = 500;
   std::string_view code;

@@ -200,7 +200,7 @@ void add_operation_routes(Router& router, Context& context, std::function<bool()
       answer["reason"] = reason;
       if (since_ms) answer["since"] = projections::iso_time(*since_ms);
       answer["projections"] = projections_json(states);
-      res.set_header("Retry-After", "5");
+      res.set_header("Retry-After", kRetryAfterSeconds);
       return answer;
     };
     if (auto problem = context.store.write_problem()) {

@@ -15,6 +15,7 @@ Result<std::string> Dialer::stale_holder_of(const std::string& agent_id,
   // is taken over.
   auto held = ask<AircallUserTraits>(user, std::nullopt);
   if (!held) return held.error();
+  if (held->held_by.empty()) return std::string{};  // released since the check
   auto holder = agent(held->held_by);
   if (holder && domain::claim_is_stale(*held, *holder, services_.clock->now_ms())) {
     return held->held_by;

@@ -22,12 +22,17 @@ struct AggregateActorState {
 template <class Traits>
 using Adopted = std::optional<std::pair<typename Traits::State, std::uint64_t>>;
 
+template <class Traits>
+using AggregateSelf =
+    typename Traits::Actor::template stateful_pointer<AggregateActorState<Traits>>;
+
 // One agent, queue item, config or do-not-call list: loads its stream (or adopts the state
 // recovery folded), answers commands and reads, and is passivated after a quiet spell when
 // its state allows.
 template <class Traits>
-caf::behavior aggregate_actor(caf::stateful_actor<AggregateActorState<Traits>>* self,
-                              Services* services, std::string id, Adopted<Traits> adopted) {
+typename Traits::Actor::behavior_type aggregate_actor(AggregateSelf<Traits> self,
+                                                      Services* services, std::string id,
+                                                      Adopted<Traits> adopted) {
   using State = typename Traits::State;
   auto& st = self->state;
   st.core = std::make_unique<AggregateCore<Traits>>(*services, id);

@@ -67,12 +67,12 @@ class AggregateCore {
 
   void observe(Observer observer) { observer_ = std::move(observer); }
 
-  void submit(caf::local_actor* self, Command command, Done done) {
+  void submit(AppendListener self, Command command, Done done) {
     queue_.push_back({std::move(command), std::move(done)});
     run(self);
   }
 
-  void appended(caf::local_actor* self, Result<storage::AppendOutcome> outcome) {
+  void appended(AppendListener self, Result<storage::AppendOutcome> outcome) {
     busy_ = false;
     if (outcome && outcome->status == storage::AppendStatus::conflict &&
         conflicts_ < kMaxConflicts) {
@@ -127,7 +127,7 @@ class AggregateCore {
     done(error);
   }
 
-  void run(caf::local_actor* self) {
+  void run(const AppendListener& self) {
     while (!busy_ && !queue_.empty()) {
       auto decided = Traits::decide(state_, queue_.front().command);
       if (!decided) {
@@ -145,9 +145,8 @@ class AggregateCore {
       storage::AppendRequest request{stream_, storage::ExpectedVersion::exact(version_), {}, {}};
       for (const auto& event : in_flight_) request.events.push_back(storage::NewEvent::from(event));
       services_.store->append_async(
-          std::move(request),
-          [handle = caf::actor_cast<caf::actor>(self)](Result<storage::AppendOutcome> outcome) {
-            caf::anon_send(handle, appended_atom::value, std::move(outcome));
+          std::move(request), [self](Result<storage::AppendOutcome> outcome) {
+            caf::anon_send(self, appended_atom::value, std::move(outcome));
           });
     }
   }

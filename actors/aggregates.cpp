@@ -53,7 +53,7 @@ void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) 
     services.agents.publish(id, after);
     if (after.aircall_user_id != 0) services.link_aircall_user(after.aircall_user_id, id);
     if (auto user = domain::user_given_up(before, after)) {
-      caf::anon_send(services.registry->get(Kind::aircall_user, std::to_string(user)),
+      caf::anon_send(services.registry->get<AircallUserTraits>(std::to_string(user)),
                      command_atom::value,
                      domain::aircall_user::Command{domain::aircall_user::Release{id}});
     }
@@ -63,7 +63,7 @@ void AgentTraits::observe(Services& services, AggregateCore<AgentTraits>& core) 
     // Aircall cannot hang up a call: stopping leaves it to the agent. A telephony that can
     // is asked to.
     if (stopped && !before.call_id.empty() && services.telephony->can_hang_up()) {
-      caf::anon_send(services.registry->get(Kind::call, before.call_id), hang_up_atom::value);
+      caf::anon_send(services.registry->get<CallTraits>(before.call_id), hang_up_atom::value);
     }
     auto was = free_agent_of(before);
     auto now = free_agent_of(after);
@@ -83,7 +83,7 @@ void ItemTraits::observe(Services& services, AggregateCore<ItemTraits>& core) {
         // A claim here repeats the one its add made first, or, for an item set pending
         // again by hand, takes the number back if it is free.
         if (domain::holds_number(before) != domain::holds_number(after)) {
-          caf::anon_send(services.registry->get(Kind::number, after.details.phone_number),
+          caf::anon_send(services.registry->get<NumberTraits>(after.details.phone_number),
                          command_atom::value, domain::follow_item(after));
         }
         auto was = pending_item_of(before);

@@ -20,6 +20,7 @@ template <class S, class C>
 struct PureAggregate {
   using State = S;
   using Command = C;
+  using Actor = AggregateActor<S, C>;
   static auto decide(const State& s, const Command& c) { return domain::decide(s, c); }
   static State evolve(State s, const events::Event& e, std::int64_t at) {
     return domain::evolve(std::move(s), e, at);
@@ -64,6 +65,7 @@ struct ItemTraits : PureAggregate<domain::QueueItemState, domain::queue_item::Co
 };
 
 struct CallTraits : PureAggregate<domain::CallState, domain::call::Command> {
+  using Actor = CallActor;
   static constexpr Kind kind = Kind::call;
   static constexpr const char* name = "call";
   static std::string stream(const std::string& id) { return "call-" + id; }

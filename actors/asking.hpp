@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "actors/messages.hpp"
+#include "actors/protocols.hpp"
 #include "actors/registry.hpp"
 
 namespace dialer::actors {
@@ -38,9 +38,11 @@ Error unanswered(const std::string& id) {
 
 template <class Traits, class Self, class Actors>
 auto send(Self* self, Actors& actors, const Question<Traits>& question, caf::duration timeout) {
-  auto target = actors.get(Traits::kind, question.id);
-  if (question.command) {
-    return self->request(target, timeout, command_atom::value, *question.command);
+  auto target = actors.template get<Traits>(question.id);
+  if constexpr (Commanded<Traits>) {
+    if (question.command) {
+      return self->request(target, timeout, command_atom::value, *question.command);
+    }
   }
   return self->request(target, timeout, get_atom::value);
 }

@@ -7,12 +7,12 @@ namespace dialer::actors {
 namespace {
 
 namespace process = domain::call_process;
-using Self = caf::stateful_actor<CallActorState>;
+using Self = CallActor::stateful_pointer<CallActorState>;
 
-void run(Self* self, Services* services, process::Effects effects);
+void run(Self self, Services* services, process::Effects effects);
 
 // Hands an input to the call's process and runs what it answers.
-void feed(Self* self, Services* services, const process::Input& input) {
+void feed(Self self, Services* services, const process::Input& input) {
   auto settings = services->settings();
   process::Context context{*settings, services->clock->now_us(),
                            services->telephony->can_hang_up()};
@@ -22,7 +22,7 @@ void feed(Self* self, Services* services, const process::Input& input) {
 
 // What the answer to a command becomes for the process, as the effect asked.
 template <class State>
-auto answer(Self* self, Services* services, process::Party party, process::Then then) {
+auto answer(Self self, Services* services, process::Party party, process::Then then) {
   return [self, services, party, then](Result<State> result) {
     switch (then) {
       case process::Then::nothing:
@@ -39,20 +39,20 @@ auto answer(Self* self, Services* services, process::Party party, process::Then 
 }
 
 template <class Traits>
-void ask(Self* self, Services* services, std::string id, typename Traits::Command command,
+void ask(Self self, Services* services, std::string id, typename Traits::Command command,
          process::Party party, process::Then then) {
   ask_from<Traits>(self, *services->registry, Question<Traits>{std::move(id), std::move(command)},
                    answer<typename Traits::State>(self, services, party, then));
 }
 
-void done(Self* self, Services* services) {
+void done(Self self, Services* services) {
   services->registry->forget(Kind::call, self->state.core->id(), self->address());
   self->quit();
 }
 
 // Runs one effect; answers come back to the process through `feed`.
 struct Runner {
-  Self* self;
+  Self self;
   Services* services;
 
   void operator()(process::Submit& submit) {
@@ -84,16 +84,15 @@ struct Runner {
     caf::anon_send(services->router, forget_atom::value, std::move(forget.call_id));
   }
   void operator()(process::StartTelephony& start) {
-    services->telephony->start_call(
-        start.call, [handle = caf::actor_cast<caf::actor>(self)](StartResult result) {
-          caf::anon_send(handle, started_atom::value, std::move(result));
-        });
+    services->telephony->start_call(start.call, [handle = CallActor{self}](StartResult result) {
+      caf::anon_send(handle, started_atom::value, std::move(result));
+    });
   }
   void operator()(process::FindCall& find) {
-    services->telephony->find_call(find.query, [handle = caf::actor_cast<caf::actor>(self)](
-                                                   Result<std::optional<FoundCall>> found) {
-      caf::anon_send(handle, found_atom::value, std::move(found));
-    });
+    services->telephony->find_call(
+        find.query, [handle = CallActor{self}](Result<std::optional<FoundCall>> found) {
+          caf::anon_send(handle, found_atom::value, std::move(found));
+        });
   }
   void operator()(process::HangUp& hang_up) {
     services->telephony->hang_up(hang_up.aircall_call_id);
@@ -114,13 +113,13 @@ struct Runner {
   void operator()(process::Finish&) { done(self, services); }
 };
 
-void run(Self* self, Services* services, process::Effects effects) {
+void run(Self self, Services* services, process::Effects effects) {
   Runner runner{self, services};
   for (auto& effect : effects) std::visit(runner, effect);
 }
 
 // Loads (or adopts) the call to follow; false if its log cannot be read.
-bool load(Self* self, CallTask& task) {
+bool load(Self self, CallTask& task) {
   auto& st = self->state;
   if (task.adopted) {
     st.core->adopt(std::move(task.adopted->first), task.adopted->second);
@@ -134,14 +133,14 @@ bool load(Self* self, CallTask& task) {
   return true;
 }
 
-void passivate_later(Self* self, Services* services) {
+void passivate_later(Self self, Services* services) {
   self->delayed_send(self, services->passivate_after, passivate_atom::value,
                      ++self->state.activity);
 }
 
 }  // namespace
 
-caf::behavior call_actor(Self* self, Services* services, CallTask task) {
+CallActor::behavior_type call_actor(Self self, Services* services, CallTask task) {
   auto& st = self->state;
   st.core = std::make_unique<AggregateCore<CallTraits>>(*services, task.call_id);
   st.process.call_id = task.call_id;
@@ -156,14 +155,13 @@ caf::behavior call_actor(Self* self, Services* services, CallTask task) {
                                   plan.agent.number_id,   plan.item.phone_number,
                                   plan.item.next_attempt, plan.agent.mock_mode};
     feed(self, services, process::Dial{std::move(request), plan.start_at_ms});
+  } else if (!load(self, task)) {
+    // It has quit: the behaviour below never runs.
+  } else if (task.mode == CallTask::Mode::resume || !domain::finished(st.core->state())) {
+    feed(self, services, process::Resume{});
   } else {
-    if (!load(self, task)) return {};
-    if (task.mode == CallTask::Mode::resume || !domain::finished(st.core->state())) {
-      feed(self, services, process::Resume{});
-    } else {
-      // Loaded only to be looked at: it goes once nobody has asked for a while.
-      passivate_later(self, services);
-    }
+    // Loaded only to be looked at: it goes once nobody has asked for a while.
+    passivate_later(self, services);
   }
 
   return {

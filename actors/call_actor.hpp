@@ -7,6 +7,7 @@
 
 #include "actors/aggregates.hpp"
 #include "actors/domain/call_process.hpp"
+#include "actors/protocols.hpp"
 
 namespace dialer::actors {
 
@@ -63,7 +64,7 @@ struct CallActorState {
 // call may exist, and asks before dialling again); it follows the call through the telephony's
 // events, and at the end tells the item its outcome and the agent it is free. What to do at
 // each turn is the call's process (domain/call_process.hpp); the actor runs what it says.
-caf::behavior call_actor(caf::stateful_actor<CallActorState>* self, Services* services,
-                         CallTask task);
+CallActor::behavior_type call_actor(CallActor::stateful_pointer<CallActorState> self,
+                                    Services* services, CallTask task);
 
 }  // namespace dialer::actors

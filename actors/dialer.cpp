@@ -16,11 +16,11 @@ namespace dialer::actors {
 namespace {
 
 template <class Traits>
-caf::actor adopt(Services& services, const std::string& id,
-                 const Folded<typename Traits::State>& folded) {
+typename Traits::Actor adopt(Services& services, const std::string& id,
+                             const Folded<typename Traits::State>& folded) {
   auto actor = services.system->spawn(aggregate_actor<Traits>, &services, id,
                                       Adopted<Traits>{std::pair{folded.state, folded.version}});
-  services.registry->put(Traits::kind, id, actor);
+  services.registry->put<Traits>(id, actor);
   return actor;
 }
 
@@ -54,7 +54,7 @@ void resume_calls(Services& services, World& world, RecoveryReport& report,
         services.system->spawn(call_actor, &services,
                                CallTask::resume(call_id, std::move(adopted), item_of_call[call_id],
                                                 agent_of_call[call_id]));
-    services.registry->put(Kind::call, call_id, actor);
+    services.registry->put<CallTraits>(call_id, actor);
     resumed.push_back(call_id);
     ++report.calls_resumed;
   }
@@ -66,7 +66,7 @@ void hold_aircall_users(Services& services, const World& world) {
   for (const auto& [id, agent] : world.agents) {
     auto user = agent.state.aircall_user_id;
     if (user == 0 || !domain::dials_as(agent.state, user)) continue;
-    caf::anon_send(services.registry->get(Kind::aircall_user, std::to_string(user)),
+    caf::anon_send(services.registry->get<AircallUserTraits>(std::to_string(user)),
                    command_atom::value,
                    domain::aircall_user::Command{domain::aircall_user::Claim{id, {}}});
   }
@@ -174,8 +174,8 @@ Dialer::~Dialer() {
   services_.system->await_all_actors_done();
 }
 
-template <class Answer, class... Ts>
-std::optional<Answer> Dialer::ask_service(const caf::actor& service, Ts&&... question) {
+template <class Answer, class Service, class... Ts>
+std::optional<Answer> Dialer::ask_service(const Service& service, Ts&&... question) {
   caf::scoped_actor self{*services_.system};
   std::optional<Answer> answer;
   self->request(service, options_.answer_timeout, std::forward<Ts>(question)...)

@@ -166,8 +166,8 @@ class Dialer {
   }
   // The dispatcher's (or the router's) answer to a question of the edge's, if it gave one in
   // time.
-  template <class Answer, class... Ts>
-  std::optional<Answer> ask_service(const caf::actor& service, Ts&&... question);
+  template <class Answer, class Service, class... Ts>
+  std::optional<Answer> ask_service(const Service& service, Ts&&... question);
   template <class Answer, class... Ts>
   std::optional<Answer> ask_dispatcher(Ts&&... question) {
     return ask_service<Answer>(services_.dispatcher, std::forward<Ts>(question)...);

@@ -10,7 +10,7 @@
 namespace dialer::actors {
 namespace {
 
-using Self = caf::stateful_actor<DispatcherState>;
+using Self = DispatcherActor::stateful_pointer<DispatcherState>;
 
 std::string new_call_id(std::mt19937_64& random) {
   char id[16];
@@ -19,7 +19,7 @@ std::string new_call_id(std::mt19937_64& random) {
   return id;
 }
 
-void arm(Self* self, std::int64_t now_ms) {
+void arm(Self self, std::int64_t now_ms) {
   auto& st = self->state;
   auto wake = st.index.next_wake();
   if (!wake || (st.armed_for && *st.armed_for <= *wake)) return;
@@ -39,7 +39,7 @@ void record(Services* services, events::Event event) {
 // once a minute at most, for the live feed.
 constexpr std::int64_t kDryRecordEveryMs = 60'000;
 
-void watch_for_dry(Self* self, Services* services, std::int64_t now) {
+void watch_for_dry(Self self, Services* services, std::int64_t now) {
   auto& st = self->state;
   auto stats = st.index.stats();
   bool dry = stats.free_agents > 0 && stats.ready_items == 0;
@@ -51,13 +51,13 @@ void watch_for_dry(Self* self, Services* services, std::int64_t now) {
   st.dry = dry;
 }
 
-void publish_callbacks(Self* self, Services* services) {
+void publish_callbacks(Self self, Services* services) {
   auto& index = self->state.index;
   for (const auto& agent_id : index.take_callback_changes())
     services->callbacks.publish(agent_id, index.next_callback(agent_id));
 }
 
-void match(Self* self, Services* services) {
+void match(Self self, Services* services) {
   auto& st = self->state;
   auto now = services->clock->now_ms();
   for (auto& pair : st.index.take_matches(now)) {
@@ -66,11 +66,11 @@ void match(Self* self, Services* services) {
         services->system->spawn(call_actor, services,
                                 CallTask::dial(CallPlan{call_id, std::move(pair.agent),
                                                         std::move(pair.item), pair.start_at_ms}));
-    services->registry->put(Kind::call, call_id, call);
+    services->registry->put<CallTraits>(call_id, call);
     ++st.calls_started;
   }
   for (const auto& item_id : st.index.take_refused()) {
-    caf::anon_send(services->registry->get(Kind::item, item_id), command_atom::value,
+    caf::anon_send(services->registry->get<ItemTraits>(item_id), command_atom::value,
                    domain::queue_item::Command{domain::queue_item::SetStatus{
                        events::ManualStatus::skipped, "do-not-call"}});
   }
@@ -84,7 +84,8 @@ void match(Self* self, Services* services) {
 
 }  // namespace
 
-caf::behavior dispatcher_actor(Self* self, Services* services, DispatcherSeed seed) {
+DispatcherActor::behavior_type dispatcher_actor(Self self, Services* services,
+                                                DispatcherSeed seed) {
   auto& index = self->state.index;
   index.configure(seed.settings);
   index.set_reserve_ahead(services->reserve_ahead.count());

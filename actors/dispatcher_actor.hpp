@@ -35,7 +35,8 @@ struct DispatcherState {
 
 // Matches ready items with free agents the moment either appears, and wakes itself for
 // what waits on time (schedules, retries, calling windows, budget and pace).
-caf::behavior dispatcher_actor(caf::stateful_actor<DispatcherState>* self, Services* services,
-                               DispatcherSeed seed);
+DispatcherActor::behavior_type dispatcher_actor(
+    DispatcherActor::stateful_pointer<DispatcherState> self, Services* services,
+    DispatcherSeed seed);
 
 }  // namespace dialer::actors

@@ -1,8 +1,9 @@
 #pragma once
 
-// The messages actors exchange. They stay inside one process, so their types are admitted
-// as CAF 0.17 "unsafe" (unserialisable) message types; a cross-node protocol would give
-// each an `inspect` overload instead.
+// The messages actors exchange; which actor takes which is its protocol (protocols.hpp).
+// They stay inside one process, so their types are admitted as CAF 0.17 "unsafe"
+// (unserialisable) message types; a cross-node protocol would give each an `inspect`
+// overload instead.
 
 #include <caf/all.hpp>
 #include <cstdint>

@@ -4,6 +4,15 @@
 #include "actors/call_actor.hpp"
 
 namespace dialer::actors {
+namespace {
+
+template <class Traits>
+caf::actor spawn_from_stream(Services* services, const std::string& id) {
+  return caf::actor_cast<caf::actor>(
+      services->system->spawn(aggregate_actor<Traits>, services, id, Adopted<Traits>{}));
+}
+
+}  // namespace
 
 caf::actor Registry::get(Kind kind, const std::string& id) {
   Lock lock{mutex_};
@@ -45,25 +54,23 @@ std::vector<caf::actor> Registry::close() {
 }
 
 caf::actor Registry::spawn(Kind kind, const std::string& id) {
-  auto& system = *services_.system;
   Services* services = &services_;
   switch (kind) {
     case Kind::agent:
-      return system.spawn(aggregate_actor<AgentTraits>, services, id, Adopted<AgentTraits>{});
+      return spawn_from_stream<AgentTraits>(services, id);
     case Kind::item:
-      return system.spawn(aggregate_actor<ItemTraits>, services, id, Adopted<ItemTraits>{});
+      return spawn_from_stream<ItemTraits>(services, id);
     case Kind::config:
-      return system.spawn(aggregate_actor<ConfigTraits>, services, id, Adopted<ConfigTraits>{});
+      return spawn_from_stream<ConfigTraits>(services, id);
     case Kind::do_not_call:
-      return system.spawn(aggregate_actor<DoNotCallTraits>, services, id,
-                          Adopted<DoNotCallTraits>{});
+      return spawn_from_stream<DoNotCallTraits>(services, id);
     case Kind::number:
-      return system.spawn(aggregate_actor<NumberTraits>, services, id, Adopted<NumberTraits>{});
+      return spawn_from_stream<NumberTraits>(services, id);
     case Kind::aircall_user:
-      return system.spawn(aggregate_actor<AircallUserTraits>, services, id,
-                          Adopted<AircallUserTraits>{});
+      return spawn_from_stream<AircallUserTraits>(services, id);
     case Kind::call:
-      return system.spawn(call_actor, services, CallTask::follow(id));
+      return caf::actor_cast<caf::actor>(
+          services->system->spawn(call_actor, services, CallTask::follow(id)));
   }
   return {};
 }

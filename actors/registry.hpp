@@ -11,14 +11,22 @@
 namespace dialer::actors {
 
 // Routes an id to its actor, spawning it (from its stream) on first use. An actor that
-// passivates removes itself; the next message for its id spawns it afresh.
+// passivates removes itself; the next message for its id spawns it afresh. Handles are kept
+// type-erased and handed out with their kind's protocol (Traits::Actor).
 class Registry {
  public:
   explicit Registry(Services& services) : services_(services) {}
 
-  caf::actor get(Kind kind, const std::string& id);
+  template <class Traits>
+  typename Traits::Actor get(const std::string& id) {
+    // Each kind's actors are spawned with its Traits' protocol, so the cast is exact.
+    return caf::actor_cast<typename Traits::Actor>(get(Traits::kind, id));
+  }
   // For actors spawned with a state in hand (recovery) or a task (calls).
-  void put(Kind kind, const std::string& id, caf::actor actor);
+  template <class Traits>
+  void put(const std::string& id, typename Traits::Actor actor) {
+    put(Traits::kind, id, caf::actor_cast<caf::actor>(std::move(actor)));
+  }
   // Removes the entry if it is still `who`'s.
   void forget(Kind kind, const std::string& id, const caf::actor_addr& who);
   std::size_t count(Kind kind) const;
@@ -28,6 +36,8 @@ class Registry {
   std::vector<caf::actor> close();
 
  private:
+  caf::actor get(Kind kind, const std::string& id);
+  void put(Kind kind, const std::string& id, caf::actor actor);
   caf::actor spawn(Kind kind, const std::string& id) REQUIRES(mutex_);
 
   Services& services_;

@@ -27,7 +27,8 @@ void link(RouterState& st, std::int64_t aircall_id, const std::string& call_id) 
 
 }  // namespace
 
-caf::behavior router_actor(caf::stateful_actor<RouterState>* self, Services* services) {
+RouterActor::behavior_type router_actor(RouterActor::stateful_pointer<RouterState> self,
+                                        Services* services) {
   return {
       [self](expect_atom, std::int64_t aircall_user_id, std::string& digits, std::string& call_id) {
         auto& st = self->state;
@@ -57,7 +58,7 @@ caf::behavior router_actor(caf::stateful_actor<RouterState>* self, Services* ser
           auto agent = services->agent_of(event.aircall_user_id);
           if (agent.empty()) return;
           caf::anon_send(
-              services->registry->get(Kind::agent, agent), command_atom::value,
+              services->registry->get<AgentTraits>(agent), command_atom::value,
               domain::agent::Command{domain::agent::AircallStatus{
                   event.connected, event.opened, event.wrapping_up, event.source_event}});
           return;
@@ -74,7 +75,7 @@ caf::behavior router_actor(caf::stateful_actor<RouterState>* self, Services* ser
         } else {
           return;
         }
-        caf::anon_send(services->registry->get(Kind::call, call_id), telephony_atom::value,
+        caf::anon_send(services->registry->get<CallTraits>(call_id), telephony_atom::value,
                        std::move(event));
       },
   };

@@ -23,6 +23,7 @@ struct RouterState {
   static inline const char* name = "call-router";
 };
 
-caf::behavior router_actor(caf::stateful_actor<RouterState>* self, Services* services);
+RouterActor::behavior_type router_actor(RouterActor::stateful_pointer<RouterState> self,
+                                        Services* services);
 
 }  // namespace dialer::actors

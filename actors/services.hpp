@@ -11,6 +11,7 @@
 #include "actors/callback_board.hpp"
 #include "actors/domain/clock.hpp"
 #include "actors/domain/config.hpp"
+#include "actors/protocols.hpp"
 #include "actors/telephony.hpp"
 #include "events/mutex.hpp"
 #include "storage/event_store.hpp"
@@ -27,8 +28,8 @@ struct Services {
   const domain::Clock* clock = nullptr;
   TelephonyPort* telephony = nullptr;
   Registry* registry = nullptr;
-  caf::actor dispatcher;
-  caf::actor router;
+  DispatcherActor dispatcher;
+  RouterActor router;
   // How long an idle item or agent actor lives before it is passivated.
   std::chrono::milliseconds passivate_after{std::chrono::seconds(30)};
   // How long a started call may go unseen before Aircall's call list is asked.

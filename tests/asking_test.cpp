@@ -14,8 +14,10 @@ using namespace dialer::actors;
 
 namespace {
 
+using NumberActor = NumberTraits::Actor;
+
 // Stands in for an aggregate actor: a read answers its number; a Claim is held by it.
-caf::behavior number_stub(caf::event_based_actor*, std::string held_by) {
+NumberActor::behavior_type number_stub(NumberActor::pointer, std::string held_by) {
   return {
       [held_by](get_atom) {
         domain::NumberState state;
@@ -27,11 +29,13 @@ caf::behavior number_stub(caf::event_based_actor*, std::string held_by) {
         state.held_by = held_by;
         return Reply<domain::NumberState>{state};
       },
+      [](appended_atom, const Result<storage::AppendOutcome>&) {},
+      [](passivate_atom, std::uint64_t) {},
   };
 }
 
 // An actor that has already stopped, as one does once it has passivated.
-caf::actor stopped_actor(caf::actor_system& system) {
+NumberActor stopped_actor(caf::actor_system& system) {
   auto actor = system.spawn(number_stub, "gone");
   caf::scoped_actor self{system};
   self->send_exit(actor, caf::exit_reason::user_shutdown);
@@ -41,10 +45,11 @@ caf::actor stopped_actor(caf::actor_system& system) {
 
 // Stands in for the registry: gives each id its actors in turn, and counts the lookups.
 struct ScriptedActors {
-  std::map<std::string, std::vector<caf::actor>> script;
+  std::map<std::string, std::vector<NumberActor>> script;
   std::map<std::string, int> lookups;
 
-  caf::actor get(Kind, const std::string& id) {
+  template <class Traits>
+  NumberActor get(const std::string& id) {
     auto& turn = lookups[id];
     auto& actors = script.at(id);
     return actors[std::min<std::size_t>(static_cast<std::size_t>(turn++), actors.size() - 1)];
@@ -94,9 +99,10 @@ TEST_CASE("asking: a question the actor refuses is not asked again") {
   caf::actor_system_config config;
   caf::actor_system system{dialer::testing::two_threads(config)};
   ScriptedActors actors;
-  // Answers nothing it is asked: CAF bounces the request as an unexpected message.
-  actors.script["+33612345678"] = {
-      system.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; })};
+  // Answers nothing it is asked (a handle the registry got wrong): CAF bounces the request
+  // as an unexpected message.
+  actors.script["+33612345678"] = {caf::actor_cast<NumberActor>(
+      system.spawn([](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; }))};
 
   auto answers = ask_each<NumberTraits>(system, actors, kTimeout, {{"+33612345678", std::nullopt}});
 

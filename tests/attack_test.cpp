@@ -14,11 +14,7 @@
 
 namespace {
 
-using dialer::testing::allow_many_files;
-using dialer::testing::eventually;
-using dialer::testing::kSampleToken;
-using dialer::testing::RawConnection;
-using dialer::testing::ServerFixture;
+using namespace dialer::testing;
 using nlohmann::json;
 using namespace std::chrono_literals;
 

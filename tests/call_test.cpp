@@ -6,9 +6,7 @@
 
 using namespace dialer;
 using namespace dialer::domain;
-using dialer::testing::accept;
-using dialer::testing::events_of;
-using dialer::testing::refusal;
+using namespace dialer::testing;
 
 namespace {
 constexpr std::int64_t kAircallId = 812345678901;

@@ -10,8 +10,7 @@
 using namespace dialer;
 using namespace dialer::actors;
 using namespace dialer::domain;
-using dialer::testing::DialerFixture;
-using dialer::testing::eventually;
+using namespace dialer::testing;
 using namespace dialer::testing::steps;
 using nlohmann::json;
 

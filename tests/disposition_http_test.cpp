@@ -6,9 +6,7 @@
 
 namespace {
 
-using dialer::testing::Answer;
-using dialer::testing::eventually;
-using dialer::testing::ServerFixture;
+using namespace dialer::testing;
 using nlohmann::json;
 
 json start_body() {

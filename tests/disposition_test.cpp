@@ -16,9 +16,7 @@ using namespace dialer;
 using namespace dialer::domain;
 using dialer::events::CallOutcome;
 using dialer::events::DispositionAction;
-using dialer::testing::accept;
-using dialer::testing::events_of;
-using dialer::testing::refusal;
+using namespace dialer::testing;
 using nlohmann::json;
 
 namespace {

@@ -6,8 +6,7 @@
 
 namespace {
 
-using dialer::testing::Answer;
-using dialer::testing::ServerFixture;
+using namespace dialer::testing;
 using nlohmann::json;
 
 constexpr const char* kFile =

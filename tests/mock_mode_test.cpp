@@ -8,8 +8,7 @@
 
 namespace {
 
-using dialer::testing::eventually;
-using dialer::testing::ServerFixture;
+using namespace dialer::testing;
 using nlohmann::json;
 using namespace std::chrono_literals;
 

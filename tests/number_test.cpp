@@ -10,9 +10,7 @@
 
 using namespace dialer;
 using namespace dialer::domain;
-using dialer::testing::accept;
-using dialer::testing::events_of;
-using dialer::testing::refusal;
+using namespace dialer::testing;
 
 namespace {
 NumberState fresh() {

@@ -13,10 +13,7 @@
 
 namespace {
 
-using dialer::testing::allow_many_files;
-using dialer::testing::eventually;
-using dialer::testing::RawConnection;
-using dialer::testing::ServerFixture;
+using namespace dialer::testing;
 using namespace std::chrono_literals;
 
 constexpr int kHeld = 200;

@@ -11,8 +11,7 @@
 namespace {
 
 using dialer::actors::TelephonyEvent;
-using dialer::testing::sample;
-using dialer::testing::ServerFixture;
+using namespace dialer::testing;
 using nlohmann::json;
 
 std::vector<std::string> sample_names() {

@@ -42,23 +42,32 @@ Run dialerctl(const testing::TempDir& dir, const std::string& arguments) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
 }
 
+// The run ended with `code` and printed `phrase` on its standard output.
+void check_run(const Run& run, int code, const std::string& phrase) {
+  INFO("stdout: " << run.out << "\nstderr: " << run.err);
+  CHECK(run.code == code);
+  CHECK(run.out.find(phrase) != std::string::npos);
+}
+
 std::size_t lines(const std::string& text) {
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
 constexpr std::int64_t kT = 1'790'000'000'000;
 
+// A database at `db` holding a log of `shape`, closed again for the command to open.
+bench::Written closed_log(const std::string& db, const bench::LogShape& shape) {
+  auto store = storage::EventStore::open(db);
+  REQUIRE(store.ok());
+  return bench::write_log(**store, shape);
+}
+
 }  // namespace
 
 TEST_CASE("dialerctl: events, stats, export, replay and verify on a generated log") {
   testing::TempDir dir;
   auto db = dir.sub("db");
-  bench::Written written;
-  {
-    auto store = storage::EventStore::open(db);
-    REQUIRE(store.ok());
-    written = bench::write_log(**store, {8'000, 0.25, 5, kT});
-  }
+  auto written = closed_log(db, {8'000, 0.25, 5, kT});
   auto completed = written.items - written.pending_items;
   auto arg = "--db " + db + " ";
 
@@ -111,9 +120,7 @@ TEST_CASE("dialerctl: events, stats, export, replay and verify on a generated lo
   CHECK(nlohmann::json::parse(replayed.out) ==
         projections::stats_json(projections::query_stats(kv, {})));
 
-  auto verified = dialerctl(dir, arg + "verify");
-  CHECK(verified.code == 0);
-  CHECK(verified.out.find("intact") != std::string::npos);
+  check_run(dialerctl(dir, arg + "verify"), 0, "intact");
 }
 
 TEST_CASE("dialerctl: works beside a live writer, and checks the projection it keeps") {
@@ -152,27 +159,17 @@ TEST_CASE("dialerctl: works beside a live writer, and checks the projection it k
   storage::ProjectionChanges planted;
   planted.deletes.push_back(item_key);
   REQUIRE((*store)->commit_projection(actors::kLiveSetConsumer, last, planted).ok());
-  auto spoiled = dialerctl(dir, "--db " + db + " verify");
-  CHECK(spoiled.code == 1);
-  CHECK(spoiled.out.find("the first: queue-" + item_key.substr(2)) != std::string::npos);
-  auto stats = dialerctl(dir, "--db " + db + " stats");
-  CHECK(stats.code == 0);
-  CHECK(stats.out.find("TOTAL") != std::string::npos);
+  check_run(dialerctl(dir, "--db " + db + " verify"), 1, "the first: queue-" + item_key.substr(2));
+  check_run(dialerctl(dir, "--db " + db + " stats"), 0, "TOTAL");
   CHECK(std::filesystem::exists(db + "/CURRENT"));
 }
 
 TEST_CASE("dialerctl: a damaged log is named by its sequence number, bad input is a usage error") {
   testing::TempDir dir;
   auto db = dir.sub("db");
-  {
-    auto store = storage::EventStore::open(db);
-    REQUIRE(store.ok());
-    bench::write_log(**store, {500, 0.25, 5, kT});
-  }
+  closed_log(db, {500, 0.25, 5, kT});
   testing::damage_logged_event(db, 321, 1.0 / 3);
-  auto verified = dialerctl(dir, "--db " + db + " verify");
-  CHECK(verified.code == 1);
-  CHECK(verified.out.find("seq 321") != std::string::npos);
+  check_run(dialerctl(dir, "--db " + db + " verify"), 1, "seq 321");
 
   auto missing = dialerctl(dir, "--db " + dir.sub("nowhere") + " stats");
   CHECK(missing.code == 3);
@@ -181,19 +178,13 @@ TEST_CASE("dialerctl: a damaged log is named by its sequence number, bad input i
   CHECK(dialerctl(dir, "--db " + db + " events --since yesterday").code == 2);
   CHECK(dialerctl(dir, "--db " + db + " teleport").code == 2);
   CHECK(dialerctl(dir, "stats").code == 2);
-  auto help = dialerctl(dir, "replay --help");
-  CHECK(help.code == 0);
-  CHECK(help.out.find("--until-seq") != std::string::npos);
+  check_run(dialerctl(dir, "replay --help"), 0, "--until-seq");
 }
 
 TEST_CASE("dialerctl: flags after the subcommand, --version, --from-seq 0, closed pipes") {
   testing::TempDir dir;
   auto db = dir.sub("db");
-  {
-    auto store = storage::EventStore::open(db);
-    REQUIRE(store.ok());
-    bench::write_log(**store, {2'000, 0.25, 12, kT});
-  }
+  closed_log(db, {2'000, 0.25, 12, kT});
   auto after = dialerctl(dir, "events --limit 3 --db " + db);
   CHECK(after.code == 0);
   CHECK(lines(after.out) == 3);
@@ -221,11 +212,7 @@ TEST_CASE("dialerctl: flags after the subcommand, --version, --from-seq 0, close
 TEST_CASE("dialerctl: unknown filter values, a history table, agents in natural order") {
   testing::TempDir dir;
   auto db = dir.sub("db");
-  {
-    auto store = storage::EventStore::open(db);
-    REQUIRE(store.ok());
-    bench::write_log(**store, {2'000, 0.25, 12, kT});
-  }
+  closed_log(db, {2'000, 0.25, 12, kT});
   auto arg = "--db " + db + " ";
   auto unknown = dialerctl(dir, arg + "export history --status answered");
   CHECK(unknown.code == 2);
@@ -262,11 +249,7 @@ TEST_CASE("dialerctl: natural order compares runs of digits as numbers") {
 TEST_CASE("dialerctl: backup of a stopped database, the list, and a restore that verifies") {
   testing::TempDir dir;
   auto db = dir.sub("db");
-  {
-    auto store = storage::EventStore::open(db);
-    REQUIRE(store.ok());
-    bench::write_log(**store, {3'000, 0.25, 5, kT});
-  }
+  closed_log(db, {3'000, 0.25, 5, kT});
   auto backed = dialerctl(dir, "backup --db " + db + " --to " + dir.sub("backups"));
   INFO(backed.err);
   REQUIRE(backed.code == 0);

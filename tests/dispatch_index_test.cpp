@@ -38,10 +38,15 @@ FreeAgent agent(std::string id, std::int64_t free_at = 0) {
   return {std::move(id), 1, 2, free_at};
 }
 
-// An index that matches an agent 50 ms before its wrap-up or its pace lets it call.
-DispatchIndex reserving_ahead(const domain::DialerSettings& s = settings()) {
+DispatchIndex configured(const domain::DialerSettings& s = settings()) {
   DispatchIndex index;
   index.configure(s);
+  return index;
+}
+
+// An index that matches an agent 50 ms before its wrap-up or its pace lets it call.
+DispatchIndex reserving_ahead(const domain::DialerSettings& s = settings()) {
+  auto index = configured(s);
   index.set_reserve_ahead(50);
   return index;
 }
@@ -54,8 +59,7 @@ std::vector<std::string> items_of(const std::vector<Match>& matches) {
 }  // namespace
 
 TEST_CASE("dispatch: lower priority first, then the earlier due time") {
-  DispatchIndex index;
-  index.configure(settings());
+  auto index = configured();
   index.item_pending(item("late", 5, kNoon - 1 * kMinute));
   index.item_pending(item("early", 5, kNoon - 5 * kMinute));
   index.item_pending(item("urgent", 1, kNoon));
@@ -68,8 +72,7 @@ TEST_CASE("dispatch: lower priority first, then the earlier due time") {
 }
 
 TEST_CASE("dispatch: an agent free longest gets the next call, each agent one call") {
-  DispatchIndex index;
-  index.configure(settings());
+  auto index = configured();
   index.agent_free(agent("b", kNoon - 1000));
   index.agent_free(agent("a", kNoon - 5000));
   index.item_pending(item("q1"));
@@ -84,8 +87,7 @@ TEST_CASE("dispatch: an agent free longest gets the next call, each agent one ca
 }
 
 TEST_CASE("dispatch: a pinned item waits for its agent") {
-  DispatchIndex index;
-  index.configure(settings());
+  auto index = configured();
   index.item_pending(item("mine", 1, 0, "b"));
   index.item_pending(item("open", 9));
   index.agent_free(agent("a"));
@@ -101,8 +103,7 @@ TEST_CASE("dispatch: a pinned item waits for its agent") {
 }
 
 TEST_CASE("dispatch: a scheduled item and an agent in wrap-up wait for their time") {
-  DispatchIndex index;
-  index.configure(settings());
+  auto index = configured();
   index.item_pending(item("later", 10, kNoon + 10 * kMinute));
   index.agent_free(agent("a"));
   CHECK(index.take_matches(kNoon).empty());
@@ -186,8 +187,7 @@ TEST_CASE("dispatch: a call is not set ahead to start after the business hours c
 TEST_CASE("dispatch: the company budget holds in every 60-second window") {
   auto s = settings();
   s.requests_per_minute = 5;
-  DispatchIndex index;
-  index.configure(s);
+  auto index = configured(s);
   for (int i = 0; i < 40; ++i) index.item_pending(item("q" + std::to_string(i)));
   std::vector<std::int64_t> starts;
   for (std::int64_t t = kNoon; t < kNoon + 8 * kMinute; t += 7'000) {
@@ -208,8 +208,7 @@ TEST_CASE("dispatch: the company budget holds in every 60-second window") {
 TEST_CASE("dispatch: each agent keeps to its calls-per-minute pace") {
   auto s = settings();
   s.call_rate_limit_per_minute = 2;
-  DispatchIndex index;
-  index.configure(s);
+  auto index = configured(s);
   for (int i = 0; i < 10; ++i) index.item_pending(item("q" + std::to_string(i)));
   int matched = 0;
   std::int64_t t = kNoon;
@@ -223,8 +222,7 @@ TEST_CASE("dispatch: each agent keeps to its calls-per-minute pace") {
 }
 
 TEST_CASE("dispatch: a callee at 23:00 local is not rung until the window opens") {
-  DispatchIndex index;
-  index.configure(settings());
+  auto index = configured();
   auto night = paris(27, 23);
   index.agent_free(agent("a"));
   // +1 808: Hawaii. At noon in Paris it is 01:00 there.
@@ -242,8 +240,7 @@ TEST_CASE("dispatch: a callee at 23:00 local is not rung until the window opens"
 }
 
 TEST_CASE("dispatch: numbers on the do-not-call list are refused, never matched") {
-  DispatchIndex index;
-  index.configure(settings());
+  auto index = configured();
   index.set_do_not_call({"+33612345678"});
   index.item_pending(item("blocked"));
   index.item_pending(item("fine", 10, 0, "", "+33698765432"));
@@ -257,8 +254,7 @@ TEST_CASE("dispatch: numbers on the do-not-call list are refused, never matched"
 }
 
 TEST_CASE("dispatch: items and agents that leave are not matched") {
-  DispatchIndex index;
-  index.configure(settings());
+  auto index = configured();
   index.item_pending(item("q1"));
   index.agent_free(agent("a"));
   index.item_gone("q1");
@@ -283,8 +279,7 @@ TEST_CASE("dispatch: each pending item says why it waits and until when") {
   auto s = settings();
   s.holidays = {"2026-11-25"};
   s.call_rate_limit_per_minute = 1;
-  DispatchIndex index;
-  index.configure(s);
+  auto index = configured(s);
   auto why = [&](const char* id, std::int64_t now) {
     auto found = index.why(id, now);
     REQUIRE(found);
@@ -347,8 +342,7 @@ TEST_CASE("dispatch: the attempt cap per number holds across items and says when
   auto s = settings();
   s.max_attempts_per_number = 2;
   s.attempt_window_ms = 30LL * 24 * 60 * kMinute;
-  DispatchIndex index;
-  index.configure(s);
+  auto index = configured(s);
   // One attempt before the restart, recorded on the number's stream.
   index.number_attempted("+33612345678", kNoon - 60 * kMinute);
   index.item_pending(item("first"));
@@ -376,8 +370,7 @@ TEST_CASE("dispatch: a number's recorded calls are learnt once, never over what 
   auto s = settings();
   s.max_attempts_per_number = 2;
   s.attempt_window_ms = 30LL * 24 * 60 * kMinute;
-  DispatchIndex index;
-  index.configure(s);
+  auto index = configured(s);
   // Claimed after a restart: its stream's two calls hold the item back.
   index.learn_attempts("+33612345678", {kNoon - 90 * kMinute, kNoon - 60 * kMinute});
   index.item_pending(item("first"));
@@ -392,8 +385,7 @@ TEST_CASE("dispatch: a number's recorded calls are learnt once, never over what 
 }
 
 TEST_CASE("dispatch: a pinned callback is its agent's next, and its coming due is announced once") {
-  DispatchIndex index;
-  index.configure(settings());
+  auto index = configured();
   auto callback = item("cb", 10, kNoon + 30 * kMinute, "a");
   callback.callback = true;
   callback.pinned_until_ms = kNoon + 45 * kMinute;

@@ -154,32 +154,36 @@ void check_outcome(Server& dialerd, int sim_port, const std::string& db) {
   CHECK(report.find("stats equal a fold of the history") != std::string::npos);
 }
 
+// aircall-sim and dialerd on a fresh database, the agents started and the clients queued.
+struct Floor {
+  dialer::testing::TempDir dir;
+  std::string db = dir.sub("db");
+  std::unique_ptr<Server> sim = start_sim();
+  std::unique_ptr<Server> dialerd = start_dialerd(db, sim->port);
+
+  Floor() { prepare(dialerd->port); }
+  // Every client is done with, and the log, the history and the stats agree.
+  void finish() {
+    REQUIRE(
+        dialer::testing::eventually([&] { return final_items(dialerd->port) == kClients; }, 10min));
+    check_outcome(*dialerd, sim->port, db);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("e2e: 20 agents call 1,000 clients through aircall-sim with faults on") {
-  dialer::testing::TempDir dir;
-  auto db = dir.sub("db");
-  auto sim = start_sim();
-  auto dialerd = start_dialerd(db, sim->port);
-  prepare(dialerd->port);
-  REQUIRE(
-      dialer::testing::eventually([&] { return final_items(dialerd->port) == kClients; }, 10min));
-  check_outcome(*dialerd, sim->port, db);
+  Floor floor;
+  floor.finish();
 }
 
 TEST_CASE("e2e: dialerd killed midway and started again completes with the same guarantees") {
-  dialer::testing::TempDir dir;
-  auto db = dir.sub("db");
-  auto sim = start_sim();
-  auto dialerd = start_dialerd(db, sim->port);
-  prepare(dialerd->port);
-  REQUIRE(dialer::testing::eventually([&] { return final_items(dialerd->port) > kClients / 3; },
-                                      10min));
-  auto killed = dialerd->process.kill_and_wait(SIGKILL);
+  Floor floor;
+  REQUIRE(dialer::testing::eventually(
+      [&] { return final_items(floor.dialerd->port) > kClients / 3; }, 10min));
+  auto killed = floor.dialerd->process.kill_and_wait(SIGKILL);
   CHECK(WIFSIGNALED(killed));
-  dialerd = start_dialerd(db, sim->port);
-  CHECK(dialerd->output.find("recovered") != std::string::npos);
-  REQUIRE(
-      dialer::testing::eventually([&] { return final_items(dialerd->port) == kClients; }, 10min));
-  check_outcome(*dialerd, sim->port, db);
+  floor.dialerd = start_dialerd(floor.db, floor.sim->port);
+  CHECK(floor.dialerd->output.find("recovered") != std::string::npos);
+  floor.finish();
 }

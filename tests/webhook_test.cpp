@@ -30,6 +30,20 @@ std::string with_token(const std::string& body, const std::string& token) {
   return parsed.dump();
 }
 
+// Koen queued and agent-1 started as the samples' Aircall user; the simulated telephony keeps
+// its own news back, so only the webhooks tell the story. Returns once the call is started
+// at Aircall and waits for its call.created.
+void start_call_awaiting_created(ServerFixture& f) {
+  f.node->telephony().hold(true);
+  REQUIRE(f.send("POST", "/api/dialer/queue",
+                 json{{"clients", {{{"clientId", "koen"}, {"phoneNumber", "+43 720 880079"}}}}})
+              .body["created"] == 1);
+  REQUIRE(f.send("POST", "/api/dialer/start/agent-1",
+                 json{{"aircallUserId", 736640}, {"numberId", 404821}})
+              .status == 200);
+  REQUIRE(eventually([&] { return f.node->telephony().records().size() == 1; }));
+}
+
 }  // namespace
 
 TEST_CASE("webhook: every event the dialer subscribes to is one it acts on") {
@@ -172,16 +186,7 @@ TEST_CASE("webhook: without a configured token every delivery is refused") {
 
 TEST_CASE("webhook: Aircall's events for a call the dialer started carry it to its end") {
   ServerFixture f;
-  // The simulated telephony keeps its own news back: only the webhooks tell the story.
-  f.node->telephony().hold(true);
-  REQUIRE(f.send("POST", "/api/dialer/queue",
-                 json{{"clients", {{{"clientId", "koen"}, {"phoneNumber", "+43 720 880079"}}}}})
-              .body["created"] == 1);
-  REQUIRE(f.send("POST", "/api/dialer/start/agent-1",
-                 json{{"aircallUserId", 736640}, {"numberId", 404821}})
-              .status == 200);
-  // Started at Aircall: the call now waits for its call.created.
-  REQUIRE(dialer::testing::eventually([&] { return f.node->telephony().records().size() == 1; }));
+  start_call_awaiting_created(f);
   for (const auto* name : {"call.created.json", "call.answered.json", "call.hungup.json",
                            "call.ended.json", "call.ended.json"}) {
     REQUIRE(f.send_raw("POST", "/api/dialer/webhook", sample(name), "application/json").status ==
@@ -200,15 +205,7 @@ TEST_CASE("webhook: Aircall's events for a call the dialer started carry it to i
 
 TEST_CASE("webhook: a delivery stored just before a stop still reaches its call") {
   ServerFixture f;
-  f.node->telephony().hold(true);
-  REQUIRE(f.send("POST", "/api/dialer/queue",
-                 json{{"clients", {{{"clientId", "koen"}, {"phoneNumber", "+43 720 880079"}}}}})
-              .body["created"] == 1);
-  REQUIRE(f.send("POST", "/api/dialer/start/agent-1",
-                 json{{"aircallUserId", 736640}, {"numberId", 404821}})
-              .status == 200);
-  // Started at Aircall: the call now waits for its call.created.
-  REQUIRE(dialer::testing::eventually([&] { return f.node->telephony().records().size() == 1; }));
+  start_call_awaiting_created(f);
   // Stored as the intake stores them, and the process gone before it routed them.
   for (const auto* name : {"call.created.json", "call.answered.json", "call.ended.json"}) {
     auto body = sample(name);

@@ -38,6 +38,20 @@ class KvReader {
   virtual void scan(
       std::string_view from,
       const std::function<bool(std::string_view key, std::string_view value)>& visit) const = 0;
+  // The keys that start with `prefix`, from `from` (by default the first of them) on, in
+  // order, until `visit` returns false.
+  void scan_under(
+      std::string_view prefix, std::string_view from,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+    scan(from, [&](std::string_view key, std::string_view value) {
+      return key.starts_with(prefix) && visit(key, value);
+    });
+  }
+  void scan_under(
+      std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+    scan_under(prefix, prefix, visit);
+  }
 };
 
 class KvWriter : public KvReader {

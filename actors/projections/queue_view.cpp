@@ -121,8 +121,7 @@ QueuePage query_queue(const KvReader& kv, const QueueQuery& q) {
   if (!q.page.cursor.starts_with(prefix)) start = prefix;
   std::size_t skipped = 0;
   std::string last_key;
-  kv.scan(start, [&](std::string_view k, std::string_view) {
-    if (!k.starts_with(prefix)) return false;
+  kv.scan_under(prefix, start, [&](std::string_view k, std::string_view) {
     if (skipped < q.page.skip) {
       ++skipped;
       return true;

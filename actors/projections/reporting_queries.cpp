@@ -13,8 +13,7 @@ using namespace reporting_keys;
 StatsReport realtime_only(const KvReader& kv) {
   StatsReport report;
   auto prefix = key({"rc", ""});
-  kv.scan(prefix, [&](std::string_view k, std::string_view v) {
-    if (!k.starts_with(prefix)) return false;
+  kv.scan_under(prefix, [&](std::string_view k, std::string_view v) {
     auto rest = k.substr(prefix.size());
     auto split = rest.find(kKeySeparator);
     auto kind = rest.substr(0, split);
@@ -74,8 +73,7 @@ HistoryPage query_history(const KvReader& kv, const HistoryQuery& q) {
   std::size_t skipped = 0;
   bool past_cursor = q.page.cursor.empty();
   std::string last_key;
-  kv.scan(start, [&](std::string_view k, std::string_view) {
-    if (!k.starts_with(prefix)) return false;
+  kv.scan_under(prefix, start, [&](std::string_view k, std::string_view) {
     if (!stop.empty() && k.substr(0, stop.size()) > stop) return false;
     auto call_id = k.substr(k.rfind(kKeySeparator) + 1);
     auto row = read<HistoryRow>(kv, key({"r", call_id}));
@@ -110,8 +108,7 @@ StatsReport query_stats(const KvReader& kv, const StatsQuery& q) {
   auto zone = zone_of(q);
   auto prefix = key({"s", ""});
   auto start = prefix + ascending(q.from_ms ? hour_of(*q.from_ms) : 0);
-  kv.scan(start, [&](std::string_view k, std::string_view v) {
-    if (!k.starts_with(prefix)) return false;
+  kv.scan_under(prefix, start, [&](std::string_view k, std::string_view v) {
     std::uint64_t hour = 0;
     storage::keys::read_be64(k.substr(prefix.size(), 8), hour);
     if (q.to_ms && static_cast<std::int64_t>(hour) >= *q.to_ms) return false;
@@ -128,8 +125,7 @@ StatsReport query_stats(const KvReader& kv, const StatsQuery& q) {
 std::map<std::string, std::string> known_agents(const KvReader& kv) {
   std::map<std::string, std::string> agents;
   auto prefix = key({"as", ""});
-  kv.scan(prefix, [&](std::string_view k, std::string_view v) {
-    if (!k.starts_with(prefix)) return false;
+  kv.scan_under(prefix, [&](std::string_view k, std::string_view v) {
     agents.emplace(k.substr(prefix.size()), v);
     return true;
   });
@@ -140,8 +136,7 @@ StatsReport stats_from_history(const KvReader& kv, const StatsQuery& q) {
   auto report = realtime_only(kv);
   auto zone = zone_of(q);
   auto prefix = key({"r", ""});
-  kv.scan(prefix, [&](std::string_view k, std::string_view v) {
-    if (!k.starts_with(prefix)) return false;
+  kv.scan_under(prefix, [&](std::string_view, std::string_view v) {
     HistoryRow row;
     if (!events::decode_fields(v, row) || (!row.final() && !row.started())) return true;
     auto hour = hour_of(row.requested_at_ms);

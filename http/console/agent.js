@@ -6,7 +6,7 @@
 import { ApiError, configValues, get, post } from './api.js';
 import { subscribe } from './feed.js';
 import { clock, field, h, localTime, replace, say, since, throttle } from './dom.js';
-import { failure, tile } from './parts.js';
+import { card, failure, row, tile } from './parts.js';
 
 const USER = 'dialer.agent.userId';
 
@@ -30,9 +30,7 @@ export function mount(root) {
     'section',
     { class: 'card setup' },
     h('h2', { text: 'You' }),
-    h(
-      'div',
-      { class: 'row' },
+    row(
       field('Your user id', userInput),
       field('Aircall user', aircallUser),
       field('Aircall number', aircallNumber),
@@ -47,13 +45,9 @@ export function mount(root) {
     placeholder: 'reason (lunch, training…)',
     maxlength: '64',
   });
-  const controls = h(
-    'section',
-    { class: 'card' },
+  const controls = card(
     h('h2', {}, 'Status ', statusWord, ' ', statusTime),
-    h(
-      'div',
-      { class: 'row' },
+    row(
       pauseReason,
       h('button', { id: 'agent-pause', onclick: pause, text: 'Pause' }),
       h('button', { id: 'agent-resume', onclick: () => command('resume'), text: 'Resume' }),

@@ -7,7 +7,7 @@
 import { ApiError, get, query } from './api.js';
 import { subscribe } from './feed.js';
 import { cell, clock, h, percent, replace, since, table, throttle } from './dom.js';
-import { tile } from './parts.js';
+import { card, tile } from './parts.js';
 
 // Seconds in a status past which its time turns amber, then red.
 const THRESHOLDS = {
@@ -42,9 +42,9 @@ export function mount(root) {
     alert,
     error,
     tiles,
-    h('section', { class: 'card' }, h('h2', { text: 'Agents' }), agentsBox),
-    h('section', { class: 'card' }, h('h2', { text: 'Queue' }), queueBox),
-    h('section', { class: 'card' }, h('h2', { text: 'Calls per hour today' }), canvas),
+    card(h('h2', { text: 'Agents' }), agentsBox),
+    card(h('h2', { text: 'Queue' }), queueBox),
+    card(h('h2', { text: 'Calls per hour today' }), canvas),
   );
   let chart = null;
 

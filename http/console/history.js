@@ -3,7 +3,7 @@
 
 import { get, getText, query } from './api.js';
 import { cell, clock, field, h, localTime, percent, replace, say, table } from './dom.js';
-import { failure, pagerButtons, tile } from './parts.js';
+import { card, failure, pagerButtons, row, tile } from './parts.js';
 
 const STATUSES = [
   '',
@@ -65,12 +65,8 @@ export function mount(root) {
     root,
     h('h1', { text: 'History and stats' }),
     message,
-    h(
-      'section',
-      { class: 'card' },
-      h(
-        'div',
-        { class: 'row' },
+    card(
+      row(
         field('Agent', inputs.userId),
         field('Client', inputs.clientId),
         field('Status', inputs.status),
@@ -81,7 +77,7 @@ export function mount(root) {
       ),
     ),
     summary,
-    h('section', { class: 'card' }, h('h2', { text: 'Calls' }), listBox, pager),
+    card(h('h2', { text: 'Calls' }), listBox, pager),
     h(
       'section',
       { class: 'card charts' },

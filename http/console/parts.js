@@ -1,7 +1,16 @@
-// Pieces every view shows: a figure tile, and a failure said in the view's message line.
+// Pieces every view shows: a card, a row of fields, a figure tile, a pager, and a failure said
+// in the view's message line.
 
 import { ApiError } from './api.js';
 import { h, say } from './dom.js';
+
+export function card(...children) {
+  return h('section', { class: 'card' }, ...children);
+}
+
+export function row(...children) {
+  return h('div', { class: 'row' }, ...children);
+}
 
 export function tile(label, value, id) {
   return h(

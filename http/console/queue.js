@@ -5,7 +5,7 @@
 import { api, del, get, put, query } from './api.js';
 import { subscribe } from './feed.js';
 import { cell, field, h, localTime, replace, say, table, throttle } from './dom.js';
-import { failure, pagerButtons } from './parts.js';
+import { card, failure, pagerButtons, row } from './parts.js';
 
 const STATUSES = ['', 'pending', 'in-progress', 'completed', 'failed', 'skipped'];
 const FIELDS = ['phoneNumber', 'name', 'clientId', 'priority', 'scheduledFor', 'notes', 'timeZone'];
@@ -61,20 +61,10 @@ export function mount(root) {
     root,
     h('h1', { text: 'Queue' }),
     message,
-    h(
-      'section',
-      { class: 'card' },
-      h('div', { class: 'row' }, field('Status', statusSelect), field('Agent', ownerInput)),
-      listBox,
-      pager,
-    ),
-    h(
-      'section',
-      { class: 'card' },
+    card(row(field('Status', statusSelect), field('Agent', ownerInput)), listBox, pager),
+    card(
       h('h2', { text: 'Add a client' }),
-      h(
-        'div',
-        { class: 'row' },
+      row(
         field('Phone number', add.phone),
         field('Name', add.name),
         field('Priority', add.priority),
@@ -82,9 +72,7 @@ export function mount(root) {
         h('button', { id: 'add-submit', class: 'primary', text: 'Add', onclick: addClient }),
       ),
     ),
-    h(
-      'section',
-      { class: 'card' },
+    card(
       h('h2', { text: 'Import a CSV file' }),
       h('p', {
         class: 'muted',
@@ -123,14 +111,14 @@ export function mount(root) {
         ? table(
             ['Client', 'Phone', 'Status', 'Waiting for', 'Eligible', 'Priority', 'Scheduled', 'Agent', 'Attempts', ''],
             items,
-            (item) => (editing === item.id ? editRow(item) : row(item)),
+            (item) => (editing === item.id ? editRow(item) : itemRow(item)),
           )
         : null,
     );
     replace(pager, pagerButtons(cursors, page.nextCursor, load, { previous: 'queue-prev', next: 'queue-next' }));
   }
 
-  function row(item) {
+  function itemRow(item) {
     return h(
       'tr',
       { 'data-item': item.id },
@@ -329,9 +317,7 @@ export function mount(root) {
             refused.length > 200 ? h('p', { class: 'muted', text: `and ${refused.length - 200} more` }) : null,
           )
         : null,
-      h(
-        'div',
-        { class: 'row' },
+      row(
         h('button', {
           id: 'import-confirm',
           class: 'primary',

@@ -4,7 +4,7 @@
 
 import { del, forgetConfig, get, post } from './api.js';
 import { cell, field, h, localTime, replace, say, table } from './dom.js';
-import { failure } from './parts.js';
+import { card, failure, row } from './parts.js';
 
 // The value an input holds, in the setting's type; an empty input clears the setting.
 function valueOf(setting, input) {
@@ -73,13 +73,9 @@ export function mount(root) {
     h('h1', { text: 'Settings' }),
     message,
     form,
-    h(
-      'section',
-      { class: 'card' },
+    card(
       h('h2', { text: 'Do not call' }),
-      h(
-        'div',
-        { class: 'row' },
+      row(
         field('Phone number', dncPhone),
         field('Reason', dncReason),
         h('button', { id: 'dnc-add', class: 'primary', text: 'Add', onclick: addDnc }),
@@ -136,9 +132,7 @@ export function mount(root) {
       }
       replace(
         form,
-        [...byCategory].map(([category, settings]) =>
-          h('section', { class: 'card' }, h('h2', { text: category }), settings.map(settingRow)),
-        ),
+        [...byCategory].map(([category, settings]) => card(h('h2', { text: category }), settings.map(settingRow))),
       );
     } catch (e) {
       fail(e);

@@ -26,12 +26,6 @@ std::string pause_status(const std::string& reason) {
   return documented ? reason : std::string{kBusy};
 }
 
-constexpr NameTable<AgentMode, 3> kModeNames{{
-    {AgentMode::offline, "offline"},
-    {AgentMode::active, "active"},
-    {AgentMode::paused, "paused"},
-}};
-
 Error conflict(const std::string& why) {
   return Error{ErrorCode::conflict, why};
 }
@@ -209,14 +203,6 @@ struct AgentEvolver {
 };
 
 }  // namespace
-
-std::string_view to_string(AgentMode mode) {
-  return name_in(kModeNames, mode, "offline");
-}
-
-bool from_string(std::string_view text, AgentMode& mode) {
-  return value_in(kModeNames, text, mode);
-}
 
 Result<Events> decide(const AgentState& state, const agent::Command& command) {
   return std::visit(AgentDecider{state}, command);

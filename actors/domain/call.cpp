@@ -9,18 +9,6 @@ namespace {
 
 using Events = std::vector<events::Event>;
 
-constexpr NameTable<CallPhase, 9> kPhaseNames{{
-    {CallPhase::none, "none"},
-    {CallPhase::requested, "requested"},
-    {CallPhase::accepted, "accepted"},
-    {CallPhase::created, "ringing"},
-    {CallPhase::answered, "answered"},
-    {CallPhase::hung_up, "hungup"},
-    {CallPhase::ended, "ended"},
-    {CallPhase::start_failed, "start-failed"},
-    {CallPhase::lost, "lost"},
-}};
-
 bool awaiting_creation(CallPhase phase) {
   return phase == CallPhase::requested || phase == CallPhase::accepted;
 }
@@ -164,14 +152,6 @@ struct CallEvolver {
 };
 
 }  // namespace
-
-std::string_view to_string(CallPhase phase) {
-  return name_in(kPhaseNames, phase, "none");
-}
-
-bool from_string(std::string_view text, CallPhase& phase) {
-  return value_in(kPhaseNames, text, phase);
-}
 
 Result<Events> decide(const CallState& state, const call::Command& command) {
   return std::visit(CallDecider{state}, command);

@@ -14,22 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-// The type words of the original's config documents.
 constexpr std::size_t kMaxDispositions = 50;
-
-constexpr NameTable<ValueType, 11> kTypeNames{{
-    {ValueType::string, "string"},
-    {ValueType::integer, "number"},
-    {ValueType::boolean, "boolean"},
-    {ValueType::time_of_day, "time"},
-    {ValueType::time_zone, "timezone"},
-    {ValueType::integer_list, "number[]"},
-    {ValueType::date_list, "date[]"},
-    {ValueType::outcome_list, "string[]"},
-    {ValueType::string_list, "string[]"},
-    {ValueType::disposition_list, "object[]"},
-    {ValueType::string_map, "object"},
-}};
 
 // One builder a kind of setting, so that the table below reads as a table.
 SettingSpec setting(std::string key, std::string name, std::string description,
@@ -275,10 +260,6 @@ Result<json> check_dispositions(const SettingSpec& spec, const json& value) {
 }
 
 }  // namespace
-
-std::string_view to_string(ValueType type) {
-  return name_in(kTypeNames, type, "string");
-}
 
 const std::vector<SettingSpec>& setting_specs() {
   static const auto specs = make_specs();

@@ -13,15 +13,6 @@ constexpr std::int32_t kMaxPriority = 1000;
 constexpr std::size_t kKeptComments = 200;
 constexpr std::size_t kMaxCommentLength = 4096;
 
-constexpr NameTable<ItemStatus, 6> kStatusNames{{
-    {ItemStatus::pending, "pending"},
-    {ItemStatus::in_progress, "in-progress"},
-    {ItemStatus::completed, "completed"},
-    {ItemStatus::failed, "failed"},
-    {ItemStatus::skipped, "skipped"},
-    {ItemStatus::cancelled, "cancelled"},
-}};
-
 Error conflict(const std::string& why) {
   return Error{ErrorCode::conflict, why};
 }
@@ -303,14 +294,6 @@ ItemStatus status_of(events::ManualStatus status) {
 }
 
 }  // namespace
-
-std::string_view to_string(ItemStatus status) {
-  return name_in(kStatusNames, status, "pending");
-}
-
-bool from_string(std::string_view text, ItemStatus& status) {
-  return value_in(kStatusNames, text, status);
-}
 
 std::int64_t QueueItemState::due_at_ms() const {
   if (callback_due_ms) return *callback_due_ms;

@@ -1,5 +1,7 @@
 #include "actors/registry.hpp"
 
+#include <array>
+
 #include "actors/aggregate_actor.hpp"
 #include "actors/call_actor.hpp"
 
@@ -11,6 +13,30 @@ caf::actor spawn_from_stream(Services* services, const std::string& id) {
   return caf::actor_cast<caf::actor>(
       services->system->spawn(aggregate_actor<Traits>, services, id, Adopted<Traits>{}));
 }
+
+caf::actor spawn_call(Services* services, const std::string& id) {
+  return caf::actor_cast<caf::actor>(
+      services->system->spawn(call_actor, services, CallTask::follow(id)));
+}
+
+// How each kind's actor starts from its stream, in Kind's order.
+using Spawner = caf::actor (*)(Services*, const std::string&);
+constexpr std::array<Spawner, kKinds> kSpawners{spawn_from_stream<AgentTraits>,
+                                                spawn_from_stream<ItemTraits>,
+                                                spawn_call,
+                                                spawn_from_stream<ConfigTraits>,
+                                                spawn_from_stream<DoNotCallTraits>,
+                                                spawn_from_stream<NumberTraits>,
+                                                spawn_from_stream<AircallUserTraits>};
+
+// Each at its own kind's place, or this does not compile.
+template <class... Traits>
+constexpr bool at_their_kinds() {
+  return ((kSpawners[static_cast<std::size_t>(Traits::kind)] == &spawn_from_stream<Traits>)&&...);
+}
+static_assert(kSpawners[static_cast<std::size_t>(Kind::call)] == &spawn_call &&
+              at_their_kinds<AgentTraits, ItemTraits, ConfigTraits, DoNotCallTraits, NumberTraits,
+                             AircallUserTraits>());
 
 }  // namespace
 
@@ -54,25 +80,7 @@ std::vector<caf::actor> Registry::close() {
 }
 
 caf::actor Registry::spawn(Kind kind, const std::string& id) {
-  Services* services = &services_;
-  switch (kind) {
-    case Kind::agent:
-      return spawn_from_stream<AgentTraits>(services, id);
-    case Kind::item:
-      return spawn_from_stream<ItemTraits>(services, id);
-    case Kind::config:
-      return spawn_from_stream<ConfigTraits>(services, id);
-    case Kind::do_not_call:
-      return spawn_from_stream<DoNotCallTraits>(services, id);
-    case Kind::number:
-      return spawn_from_stream<NumberTraits>(services, id);
-    case Kind::aircall_user:
-      return spawn_from_stream<AircallUserTraits>(services, id);
-    case Kind::call:
-      return caf::actor_cast<caf::actor>(
-          services->system->spawn(call_actor, services, CallTask::follow(id)));
-  }
-  return {};
+  return kSpawners[static_cast<std::size_t>(kind)](&services_, id);
 }
 
 }  // namespace dialer::actors

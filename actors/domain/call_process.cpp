@@ -1,12 +1,18 @@
 #include "actors/domain/call_process.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "actors/domain/settlement.hpp"
 #include "actors/rules/phone.hpp"
 
 namespace dialer::domain::call_process {
 namespace {
+
+// What each party's grant sets, in Party's order.
+constexpr std::array<bool Process::*, 4> kGrantedBy{
+    &Process::item_reserved, &Process::agent_reserved, &Process::attempt_recorded,
+    &Process::requested};
 
 bool waiting_for_creation(const CallState& call) {
   return call.phase == CallPhase::requested || call.phase == CallPhase::accepted;
@@ -36,21 +42,7 @@ class Stepper {
   }
 
   void operator()(const Reserved& answer) {
-    bool granted = !answer.refusal;
-    switch (answer.party) {
-      case Party::item:
-        p_.item_reserved = granted;
-        break;
-      case Party::agent:
-        p_.agent_reserved = granted;
-        break;
-      case Party::number:
-        p_.attempt_recorded = granted;
-        break;
-      case Party::request:
-        p_.requested = granted;
-        break;
-    }
+    p_.*kGrantedBy[static_cast<std::size_t>(answer.party)] = !answer.refusal;
     if (answer.refusal && answer.party != Party::request) p_.refusal = *answer.refusal;
     if (--p_.answers_due > 0) return;
     if (p_.item_reserved && p_.agent_reserved && p_.requested && p_.attempt_recorded) {

@@ -84,6 +84,17 @@ AircallUser user_of(const json& user) {
   return found;
 }
 
+// Each entry of a list Aircall gave, read by `read`.
+template <class Read>
+auto each_of(Result<std::vector<json>> listed, Read read)
+    -> Result<std::vector<decltype(read(json{}))>> {
+  if (!listed) return listed.error();
+  std::vector<decltype(read(json{}))> out;
+  out.reserve(listed->size());
+  for (const auto& entry : *listed) out.push_back(read(entry));
+  return out;
+}
+
 actors::FoundCall found_call_of(const json& call) {
   actors::FoundCall found;
   found.aircall_call_id = integer_or(call, "id");
@@ -317,19 +328,11 @@ Result<AircallUser> AircallClient::user(std::int64_t aircall_user_id) {
 }
 
 Result<std::vector<AircallUser>> AircallClient::users() {
-  auto listed = list("users");
-  if (!listed) return listed.error();
-  std::vector<AircallUser> users;
-  for (const auto& user : *listed) users.push_back(user_of(user));
-  return users;
+  return each_of(list("users"), user_of);
 }
 
 Result<std::vector<AircallNumber>> AircallClient::numbers() {
-  auto listed = list("numbers");
-  if (!listed) return listed.error();
-  std::vector<AircallNumber> numbers;
-  for (const auto& number : *listed) numbers.push_back(number_of(number));
-  return numbers;
+  return each_of(list("numbers"), number_of);
 }
 
 Result<std::vector<json>> AircallClient::list(const std::string& resource) {

@@ -41,14 +41,22 @@ Result<AircallClient*> line_of(Context& context, const httplib::Request& req) {
   return context.lines->requested_line(mock_mode, "mockMode");
 }
 
-Answer users(Context& context, const httplib::Request& req) {
+// What the line lists (`fetch`), each entry as `to_json` gives it: {totalCount, <key>: [...]}.
+template <class Fetch, class ToJson>
+Answer listed(Context& context, const httplib::Request& req, const char* key, Fetch fetch,
+              ToJson to_json) {
   auto line = line_of(context, req);
   if (!line) return line.error();
-  auto found = (*line)->users();
+  auto found = fetch(**line);
   if (!found) return found.error();
   json list = json::array();
-  for (const auto& user : *found) list.push_back(user_json(user));
-  return json{{"totalCount", list.size()}, {"users", std::move(list)}};
+  for (const auto& entry : *found) list.push_back(to_json(entry));
+  return json{{"totalCount", list.size()}, {key, std::move(list)}};
+}
+
+Answer users(Context& context, const httplib::Request& req) {
+  return listed(
+      context, req, "users", [](auto& line) { return line.users(); }, user_json);
 }
 
 Answer user(Context& context, const httplib::Request& req, std::string_view id_text) {
@@ -68,13 +76,8 @@ Answer user(Context& context, const httplib::Request& req, std::string_view id_t
 }
 
 Answer numbers(Context& context, const httplib::Request& req) {
-  auto line = line_of(context, req);
-  if (!line) return line.error();
-  auto found = (*line)->numbers();
-  if (!found) return found.error();
-  json list = json::array();
-  for (const auto& number : *found) list.push_back(number_json(number));
-  return json{{"totalCount", list.size()}, {"numbers", std::move(list)}};
+  return listed(
+      context, req, "numbers", [](auto& line) { return line.numbers(); }, number_json);
 }
 
 }  // namespace

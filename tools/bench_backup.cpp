@@ -14,7 +14,7 @@
 #include <filesystem>
 
 #include "storage/event_store.hpp"
-#include "tools/bench_log.hpp"
+#include "tools/bench_cli.hpp"
 
 using namespace dialer;
 namespace fs = std::filesystem;
@@ -36,27 +36,18 @@ double mib_of(const fs::path& folder) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"bench-backup: backup and restore of a live store against a plain copy"};
-  std::uint64_t events = 1'000'000;
-  std::string parent = fs::temp_directory_path().string();
-  app.add_option("--events", events, "history to write first");
-  app.add_option("--dir", parent, "where the scratch folders go");
-  CLI11_PARSE(app, argc, argv);
+  bench::LogBenchCli cli{"bench-backup", "backup and restore of a live store against a plain copy",
+                         "--events", "history to write first", 1'000'000};
+  CLI11_PARSE(cli.app, argc, argv);
 
-  auto root = bench::make_temp_dir(parent, "bench-backup");
+  auto root = cli.scratch();
   auto db = root / "db";
   auto backups = root / "backups";
   auto copy = root / "copy";
   auto restored = root / "restored";
-  std::uint64_t written = 0;
-  {
-    auto store = storage::EventStore::open(db.string());
-    if (!store) {
-      std::fprintf(stderr, "bench-backup: %s\n", store.error().message.c_str());
-      return 1;
-    }
-    written = bench::write_log(**store, {events, 0.05, 200}).events;
-  }
+  auto log = bench::write_log_at(db, {cli.size, 0.05, 200});
+  if (!log) return std::fprintf(stderr, "bench-backup: %s\n", log.error().message.c_str()), 1;
+  auto written = log->events;
   auto db_mib = mib_of(db);
   std::printf("log: %llu events, %.1f MiB\n", static_cast<unsigned long long>(written), db_mib);
 
@@ -88,14 +79,14 @@ int main(int argc, char** argv) {
     }
     std::printf("backup of the open store: %.2f s, %u files\n", backup_s, first->files);
     // A day's worth more (1 %), then the next backup copies only what is new.
-    bench::write_log(**store,
-                     {std::max<std::uint64_t>(events / 100, 1'000), 0.05, 200, 1'790'100'000'000});
+    bench::write_log(
+        **store, {std::max<std::uint64_t>(cli.size / 100, 1'000), 0.05, 200, 1'790'100'000'000});
     started = std::chrono::steady_clock::now();
     auto second = (*store)->backup(backups.string(), 7);
     incremental_s = seconds_since(started);
     if (!second) return 1;
     std::printf("incremental backup after %llu more events: %.2f s\n",
-                static_cast<unsigned long long>(std::max<std::uint64_t>(events / 100, 1'000)),
+                static_cast<unsigned long long>(std::max<std::uint64_t>(cli.size / 100, 1'000)),
                 incremental_s);
   }
 
@@ -114,7 +105,6 @@ int main(int argc, char** argv) {
   auto verify_s = seconds_since(started);
   std::printf("restore: %.2f s; verify of the restored log: %.2f s, %s\n", restore_s, verify_s,
               verified ? "intact" : "DAMAGED");
-  fs::remove_all(root);
   std::printf(
       "bench-backup events=%llu db_mib=%.1f copy_s=%.2f backup_s=%.2f incremental_s=%.2f "
       "restore_s=%.2f verify_s=%.2f ratio=%.2f\n",

@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tools/bench_cli.hpp"
 #include "tools/bench_dialerd.hpp"
 #include "tools/bench_log.hpp"
 
@@ -174,8 +175,8 @@ int main(int argc, char** argv) {
   std::size_t held = 1'000;
   int seconds = 10;
   int clients = 8;
-  std::string parent = std::filesystem::temp_directory_path().string();
-  CLI::App app{"bench-connections: the API under held connections, against none"};
+  dialer::bench::BenchCli cli{"bench-connections", "the API under held connections, against none"};
+  auto& app = cli.app;
   std::vector<Holder::Kind> kinds{Holder::Kind::idle, Holder::Kind::feed, Holder::Kind::slowloris};
   app.add_option("--held", held, "connections of each kind held (idle, feed, slowloris)");
   // One kind at a time shows what each costs the API.
@@ -185,14 +186,12 @@ int main(int argc, char** argv) {
           std::map<std::string, Holder::Kind>{{"idle", Holder::Kind::idle},
                                               {"feed", Holder::Kind::feed},
                                               {"slowloris", Holder::Kind::slowloris}}));
-  app.add_option("--seconds", seconds, "seconds per measured run");
-  app.add_option("--clients", clients, "API clients, each with one keep-alive connection");
-  app.add_option("--dir", parent, "where the temporary database goes");
+  dialer::bench::add_load_options(app, seconds, clients);
   CLI11_PARSE(app, argc, argv);
 
   dialer::bench::prepare_for_many_sockets();
 
-  auto dir = dialer::bench::make_temp_dir(parent, "bench-connections");
+  auto dir = cli.scratch();
   Child dialerd;
   try {
     dialerd = dialer::bench::start_dialerd(dir / "db", held * kinds.size() + 1'000);
@@ -251,7 +250,6 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(cut), static_cast<unsigned long long>(refused),
       feed_mib_per_s);
   dialer::bench::stop_dialerd(dialerd);
-  std::filesystem::remove_all(dir);
 
   auto errors = baseline.errors + loaded.errors + feeds_dropped + idle_dropped + refused;
   std::printf(

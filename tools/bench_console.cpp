@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tools/bench_cli.hpp"
 #include "tools/bench_dialerd.hpp"
 #include "tools/bench_log.hpp"
 
@@ -259,18 +260,16 @@ int main(int argc, char** argv) {
   int clients = 8;
   int status_every = 5;
   int agents = 20;
-  std::string parent = std::filesystem::temp_directory_path().string();
-  CLI::App app{"bench-console: the API under N open consoles, against none"};
+  dialer::bench::BenchCli cli{"bench-console", "the API under N open consoles, against none"};
+  auto& app = cli.app;
   app.add_option("--consoles", consoles, "consoles open: a live feed and a status read each");
-  app.add_option("--seconds", seconds, "seconds per measured run");
-  app.add_option("--clients", clients, "API clients, each with one keep-alive connection");
   app.add_option("--status-every", status_every, "seconds between a console's status reads");
   app.add_option("--agents", agents, "agents taking calls meanwhile (the feeds' events)");
-  app.add_option("--dir", parent, "where the temporary database goes");
+  dialer::bench::add_load_options(app, seconds, clients);
   CLI11_PARSE(app, argc, argv);
   dialer::bench::prepare_for_many_sockets();
 
-  auto dir = dialer::bench::make_temp_dir(parent, "bench-console");
+  auto dir = cli.scratch();
   dialer::bench::Child dialerd;
   try {
     // Calls at any hour, quickly: the feeds carry what a working team makes.
@@ -340,7 +339,6 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(status_errors), static_cast<unsigned long long>(frames),
       static_cast<unsigned long long>(feed_errors));
   dialer::bench::stop_dialerd(dialerd);
-  std::filesystem::remove_all(dir);
 
   std::printf(
       "bench-console consoles=%zu feed_errors=%llu status_errors=%llu api_p99_ms=%.2f "

@@ -166,6 +166,12 @@ double status_mib(const char* field) {
 }
 }  // namespace
 
+Result<Written> write_log_at(const std::filesystem::path& db, const LogShape& shape) {
+  auto store = storage::EventStore::open(db.string());
+  if (!store) return store.error();
+  return write_log(**store, shape);
+}
+
 std::filesystem::path make_temp_dir(const std::filesystem::path& parent, const std::string& name) {
   std::string pattern = (parent / (name + "-XXXXXX")).string();
   if (!mkdtemp(pattern.data()))

@@ -33,6 +33,9 @@ struct Written {
 // Appends through the store's normal path, many appends in flight at once.
 Written write_log(storage::EventStore& store, const LogShape& shape);
 
+// A log of `shape` written into a new store at `db`, closed again for the measured part.
+Result<Written> write_log_at(const std::filesystem::path& db, const LogShape& shape);
+
 // A fresh folder under `parent` for a benchmark's database.
 std::filesystem::path make_temp_dir(const std::filesystem::path& parent, const std::string& name);
 

@@ -14,31 +14,22 @@
 #include "actors/dialer.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/simulated_telephony.hpp"
-#include "tools/bench_log.hpp"
+#include "tools/bench_cli.hpp"
 
 using namespace dialer;
-namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  CLI::App app{"Memory held by a million pending items"};
-  std::uint64_t items = 1'000'000;
-  std::string parent = fs::temp_directory_path().string();
-  app.add_option("--items", items, "pending items");
-  app.add_option("--dir", parent, "where the temporary database goes");
-  CLI11_PARSE(app, argc, argv);
+  bench::LogBenchCli cli{"bench-memory", "memory held by a million pending items", "--items",
+                         "pending items", 1'000'000};
+  CLI11_PARSE(cli.app, argc, argv);
 
-  auto dir = bench::make_temp_dir(parent, "bench-memory");
-  auto db = (dir / "db").string();
+  auto db = (cli.scratch() / "db").string();
 
   // Forked before any thread exists; the child writes the log and leaves.
   auto child = fork();
   if (child == 0) {
-    auto store = storage::EventStore::open(db);
-    if (!store) _exit(1);
     // A pending item is two events: its number claimed, then the item added.
-    bench::write_log(**store, {items * 2, 1.0, 1, 1'790'000'000'000});
-    store->reset();
-    _exit(0);
+    _exit(bench::write_log_at(db, {cli.size * 2, 1.0, 1, 1'790'000'000'000}) ? 0 : 1);
   }
   int status = 0;
   waitpid(child, &status, 0);
@@ -75,6 +66,5 @@ int main(int argc, char** argv) {
       "bench-memory items=%zu rss_mib=%.0f rss_peak_mib=%.0f rss_before_mib=%.0f "
       "bytes_per_item=%.0f\n",
       held, after, peak, before, per_item);
-  fs::remove_all(dir);
   return 0;
 }

@@ -25,7 +25,7 @@
 #include "actors/recovery.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/simulated_telephony.hpp"
-#include "tools/bench_log.hpp"
+#include "tools/bench_cli.hpp"
 
 using namespace dialer;
 using Clock = std::chrono::steady_clock;
@@ -97,24 +97,32 @@ Restart restart(const fs::path& db) {
   return measured;
 }
 
+// Writes the log at `db` and says what and how fast; nothing if it could not.
+std::optional<bench::Written> write_and_tell(const fs::path& db, const bench::LogShape& shape) {
+  auto start = Clock::now();
+  auto written = bench::write_log_at(db, shape);
+  if (!written) {
+    std::fprintf(stderr, "%s\n", written.error().message.c_str());
+    return std::nullopt;
+  }
+  std::printf("log: %llu events (%llu items, %llu pending) written in %.1f s\n",
+              static_cast<unsigned long long>(written->events),
+              static_cast<unsigned long long>(written->items),
+              static_cast<unsigned long long>(written->pending_items), seconds_since(start));
+  std::fflush(stdout);
+  return *written;
+}
+
 int growth_run(std::uint64_t small, std::uint64_t large, std::uint64_t pending,
-               const std::string& parent) {
+               bench::BenchCli& cli) {
   std::vector<Restart> restarts;
   for (auto history : {small, large}) {
-    auto dir = bench::make_temp_dir(parent, "bench-recovery");
+    auto dir = cli.scratch();
     auto db = dir / "db";
     in_child<bench::Written>([&] {
-      auto store = storage::EventStore::open(db.string());
-      if (!store) std::fprintf(stderr, "%s\n", store.error().message.c_str()), _exit(2);
-      auto start = Clock::now();
-      bench::LogShape shape{history, 0, 200, 1'790'000'000'000, pending};
-      auto written = bench::write_log(**store, shape);
-      std::printf("log: %llu events (%llu items, %llu pending) written in %.1f s\n",
-                  static_cast<unsigned long long>(written.events),
-                  static_cast<unsigned long long>(written.items),
-                  static_cast<unsigned long long>(written.pending_items), seconds_since(start));
-      std::fflush(stdout);
-      return written;
+      auto written = write_and_tell(db, {history, 0, 200, 1'790'000'000'000, pending});
+      if (!written) _exit(2);
+      return *written;
     });
     auto first = in_child<Restart>([&] { return restart(db); });
     std::printf(
@@ -142,34 +150,21 @@ int growth_run(std::uint64_t small, std::uint64_t large, std::uint64_t pending,
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Recovery: fold a large log and rebuild the actors"};
+  bench::BenchCli cli{"bench-recovery", "fold a large log and rebuild the actors"};
   std::uint64_t events = 1'000'000;
   std::uint64_t pending = 0;
   std::uint64_t history = 20'000'000;
   std::uint64_t history_small = 1'000'000;
-  std::string parent = fs::temp_directory_path().string();
-  app.add_option("--events", events, "how many events the log holds");
-  app.add_option("--pending", pending, "pending items: compare restarts over two histories");
-  app.add_option("--history", history, "history events of the larger log (with --pending)");
-  app.add_option("--history-small", history_small, "history events of the smaller log");
-  app.add_option("--dir", parent, "where the temporary database goes");
-  CLI11_PARSE(app, argc, argv);
-  if (pending > 0) return growth_run(history_small, history, pending, parent);
+  cli.app.add_option("--events", events, "how many events the log holds");
+  cli.app.add_option("--pending", pending, "pending items: compare restarts over two histories");
+  cli.app.add_option("--history", history, "history events of the larger log (with --pending)");
+  cli.app.add_option("--history-small", history_small, "history events of the smaller log");
+  CLI11_PARSE(cli.app, argc, argv);
+  if (pending > 0) return growth_run(history_small, history, pending, cli);
 
-  auto dir = bench::make_temp_dir(parent, "bench-recovery");
+  auto dir = cli.scratch();
   auto db = dir / "db";
-
-  bench::Written written;
-  {
-    auto store = storage::EventStore::open(db.string());
-    if (!store) return std::fprintf(stderr, "%s\n", store.error().message.c_str()), 1;
-    auto start = Clock::now();
-    written = bench::write_log(**store, {events, 0.2, 200, 1'790'000'000'000});
-    std::printf("log: %llu events (%llu items, %llu pending) written in %.1f s\n",
-                static_cast<unsigned long long>(written.events),
-                static_cast<unsigned long long>(written.items),
-                static_cast<unsigned long long>(written.pending_items), seconds_since(start));
-  }
+  if (!write_and_tell(db, {events, 0.2, 200, 1'790'000'000'000})) return 1;
 
   auto raw_rate = bench::raw_log_scan_per_s(db);
   std::printf("raw RocksDB scan: %.0f events/s\n", raw_rate);
@@ -200,6 +195,5 @@ int main(int argc, char** argv) {
       "bench-recovery events=%llu events_per_s=%.0f ready_s=%.2f raw_scan_per_s=%.0f ratio=%.2f\n",
       static_cast<unsigned long long>(first.last_seq), rate, first.ready_s, raw_rate,
       rate / raw_rate);
-  fs::remove_all(dir);
   return 0;
 }

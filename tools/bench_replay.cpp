@@ -8,27 +8,20 @@
 #include <filesystem>
 
 #include "actors/projections/reporting.hpp"
-#include "tools/bench_log.hpp"
+#include "tools/bench_cli.hpp"
 #include "tools/dialerctl/commands.hpp"
 
 using namespace dialer;
 using Clock = std::chrono::steady_clock;
-namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
-  CLI::App app{"Replay throughput against a raw scan"};
-  std::uint64_t events = 1'000'000;
-  std::string parent = fs::temp_directory_path().string();
-  app.add_option("--events", events, "how many events the log holds");
-  app.add_option("--dir", parent, "where the temporary database goes");
-  CLI11_PARSE(app, argc, argv);
+  bench::LogBenchCli cli{"bench-replay", "replay throughput against a raw scan", "--events",
+                         "how many events the log holds", 1'000'000};
+  CLI11_PARSE(cli.app, argc, argv);
 
-  auto dir = bench::make_temp_dir(parent, "bench-replay");
-  auto db = dir / "db";
-  {
-    auto store = storage::EventStore::open(db.string());
-    if (!store) return 1;
-    bench::write_log(**store, {events, 0.2, 200, 1'790'000'000'000});
+  auto db = cli.scratch() / "db";
+  if (auto written = bench::write_log_at(db, {cli.size, 0.2, 200, 1'790'000'000'000}); !written) {
+    return std::fprintf(stderr, "%s\n", written.error().message.c_str()), 1;
   }
   auto raw = bench::raw_log_scan_per_s(db);
 
@@ -50,6 +43,5 @@ int main(int argc, char** argv) {
   std::printf("bench-replay events=%llu events_per_s=%.0f raw_scan_per_s=%.0f ratio=%.2f\n",
               static_cast<unsigned long long>(count), rate, raw, rate / raw);
   store->reset();
-  fs::remove_all(dir);
   return 0;
 }

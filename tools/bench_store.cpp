@@ -17,7 +17,7 @@
 #include "events/codec.hpp"
 #include "storage/event_store.hpp"
 #include "storage/keys.hpp"
-#include "tools/bench_log.hpp"
+#include "tools/bench_cli.hpp"
 
 namespace fs = std::filesystem;
 using namespace dialer;
@@ -177,23 +177,21 @@ double measure_read(const fs::path& dir, std::uint64_t& count) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Event store append and read throughput"};
+  bench::BenchCli cli{"bench-store", "event store append and read throughput"};
   double seconds = 3.0;
   std::vector<int> appender_counts{1, 16, 64};
-  std::string parent = fs::temp_directory_path().string();
-  app.add_option("--seconds", seconds, "how long each measurement runs");
-  app.add_option("--appenders", appender_counts, "appender counts to measure");
-  app.add_option("--dir", parent, "where the temporary databases go");
-  CLI11_PARSE(app, argc, argv);
+  cli.app.add_option("--seconds", seconds, "how long each measurement runs");
+  cli.app.add_option("--appenders", appender_counts, "appender counts to measure");
+  CLI11_PARSE(cli.app, argc, argv);
 
   std::string summary;
   for (int appenders : appender_counts) {
-    auto raw_dir = bench::make_temp_dir(parent, "bench-store");
+    auto raw_dir = cli.scratch();
     Measured by_model[2];
     double read_rate = 0;
     std::uint64_t read_count = 0;
     for (auto model : {Model::threads, Model::async}) {
-      auto store_dir = bench::make_temp_dir(parent, "bench-store");
+      auto store_dir = cli.scratch();
       by_model[static_cast<int>(model)] = measure_store(store_dir, model, appenders, seconds);
       if (model == Model::async) read_rate = measure_read(store_dir, read_count);
       fs::remove_all(store_dir);

@@ -42,6 +42,16 @@ StartResult start(AircallClient& client, std::int64_t user, const std::string& t
   return future.get();
 }
 
+// The call Aircall's list (or its id) gives for `query`, once the client has looked.
+dialer::Result<std::optional<dialer::actors::FoundCall>> find(AircallClient& client,
+                                                              dialer::actors::CallQuery query) {
+  std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> found;
+  client.find_call(query, [&](auto result) { found.set_value(std::move(result)); });
+  auto future = found.get_future();
+  REQUIRE(future.wait_for(30s) == std::future_status::ready);
+  return future.get();
+}
+
 }  // namespace
 
 TEST_CASE("aircall client: a call starts, is found in the call list, and credentials count") {
@@ -52,31 +62,20 @@ TEST_CASE("aircall client: a call starts, is found in the call list, and credent
   CHECK(started.status == StartStatus::accepted);
   CHECK(sim->stats().calls_started == 1);
 
-  std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> found;
-  client.find_call({0, 11, "+33612345678", 0},
-                   [&](auto result) { found.set_value(std::move(result)); });
-  auto call = found.get_future().get();
+  auto call = find(client, {0, 11, "+33612345678", 0});
   REQUIRE(call.ok());
   REQUIRE(call->has_value());
   CHECK((*call)->aircall_call_id > 0);
-  std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> other;
-  client.find_call({0, 12, "+33612345678", 0},
-                   [&](auto result) { other.set_value(std::move(result)); });
-  auto none = other.get_future().get();
+  auto none = find(client, {0, 12, "+33612345678", 0});
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());
 
   // Known by its id, the call is read directly, and an id Aircall does not know is no call.
-  std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> by_id;
-  client.find_call({(*call)->aircall_call_id, 0, "", 0},
-                   [&](auto result) { by_id.set_value(std::move(result)); });
-  auto known = by_id.get_future().get();
+  auto known = find(client, {(*call)->aircall_call_id, 0, "", 0});
   REQUIRE(known.ok());
   REQUIRE(known->has_value());
   CHECK((*known)->aircall_call_id == (*call)->aircall_call_id);
-  std::promise<dialer::Result<std::optional<dialer::actors::FoundCall>>> unknown_id;
-  client.find_call({1, 0, "", 0}, [&](auto result) { unknown_id.set_value(std::move(result)); });
-  auto unknown = unknown_id.get_future().get();
+  auto unknown = find(client, {1, 0, "", 0});
   REQUIRE(unknown.ok());
   CHECK_FALSE(unknown->has_value());
 

@@ -17,6 +17,14 @@ using nlohmann::json;
 namespace {
 
 constexpr std::int64_t kMinute = 60'000;
+
+// Runs `work(i)` on `threads` threads at once, i from 0, and waits for them all.
+void at_once(int threads, const std::function<void(int)>& work) {
+  std::vector<std::thread> running;
+  for (int i = 0; i < threads; ++i) running.emplace_back(work, i);
+  for (auto& thread : running) thread.join();
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -527,18 +535,13 @@ TEST_CASE("dialer: enqueue refuses do-not-call numbers, numbers already queued a
 
 TEST_CASE("dialer: one number queued by many callers at once ends up in one item") {
   DialerFixture f{kNoon};
-  constexpr int kCallers = 8;
-  std::vector<std::thread> callers;
   std::atomic<int> created{0};
-  for (int c = 0; c < kCallers; ++c) {
-    callers.emplace_back([&] {
-      for (int n = 0; n < 20; ++n) {
-        auto answers = f.dialer->enqueue({client(french_number(n))});
-        if (answers.front()) ++created;
-      }
-    });
-  }
-  for (auto& caller : callers) caller.join();
+  at_once(8, [&](int) {
+    for (int n = 0; n < 20; ++n) {
+      auto answers = f.dialer->enqueue({client(french_number(n))});
+      if (answers.front()) ++created;
+    }
+  });
   CHECK(created == 20);
 }
 
@@ -608,15 +611,10 @@ TEST_CASE("dialer: one agent per Aircall user holds across a restart and frees o
 
 TEST_CASE("dialer: many agents starting on one Aircall user at once leave one dialling") {
   DialerFixture f{kNoon};
-  constexpr int kAgents = 8;
-  std::vector<std::thread> starters;
   std::atomic<int> started{0};
-  for (int a = 0; a < kAgents; ++a) {
-    starters.emplace_back([&, a] {
-      if (start_as(f, "agent-" + std::to_string(a), 31).ok()) ++started;
-    });
-  }
-  for (auto& starter : starters) starter.join();
+  at_once(8, [&](int a) {
+    if (start_as(f, "agent-" + std::to_string(a), 31).ok()) ++started;
+  });
   CHECK(started == 1);
 }
 

@@ -11,6 +11,7 @@
 #include "actors/projections/report_json.hpp"
 #include "storage/keys.hpp"
 #include "support/eventually.hpp"
+#include "support/live_set_records.hpp"
 #include "support/raw_log.hpp"
 #include "support/temp_dir.hpp"
 #include "tools/bench_log.hpp"
@@ -147,15 +148,7 @@ TEST_CASE("dialerctl: works beside a live writer, and checks the projection it k
         std::string::npos);
 
   // A live-set record that is not what the log says is named.
-  std::string item_key;
-  REQUIRE((*store)
-              ->projection_scan(actors::kLiveSetConsumer, "i",
-                                [&](std::string_view key, std::string_view) {
-                                  item_key = std::string{key};
-                                  return false;
-                                })
-              .ok());
-  REQUIRE(item_key.starts_with("i"));
+  auto item_key = testing::first_item_record(**store);
   storage::ProjectionChanges planted;
   planted.deletes.push_back(item_key);
   REQUIRE((*store)->commit_projection(actors::kLiveSetConsumer, last, planted).ok());

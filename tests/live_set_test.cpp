@@ -4,6 +4,7 @@
 
 #include "support/dialer_fixture.hpp"
 #include "support/dialer_steps.hpp"
+#include "support/live_set_records.hpp"
 
 using namespace dialer;
 using namespace dialer::actors;
@@ -123,17 +124,8 @@ TEST_CASE(
   f.stop();
 
   auto damage_a_record = [&] {
-    std::string item_key;
-    REQUIRE(f.store
-                ->projection_scan(kLiveSetConsumer, "i",
-                                  [&](std::string_view key, std::string_view) {
-                                    item_key = std::string{key};
-                                    return false;
-                                  })
-                .ok());
-    REQUIRE(item_key.starts_with("i"));
     storage::ProjectionChanges garbage;
-    garbage.puts.emplace_back(item_key, "\x01\xff\xff");
+    garbage.puts.emplace_back(first_item_record(*f.store), "\x01\xff\xff");
     REQUIRE(
         f.store
             ->commit_projection(kLiveSetConsumer, *f.store->checkpoint(kLiveSetConsumer), garbage)

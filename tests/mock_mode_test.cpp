@@ -208,11 +208,9 @@ TEST_CASE("with Aircall credentials, dialerd subscribes its webhook once and kee
   CHECK(f.notices.str().find("subscribed " + account.options.webhook_url) != std::string::npos);
   CHECK(f.node->simulator() == nullptr);  // no agent in mock mode yet: no simulator inside
   auto config = f.send("GET", "/api/dialer/config?category=aircall").body;
-  bool token_kept = false;
-  for (const auto& setting : config["configs"]) {
-    if (setting["key"] == "aircall.webhookToken") token_kept = setting["value"].is_string();
-  }
-  CHECK(token_kept);
+  auto token = setting_in(config, "aircall.webhookToken");
+  REQUIRE(token);
+  CHECK(token->is_string());
 
   f.restart(account.options);
   CHECK(account.aircall->stats().webhook_subscriptions == 1);

@@ -70,6 +70,15 @@ void one_call(Log& log, const std::string& call, const std::string& item, const 
           at + 500 + end_after_ms);
 }
 
+// A store in `dir` holding a generated log of `shape`.
+std::unique_ptr<storage::EventStore> store_with_log(const testing::TempDir& dir,
+                                                    const bench::LogShape& shape) {
+  auto store = storage::EventStore::open(dir.sub("db"));
+  REQUIRE(store.ok());
+  bench::write_log(**store, shape);
+  return std::move(store).value();
+}
+
 }  // namespace
 
 TEST_CASE("reporting: one row per call with its client, times, outcome and tags") {
@@ -243,20 +252,18 @@ TEST_CASE(
 
 TEST_CASE("reporting: replay up to a point equals what the live projection showed then") {
   testing::TempDir dir;
-  auto store = storage::EventStore::open(dir.sub("db"));
-  REQUIRE(store.ok());
-  bench::write_log(**store, {20'000, 0.2, 10, kT});
-  auto then = (*store)->last_seq();
+  auto store = store_with_log(dir, {20'000, 0.2, 10, kT});
+  auto then = store->last_seq();
   StatsReport live_then;
   {
-    auto runner = ProjectionRunner::start(**store);
+    auto runner = ProjectionRunner::start(*store);
     REQUIRE(runner.ok());
     REQUIRE(testing::eventually([&] { return (*runner)->checkpoint() == then; }, 60s));
     live_then = query_stats((*runner)->view(), {});
   }
-  bench::write_log(**store, {5'000, 0.5, 10, kT + 86'400'000});  // the day goes on
+  bench::write_log(*store, {5'000, 0.5, 10, kT + 86'400'000});  // the day goes on
   MemoryKv replayed;
-  REQUIRE((*store)
+  REQUIRE(store
               ->scan_log(1,
                          [&](const storage::Envelope& e) {
                            if (e.seq > then) return false;
@@ -270,20 +277,18 @@ TEST_CASE("reporting: replay up to a point equals what the live projection showe
 
 TEST_CASE("reporting: a projection rebuilt from zero equals a fresh fold") {
   testing::TempDir dir;
-  auto store = storage::EventStore::open(dir.sub("db"));
-  REQUIRE(store.ok());
-  bench::write_log(**store, {6'000, 0.2, 10, kT});
-  auto last = (*store)->last_seq();
+  auto store = store_with_log(dir, {6'000, 0.2, 10, kT});
+  auto last = store->last_seq();
   auto run_to_end = [&](bool reset) {
     std::atomic<std::uint64_t> reached{0};
-    auto runner = ProjectionRunner::start(**store, reset,
+    auto runner = ProjectionRunner::start(*store, reset,
                                           [&](std::uint64_t checkpoint) { reached = checkpoint; });
     REQUIRE(runner.ok());
     REQUIRE(testing::eventually([&] { return reached == last; }, 60s));
   };
   run_to_end(false);
   // Damage the stored state behind the projection's back; a rebuild puts it right.
-  REQUIRE((*store)
+  REQUIRE(store
               ->commit_projection(ProjectionRunner::kConsumer, last,
                                   {{{"rc\x1f"
                                      "calls\x1f"
@@ -291,27 +296,24 @@ TEST_CASE("reporting: a projection rebuilt from zero equals a fresh fold") {
                                      "999"}},
                                    {}})
               .ok());
-  CHECK(stored_state(**store) != folded_state(**store));
+  CHECK(stored_state(*store) != folded_state(*store));
   run_to_end(true);
-  CHECK(stored_state(**store) == folded_state(**store));
-  CHECK(*(*store)->checkpoint(ProjectionRunner::kConsumer) == last);
+  CHECK(stored_state(*store) == folded_state(*store));
+  CHECK(*store->checkpoint(ProjectionRunner::kConsumer) == last);
 }
 
 TEST_CASE("reporting: a projection of a retired layout is dropped, and the current one folded") {
   testing::TempDir dir;
-  auto store = storage::EventStore::open(dir.sub("db"));
-  REQUIRE(store.ok());
-  bench::write_log(**store, {2'000, 0.2, 5, kT});
+  auto store = store_with_log(dir, {2'000, 0.2, 5, kT});
   const char* retired = ReportingProjection{}.retired().front();
   storage::ProjectionChanges old_layout;
   old_layout.puts.emplace_back("qp\x1f+33612345678", "q-1");
-  REQUIRE((*store)->commit_projection(retired, (*store)->last_seq(), old_layout).ok());
-  auto runner = ProjectionRunner::start(**store);
+  REQUIRE(store->commit_projection(retired, store->last_seq(), old_layout).ok());
+  auto runner = ProjectionRunner::start(*store);
   REQUIRE(runner.ok());
-  CHECK(*(*store)->checkpoint(retired) == 0);
-  CHECK_FALSE((*(*store)->projection_get(retired, "qp\x1f+33612345678")).has_value());
-  REQUIRE(
-      testing::eventually([&] { return (*runner)->checkpoint() == (*store)->last_seq(); }, 60s));
+  CHECK(*store->checkpoint(retired) == 0);
+  CHECK_FALSE((*store->projection_get(retired, "qp\x1f+33612345678")).has_value());
+  REQUIRE(testing::eventually([&] { return (*runner)->checkpoint() == store->last_seq(); }, 60s));
 }
 
 TEST_CASE("reporting: hours and days in the team's zone, and one meaning of duration") {

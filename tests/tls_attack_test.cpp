@@ -100,6 +100,17 @@ std::pair<int, std::chrono::milliseconds> health(int port) {
   return {answer ? answer->status : 0, took};
 }
 
+// kHeld / 2 TLS connections to `port`, each having sent `request`.
+std::vector<TlsConnection> hold(int port, const std::string& request) {
+  std::vector<TlsConnection> held;
+  for (int i = 0; i < kHeld / 2; ++i) {
+    held.emplace_back(port);
+    REQUIRE(held.back().connected());
+    REQUIRE(held.back().send(request));
+  }
+  return held;
+}
+
 }  // namespace
 
 TEST_CASE("tls attack: silent clients and half-done handshakes hold no thread") {
@@ -130,12 +141,7 @@ TEST_CASE(
   allow_many_files();
   TlsServer server{5s, 3s};
   auto& f = *server.fixture;
-  std::vector<TlsConnection> held;
-  for (int i = 0; i < kHeld / 2; ++i) {
-    held.emplace_back(f.node->port());
-    REQUIRE(held.back().connected());
-    REQUIRE(held.back().send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
-  }
+  auto held = hold(f.node->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n");
   for (int line = 0; line < 2; ++line) {
     for (auto& connection : held) connection.send("X-Slow: " + std::to_string(line) + "\r\n");
     CHECK(f.node->connections().busy <= 2);
@@ -152,13 +158,8 @@ TEST_CASE("tls attack: idle keep-alive TLS connections wait without a thread eac
   allow_many_files();
   TlsServer server;
   auto& f = *server.fixture;
-  std::vector<TlsConnection> held;
-  for (int i = 0; i < kHeld / 2; ++i) {
-    held.emplace_back(f.node->port());
-    REQUIRE(held.back().connected());
-    REQUIRE(held.back().send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
-    REQUIRE(RawConnection::status_of(held.back().receive(2s)) == 200);
-  }
+  auto held = hold(f.node->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (auto& connection : held) REQUIRE(RawConnection::status_of(connection.receive(2s)) == 200);
   CHECK(eventually(
       [&] { return f.node->connections().parked >= static_cast<std::size_t>(kHeld / 2); }));
   CHECK(f.node->connections().busy <= 2);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -34,6 +35,15 @@ inline std::string read_text(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The value of setting `key` in the body of a GET /api/dialer/config answer, if it is listed.
+inline std::optional<nlohmann::json> setting_in(const nlohmann::json& body,
+                                                const std::string& key) {
+  for (const auto& setting : body["configs"]) {
+    if (setting["key"] == key) return setting["value"];
+  }
+  return std::nullopt;
 }
 
 inline std::string sample(const std::string& name) {

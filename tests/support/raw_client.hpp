@@ -49,33 +49,22 @@ class RawConnection {
   std::string receive(std::chrono::milliseconds timeout) {
     std::string got;
     auto until = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      until - std::chrono::steady_clock::now())
-                      .count();
-      if (left <= 0) return got;
-      pollfd watched{fd_, POLLIN, 0};
-      if (::poll(&watched, 1, static_cast<int>(left)) <= 0) return got;
-      char chunk[8192];
-      auto read = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (read <= 0) return got;
-      got.append(chunk, static_cast<std::size_t>(read));
-      if (complete(got)) return got;
+    while (read_until(until, got) == Read::data && !complete(got)) {
     }
+    return got;
   }
   // Whether the peer has closed (reads end of stream) within `timeout`.
   bool closed_within(std::chrono::milliseconds timeout) {
     auto until = std::chrono::steady_clock::now() + timeout;
-    char chunk[4096];
-    for (;;) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      until - std::chrono::steady_clock::now())
-                      .count();
-      if (left <= 0) return false;
-      pollfd watched{fd_, POLLIN, 0};
-      if (::poll(&watched, 1, static_cast<int>(left)) <= 0) return false;
-      auto read = ::recv(fd_, chunk, sizeof chunk, 0);
-      if (read <= 0) return true;
+    for (std::string ignored;; ignored.clear()) {
+      switch (read_until(until, ignored)) {
+        case Read::closed:
+          return true;
+        case Read::timed_out:
+          return false;
+        case Read::data:
+          break;
+      }
     }
   }
 
@@ -100,6 +89,23 @@ class RawConnection {
   }
 
  private:
+  enum class Read { data, closed, timed_out };
+  // Waits until `until` for the peer: what it sent next (appended to `into`), or that it
+  // closed (or failed).
+  Read read_until(std::chrono::steady_clock::time_point until, std::string& into) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    until - std::chrono::steady_clock::now())
+                    .count();
+    if (left <= 0) return Read::timed_out;
+    pollfd watched{fd_, POLLIN, 0};
+    if (::poll(&watched, 1, static_cast<int>(left)) <= 0) return Read::timed_out;
+    char chunk[8192];
+    auto read = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (read <= 0) return Read::closed;
+    into.append(chunk, static_cast<std::size_t>(read));
+    return Read::data;
+  }
+
   int fd_ = -1;
   bool connected_ = false;
 };

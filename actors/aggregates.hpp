@@ -27,6 +27,13 @@ struct PureAggregate {
   }
 };
 
+// An aggregate the whole team shares: one stream, always in memory.
+template <class S, class C>
+struct TeamAggregate : PureAggregate<S, C> {
+  static S initial(const std::string&) { return {}; }
+  static bool may_passivate(const S&) { return false; }
+};
+
 struct AgentTraits : PureAggregate<domain::AgentState, domain::agent::Command> {
   static constexpr Kind kind = Kind::agent;
   static constexpr const char* name = "agent";
@@ -72,21 +79,17 @@ struct CallTraits : PureAggregate<domain::CallState, domain::call::Command> {
   static State initial(const std::string&) { return {}; }
 };
 
-struct ConfigTraits : PureAggregate<domain::ConfigState, domain::ChangeSettings> {
+struct ConfigTraits : TeamAggregate<domain::ConfigState, domain::ChangeSettings> {
   static constexpr Kind kind = Kind::config;
   static constexpr const char* name = "config";
-  static std::string stream(const std::string&) { return "config"; }
-  static State initial(const std::string&) { return {}; }
-  static bool may_passivate(const State&) { return false; }
+  static std::string stream(const std::string&) { return name; }
   static void observe(Services& services, AggregateCore<ConfigTraits>& core);
 };
 
-struct DoNotCallTraits : PureAggregate<domain::DoNotCallState, domain::do_not_call::Command> {
+struct DoNotCallTraits : TeamAggregate<domain::DoNotCallState, domain::do_not_call::Command> {
   static constexpr Kind kind = Kind::do_not_call;
   static constexpr const char* name = "do-not-call";
-  static std::string stream(const std::string&) { return "do-not-call"; }
-  static State initial(const std::string&) { return {}; }
-  static bool may_passivate(const State&) { return false; }
+  static std::string stream(const std::string&) { return name; }
   static void observe(Services& services, AggregateCore<DoNotCallTraits>& core);
 };
 

@@ -17,6 +17,16 @@ json start_body(std::int64_t aircall_user) {
   return {{"aircallUserId", aircall_user}, {"numberId", 404821}};
 }
 
+// A client scheduled in 2030 (so nothing dials it meanwhile): its item's id.
+std::string add_scheduled_client(ServerFixture& f) {
+  auto added =
+      f.send("POST", "/api/dialer/queue",
+             json{{"clients",
+                   {{{"phoneNumber", "+33612345678"}, {"scheduledFor", "2030-01-01T10:00:00Z"}}}}});
+  REQUIRE(added.status == 200);
+  return added.body["results"][0]["queueItem"]["id"];
+}
+
 }  // namespace
 
 TEST_CASE("semantics: a wrong method on a known path is 405 naming the methods it takes") {
@@ -184,12 +194,7 @@ TEST_CASE("semantics: stats follow the time zone asked for, or the team's") {
 
 TEST_CASE("semantics: an item is read at /queue/items/:id, /queue/:id still lists an agent's") {
   ServerFixture f;
-  auto added =
-      f.send("POST", "/api/dialer/queue",
-             json{{"clients",
-                   {{{"phoneNumber", "+33612345678"}, {"scheduledFor", "2030-01-01T10:00:00Z"}}}}});
-  REQUIRE(added.status == 200);
-  std::string id = added.body["results"][0]["queueItem"]["id"];
+  auto id = add_scheduled_client(f);
   auto one = f.send("GET", "/api/dialer/queue/items/" + id);
   REQUIRE(one.status == 200);
   CHECK(one.body["queueItem"]["id"] == id);
@@ -200,11 +205,7 @@ TEST_CASE("semantics: an item is read at /queue/items/:id, /queue/:id still list
 
 TEST_CASE("semantics: PUT refuses a field it cannot change and an agent nobody started") {
   ServerFixture f;
-  auto added =
-      f.send("POST", "/api/dialer/queue",
-             json{{"clients",
-                   {{{"phoneNumber", "+33612345678"}, {"scheduledFor", "2030-01-01T10:00:00Z"}}}}});
-  std::string id = added.body["results"][0]["queueItem"]["id"];
+  auto id = add_scheduled_client(f);
   auto before = f.changes();
   auto number = f.send("PUT", "/api/dialer/queue/" + id, json{{"phoneNumber", "+33699999999"}});
   CHECK(number.status == 400);

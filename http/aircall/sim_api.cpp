@@ -62,6 +62,19 @@ json list_json(const std::string& resource, const Paging& paging, json items, st
   return {{"meta", std::move(meta)}, {resource, std::move(items)}};
 }
 
+// The page of `ids` the request asks for, each as `to_json` gives it, in Aircall's envelope.
+template <class ToJson>
+json id_page(const std::string& resource, const httplib::Request& req,
+             const std::vector<std::int64_t>& ids, ToJson to_json) {
+  auto paging = paging_of(req);
+  auto total = static_cast<std::int64_t>(ids.size());
+  json page = json::array();
+  for (auto i = paging.first(); i < paging.end(total); ++i) {
+    page.push_back(to_json(ids[static_cast<std::size_t>(i)]));
+  }
+  return list_json(resource, paging, std::move(page), total);
+}
+
 void reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
@@ -175,15 +188,9 @@ struct AircallSim::Impl {
     });
     server.Get("/v1/users", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
-      auto paging = paging_of(req);
-      auto ids = model.user_ids();
-      auto total = static_cast<std::int64_t>(ids.size());
-      json page = json::array();
-      for (auto i = paging.first(); i < paging.end(total); ++i) {
-        auto id = ids[static_cast<std::size_t>(i)];
-        page.push_back(sim_user_json(id, model.availability(id)));
-      }
-      reply(res, 200, list_json("users", paging, std::move(page), total));
+      reply(res, 200, id_page("users", req, model.user_ids(), [this](std::int64_t id) {
+              return sim_user_json(id, model.availability(id));
+            }));
     });
     server.Get(R"(/v1/users/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
@@ -196,14 +203,7 @@ struct AircallSim::Impl {
     });
     server.Get("/v1/numbers", [this](const httplib::Request& req, httplib::Response& res) {
       if (!admit(req, res)) return;
-      auto paging = paging_of(req);
-      auto ids = model.number_ids();
-      auto total = static_cast<std::int64_t>(ids.size());
-      json page = json::array();
-      for (auto i = paging.first(); i < paging.end(total); ++i) {
-        page.push_back(sim_number_json(ids[static_cast<std::size_t>(i)]));
-      }
-      reply(res, 200, list_json("numbers", paging, std::move(page), total));
+      reply(res, 200, id_page("numbers", req, model.number_ids(), sim_number_json));
     });
     // Not Aircall's: what the simulator saw, for tests and benchmarks.
     server.Get("/sim/stats", [this](const httplib::Request&, httplib::Response& res) {

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "http/mapping/exchange.hpp"
+
 using namespace dialer;
 using namespace dialer::http;
 

@@ -94,13 +94,6 @@ std::string_view trimmed(std::string_view text) {
 constexpr std::array<std::string_view, 7> kMethods{"GET",    "HEAD",    "POST", "PUT",
                                                    "DELETE", "OPTIONS", "PATCH"};
 
-Refusal head_error(EdgeRefusal why, std::string message, std::string field) {
-  return Refusal::of(why, std::move(message), std::move(field));
-}
-Refusal head_error(ErrorCode code, std::string message, std::string field) {
-  return Refusal::of(Error{code, std::move(message), std::move(field)});
-}
-
 // The length of the path's longest segment, between two slashes.
 std::size_t longest_segment(std::string_view path) {
   std::size_t longest = 0;
@@ -151,12 +144,12 @@ ConnectionServer::ConnectionServer(ConnectionRules rules)
       },
       [this](Connection& connection, int status) {
         auto error = status == 408
-                         ? head_error(EdgeRefusal::request_timeout,
-                                      "the request did not arrive whole in time", "")
-                         : head_error(EdgeRefusal::headers_too_large,
-                                      "the request's head is over " +
-                                          std::to_string(rules_.max_head_bytes) + " bytes",
-                                      "headers");
+                         ? Refusal::of(EdgeRefusal::request_timeout,
+                                       "the request did not arrive whole in time", "")
+                         : Refusal::of(EdgeRefusal::headers_too_large,
+                                       "the request's head is over " +
+                                           std::to_string(rules_.max_head_bytes) + " bytes",
+                                       "headers");
         ++screened_out_;
         answer_and_close(connection, error, kNoLinger);
       });
@@ -238,26 +231,26 @@ bool ConnectionServer::screen(Connection& connection) {
     return false;
   };
   if (end > rules_.max_head_bytes) {
-    return refuse(
-        head_error(EdgeRefusal::headers_too_large,
-                   "the request's head is over " + std::to_string(rules_.max_head_bytes) + " bytes",
-                   "headers"));
+    return refuse(Refusal::of(
+        EdgeRefusal::headers_too_large,
+        "the request's head is over " + std::to_string(rules_.max_head_bytes) + " bytes",
+        "headers"));
   }
   if (head.find('\0') != std::string_view::npos) {
-    return refuse(
-        head_error(ErrorCode::invalid_argument, "the request's head holds a NUL byte", "headers"));
+    return refuse(Refusal::of(
+        Error{ErrorCode::invalid_argument, "the request's head holds a NUL byte", "headers"}));
   }
   auto line_end = head.find("\r\n");
   auto request_line = head.substr(0, line_end);
   auto method = request_line.substr(0, request_line.find(' '));
   if (std::find(kMethods.begin(), kMethods.end(), method) == kMethods.end()) {
-    return refuse(head_error(EdgeRefusal::not_implemented,
-                             "the method " + std::string{method.substr(0, 16)} +
-                                 " is not one this server takes (GET, POST, PUT, DELETE, OPTIONS)",
-                             "method"));
+    return refuse(Refusal::of(EdgeRefusal::not_implemented,
+                              "the method " + std::string{method.substr(0, 16)} +
+                                  " is not one this server takes (GET, POST, PUT, DELETE, OPTIONS)",
+                              "method"));
   }
   if (request_line.size() > rules_.max_target_bytes) {
-    return refuse(head_error(
+    return refuse(Refusal::of(
         EdgeRefusal::uri_too_long,
         "the request target is over " + std::to_string(rules_.max_target_bytes) + " bytes",
         "path"));
@@ -274,7 +267,7 @@ bool ConnectionServer::screen(Connection& connection) {
     if (auto longest = longest_segment(
             std::string_view{target_line}.substr(path_start, path_end - path_start));
         longest > rules_.max_segment_bytes) {
-      return refuse(head_error(
+      return refuse(Refusal::of(
           EdgeRefusal::uri_too_long,
           "a segment of the path is over " + std::to_string(rules_.max_segment_bytes) + " bytes",
           "path"));
@@ -293,7 +286,7 @@ bool ConnectionServer::screen(Connection& connection) {
     auto line = rest.substr(0, eol);
     rest.remove_prefix(eol + 2);
     if (line.size() > kMaxHeaderLine) {
-      return refuse(head_error(
+      return refuse(Refusal::of(
           EdgeRefusal::headers_too_large,
           "a header line is over " + std::to_string(kMaxHeaderLine) + " bytes",
           std::string{trimmed(line.substr(0, std::min<std::size_t>(line.find(':'), 64)))}));
@@ -308,9 +301,9 @@ bool ConnectionServer::screen(Connection& connection) {
       auto [stop, problem] = std::from_chars(value.data(), value.data() + value.size(), parsed);
       if (value.empty() || problem != std::errc{} || stop != value.data() + value.size() ||
           (length && *length != parsed)) {
-        return refuse(head_error(ErrorCode::invalid_argument,
-                                 "Content-Length must be one whole number of bytes",
-                                 "Content-Length"));
+        return refuse(Refusal::of(Error{ErrorCode::invalid_argument,
+                                        "Content-Length must be one whole number of bytes",
+                                        "Content-Length"}));
       }
       length = parsed;
     }
@@ -318,10 +311,10 @@ bool ConnectionServer::screen(Connection& connection) {
     // decoded and then given its length, and what httplib would say to Expect is said first.
     if (equal_folded(name, "transfer-encoding")) {
       if (!equal_folded(value, "chunked")) {
-        return refuse(head_error(EdgeRefusal::not_implemented,
-                                 "Transfer-Encoding " + std::string{value.substr(0, 32)} +
-                                     " is not taken: send chunked, or a Content-Length",
-                                 "Transfer-Encoding"));
+        return refuse(Refusal::of(EdgeRefusal::not_implemented,
+                                  "Transfer-Encoding " + std::string{value.substr(0, 32)} +
+                                      " is not taken: send chunked, or a Content-Length",
+                                  "Transfer-Encoding"));
       }
       chunked = true;
       continue;
@@ -333,18 +326,18 @@ bool ConnectionServer::screen(Connection& connection) {
     // A compressed body would be inflated past any limit the wire obeys (a few MiB of
     // gzip are gigabytes of zeros): bodies come as they are.
     if (equal_folded(name, "content-encoding") && !equal_folded(value, "identity")) {
-      return refuse(head_error(EdgeRefusal::unsupported_media,
-                               "Content-Encoding " + std::string{value.substr(0, 32)} +
-                                   " is not taken: send the body uncompressed",
-                               "Content-Encoding"));
+      return refuse(Refusal::of(EdgeRefusal::unsupported_media,
+                                "Content-Encoding " + std::string{value.substr(0, 32)} +
+                                    " is not taken: send the body uncompressed",
+                                "Content-Encoding"));
     }
     kept.append(line);
     kept += "\r\n";
   }
   if (length && chunked) {
-    return refuse(head_error(ErrorCode::invalid_argument,
-                             "a request has Content-Length or Transfer-Encoding, not both",
-                             "Transfer-Encoding"));
+    return refuse(Refusal::of(Error{ErrorCode::invalid_argument,
+                                    "a request has Content-Length or Transfer-Encoding, not both",
+                                    "Transfer-Encoding"}));
   }
   if (length && *length > rules_.max_body_bytes) return refuse(too_large_body());
   // A request with neither has no body (RFC 9112, 6.3): `curl -X POST` sends no length.
@@ -419,10 +412,10 @@ std::optional<std::string> ConnectionServer::read_body(Connection& connection, s
 }
 
 Refusal ConnectionServer::too_large_body() const {
-  return head_error(
-      ErrorCode::too_large,
-      "the body is over the size limit (" + std::to_string(rules_.max_body_bytes) + " bytes)",
-      "body");
+  return Refusal::of(
+      Error{ErrorCode::too_large,
+            "the body is over the size limit (" + std::to_string(rules_.max_body_bytes) + " bytes)",
+            "body"});
 }
 
 void ConnectionServer::serve(std::shared_ptr<Connection> connection) {

@@ -30,6 +30,12 @@ void reply_ok(httplib::Response& res, json body, int status) {
   reply(res, status, std::move(body));
 }
 
+void reply_refusal(httplib::Response& res, const Refusal& refusal) {
+  // What is unavailable now may be back soon: a client is told when to try again.
+  if (refusal.retry_soon) res.set_header("Retry-After", kRetryAfterSeconds);
+  reply(res, refusal.status, error_json(refusal));
+}
+
 void reply_error(httplib::Response& res, const Error& error) {
   reply_refusal(res, Refusal::of(error));
 }

@@ -19,7 +19,9 @@ namespace dialer::http {
 void reply(httplib::Response& res, int status, nlohmann::json body);
 // A success: `body` gains "success": true.
 void reply_ok(httplib::Response& res, nlohmann::json body, int status = 200);
-// An unavailable answer (503) says when to retry (Retry-After).
+// A refusal as the API's error body; one unavailable now (503) says when to retry
+// (Retry-After).
+void reply_refusal(httplib::Response& res, const Refusal& refusal);
 void reply_error(httplib::Response& res, const Error& error);
 // A route's answer: the body of a success (its "success": true added), or the error to
 // answer instead; a route that returns one says nothing of HTTP but where it must.

@@ -70,12 +70,4 @@ json error_json(const Error& error) {
   return error_json(Refusal::of(error));
 }
 
-void reply_refusal(httplib::Response& res, const Refusal& refusal) {
-  // What is unavailable now may be back soon: a client is told when to try again.
-  if (refusal.retry_soon) res.set_header("Retry-After", kRetryAfterSeconds);
-  res.status = refusal.status;
-  res.set_content(error_json(refusal).dump(-1, ' ', false, json::error_handler_t::replace),
-                  "application/json");
-}
-
 }  // namespace dialer::http

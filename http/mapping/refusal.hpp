@@ -43,6 +43,5 @@ struct Refusal {
 // {"success": false, "message": …, "error": {"code": …, "field": …}}
 nlohmann::json error_json(const Refusal& refusal);
 nlohmann::json error_json(const Error& error);
-void reply_refusal(httplib::Response& res, const Refusal& refusal);
 
 }  // namespace dialer::http

@@ -118,3 +118,72 @@ TEST_CASE("csv import: 50,000 rows are read, one more is refused") {
   REQUIRE_FALSE(over);
   CHECK(over.error().message.find("50000") != std::string::npos);
 }
+
+TEST_CASE("csv import: a French spreadsheet's file is read: semicolons, accents, first names") {
+  // As Excel saves it in French: a byte order mark, semicolons, the header in French.
+  auto read = read_csv_import(
+      "\xEF\xBB\xBFT\xC3\xA9l\xC3\xA9phone;Nom;Pr\xC3\xA9nom;Soci\xC3\xA9t\xC3\xA9;Remarques\r\n"
+      "+33 6 12 34 56 78;Curie;Marie;ACME, Paris;rappeler le matin\r\n"
+      "+33 6 12 34 56 79;Pasteur;;;\r\n",
+      {});
+  REQUIRE(read);
+  CHECK(read->separator == ';');
+  CHECK(read->mapping ==
+        std::vector<std::pair<std::string, std::string>>{{"phoneNumber", "T\xC3\xA9l\xC3\xA9phone"},
+                                                         {"firstName", "Pr\xC3\xA9nom"},
+                                                         {"lastName", "Nom"},
+                                                         {"notes", "Remarques"}});
+  REQUIRE(read->rows.size() == 2);
+  REQUIRE(read->rows[0].client);
+  CHECK(read->rows[0].client->phone_number == "+33612345678");
+  CHECK(read->rows[0].client->name == "Marie Curie");
+  CHECK(read->rows[0].client->notes == "rappeler le matin");
+  CHECK(read->rows[0].client->metadata_json == "{\"Soci\xC3\xA9t\xC3\xA9\":\"ACME, Paris\"}");
+  REQUIRE(read->rows[1].client);
+  CHECK(read->rows[1].client->name == "Pasteur");
+}
+
+TEST_CASE("csv import: German and Spanish headers, tabs, and a name given whole wins") {
+  auto german = read_csv_import(
+      "Telefon\tVorname\tNachname\tFirma\n+49 30 901820\tAnna\tSchmidt\tBeta GmbH\n", {});
+  REQUIRE(german);
+  CHECK(german->separator == '\t');
+  REQUIRE(german->rows[0].client);
+  CHECK(german->rows[0].client->phone_number == "+4930901820");
+  CHECK(german->rows[0].client->name == "Anna Schmidt");
+  CHECK(german->rows[0].client->metadata_json == R"({"Firma":"Beta GmbH"})");
+
+  auto spanish = read_csv_import(
+      "Tel\xC3\xA9"
+      "fono,Nombre,Apellidos,Cliente\n+34 912 345 678,Juan,Garc\xC3\xAD"
+      "a,Juan Garc\xC3\xAD"
+      "a "
+      "L\xC3\xB3pez\n",
+      {});
+  REQUIRE(spanish);
+  CHECK(spanish->separator == ',');
+  REQUIRE(spanish->rows[0].client);
+  CHECK(spanish->rows[0].client->phone_number == "+34912345678");
+  // A column holding the whole name is the name; its parts are not read into it.
+  CHECK(spanish->rows[0].client->name ==
+        "Juan Garc\xC3\xAD"
+        "a L\xC3\xB3pez");
+}
+
+TEST_CASE("csv import: the caller's separator wins over the one the header suggests") {
+  // One comma and one semicolon: taken for commas unless the caller says otherwise.
+  const char* file = "phone;name, title\n+33612345678;Ann, CEO\n";
+  auto guessed = read_csv_import(file, {});
+  REQUIRE_FALSE(guessed);
+  CHECK(guessed.error().field == "map.phoneNumber");
+  auto told = read_csv_import(file, {}, ';');
+  REQUIRE(told);
+  CHECK(told->columns == std::vector<std::string>{"phone", "name, title"});
+  REQUIRE(told->rows[0].client);
+  CHECK(told->rows[0].client->phone_number == "+33612345678");
+  CHECK(told->rows[0].client->metadata_json == R"({"name, title":"Ann, CEO"})");
+  // A separator inside quotes does not count.
+  auto quoted = read_csv_import("\"a;b;c\",phone\nx,+33612345678\n", {});
+  REQUIRE(quoted);
+  CHECK(quoted->separator == ',');
+}

@@ -104,3 +104,38 @@ TEST_CASE("http: a CSV import refuses what it cannot read, naming why, and write
   CHECK(mapped.body["valid"] == 1);
   CHECK(mapped.body["preview"][0]["client"]["phoneNumber"] == "+33612345678");
 }
+
+TEST_CASE("http: a CSV import reads semicolons and French headers, and a delimiter named") {
+  ServerFixture f;
+  const std::string french =
+      "\xEF\xBB\xBFT\xC3\xA9l\xC3\xA9phone;Nom;Pr\xC3\xA9nom\r\n+33 6 12 34 56 78;Curie;Marie\r\n";
+  auto preview = import(f, "?dryRun=true", french);
+  REQUIRE(preview.status == 200);
+  CHECK(preview.body["delimiter"] == ";");
+  CHECK(preview.body["mapping"]["firstName"] == "Pr\xC3\xA9nom");
+  CHECK(preview.body["preview"][0]["client"]["name"] == "Marie Curie");
+  CHECK(preview.body["valid"] == 1);
+
+  auto tabs = import(f, "?dryRun=true&delimiter=tab", "Phone\tName\n+33612345679\tAnn\n");
+  REQUIRE(tabs.status == 200);
+  CHECK(tabs.body["delimiter"] == "tab");
+  CHECK(tabs.body["preview"][0]["client"]["name"] == "Ann");
+
+  auto before = f.changes();
+  auto wrong = import(f, "?delimiter=%7C", french);
+  CHECK(wrong.status == 400);
+  CHECK(wrong.body["error"]["field"] == "delimiter");
+  // No column's name says it holds the phone number: the answer lists the columns to choose it
+  // among, and a choice reads the file.
+  const std::string unnamed = "Num\xC3\xA9ro du client;Nom\n+33 6 12 34 56 79;Pasteur\n";
+  auto unknown = import(f, "", unnamed);
+  CHECK(unknown.status == 400);
+  CHECK(unknown.body["error"]["field"] == "map.phoneNumber");
+  CHECK(unknown.body["columns"] == json{"Num\xC3\xA9ro du client", "Nom"});
+  CHECK(unknown.body["delimiter"] == ";");
+  CHECK(f.changes() == before);
+  auto chosen = import(f, "?dryRun=true&map.phoneNumber=Num%C3%A9ro%20du%20client", unnamed);
+  REQUIRE(chosen.status == 200);
+  CHECK(chosen.body["valid"] == 1);
+  CHECK(chosen.body["preview"][0]["client"]["name"] == "Pasteur");
+}

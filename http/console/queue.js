@@ -8,7 +8,17 @@ import { cell, field, h, localTime, replace, say, table, throttle } from './dom.
 import { card, failure, pagerButtons, row } from './parts.js';
 
 const STATUSES = ['', 'pending', 'in-progress', 'completed', 'failed', 'skipped'];
-const FIELDS = ['phoneNumber', 'name', 'clientId', 'priority', 'scheduledFor', 'notes', 'timeZone'];
+const FIELDS = [
+  'phoneNumber',
+  'name',
+  'firstName',
+  'lastName',
+  'clientId',
+  'priority',
+  'scheduledFor',
+  'notes',
+  'timeZone',
+];
 const PAGE = 50;
 
 // An <input type=datetime-local> value for an ISO time, in this browser's zone.
@@ -253,8 +263,34 @@ export function mount(root) {
       });
       showPreview(answer);
     } catch (e) {
+      if (e.field === 'map.phoneNumber' && Array.isArray(e.body?.columns)) return choosePhoneColumn(e.body.columns);
       replace(importBox, h('p', { class: 'message error', id: 'import-error', text: e.message }));
     }
+  }
+
+  // No column's name says it holds the phone number: the user says which does.
+  function choosePhoneColumn(columns) {
+    const select = h(
+      'select',
+      {
+        id: 'import-phone-column',
+        onchange: () => {
+          mapping.phoneNumber = select.value;
+          if (select.value) preview();
+        },
+      },
+      h('option', { value: '', text: '(choose a column)' }),
+      columns.map((c) => h('option', { value: c, text: c })),
+    );
+    replace(
+      importBox,
+      h('p', {
+        class: 'message error',
+        id: 'import-error',
+        text: 'No column is named as a phone number. Which one holds it?',
+      }),
+      row(field('Phone number column', select)),
+    );
   }
 
   function showPreview(answer) {

@@ -8,9 +8,11 @@
 #include <libfccp/csv.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <unordered_map>
 
 #include "http/mapping/requests.hpp"
@@ -19,41 +21,80 @@ namespace dialer::http {
 namespace {
 
 using nlohmann::json;
-using Quote = io::double_quote_escape<',', '"'>;
 using Trim = io::trim_chars<' ', '\t'>;
 
 Error invalid(std::string message, std::string field) {
   return Error{ErrorCode::invalid_argument, std::move(message), std::move(field)};
 }
 
-// A header's name as compared with the aliases: lower case, letters and digits only.
+// The letters of Latin-1's upper half (U+00C0 to U+00FF, UTF-8 C3 80 to C3 BF) without their
+// accents, lower case; "" for the two signs among them.
+constexpr std::array<std::string_view, 64> kUnaccented{
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+
+// A header's name as compared with the aliases: lower case, unaccented, letters and digits
+// only ("Téléphone" is "telephone", "N° de téléphone" is "ndetelephone").
 std::string folded(std::string_view name) {
   std::string out;
-  for (unsigned char c : name) {
-    if (std::isalnum(c)) out.push_back(static_cast<char>(std::tolower(c)));
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    auto c = static_cast<unsigned char>(name[i]);
+    if (c == 0xC3 && i + 1 < name.size()) {
+      auto next = static_cast<unsigned char>(name[i + 1]);
+      if (next >= 0x80 && next <= 0xBF) {
+        out += kUnaccented[next - 0x80];
+        ++i;
+        continue;
+      }
+    }
+    if (c < 0x80 && std::isalnum(c)) out.push_back(static_cast<char>(std::tolower(c)));
   }
   return out;
 }
 
-// The names a column may carry to be taken for a field, folded; the field's own first.
+// The names a column may carry to be taken for a field, folded; the field's own first. In
+// English, French, German and Spanish, as spreadsheets in those languages name them.
 const std::vector<std::pair<std::string, std::vector<std::string>>>& aliases() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> kAliases{
-      {"phoneNumber",
-       {"phonenumber", "phone", "number", "mobile", "mobilenumber", "tel", "telephone", "e164"}},
-      {"name", {"name", "fullname", "clientname", "contactname", "contact"}},
-      {"clientId", {"clientid", "id", "externalid", "crmid", "reference"}},
-      {"priority", {"priority"}},
+      {"phoneNumber", {"phonenumber",  "phone",     "number", "mobile",   "mobilenumber",
+                       "tel",          "telephone", "e164",   "portable", "numerodetelephone",
+                       "ndetelephone", "mobil",     "handy",  "telefon",  "telefonnummer",
+                       "mobilnummer",  "telefono",  "movil",  "celular",  "numerodetelefono"}},
+      {"name",
+       {"name", "fullname", "clientname", "contactname", "contact", "nomcomplet", "client",
+        "vollername", "kunde", "nombrecompleto", "cliente"}},
+      {"firstName", {"firstname", "givenname", "prenom", "vorname", "nombre"}},
+      {"lastName",
+       {"lastname", "surname", "familyname", "nom", "nachname", "apellido", "apellidos"}},
+      {"clientId",
+       {"clientid", "id", "externalid", "crmid", "reference", "identifiant", "kundennummer",
+        "referencia"}},
+      {"priority", {"priority", "priorite", "prioritat", "prioridad"}},
       {"scheduledFor", {"scheduledfor", "schedule", "scheduled", "callat"}},
-      {"notes", {"notes", "note", "comment", "comments"}},
-      {"timeZone", {"timezone", "tz", "zone"}},
+      {"notes",
+       {"notes", "note", "comment", "comments", "commentaire", "commentaires", "remarques",
+        "notizen", "bemerkung", "notas", "comentarios"}},
+      {"timeZone", {"timezone", "tz", "zone", "fuseauhoraire", "zeitzone", "zonahoraria"}},
   };
   return kAliases;
 }
 
-// Splits one line into its columns with fccp's own column rules (quotes, doubled quotes,
-// trimming). fccp's CSVReader fixes the column count at compile time; a file's columns are
-// known only at run time, so its line splitter is used directly.
+// How a file's cells are split: fccp's rules (quotes, doubled quotes, trimming) around one
+// separator, which fccp fixes at compile time.
+struct Splitter {
+  char separator;
+  std::vector<std::string> (*header)(char* line);
+  std::vector<std::string_view> (*columns)(char* line, std::size_t expected);
+};
+
+// Splits one line into its columns with fccp's own column rules. fccp's CSVReader fixes the
+// column count at compile time; a file's columns are known only at run time, so its line
+// splitter is used directly.
+template <char Separator>
 std::vector<std::string_view> columns_of(char* line, std::size_t expected) {
+  using Quote = io::double_quote_escape<Separator, '"'>;
   std::vector<char*> cells(expected, nullptr);
   std::vector<int> order(expected);
   for (std::size_t i = 0; i < expected; ++i) order[i] = static_cast<int>(i);
@@ -61,7 +102,9 @@ std::vector<std::string_view> columns_of(char* line, std::size_t expected) {
   return {cells.begin(), cells.end()};
 }
 
+template <char Separator>
 std::vector<std::string> header_of(char* line) {
+  using Quote = io::double_quote_escape<Separator, '"'>;
   std::vector<std::string> names;
   while (line != nullptr) {
     char* begin = nullptr;
@@ -73,6 +116,37 @@ std::vector<std::string> header_of(char* line) {
     if (names.size() > kMaxImportColumns) break;
   }
   return names;
+}
+
+template <char Separator>
+constexpr Splitter kSplitter{Separator, header_of<Separator>, columns_of<Separator>};
+
+// The separator the header line uses most, outside quotes: a comma, a semicolon (spreadsheets
+// in French, German or Spanish write them) or a tab; a comma when it uses none.
+char detected_separator(std::string_view header) {
+  std::size_t commas = 0, semicolons = 0, tabs = 0;
+  bool quoted = false;
+  for (char c : header) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    commas += c == ',';
+    semicolons += c == ';';
+    tabs += c == '\t';
+  }
+  if (semicolons > commas && semicolons >= tabs) return ';';
+  if (tabs > commas && tabs > semicolons) return '\t';
+  return ',';
+}
+
+const Splitter& splitter_for(char separator) {
+  switch (separator) {
+    case ';':
+      return kSplitter<';'>;
+    case '\t':
+      return kSplitter<'\t'>;
+    default:
+      return kSplitter<','>;
+  }
 }
 
 // Whether every value is UTF-8 text, as a JSON body's strings are: what is queued is shown
@@ -119,9 +193,11 @@ class Lines {
   bool done_ = false;
 };
 
-bool blank(const char* line) {
+// A line of nothing but spaces and separators.
+bool blank(const char* line, std::string_view separators) {
   for (; *line != '\0'; ++line) {
-    if (*line != ' ' && *line != '\t' && *line != ',') return false;
+    if (*line != ' ' && *line != '\t' && separators.find(*line) == std::string_view::npos)
+      return false;
   }
   return true;
 }
@@ -133,8 +209,8 @@ Result<std::vector<std::pair<std::string, std::size_t>>> map_columns(
   for (const auto& [field, column] : chosen) {
     if (std::find(fields.begin(), fields.end(), field) == fields.end()) {
       return invalid("map." + field.substr(0, 64) +
-                         " names no field; columns map to phoneNumber, name, clientId, priority, "
-                         "scheduledFor, notes or timeZone",
+                         " names no field; columns map to phoneNumber, name, firstName, lastName, "
+                         "clientId, priority, scheduledFor, notes or timeZone",
                      "map." + field.substr(0, 64));
     }
     if (std::find(columns.begin(), columns.end(), column) == columns.end()) {
@@ -174,8 +250,8 @@ Result<std::vector<std::pair<std::string, std::size_t>>> map_columns(
                                [](const auto& m) { return m.first == "phoneNumber"; });
   if (!has_phone) {
     return invalid(
-        "no column holds the phone number: name one with map.phoneNumber=<column>, or call a "
-        "column Phone, Phone number or Mobile",
+        "no column holds the phone number: choose it (map.phoneNumber=<column>), or call a "
+        "column Phone, Mobile, Téléphone, Portable, Telefon or Teléfono",
         "map.phoneNumber");
   }
   std::sort(mapped.begin(), mapped.end(), [&](const auto& a, const auto& b) {
@@ -186,14 +262,21 @@ Result<std::vector<std::pair<std::string, std::size_t>>> map_columns(
 }
 
 // One row as a client of the JSON add: empty cells are left out, a whole number in the
-// priority column is a number, the columns no field takes are its metadata.
+// priority column is a number, a name not given whole is its first and last names, the
+// columns no field takes are its metadata.
 json client_of(const std::vector<std::string_view>& cells,
                const std::vector<std::pair<std::string, std::size_t>>& mapped,
                const std::vector<std::string>& columns, const std::vector<bool>& is_field) {
   json client = json::object();
+  std::string name_parts;
   for (const auto& [field, index] : mapped) {
     auto cell = cells[index];
     if (cell.empty()) continue;
+    if (field == "firstName" || field == "lastName") {
+      // In the fields' order: the first name, then the last.
+      name_parts += (name_parts.empty() ? "" : " ") + std::string{cell};
+      continue;
+    }
     if (field == "priority") {
       long long number = 0;
       auto [end, error] = std::from_chars(cell.data(), cell.data() + cell.size(), number);
@@ -204,6 +287,7 @@ json client_of(const std::vector<std::string_view>& cells,
     }
     client[field] = std::string{cell};
   }
+  if (!client.contains("name") && !name_parts.empty()) client["name"] = std::move(name_parts);
   json metadata = json::object();
   for (std::size_t i = 0; i < columns.size(); ++i) {
     if (is_field[i] || cells[i].empty() || columns[i].empty()) continue;
@@ -227,11 +311,11 @@ std::string row_fault(const io::error::base& fault, std::size_t columns) {
 }
 
 Result<events::QueueItemAdded> read_row(
-    char* line, const std::vector<std::string>& columns,
+    const Splitter& splitter, char* line, const std::vector<std::string>& columns,
     const std::vector<std::pair<std::string, std::size_t>>& mapped,
     const std::vector<bool>& is_field) {
   try {
-    auto cells = columns_of(line, columns.size());
+    auto cells = splitter.columns(line, columns.size());
     if (!utf8(std::vector<std::string>(cells.begin(), cells.end()))) {
       return invalid("the row is not UTF-8 text: save the file as UTF-8", "line");
     }
@@ -239,6 +323,23 @@ Result<events::QueueItemAdded> read_row(
   } catch (const io::error::base& fault) {
     return invalid(row_fault(fault, columns.size()), "line");
   }
+}
+
+// The header row (after any blank lines), its separator and its columns.
+Result<CsvHeader> read_header(Lines& lines, std::optional<char> separator) {
+  char* line = lines.next();
+  while (line != nullptr && blank(line, ",;\t")) line = lines.next();
+  if (line == nullptr) return invalid("the file is empty: it needs a header row", "body");
+  CsvHeader header;
+  header.separator = separator.value_or(detected_separator(line));
+  header.columns = splitter_for(header.separator).header(line);
+  if (!utf8(header.columns)) {
+    return invalid("the header is not UTF-8 text: save the file as UTF-8", "body");
+  }
+  if (header.columns.size() > kMaxImportColumns) {
+    return invalid("the file has over " + std::to_string(kMaxImportColumns) + " columns", "body");
+  }
+  return header;
 }
 
 }  // namespace
@@ -252,21 +353,26 @@ const std::vector<std::string>& import_fields() {
   return kFields;
 }
 
+Result<CsvHeader> read_csv_header(std::string_view text, std::optional<char> separator) {
+  try {
+    Lines lines{text};
+    return read_header(lines, separator);
+  } catch (const io::error::base& fault) {
+    return invalid(std::string{"the file does not parse as CSV: "} + fault.what(), "body");
+  }
+}
+
 Result<CsvImport> read_csv_import(std::string_view text,
-                                  const std::map<std::string, std::string>& mapping) {
+                                  const std::map<std::string, std::string>& mapping,
+                                  std::optional<char> separator) {
   CsvImport read;
   try {
     Lines lines{text};
-    char* header = lines.next();
-    while (header != nullptr && blank(header)) header = lines.next();
-    if (header == nullptr) return invalid("the file is empty: it needs a header row", "body");
-    read.columns = header_of(header);
-    if (!utf8(read.columns)) {
-      return invalid("the header is not UTF-8 text: save the file as UTF-8", "body");
-    }
-    if (read.columns.size() > kMaxImportColumns) {
-      return invalid("the file has over " + std::to_string(kMaxImportColumns) + " columns", "body");
-    }
+    auto header = read_header(lines, separator);
+    if (!header) return header.error();
+    read.separator = header->separator;
+    read.columns = std::move(header->columns);
+    const auto& splitter = splitter_for(read.separator);
     auto mapped = map_columns(read.columns, mapping);
     if (!mapped) return mapped.error();
     std::vector<bool> is_field(read.columns.size(), false);
@@ -282,13 +388,13 @@ Result<CsvImport> read_csv_import(std::string_view text,
     std::unordered_map<std::string, std::size_t> line_of_number;
     while (char* line = lines.next()) {
       std::size_t at = lines.number();
-      if (blank(line)) continue;
+      if (blank(line, {&read.separator, 1})) continue;
       if (read.rows.size() == kMaxImportRows) {
         return invalid("the file has over " + std::to_string(kMaxImportRows) +
                            " rows: split it into several imports",
                        "body");
       }
-      ImportRow row{at, read_row(line, read.columns, *mapped, is_field)};
+      ImportRow row{at, read_row(splitter, line, read.columns, *mapped, is_field)};
       if (row.client) {
         auto [first, fresh] = line_of_number.emplace(row.client->phone_number, at);
         if (!fresh) {

@@ -23,6 +23,20 @@ Result<bool> dry_run_param(const httplib::Request& req) {
   return Error{ErrorCode::invalid_argument, "dryRun must be true or false", "dryRun"};
 }
 
+// The separator the caller names (`,`, `;` or `tab`), if any.
+Result<std::optional<char>> delimiter_param(const httplib::Request& req) {
+  auto text = text_param(req, "delimiter");
+  if (text.empty()) return std::optional<char>{};
+  if (text == "," || text == ";") return std::optional<char>{text.front()};
+  if (text == "tab" || text == "\t") return std::optional<char>{'\t'};
+  return Error{ErrorCode::invalid_argument, "delimiter must be \",\", \";\" or \"tab\"",
+               "delimiter"};
+}
+
+std::string delimiter_word(char separator) {
+  return separator == '\t' ? "tab" : std::string(1, separator);
+}
+
 std::map<std::string, std::string> mapping_params(const httplib::Request& req) {
   std::map<std::string, std::string> mapping;
   for (const auto& [name, value] : req.params) {
@@ -52,11 +66,30 @@ json refusal(std::size_t index, std::size_t line, const Error& error) {
   return result;
 }
 
+// A file refused whole. When no column's name says it holds the phone number, the answer
+// lists the file's columns, for the caller (the console's picker) to choose it among them.
+void refuse_file(httplib::Response& res, const Error& error,
+                 const std::map<std::string, std::string>& mapping, std::string_view body,
+                 std::optional<char> delimiter) {
+  if (error.field == "map.phoneNumber" && !mapping.contains("phoneNumber")) {
+    if (auto header = read_csv_header(body, delimiter)) {
+      auto answer = error_json(error);
+      answer["columns"] = header->columns;
+      answer["delimiter"] = delimiter_word(header->separator);
+      return reply(res, 400, std::move(answer));
+    }
+  }
+  reply_error(res, error);
+}
+
 void import(Context& context, const httplib::Request& req, httplib::Response& res) {
   auto dry_run = dry_run_param(req);
   if (!dry_run) return reply_error(res, dry_run.error());
-  auto read = read_csv_import(req.body, mapping_params(req));
-  if (!read) return reply_error(res, read.error());
+  auto delimiter = delimiter_param(req);
+  if (!delimiter) return reply_error(res, delimiter.error());
+  auto chosen = mapping_params(req);
+  auto read = read_csv_import(req.body, chosen, *delimiter);
+  if (!read) return refuse_file(res, read.error(), chosen, req.body, *delimiter);
 
   json results = json::array();
   std::vector<events::QueueItemAdded> valid;
@@ -111,6 +144,7 @@ void import(Context& context, const httplib::Request& req, httplib::Response& re
   json mapping = json::object();
   for (const auto& [field, column] : read->mapping) mapping[field] = column;
   json answer{{"dryRun", *dry_run},
+              {"delimiter", delimiter_word(read->separator)},
               {"columns", read->columns},
               {"mapping", std::move(mapping)},
               {"metadataColumns", read->metadata_columns},

@@ -302,7 +302,7 @@ XSS_CSV = ("Phone,Full name,Company,Priority\n"
 
 
 def write_csv(text=CSV):
-    handle = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False)
+    handle = tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8")
     handle.write(text)
     handle.close()
     return handle.name
@@ -446,10 +446,48 @@ def api_key(dialerd, b):
         "alice appears", lambda: b.find("tr[data-agent='alice']")))
 
 
+# As Excel saves it in French: a byte order mark, semicolons, and a phone column whose name
+# the import does not know.
+FRENCH_CSV = ("\ufeffNum\u00e9ro du client;Nom;Pr\u00e9nom;Soci\u00e9t\u00e9\r\n"
+              "+33 6 12 34 56 31;Curie;Marie;ACME\r\n"
+              "+33 6 12 34 56 32;Pasteur;Louis;\r\n")
+
+
+def csv_french(dialerd, b):
+    """A French spreadsheet's file: its separator and names are read; the phone column is chosen."""
+    d = b.driver
+    path = write_csv(FRENCH_CSV)
+    step(b, "open the queue", lambda: (d.get(dialerd.url + "/#/queue"),
+         b.wait("the queue is listed", lambda: "0 item(s)" in b.text("#queue-list"))))
+
+    def choose_file():
+        b.find("#import-file").send_keys(path)
+        b.wait("the phone column picker", lambda: b.find("#import-phone-column"))
+    step(b, "choose the file: which column holds the phone number?", choose_file)
+    check(dialerd.api("GET", "/api/dialer/queue")[1]["totalCount"] == 0, "the file queued clients")
+
+    def choose_column():
+        Select(b.find("#import-phone-column")).select_by_visible_text("Num\u00e9ro du client")
+        b.wait("the preview", lambda: b.find("#import-summary"))
+    step(b, "choose the column: a preview", choose_column)
+    check(b.text("#import-summary") == "2 row(s): 2 to queue, 0 refused", b.text("#import-summary"))
+    check("Marie Curie" in b.text("#import-box"), "the first and last names were not joined")
+    check(Select(b.find("select[data-field='firstName']")).first_selected_option.text ==
+          "Pr\u00e9nom", "the first name column was not found")
+
+    step(b, "confirm: both are queued", lambda: (b.find("#import-confirm").click(), b.wait(
+        "the result", lambda: "Queued 2 client(s)" in b.text("#import-result"))))
+    _, queue = dialerd.api("GET", "/api/dialer/queue")
+    names = sorted(item["name"] for item in queue["queueItems"])
+    check(names == ["Louis Pasteur", "Marie Curie"], f"queued as {names}")
+    os.unlink(path)
+
+
 SCENARIOS = {
     "agent-calls": (agent_calls, {}),
     "board-live": (board_live, {}),
     "csv-import": (csv_import, {}),
+    "csv-french": (csv_french, {}),
     "xss": (xss, {}),
     "settings": (settings, {}),
     "api-key": (api_key, {"DIALER_API_KEYS": API_KEY}),

@@ -170,6 +170,13 @@ TEST_CASE("dialerctl: a damaged log is named by its sequence number, bad input i
   CHECK_FALSE(std::filesystem::exists(dir.sub("nowhere")));
   CHECK(dialerctl(dir, "--db " + db + " events --since yesterday").code == 2);
   CHECK(dialerctl(dir, "--db " + db + " teleport").code == 2);
+  // A mistyped command is named, with the ones there are.
+  auto typo = dialerctl(dir, "--db " + db + " evnets --limit 3");
+  CHECK(typo.code == 2);
+  CHECK(typo.err.find("no command \"evnets\": the commands are events, replay") !=
+        std::string::npos);
+  CHECK(dialerctl(dir, "--db " + db + " events --limit -1").code == 2);
+  CHECK(dialerctl(dir, "--db " + db + " events --to-seq -5").code == 2);
   CHECK(dialerctl(dir, "stats").code == 2);
   check_run(dialerctl(dir, "replay --help"), 0, "--until-seq");
 }

@@ -90,6 +90,11 @@ std::pair<int, std::string> run_dialerd(const std::string& environment,
 TEST_CASE("dialerd: --help lists the environment, and a start that cannot go says why in words") {
   auto [help_code, help] = run_dialerd("", "--help");
   CHECK(help_code == 0);
+  // A flag it does not know is a usage error, as with every command line tool.
+  auto [unknown, unknown_said] = run_dialerd("", "--no-such-flag");
+  CHECK(WIFEXITED(unknown));
+  CHECK(WEXITSTATUS(unknown) == 2);
+  CHECK(unknown_said.find("--no-such-flag") != std::string::npos);
   for (const auto* name : {"DIALER_API_KEYS", "DIALER_CORS_ORIGINS", "ENABLE_MOCK_MODE",
                            "AIRCALL_API_KEY", "DIALER_ACCESS_LOG", "(8080)"}) {
     CHECK(help.find(name) != std::string::npos);

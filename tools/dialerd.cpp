@@ -52,7 +52,13 @@ int main(int argc, char** argv) {
   app.add_option("--bind", bind, "address to listen on (env DIALER_BIND)");
   app.add_flag("--verify", verify_on_start, "walk the whole log before serving");
   app.footer(dialer::http::node_settings_help());
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version end well; a wrong command line is a usage error (2), whatever
+    // CLI11's own code for it.
+    return app.exit(error) == 0 ? 0 : 2;
+  }
 
   dialer::tools::ShutdownSignals shutdown;
 

@@ -4,6 +4,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "actors/projections/projection_runner.hpp"
 #include "actors/projections/report_json.hpp"
@@ -54,13 +57,15 @@ int fail(int code, const std::string& message) {
 void add_event_filters(CLI::App* command, Options& o) {
   command->add_option("--from-seq", o.events.from_seq, "first sequence number")
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--to-seq", o.events.to_seq, "last sequence number");
+  command->add_option("--to-seq", o.events.to_seq, "last sequence number")
+      ->check(CLI::NonNegativeNumber);
   command->add_option("--since", o.since, "recorded at or after (ISO-8601, a date, or epoch ms)");
   command->add_option("--until", o.until, "recorded at or before");
   command->add_option("--stream", o.events.stream, "one stream, e.g. agent-42");
   command->add_option("--prefix", o.events.prefix, "streams starting so: agent-, queue-, call-");
   command->add_option("--type", o.events.type, "one event type, e.g. call.ended");
-  command->add_option("--limit", o.events.limit, "at most this many events");
+  command->add_option("--limit", o.events.limit, "at most this many events")
+      ->check(CLI::NonNegativeNumber);
 }
 
 void add_report_filters(CLI::App* command, Options& o) {
@@ -76,6 +81,24 @@ void add_history_filters(CLI::App* command, Options& o) {
                    "completed, voicemail, no-answer, busy, failed or in-progress")
       ->check(
           CLI::IsMember({"completed", "voicemail", "no-answer", "busy", "failed", "in-progress"}));
+}
+
+// The first word of the command line that is neither an option nor an option's value, when
+// it names no command: a typo ("evnets") is named rather than taken for a missing command.
+std::optional<std::string> unknown_command(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word{argv[i]};
+    if (word == "--db") {
+      ++i;  // its value
+      continue;
+    }
+    if (word.starts_with("-")) continue;
+    for (const auto* sub : app.get_subcommands({})) {
+      if (sub->get_name() == word) return std::nullopt;
+    }
+    return std::string{word};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -150,6 +173,14 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    if (auto typo = unknown_command(app, argc, argv)) {
+      std::string known;
+      for (const auto* sub : app.get_subcommands({}))
+        known += (known.empty() ? "" : ", ") + sub->get_name();
+      std::fprintf(stderr, "dialerctl: no command \"%s\": the commands are %s (--help)\n",
+                   typo->c_str(), known.c_str());
+      return usage;
+    }
     auto code = app.exit(error);
     return code == 0 ? ok : usage;
   }

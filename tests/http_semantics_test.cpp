@@ -337,3 +337,14 @@ TEST_CASE("semantics: /metrics counts agents, items, calls and webhooks, latenci
   }
   CHECK(checked >= 10);
 }
+
+TEST_CASE("semantics: an id with an accent is refused in words that say why") {
+  ServerFixture f;
+  auto before = f.changes();
+  auto accented = f.send("POST", "/api/dialer/start/z%C3%A9lie", start_body(51));
+  CHECK(accented.status == 400);
+  CHECK(accented.body["error"]["field"] == "userId");
+  CHECK(accented.body["message"].get<std::string>().find("ASCII letters (A to Z, no accents)") !=
+        std::string::npos);
+  CHECK(f.changes() == before);
+}

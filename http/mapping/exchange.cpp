@@ -183,8 +183,8 @@ Result<std::string> plain_id(std::string text, const char* field) {
       });
   if (!plain) {
     return invalid(std::string{field} +
-                       " must be 1 to 64 letters, digits, '-', '_' or '.', starting with a letter "
-                       "or a digit",
+                       " must be 1 to 64 ASCII letters (A to Z, no accents), digits, '-', '_' or "
+                       "'.', starting with a letter or a digit",
                    field);
   }
   return text;

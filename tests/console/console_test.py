@@ -308,18 +308,22 @@ def write_csv(text=CSV):
     return handle.name
 
 
+def import_file(dialerd, b, text, shown, what):
+    """Opens the empty queue and chooses a file of `text`, until `shown` (a selector) shows:
+    the steps every import scenario begins with. Returns the file's path."""
+    path = write_csv(text)
+    step(b, "open the queue", lambda: (b.driver.get(dialerd.url + "/#/queue"),
+         b.wait("the queue is listed", lambda: "0 item(s)" in b.text("#queue-list"))))
+    step(b, f"choose the file: {what}", lambda: (
+        b.find("#import-file").send_keys(path), b.wait(what, lambda: b.find(shown))))
+    return path
+
+
 def csv_import(dialerd, b):
     """A CSV file with bad rows is previewed (nothing queued), then queued."""
     dialerd.api("POST", "/api/dialer/do-not-call", {"phoneNumber": "+33612345622"})
     d = b.driver
-    path = write_csv()
-    step(b, "open the queue", lambda: (d.get(dialerd.url + "/#/queue"),
-         b.wait("the queue is listed", lambda: "0 item(s)" in b.text("#queue-list"))))
-
-    def choose_file():
-        b.find("#import-file").send_keys(path)
-        b.wait("the preview", lambda: b.find("#import-summary"))
-    step(b, "choose the file: a preview", choose_file)
+    path = import_file(dialerd, b, CSV, "#import-summary", "a preview")
     check(b.text("#import-summary") == "5 row(s): 2 to queue, 3 refused", b.text("#import-summary"))
     refused = b.text("#import-errors")
     check("not a valid phone number" in refused, "the bad number is not explained")
@@ -455,15 +459,8 @@ FRENCH_CSV = ("\ufeffNum\u00e9ro du client;Nom;Pr\u00e9nom;Soci\u00e9t\u00e9\r\n
 
 def csv_french(dialerd, b):
     """A French spreadsheet's file: its separator and names are read; the phone column is chosen."""
-    d = b.driver
-    path = write_csv(FRENCH_CSV)
-    step(b, "open the queue", lambda: (d.get(dialerd.url + "/#/queue"),
-         b.wait("the queue is listed", lambda: "0 item(s)" in b.text("#queue-list"))))
-
-    def choose_file():
-        b.find("#import-file").send_keys(path)
-        b.wait("the phone column picker", lambda: b.find("#import-phone-column"))
-    step(b, "choose the file: which column holds the phone number?", choose_file)
+    path = import_file(dialerd, b, FRENCH_CSV, "#import-phone-column",
+                       "which column holds the phone number?")
     check(dialerd.api("GET", "/api/dialer/queue")[1]["totalCount"] == 0, "the file queued clients")
 
     def choose_column():

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace dialer::projections {
@@ -39,18 +40,17 @@ class KvReader {
       std::string_view from,
       const std::function<bool(std::string_view key, std::string_view value)>& visit) const = 0;
   // The keys that start with `prefix`, from `from` (by default the first of them) on, in
-  // order, until `visit` returns false.
-  void scan_under(
-      std::string_view prefix, std::string_view from,
-      const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+  // order, until `visit(key, value)` returns false. A template, so that `visit` is called
+  // directly rather than through a second std::function per key.
+  template <class Visit>
+  void scan_under(std::string_view prefix, std::string_view from, Visit&& visit) const {
     scan(from, [&](std::string_view key, std::string_view value) {
       return key.starts_with(prefix) && visit(key, value);
     });
   }
-  void scan_under(
-      std::string_view prefix,
-      const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
-    scan_under(prefix, prefix, visit);
+  template <class Visit>
+  void scan_under(std::string_view prefix, Visit&& visit) const {
+    scan_under(prefix, prefix, std::forward<Visit>(visit));
   }
 };
 

@@ -84,7 +84,6 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& aliases() {
 // How a file's cells are split: fccp's rules (quotes, doubled quotes, trimming) around one
 // separator, which fccp fixes at compile time.
 struct Splitter {
-  char separator;
   std::vector<std::string> (*header)(char* line);
   std::vector<std::string_view> (*columns)(char* line, std::size_t expected);
 };
@@ -119,7 +118,7 @@ std::vector<std::string> header_of(char* line) {
 }
 
 template <char Separator>
-constexpr Splitter kSplitter{Separator, header_of<Separator>, columns_of<Separator>};
+constexpr Splitter kSplitter{header_of<Separator>, columns_of<Separator>};
 
 // The separator the header line uses most, outside quotes: a comma, a semicolon (spreadsheets
 // in French, German or Spanish write them) or a tab; a comma when it uses none.
